@@ -1,0 +1,188 @@
+/**
+ * The flow graph document: React Flow's `{nodes, edges}` with Boomerang's node `data`.
+ * This file is the single source of truth for the shape; the API validates with it and the editor imports it.
+ * Semantic checks (reachability, cycles, templates) live in `validate.ts`, not here.
+ */
+import { z } from 'zod';
+
+/** ISO 8601 duration such as `PT24H` or `P7D`; parsed and range-checked by `durations.ts`. */
+export const isoDuration = z.string().min(2).max(40).describe('ISO 8601 duration, e.g. PT24H or P7D');
+
+const attributeOps = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;
+export type AttributeOp = (typeof attributeOps)[number];
+
+export const countComparison = z
+  .object({
+    eq: z.number().int().nonnegative().optional(),
+    gt: z.number().int().nonnegative().optional(),
+    gte: z.number().int().nonnegative().optional(),
+    lt: z.number().int().nonnegative().optional(),
+    lte: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, 'count needs at least one of eq, gt, gte, lt, lte');
+export type CountComparison = z.infer<typeof countComparison>;
+
+export type Rule =
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule }
+  | { attribute: string; op: AttributeOp; value?: unknown }
+  | { event: string; within: string; count?: CountComparison; where?: Rule }
+  | { active: boolean }
+  | { reengaged: boolean };
+
+export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
+  z.union([
+    z.object({ all: z.array(ruleSchema).min(1) }).strict(),
+    z.object({ any: z.array(ruleSchema).min(1) }).strict(),
+    z.object({ not: ruleSchema }).strict(),
+    z
+      .object({
+        attribute: z.string().min(1).max(200),
+        op: z.enum(attributeOps),
+        value: z.unknown().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        event: z.string().min(1).max(200),
+        within: isoDuration,
+        count: countComparison.optional(),
+        // a filter over the event's properties (`attribute` leaves name property keys)
+        where: ruleSchema.optional(),
+      })
+      .strict(),
+    z.object({ active: z.boolean() }).strict(),
+    z.object({ reengaged: z.boolean() }).strict(),
+  ]),
+);
+
+export const reentrySchema = z.union([z.literal('never'), z.object({ cooldown: isoDuration }).strict()]);
+export type Reentry = z.infer<typeof reentrySchema>;
+
+const triggerCommon = { audience: ruleSchema.optional(), reentry: reentrySchema.optional() };
+export const triggerDataSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('inactive'), days: z.number().int().min(1).max(3650), ...triggerCommon }).strict(),
+  z
+    .object({ kind: z.literal('event'), event: z.string().min(1).max(200), where: ruleSchema.optional(), ...triggerCommon })
+    .strict(),
+  z.object({ kind: z.literal('segment'), rule: ruleSchema, ...triggerCommon }).strict(),
+]);
+export type TriggerData = z.infer<typeof triggerDataSchema>;
+
+const branchId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'branch ids are letters, digits, _ and -')
+  .refine((id) => !['else', 'yes', 'no', 'out', 'event', 'timeout'].includes(id), 'branch id is a reserved handle name');
+export const conditionDataSchema = z.union([
+  z.object({ rule: ruleSchema }).strict(),
+  z.object({ branches: z.array(z.object({ id: branchId, rule: ruleSchema }).strict()).min(1).max(20) }).strict(),
+  z
+    .object({
+      split: z
+        .array(z.object({ id: branchId, percent: z.number().int().min(0).max(100) }).strict())
+        .min(2)
+        .max(10),
+    })
+    .strict(),
+]);
+export type ConditionData = z.infer<typeof conditionDataSchema>;
+
+export const localTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time of day as HH:mm');
+export const delayDataSchema = z.union([
+  z.object({ duration: isoDuration }).strict(),
+  z.object({ until: localTimeOfDay }).strict(),
+  z.object({ waitFor: z.object({ event: z.string().min(1).max(200), timeout: isoDuration }).strict() }).strict(),
+]);
+export type DelayData = z.infer<typeof delayDataSchema>;
+
+export const channelKinds = ['email', 'push', 'sms', 'webhook'] as const;
+export const channelKindSchema = z.enum(channelKinds);
+export type ChannelKind = (typeof channelKinds)[number];
+
+/** Template fields per channel: email subject/html/text, push title/body/url, sms body, webhook url/body. */
+export const messageTemplateSchema = z
+  .object({
+    subject: z.string().max(1000).optional(),
+    html: z.string().max(200_000).optional(),
+    text: z.string().max(50_000).optional(),
+    title: z.string().max(1000).optional(),
+    body: z.string().max(50_000).optional(),
+    url: z.string().max(2000).optional(),
+  })
+  .strict();
+export type MessageTemplate = z.infer<typeof messageTemplateSchema>;
+
+export const channelDataSchema = z
+  .object({
+    channel: channelKindSchema,
+    template: messageTemplateSchema,
+    fallback: z.array(channelKindSchema).max(3).optional(),
+    costCents: z.number().int().min(0).max(1_000_000).optional(),
+    // a win-back message counts for attribution (`reengaged`); check-ins after return say false
+    winback: z.boolean().optional(),
+  })
+  .strict();
+export type ChannelData = z.infer<typeof channelDataSchema>;
+
+export const goalDataSchema = z.union([
+  z.object({ event: z.string().min(1).max(200), where: ruleSchema.optional() }).strict(),
+  z.object({ rule: ruleSchema }).strict(),
+]);
+export type GoalData = z.infer<typeof goalDataSchema>;
+
+export const nodeTypes = ['trigger', 'condition', 'delay', 'channel', 'goal'] as const;
+export type NodeType = (typeof nodeTypes)[number];
+
+const nodeId = z.string().min(1).max(100);
+const position = z.object({ x: z.number(), y: z.number() });
+// React Flow adds presentational keys (width, measured, selected…); they are kept, never interpreted.
+const presentational = {
+  position,
+  width: z.number().optional(),
+  height: z.number().optional(),
+  measured: z.object({ width: z.number().optional(), height: z.number().optional() }).optional(),
+  selected: z.boolean().optional(),
+  dragging: z.boolean().optional(),
+  label: z.string().max(200).optional(),
+};
+
+export const flowNodeSchema = z.discriminatedUnion('type', [
+  z.object({ id: nodeId, type: z.literal('trigger'), data: triggerDataSchema, ...presentational }),
+  z.object({ id: nodeId, type: z.literal('condition'), data: conditionDataSchema, ...presentational }),
+  z.object({ id: nodeId, type: z.literal('delay'), data: delayDataSchema, ...presentational }),
+  z.object({ id: nodeId, type: z.literal('channel'), data: channelDataSchema, ...presentational }),
+  z.object({ id: nodeId, type: z.literal('goal'), data: goalDataSchema, ...presentational }),
+]);
+export type FlowNode = z.infer<typeof flowNodeSchema>;
+export type FlowNodeOf<T extends NodeType> = Extract<FlowNode, { type: T }>;
+
+export const flowEdgeSchema = z.object({
+  id: z.string().min(1).max(100),
+  source: nodeId,
+  target: nodeId,
+  sourceHandle: z.string().max(64).nullish(),
+  targetHandle: z.string().max(64).nullish(),
+  type: z.string().max(40).optional(),
+  animated: z.boolean().optional(),
+  selected: z.boolean().optional(),
+  label: z.string().max(200).optional(),
+});
+export type FlowEdge = z.infer<typeof flowEdgeSchema>;
+
+export const flowGraphSchema = z
+  .object({
+    nodes: z.array(flowNodeSchema).max(500),
+    edges: z.array(flowEdgeSchema).max(2000),
+    viewport: z.object({ x: z.number(), y: z.number(), zoom: z.number() }).optional(),
+  })
+  .strict();
+export type FlowGraphDocument = z.infer<typeof flowGraphSchema>;
+
+export const flowSettingsSchema = z
+  .object({ holdoutPercent: z.number().int().min(0).max(50).default(10) })
+  .strict();
+export type FlowSettings = z.infer<typeof flowSettingsSchema>;

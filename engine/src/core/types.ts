@@ -1,0 +1,155 @@
+/**
+ * The contract between the pure journey core and everything that wraps it (runtime, API, editor).
+ * Times are `Date` objects in memory; the runtime stores them as `timestamptz`.
+ */
+import type { ChannelKind, Rule } from './schema';
+
+export type JourneyState = 'waiting' | 'running' | 'completed' | 'converted' | 'exited' | 'failed';
+export const liveJourneyStates: readonly JourneyState[] = ['waiting', 'running'];
+
+/** What a waiting journey waits for; `null` when it is due now or has ended. */
+export type JourneyWait =
+  | { kind: 'delay'; until: string } // fixed duration or `until` a local time; ISO instant
+  | { kind: 'event'; event: string; since: string; timeoutAt: string } // waitFor: event after `since`, else timeout
+  | { kind: 'send'; until: string; reason: 'quiet_hours' | 'frequency_cap' }; // a channel node held by a guardrail
+
+/** Per-journey memory carried between steps (stored as jsonb). */
+export interface JourneyContext {
+  /** times (ISO) of messages this journey emitted that count as win-back messages, newest last, capped */
+  winbackSentAt?: string[];
+  /** ISO time of the first activity event inside an attribution window after a win-back message */
+  returnedAt?: string;
+  /** visits per node id: loop caps and branch statistics */
+  visits?: Record<string, number>;
+}
+
+export interface JourneySnapshot {
+  id: string;
+  flowId: string;
+  version: number;
+  contactId: string;
+  state: JourneyState;
+  currentNodeId: string;
+  enteredAt: Date;
+  nextRunAt: Date | null;
+  /** number of steps taken so far; the idempotency key of a message is `${id}:${stepSeq}` at its send */
+  stepSeq: number;
+  holdout: boolean;
+  wait: JourneyWait | null;
+  context: JourneyContext;
+}
+
+export interface EventFact {
+  name: string;
+  occurredAt: Date;
+  properties: Record<string, unknown>;
+  /** counts as activity (every event unless its name is in the workspace's non-activity list) */
+  activity: boolean;
+}
+
+export interface SendFact {
+  channel: ChannelKind;
+  at: Date;
+}
+
+/** What the engine knows about one contact when it advances a journey. */
+export interface ContactFacts {
+  contactId: string;
+  externalId: string;
+  /** IANA zone; invalid or missing zones are treated as UTC by the runtime before they get here */
+  timezone: string;
+  attributes: Record<string, unknown>;
+  consent: Partial<Record<ChannelKind, boolean>>;
+  lastActiveAt: Date | null;
+  /** this contact's events within the lookback the runtime computed for the graph, oldest first */
+  events: EventFact[];
+  /** messages sent or queued to this contact by any flow within the longest frequency-cap window */
+  recentSends: SendFact[];
+}
+
+export interface ActivityRule {
+  /** distinct local days with activity needed… */
+  minDays: number;
+  /** …within this many days, counted in the contact's time zone, today included */
+  windowDays: number;
+}
+
+export interface FrequencyCap {
+  /** `all` counts every channel */
+  channel: ChannelKind | 'all';
+  max: number;
+  per: string; // ISO duration
+}
+
+export interface EngineSettings {
+  activity: ActivityRule;
+  quietHours: { start: string; end: string } | null; // local HH:mm; null disables
+  frequencyCaps: FrequencyCap[];
+  attributionWindow: string; // ISO duration, default PT72H
+  /** guard against runaway loops within one advance() call */
+  maxStepsPerAdvance: number;
+  /** extra variables templates may use besides contact attributes */
+  publicUrl: string;
+}
+
+export const defaultEngineSettings: EngineSettings = {
+  activity: { minDays: 3, windowDays: 7 },
+  quietHours: { start: '21:00', end: '09:00' },
+  frequencyCaps: [
+    { channel: 'push', max: 1, per: 'P1D' },
+    { channel: 'all', max: 3, per: 'P7D' },
+  ],
+  attributionWindow: 'PT72H',
+  maxStepsPerAdvance: 100,
+  publicUrl: 'http://localhost:3000',
+};
+
+export type LogKind =
+  | 'entered'
+  | 'node'
+  | 'decision'
+  | 'wait'
+  | 'resumed'
+  | 'guardrail'
+  | 'message'
+  | 'goal'
+  | 'completed'
+  | 'exited'
+  | 'failed'
+  | 'delivery';
+
+export interface LogEffect {
+  type: 'log';
+  at: Date;
+  nodeId: string;
+  kind: LogKind;
+  detail: Record<string, unknown>;
+}
+
+export interface RenderedContent {
+  subject?: string;
+  html?: string;
+  text?: string;
+  title?: string;
+  body?: string;
+  url?: string;
+}
+
+export interface SendEffect {
+  type: 'send';
+  idempotencyKey: string;
+  nodeId: string;
+  channel: ChannelKind;
+  content: RenderedContent;
+  costCents: number;
+  at: Date;
+}
+
+export type Effect = LogEffect | SendEffect;
+
+export interface AdvanceResult {
+  journey: JourneySnapshot;
+  effects: Effect[];
+}
+
+export type { Rule, ChannelKind };

@@ -1,0 +1,2 @@
+export * from './core/schema';
+export * from './core/types';

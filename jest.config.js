@@ -1,0 +1,45 @@
+// One jest run covers every workspace; each project is a suite size (see STYLE.md §7).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const base = {
+  transform: { '^.+\\.tsx?$': swc },
+  moduleNameMapper: {
+    '^@boomerang/engine$': '<rootDir>/engine/src/index.ts',
+    '^@boomerang/engine/(.*)$': '<rootDir>/engine/src/$1',
+    '^@boomerang/api/(.*)$': '<rootDir>/api/src/$1',
+    '^@boomerang/migrations$': '<rootDir>/migrations/src/index.ts',
+  },
+  testEnvironment: 'node',
+  rootDir: __dirname,
+};
+module.exports = {
+  projects: [
+    { ...base, displayName: 'engine', testMatch: ['<rootDir>/engine/src/**/*.spec.ts'] },
+    { ...base, displayName: 'api', testMatch: ['<rootDir>/api/src/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.spec.ts'],
+      globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+      testTimeout: 120000,
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/e2e/**/*.spec.ts'],
+      globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};
