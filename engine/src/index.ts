@@ -1,2 +1,22 @@
 export * from './core/schema';
 export * from './core/types';
+export { advance, waitDueAt } from './core/advance';
+export { validateFlow, type ValidationIssue, type ValidationResult } from './core/validate';
+export * from './core/rules';
+export * from './core/guardrails';
+export * from './core/durations';
+export { FlowGraph, flowGraphOf, edgeHandle, outHandles, OUT } from './core/graph';
+export { metGoal, type GoalMet } from './core/goals';
+export { bucketOf, splitArm, isHoldout, messageIdFor, fnv1a } from './core/hash';
+export {
+  checkTemplate,
+  contentForChannel,
+  missingChannelFields,
+  renderContent,
+  templateVariables,
+  knownHelpers,
+  templateFields,
+  type TemplateVariables,
+} from './core/render';
+export { nodeHandlers, type NodeHandler, type NodeHandlers, type NodeOutcome, type StepContext, type FlowInfo } from './core/nodes';
+export { flowTemplates, findFlowTemplate, WEEKLY_CHECKIN_CAP, type FlowTemplate } from './core/templates';

@@ -23,6 +23,18 @@ export const countComparison = z
   .refine((c) => Object.keys(c).length > 0, 'count needs at least one of eq, gt, gte, lt, lte');
 export type CountComparison = z.infer<typeof countComparison>;
 
+export const visitCountSchema = z
+  .object({
+    node: z.string().min(1).max(100),
+    eq: z.number().int().nonnegative().optional(),
+    gt: z.number().int().nonnegative().optional(),
+    gte: z.number().int().nonnegative().optional(),
+    lt: z.number().int().nonnegative().optional(),
+    lte: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 1, 'visits needs at least one of eq, gt, gte, lt, lte');
+
 export type Rule =
   | { all: Rule[] }
   | { any: Rule[] }
@@ -30,7 +42,14 @@ export type Rule =
   | { attribute: string; op: AttributeOp; value?: unknown }
   | { event: string; within: string; count?: CountComparison; where?: Rule }
   | { active: boolean }
-  | { reengaged: boolean };
+  | { reengaged: boolean }
+  | { visits: VisitCount };
+
+/**
+ * `{visits:{node:"checkin", gte:12}}` counts how often this journey visited a node (journey.context.visits):
+ * the way a loop is capped ("at most 12 check-ins, then exit").
+ */
+export type VisitCount = { node: string } & CountComparison;
 
 export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
   z.union([
@@ -55,6 +74,7 @@ export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
       .strict(),
     z.object({ active: z.boolean() }).strict(),
     z.object({ reengaged: z.boolean() }).strict(),
+    z.object({ visits: visitCountSchema }).strict(),
   ]),
 );
 
@@ -94,7 +114,8 @@ export type ConditionData = z.infer<typeof conditionDataSchema>;
 export const localTimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time of day as HH:mm');
 export const delayDataSchema = z.union([
   z.object({ duration: isoDuration }).strict(),
-  z.object({ until: localTimeOfDay }).strict(),
+  // `timezone` (IANA) pins the local time to one zone instead of the contact's
+  z.object({ until: localTimeOfDay, timezone: z.string().min(1).max(64).optional() }).strict(),
   z.object({ waitFor: z.object({ event: z.string().min(1).max(200), timeout: isoDuration }).strict() }).strict(),
 ]);
 export type DelayData = z.infer<typeof delayDataSchema>;

@@ -138,6 +138,8 @@ export interface RenderedContent {
 export interface SendEffect {
   type: 'send';
   idempotencyKey: string;
+  /** deterministic UUID derived from the idempotency key (tracking links in the content use it); set by advance() */
+  messageId?: string;
   nodeId: string;
   channel: ChannelKind;
   content: RenderedContent;

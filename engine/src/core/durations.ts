@@ -1,0 +1,96 @@
+/**
+ * ISO 8601 durations and local wall-clock arithmetic, on luxon. Every function takes its instant explicitly.
+ */
+import { DateTime, Duration, IANAZone } from 'luxon';
+
+/** A parsed, strictly positive duration, or null (unparseable, zero or negative). */
+export function parseDuration(iso: unknown): Duration | null {
+  if (typeof iso !== 'string' || iso.length > 40) return null;
+  const d = Duration.fromISO(iso);
+  if (!d.isValid) return null;
+  const values = Object.values(d.toObject()) as number[];
+  if (values.some((v) => v < 0 || !Number.isFinite(v))) return null;
+  return d.toMillis() > 0 ? d : null;
+}
+
+export function isValidDuration(iso: unknown): boolean {
+  return parseDuration(iso) !== null;
+}
+
+export function isValidTimeZone(zone: unknown): boolean {
+  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+}
+
+/** The zone itself when valid, else UTC (invalid zones never throw here). */
+export function safeZone(zone: string | null | undefined): string {
+  return zone && isValidTimeZone(zone) ? zone : 'UTC';
+}
+
+function requireDuration(iso: string): Duration {
+  const d = parseDuration(iso);
+  if (!d) throw new Error(`invalid ISO duration "${iso}"`);
+  return d;
+}
+
+/** `at + iso` in `zone`: calendar units (P1D) keep the local wall time across DST; time units (PT24H) are exact. */
+export function addDuration(at: Date, iso: string, zone = 'UTC'): Date {
+  return DateTime.fromJSDate(at, { zone: safeZone(zone) }).plus(requireDuration(iso)).toJSDate();
+}
+
+export function subtractDuration(at: Date, iso: string, zone = 'UTC'): Date {
+  return DateTime.fromJSDate(at, { zone: safeZone(zone) }).minus(requireDuration(iso)).toJSDate();
+}
+
+/** `HH:mm` → minutes after local midnight. */
+export function parseTimeOfDay(hhmm: string): { hour: number; minute: number } {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!m) throw new Error(`invalid local time "${hhmm}" (HH:mm)`);
+  const hour = Number(m[1]);
+  const minute = Number(m[2]);
+  if (hour > 23 || minute > 59) throw new Error(`invalid local time "${hhmm}" (HH:mm)`);
+  return { hour, minute };
+}
+
+/**
+ * The instant at local date + time of day in `zone`. A nonexistent local time (inside a spring-forward gap) maps to
+ * the first valid instant after it, i.e. the moment the clocks jump; an ambiguous one (fall-back) to its first
+ * occurrence.
+ */
+export function localDateTime(
+  date: { year: number; month: number; day: number },
+  time: { hour: number; minute: number },
+  zone: string,
+): DateTime {
+  const z = safeZone(zone);
+  const dt = DateTime.fromObject({ ...date, ...time, second: 0, millisecond: 0 }, { zone: z });
+  if (dt.hour === time.hour && dt.minute === time.minute) return dt;
+  // In a gap: luxon shifted forward by the gap. Find the first instant whose wall time is ≥ the wanted one.
+  const wanted = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute);
+  const iana = IANAZone.create(z);
+  const wallOf = (ms: number) => ms + iana.offset(ms) * 60_000;
+  let lo = dt.toMillis() - 4 * 3_600_000; // wall < wanted
+  let hi = dt.toMillis(); // wall ≥ wanted
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wallOf(mid) >= wanted) hi = mid;
+    else lo = mid;
+  }
+  return DateTime.fromMillis(Math.ceil(hi / 1000) * 1000, { zone: z });
+}
+
+/** The next occurrence of local `HH:mm` in `zone` strictly after `now`. */
+export function nextLocalTime(now: Date, zone: string, hhmm: string): Date {
+  const time = parseTimeOfDay(hhmm);
+  const local = DateTime.fromJSDate(now, { zone: safeZone(zone) });
+  for (let addDays = 0; addDays < 3; addDays++) {
+    const day = local.plus({ days: addDays });
+    const candidate = localDateTime({ year: day.year, month: day.month, day: day.day }, time, zone);
+    if (candidate.toMillis() > now.getTime()) return candidate.toJSDate();
+  }
+  throw new Error('unreachable: no next local time within 3 days');
+}
+
+/** Local calendar day `yyyy-MM-dd` of an instant in `zone`. */
+export function localDay(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone: safeZone(zone) }).toISODate() ?? '';
+}

@@ -1,0 +1,63 @@
+import type { ChannelKind } from '../schema';
+
+export interface ChannelSkip {
+  channel: ChannelKind;
+  reason: 'no_consent' | 'no_address';
+  detail: string;
+}
+
+export type ChannelChoice = { channel: ChannelKind; reasons: ChannelSkip[] } | { channel: null; reasons: ChannelSkip[] };
+
+/** The attribute holding each channel's address (DESIGN "Contract details"); webhook needs none. */
+export const channelAddressAttribute: Record<ChannelKind, string | null> = {
+  email: 'email',
+  push: 'pushToken',
+  sms: 'phone',
+  webhook: null,
+};
+
+/**
+ * Consent policy (decided): sms needs an explicit `true` (it costs money and feels intrusive); email and push are
+ * allowed unless consent is explicitly `false` (an unsubscribe sets it false); webhooks are system calls, always allowed.
+ */
+export function hasConsent(channel: ChannelKind, consent: Partial<Record<ChannelKind, boolean>>): boolean {
+  switch (channel) {
+    case 'sms':
+      return consent.sms === true;
+    case 'email':
+    case 'push':
+      return consent[channel] !== false;
+    case 'webhook':
+      return true;
+  }
+}
+
+export function addressOf(channel: ChannelKind, attributes: Record<string, unknown>): string | null {
+  const key = channelAddressAttribute[channel];
+  if (key === null) return '';
+  const v = attributes[key];
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+/** The first of primary, then fallbacks in order, that has consent and an address; else null with every reason. */
+export function chooseChannel(
+  primary: ChannelKind,
+  fallback: readonly ChannelKind[] | undefined,
+  consent: Partial<Record<ChannelKind, boolean>>,
+  attributes: Record<string, unknown>,
+): ChannelChoice {
+  const reasons: ChannelSkip[] = [];
+  const candidates = [primary, ...(fallback ?? [])].filter((c, i, all) => all.indexOf(c) === i);
+  for (const channel of candidates) {
+    if (!hasConsent(channel, consent ?? {})) {
+      reasons.push({ channel, reason: 'no_consent', detail: `${channel} consent is ${consent?.[channel] ?? 'missing'}` });
+      continue;
+    }
+    if (addressOf(channel, attributes ?? {}) === null) {
+      reasons.push({ channel, reason: 'no_address', detail: `attribute ${channelAddressAttribute[channel]} is empty` });
+      continue;
+    }
+    return { channel, reasons };
+  }
+  return { channel: null, reasons };
+}

@@ -1,0 +1,3 @@
+export * from './quiet-hours';
+export * from './frequency-cap';
+export * from './choose-channel';
