@@ -61,9 +61,27 @@ export function localDateTime(
   time: { hour: number; minute: number },
   zone: string,
 ): DateTime {
+  return localOccurrences(date, time, zone)[0];
+}
+
+/** Every instant showing local date + time in `zone`, earliest first: one, two in a fall-back overlap, one in a gap. */
+export function localOccurrences(
+  date: { year: number; month: number; day: number },
+  time: { hour: number; minute: number },
+  zone: string,
+): DateTime[] {
   const z = safeZone(zone);
   const dt = DateTime.fromObject({ ...date, ...time, second: 0, millisecond: 0 }, { zone: z });
-  if (dt.hour === time.hour && dt.minute === time.minute) return dt;
+  const shows = (d: DateTime) =>
+    d.year === date.year && d.month === date.month && d.day === date.day && d.hour === time.hour && d.minute === time.minute;
+  if (shows(dt)) {
+    // an ambiguous wall time (fall-back overlap) shows twice; DST shifts are 30 or 60 minutes
+    const all = [-120, -60, -30, 0, 30, 60, 120]
+      .map((m) => dt.plus({ minutes: m }))
+      .filter(shows)
+      .sort((a, b) => a.toMillis() - b.toMillis());
+    return all.filter((d, i) => i === 0 || d.toMillis() !== all[i - 1].toMillis());
+  }
   // In a gap: luxon shifted forward by the gap. Find the first instant whose wall time is ≥ the wanted one.
   const wanted = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute);
   const iana = IANAZone.create(z);
@@ -75,7 +93,7 @@ export function localDateTime(
     if (wallOf(mid) >= wanted) hi = mid;
     else lo = mid;
   }
-  return DateTime.fromMillis(Math.ceil(hi / 1000) * 1000, { zone: z });
+  return [DateTime.fromMillis(Math.ceil(hi / 1000) * 1000, { zone: z })];
 }
 
 /** The next occurrence of local `HH:mm` in `zone` strictly after `now`. */
@@ -84,8 +102,9 @@ export function nextLocalTime(now: Date, zone: string, hhmm: string): Date {
   const local = DateTime.fromJSDate(now, { zone: safeZone(zone) });
   for (let addDays = 0; addDays < 3; addDays++) {
     const day = local.plus({ days: addDays });
-    const candidate = localDateTime({ year: day.year, month: day.month, day: day.day }, time, zone);
-    if (candidate.toMillis() > now.getTime()) return candidate.toJSDate();
+    for (const candidate of localOccurrences({ year: day.year, month: day.month, day: day.day }, time, zone)) {
+      if (candidate.toMillis() > now.getTime()) return candidate.toJSDate();
+    }
   }
   throw new Error('unreachable: no next local time within 3 days');
 }
