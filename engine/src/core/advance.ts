@@ -76,9 +76,14 @@ class Run {
     if (this.journey.wait) {
       const wait = this.journey.wait;
       const handler = nodeHandlers[node.type] as NodeHandler;
+      const mark = this.effects.length;
       const resumed = handler.resume ? handler.resume(node, wait, this.context(graph, node)) : { kind: 'next' as const, handle: 'out' };
-      if (resumed === null) return; // not due: unchanged, no effects
-      this.log(node.id, 'resumed', { wait });
+      if (resumed === null) {
+        this.effects.length = mark; // not due: unchanged, no effects
+        return;
+      }
+      // 'resumed' goes before whatever the node did on waking
+      this.effects.splice(mark, 0, { type: 'log', at: this.now, nodeId: node.id, kind: 'resumed', detail: { wait } });
       this.journey.wait = null;
       this.journey.nextRunAt = null;
       this.journey.state = 'running';
