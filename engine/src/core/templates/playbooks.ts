@@ -43,7 +43,7 @@ export const firstOrderCouponGraph: FlowGraphDocument = graph(
  *   trigger(inactive 14 d, audience churn_type in [frustrated, natural]) → layer
  *   layer —heavy→ heavyMsg(push) ─┐
  *         —medium→ mediumMsg(push)┤
- *         —light→ lightMsg(email) ┼→ wait(waitFor app_open, P7D) —event→ goal? no: back(goal via rule)
+ *         —light→ lightMsg(email) ┼→ wait(waitFor app_open, P7D) —event→ back(goal: app_open)
  *         —else→ casualMsg(email) ┘                               —timeout→ (end)
  */
 export const layeredWinbackGraph: FlowGraphDocument = graph(
