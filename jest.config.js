@@ -22,6 +22,8 @@ const base = {
   rootDir: __dirname,
 };
 module.exports = {
+  // child servers and pools are closed by every suite; this only guards CI against a hang if one is missed
+  forceExit: true,
   projects: [
     { ...base, displayName: 'engine', testMatch: ['<rootDir>/engine/src/**/*.spec.ts'] },
     { ...base, displayName: 'api', testMatch: ['<rootDir>/api/src/**/*.spec.ts'] },
@@ -31,7 +33,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/integration/**/*.spec.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-setup.ts'],
     },
     {
       ...base,
@@ -39,7 +41,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/e2e/**/*.spec.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-setup.ts'],
     },
   ],
 };

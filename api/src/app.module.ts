@@ -1,0 +1,36 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthModule } from './auth/auth.module';
+import { APP_CONFIG, AppConfig } from './config';
+import { HealthModule } from './health/health.module';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static register(config: AppConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+  }
+}
+
+/**
+ * The HTTP application. The DataSource is created, migrated and owned by `main.ts` (or a test), so the app never
+ * decides schema matters on its own.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, dataSource: DataSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSource.options }),
+          dataSourceFactory: async () => dataSource,
+        }),
+        AuthModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config';
+
+const logLevels: Record<AppConfig['LOG_LEVEL'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** Builds the Nest application on an already migrated DataSource; used by `main.ts` and by the e2e tests. */
+export async function createApp(config: AppConfig, dataSource: DataSource): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, dataSource), {
+    logger: logLevels[config.LOG_LEVEL],
+    bodyParser: false,
+  });
+  // tracking links live outside /api so that they stay short and unauthenticated
+  app.setGlobalPrefix('api', { exclude: ['t/{*path}'] });
+  app.useBodyParser('json', { limit: '20mb' });
+  return app;
+}

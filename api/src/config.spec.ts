@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: '.boomerang',
+      CLOCK: 'system',
+      TICK_CRON: '*/10 * * * * *',
+      ENGINE: 'on',
+      DEMO: 'on',
+      PUBLIC_URL: 'http://localhost:3000',
+      embeddedDatabase: true,
+    });
+  });
+
+  it('turns the demo off by default when an external database is used', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' })).toMatchObject({ DEMO: 'off', embeddedDatabase: false });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ CLOCK: 'fast' }, 'CLOCK'],
+    [{ ENGINE: 'maybe' }, 'ENGINE'],
+    [{ TICK_CRON: '*/10 * *' }, 'TICK_CRON'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ API_KEY: 'short' }, 'API_KEY'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ PORT: 3000, embeddedDatabase: true });
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Every environment variable Boomerang reads, validated once at boot (STYLE.md §9).
+ * A bad value stops start-up with a message that names the variable.
+ */
+import { z } from 'zod';
+import { validate as validateCron } from 'node-cron';
+
+const onOff = z.enum(['on', 'off']);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('interface the HTTP server binds'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL; unset → embedded PostgreSQL in DATA_DIR'),
+  DATA_DIR: z.string().min(1).default('.boomerang').describe('embedded database and local files'),
+  API_KEY: z.string().min(16, 'must be at least 16 characters').optional().describe('admin API key'),
+  CLOCK: z.enum(['system', 'virtual']).default('system').describe('engine clock'),
+  TICK_CRON: z
+    .string()
+    .default('*/10 * * * * *')
+    .refine((expr) => validateCron(expr), 'is not a valid cron expression')
+    .describe('node-cron expression of the engine tick'),
+  ENGINE: onOff.default('on').describe('host the engine in this process'),
+  ENGINE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500).describe('journeys claimed per batch'),
+  DEMO: onOff.optional().describe('seed the demo workspace into an empty database'),
+  ADMIN_EMAIL: z.string().email().default('admin@localhost').describe('first editor user'),
+  ADMIN_PASSWORD: z.string().min(8).optional().describe('first editor user password'),
+  PUBLIC_URL: z.string().url().optional().describe('base of tracking links'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
+  SMTP_FROM: z.string().optional(),
+  PUSH_URL: z.string().url().optional(),
+  PUSH_TOKEN: z.string().optional(),
+  SMS_URL: z.string().url().optional(),
+  SMS_ACCOUNT: z.string().optional(),
+  SMS_TOKEN: z.string().optional(),
+  SMS_FROM: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+export interface AppConfig extends RawConfig {
+  DEMO: 'on' | 'off';
+  PUBLIC_URL: string;
+  embeddedDatabase: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // empty strings mean "unset", as in most twelve-factor tools
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const raw = parsed.data;
+  const embeddedDatabase = raw.DATABASE_URL === undefined;
+  return {
+    ...raw,
+    DEMO: raw.DEMO ?? (embeddedDatabase ? 'on' : 'off'),
+    PUBLIC_URL: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+    embeddedDatabase,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

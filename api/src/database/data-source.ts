@@ -1,0 +1,28 @@
+import { DataSource } from 'typeorm';
+import { loadMigrations } from '@boomerang/migrations';
+import { entities } from './entities';
+
+/** The one TypeORM DataSource of a process; schema changes only ever come from `migrations/`. */
+export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations: loadMigrations(),
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
+    logging: ['error'],
+    extra: { max: options.poolSize ?? 10, application_name: 'boomerang' },
+  });
+}
+
+/** Connects and applies pending migrations; returns the names applied. */
+export async function connectAndMigrate(dataSource: DataSource): Promise<string[]> {
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}

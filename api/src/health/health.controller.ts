@@ -1,0 +1,20 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Public } from '../auth/public.decorator';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** ok only when the database answers: a load balancer should not route to a process that cannot work */
+  @Public()
+  @Get()
+  async health(): Promise<{ status: 'ok' }> {
+    try {
+      await this.dataSource.query('SELECT 1');
+    } catch (error) {
+      throw new ServiceUnavailableException(`database unreachable: ${(error as Error).message}`);
+    }
+    return { status: 'ok' };
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort } from '../../api/src/database/free-port';
+import { createTestDatabase } from '../support/database';
+import { startServer, waitForOutput } from '../support/process';
+
+// Strips ANSI colours from Nest's logger output.
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+describe('npm start', () => {
+  it('with no DATABASE_URL runs embedded PostgreSQL, answers /api/health, and a second start finds the first one’s data', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'boomerang-start-'));
+    try {
+      const port = await freePort();
+      const env = { DATA_DIR: dataDir, PORT: String(port), ENGINE: 'off', DEMO: 'off' };
+
+      const first = startServer(env);
+      await waitForOutput(first, /listening on/);
+      const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const [, firstKey] = plain(first.output()).match(/admin API key \(generated\): (\S+)/) ?? [];
+      expect(firstKey).toMatch(/^bk_/);
+      expect(await first.stop('SIGINT')).toBe(0);
+
+      const second = startServer(env);
+      await waitForOutput(second, /listening on/);
+      // "stored" is only printed when the key's hash is found in the database the first start wrote
+      expect(plain(second.output())).toContain(`admin API key (stored): ${firstKey}`);
+      expect(plain(second.output())).not.toMatch(/applied migrations/);
+      expect(await second.stop('SIGINT')).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('with DATABASE_URL uses that server and migrates it', async () => {
+    const database = await createTestDatabase('start_external');
+    const dataDir = mkdtempSync(join(tmpdir(), 'boomerang-start-'));
+    try {
+      const port = await freePort();
+      const server = startServer({
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        ENGINE: 'off',
+        API_KEY: 'test-key-0123456789abcdef',
+      });
+      await waitForOutput(server, /listening on/);
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+      expect(await server.stop()).toBe(0);
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query('SELECT name FROM schema_migrations');
+      const keys = await client.query('SELECT prefix, scopes FROM api_keys');
+      await client.end();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(keys.rows).toEqual([{ prefix: 'test-key', scopes: ['admin'] }]);
+    } finally {
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with a message naming the variable when configuration is bad', async () => {
+    const server = startServer({ PORT: 'eighty', TICK_CRON: 'every minute' });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/PORT: /);
+    expect(server.output()).toMatch(/TICK_CRON: is not a valid cron expression/);
+  });
+});
