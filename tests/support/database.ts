@@ -50,7 +50,7 @@ export interface MigratedDatabase extends TestDatabase {
 /** A fresh database with every migration applied and a connected DataSource. */
 export async function createMigratedDatabase(label = 'test', poolSize = 10): Promise<MigratedDatabase> {
   const database = await createTestDatabase(label);
-  const dataSource = createDataSource(database.url, { poolSize });
+  const dataSource = createDataSource(database.url, { poolSize, logErrors: false });
   await connectAndMigrate(dataSource);
   return {
     ...database,

