@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
 import { APP_CONFIG, AppConfig } from './config';
+import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
 
 @Global()
@@ -30,6 +31,7 @@ export class AppModule {
         }),
         AuthModule,
         HealthModule,
+        EngineModule,
       ],
     };
   }

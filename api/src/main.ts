@@ -6,6 +6,7 @@ import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { connectAndMigrate, createDataSource } from './database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { EngineService } from './engine/engine.service';
 
 async function main(): Promise<void> {
   const logger = new Logger('Boomerang');
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
     await app.listen(config.PORT, config.HOST);
     const url = `http://localhost:${config.PORT}`;
     logger.log(`Boomerang is listening on ${url} (API under ${url}/api)`);
+    // the engine ticks only once the HTTP side is up; app.close() stops it (onApplicationShutdown) before the pool goes
+    app.get(EngineService).start();
     if (key.key) logger.log(`admin API key (${key.source}): ${key.key}`);
     else logger.log('admin API key: set API_KEY, or use a key created earlier');
   } catch (error) {

@@ -1,0 +1,38 @@
+import { BadRequestException, Body, ConflictException, Controller, Get, Inject, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { isValidDuration } from '@boomerang/engine';
+import { VirtualClock, type Clock } from '@boomerang/engine/runtime';
+import { CLOCK } from './engine.tokens';
+import { EngineService } from './engine.service';
+
+const advanceBody = z.object({
+  by: z.string().refine((v) => isValidDuration(v), 'must be an ISO 8601 duration such as P7D or PT1H'),
+});
+
+/** `GET /api/clock` → {now}; `POST /api/clock/advance {"by":"P7D"}` plays time forward (CLOCK=virtual only). */
+@Controller('clock')
+export class ClockController {
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly engine: EngineService,
+  ) {}
+
+  @Get()
+  async now(): Promise<{ now: string; kind: Clock['kind'] }> {
+    return { now: (await this.clock.now()).toISOString(), kind: this.clock.kind };
+  }
+
+  @Post('advance')
+  async advance(@Body() body: unknown): Promise<{ now: string; ticks: number; steps: number; sent: number }> {
+    const parsed = advanceBody.safeParse(body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadRequestException(`${issue.path.join('.') || 'by'}: ${issue.message}`);
+    }
+    if (!(this.clock instanceof VirtualClock)) {
+      throw new ConflictException('the clock is not virtual: start the server with CLOCK=virtual to advance time');
+    }
+    const report = await this.engine.engine.advanceClock(this.clock, parsed.data.by);
+    return { now: report.now.toISOString(), ticks: report.ticks, steps: report.steps, sent: report.sent };
+  }
+}

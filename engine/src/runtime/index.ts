@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './db';
+export * from './engine';
+export * from './scheduler';
