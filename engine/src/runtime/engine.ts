@@ -1,10 +1,18 @@
 /**
  * One engine process's work. `tick(now)`: (1) enroll, (2–4) claim, advance and commit due journeys batch by batch,
  * (5) dispatch the outbox. Safe with any number of processes on one database (SKIP LOCKED claims, one transaction
- * per batch, idempotent outbox).
+ * per batch, idempotent outbox). `advanceClock` plays a virtual clock forward, tick by due time.
  */
+import { addDuration } from '../core/durations';
+import type { TriggerData } from '../core/schema';
+import type { EngineSettings } from '../core/types';
 import type { Clock, VirtualClock } from './clock';
-import type { Db } from './db';
+import { inTransaction, type Db } from './db';
+import { GraphCache, runBatch } from './batch';
+import { SandboxAdapter, type ChannelAdapters } from './channels';
+import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
+import { enrollFlow, type ActiveFlowRow } from './enroll';
+import { loadEngineSettings } from './settings';
 
 export interface EngineLogger {
   warn(message: string): void;
@@ -17,34 +25,170 @@ export interface EngineOptions {
   batchSize?: number;
   publicUrl?: string;
   logger?: EngineLogger;
+  adapters?: Partial<ChannelAdapters>;
+  dispatch?: Partial<Omit<DispatchOptions, 'adapters'>>;
+  /** test hook: awaited inside each batch transaction before COMMIT */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface TickReport {
   now: Date;
   enrolled: number;
+  /** node visits */
   steps: number;
+  /** journeys claimed (including those woken early and put back) */
+  claimed: number;
   batches: number;
+  queued: number;
   sent: number;
   failed: number;
 }
 
+const MAX_BATCHES_PER_TICK = 100_000;
+
 export class Engine {
-  private running: Promise<unknown> = Promise.resolve();
+  readonly graphs = new GraphCache();
+  private inFlight = new Set<Promise<unknown>>();
+  private readonly db: Db;
+  private readonly batchSize: number;
+  private readonly dispatch: DispatchOptions;
 
-  constructor(readonly options: EngineOptions) {}
-
-  async tick(now: Date): Promise<TickReport> {
-    return { now, enrolled: 0, steps: 0, batches: 0, sent: 0, failed: 0 };
+  constructor(readonly options: EngineOptions) {
+    this.db = options.db;
+    this.batchSize = options.batchSize ?? 500;
+    this.dispatch = {
+      ...defaultDispatchOptions,
+      ...options.dispatch,
+      adapters: { default: new SandboxAdapter(), ...options.adapters } as ChannelAdapters,
+    };
   }
 
-  /** CLOCK=virtual: moves the clock forward by an ISO duration, running every due step in order of due time. */
+  /** One tick at `now`: enroll, run every due journey, dispatch every due message. */
+  tick(now: Date): Promise<TickReport> {
+    const run = this.runTick(now);
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
+    return run;
+  }
+
+  private async runTick(now: Date): Promise<TickReport> {
+    const settings = await loadEngineSettings(this.db, this.options.publicUrl);
+    const report: TickReport = { now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 };
+    report.enrolled = await this.enroll(now, settings);
+    await this.runDue(now, settings, report);
+    await this.dispatchDue(now, report);
+    return report;
+  }
+
+  /** (1) set-based enrollment for every active flow's live version. */
+  async enroll(now: Date, settings?: EngineSettings): Promise<number> {
+    settings ??= await loadEngineSettings(this.db, this.options.publicUrl);
+    const flows = await this.db.query<ActiveFlowRow>(
+      `SELECT id, live_version, activated_at, last_enrolled_at FROM flows WHERE status = 'active' AND live_version IS NOT NULL ORDER BY id`,
+    );
+    await this.graphs.load(this.db, flows.rows.map((f) => ({ flowId: f.id, version: f.live_version })));
+    let enrolled = 0;
+    for (const flow of flows.rows) {
+      const info = this.graphs.get(flow.id, flow.live_version);
+      if (!info) continue;
+      try {
+        enrolled += await enrollFlow(this.db, flow, info, now, settings);
+      } catch (error) {
+        this.options.logger?.error(`enrollment of flow ${flow.id} failed: ${(error as Error).message}`);
+      }
+    }
+    return enrolled;
+  }
+
+  /** (2–4) batches until nothing due is left unclaimed. */
+  async runDue(now: Date, settings: EngineSettings, report: TickReport): Promise<void> {
+    for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
+      const batch = await inTransaction(this.db, (tx) =>
+        runBatch(tx, now, { batchSize: this.batchSize, settings, graphs: this.graphs, beforeCommit: this.options.beforeCommit }),
+      );
+      if (!batch.claimed) return;
+      report.batches++;
+      report.claimed += batch.claimed;
+      report.steps += batch.steps;
+      report.queued += batch.messages;
+      // only journeys put back unchanged (not due after all): everything left is someone else's or not due
+      if (batch.advanced === 0) return;
+    }
+  }
+
+  /** (5) dispatch rounds until the due outbox is empty. */
+  async dispatchDue(now: Date, report: Pick<TickReport, 'sent' | 'failed'>): Promise<void> {
+    for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
+      const round = await dispatchOnce(this.db, now, this.dispatch);
+      report.sent += round.sent;
+      report.failed += round.failed;
+      if (!round.claimed) return;
+    }
+  }
+
+  /**
+   * CLOCK=virtual: moves the clock forward by an ISO duration, ticking at every due time (journeys, messages,
+   * inactivity thresholds) in order up to the new time, then at the new time itself.
+   */
   async advanceClock(clock: VirtualClock, by: string): Promise<{ now: Date; ticks: number; steps: number; sent: number }> {
-    const now = await clock.now();
-    return { now, ticks: 0, steps: 0, sent: 0 };
+    const start = await clock.now();
+    const target = addDuration(start, by);
+    return this.runUntil(clock, target);
+  }
+
+  async runUntil(clock: VirtualClock, target: Date): Promise<{ now: Date; ticks: number; steps: number; sent: number }> {
+    let t = await clock.now();
+    let ticks = 0;
+    let steps = 0;
+    let sent = 0;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const next = await this.nextWake(t);
+      if (!next || next > target) break;
+      t = next > t ? next : t;
+      await clock.set(t);
+      const report = await this.tick(t);
+      ticks++;
+      steps += report.steps;
+      sent += report.sent;
+      // a wake point that produced nothing and is not in the future would loop: step past it
+      if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) t = new Date(t.getTime() + 1);
+    }
+    const now = await clock.set(target);
+    const last = await this.tick(now);
+    return { now, ticks: ticks + 1, steps: steps + last.steps, sent: sent + last.sent };
+  }
+
+  /** The earliest instant after `t` (or at it, for work already due) at which a tick would have something to do. */
+  private async nextWake(t: Date): Promise<Date | null> {
+    const due = await this.db.query<{ at: Date | null }>(
+      `SELECT least(
+         (SELECT min(j.next_run_at) FROM journeys j JOIN flows f ON f.id = j.flow_id AND f.status = 'active' WHERE j.state = 'waiting'),
+         (SELECT min(m.next_attempt_at) FROM messages m JOIN flows f ON f.id = m.flow_id AND f.status = 'active' WHERE m.status = 'queued')
+       ) AS at`,
+    );
+    let next = due.rows[0].at;
+    if (next && next <= t) return next;
+    // inactivity thresholds: the next moment a contact crosses an active inactive-trigger's `days`
+    const flows = await this.db.query<{ id: string; live_version: number }>(
+      `SELECT id, live_version FROM flows WHERE status = 'active' AND live_version IS NOT NULL`,
+    );
+    await this.graphs.load(this.db, flows.rows.map((f) => ({ flowId: f.id, version: f.live_version })));
+    for (const flow of flows.rows) {
+      const trigger = this.graphs.get(flow.id, flow.live_version)?.trigger?.data as TriggerData | undefined;
+      if (trigger?.kind !== 'inactive') continue;
+      const crossing = await this.db.query<{ at: Date | null }>(
+        `SELECT min(c.last_active_at) + $2::int * interval '1 day' + interval '1 millisecond' AS at FROM contacts c
+          WHERE c.last_active_at >= $1::timestamptz - $2::int * interval '1 day'`,
+        [t, trigger.days],
+      );
+      const at = crossing.rows[0].at;
+      if (at && at > t && (!next || at < next)) next = at;
+    }
+    return next;
   }
 
   /** Resolves when no tick started by this instance is in flight. */
   async idle(): Promise<void> {
-    await this.running.catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
   }
 }

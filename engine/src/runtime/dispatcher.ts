@@ -1,0 +1,155 @@
+/**
+ * The outbox dispatcher. Claim (one statement, SKIP LOCKED): queued messages of active flows that are due get a
+ * lease (`next_attempt_at = now + lease`) and one more attempt. Send outside any transaction. Record (one
+ * transaction): status, provider id, backoff or dead state, and one `delivery` journey_log row per attempt.
+ * A process killed between claim and record leaves the lease to expire: the message is sent again with the same
+ * idempotency key, so adapters deduplicate by key.
+ */
+import type { ChannelKind, RenderedContent } from '../core/types';
+import { inTransaction, type Db } from './db';
+import { isPermanent, type ChannelAdapters } from './channels/adapter';
+
+export interface DispatchOptions {
+  adapters: ChannelAdapters;
+  batchSize: number;
+  maxAttempts: number;
+  /** first retry delay, doubled per attempt */
+  backoffMs: number;
+  leaseMs: number;
+  concurrency: number;
+}
+
+export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
+  batchSize: 500,
+  maxAttempts: 5,
+  backoffMs: 60_000,
+  leaseMs: 5 * 60_000,
+  concurrency: 32,
+};
+
+interface Claimed {
+  id: string;
+  idempotency_key: string;
+  journey_id: string;
+  node_id: string;
+  channel: ChannelKind;
+  content: RenderedContent;
+  attempts: number;
+  attributes: Record<string, unknown>;
+}
+
+interface Outcome {
+  id: string;
+  journeyId: string;
+  nodeId: string;
+  status: 'queued' | 'sent' | 'delivered' | 'failed';
+  providerId: string | null;
+  error: string | null;
+  nextAttemptAt: Date | null;
+  attempt: number;
+  adapter: string;
+}
+
+export interface DispatchResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+const addressKey: Record<ChannelKind, string | null> = { email: 'email', push: 'pushToken', sms: 'phone', webhook: null };
+
+export function backoffDelay(attempt: number, baseMs: number): number {
+  return baseMs * 2 ** Math.max(0, attempt - 1);
+}
+
+/** One dispatch round at `now`. */
+export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
+  const claimed = await db.query<Claimed>(
+    `UPDATE messages m SET next_attempt_at = $2::timestamptz + $3::bigint * interval '1 millisecond', attempts = m.attempts + 1
+       FROM (SELECT q.id FROM messages q JOIN flows f ON f.id = q.flow_id AND f.status = 'active'
+              WHERE q.status = 'queued' AND q.next_attempt_at <= $2
+              ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED) due,
+            contacts c
+      WHERE m.id = due.id AND c.id = m.contact_id
+      RETURNING m.id, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes`,
+    [options.batchSize, now, options.leaseMs],
+  );
+  const result: DispatchResult = { claimed: claimed.rows.length, sent: 0, retried: 0, failed: 0 };
+  if (!claimed.rows.length) return result;
+
+  const outcomes: Outcome[] = [];
+  const queue = [...claimed.rows];
+  const worker = async () => {
+    for (let m = queue.shift(); m; m = queue.shift()) outcomes.push(await sendOne(m, now, options));
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, queue.length) }, worker));
+
+  for (const o of outcomes) {
+    if (o.status === 'failed') result.failed++;
+    else if (o.status === 'queued') result.retried++;
+    else result.sent++;
+  }
+  await inTransaction(db, async (tx) => {
+    await tx.query(
+      `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
+              next_attempt_at = u.next_attempt_at,
+              sent_at = CASE WHEN u.status IN ('sent', 'delivered') THEN COALESCE(m.sent_at, $8::timestamptz) ELSE m.sent_at END,
+              delivered_at = CASE WHEN u.status = 'delivered' THEN COALESCE(m.delivered_at, $8::timestamptz) ELSE m.delivered_at END,
+              failed_at = CASE WHEN u.status = 'failed' THEN $8::timestamptz ELSE m.failed_at END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[])
+              AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter)
+        WHERE m.id = u.id AND m.status = 'queued' AND m.attempts = u.attempt`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.providerId),
+        outcomes.map((o) => o.error),
+        outcomes.map((o) => o.nextAttemptAt),
+        outcomes.map((o) => o.attempt),
+        outcomes.map((o) => o.adapter),
+        now,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+       SELECT u.journey_id, $4::timestamptz, u.node_id, 'delivery', u.detail
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(journey_id, node_id, detail)`,
+      [
+        outcomes.map((o) => o.journeyId),
+        outcomes.map((o) => o.nodeId),
+        outcomes.map((o) =>
+          JSON.stringify({
+            messageId: o.id,
+            attempt: o.attempt,
+            status: o.status === 'queued' ? 'retrying' : o.status,
+            adapter: o.adapter,
+            ...(o.providerId ? { providerId: o.providerId } : {}),
+            ...(o.error ? { error: o.error } : {}),
+            ...(o.nextAttemptAt && o.status === 'queued' ? { nextAttemptAt: o.nextAttemptAt.toISOString() } : {}),
+          }),
+        ),
+        now,
+      ],
+    );
+  });
+  return result;
+}
+
+async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise<Outcome> {
+  const adapter = options.adapters[m.channel] ?? options.adapters.default;
+  const key = addressKey[m.channel];
+  const to = key && m.attributes?.[key] != null ? String(m.attributes[key]) : null;
+  const base = { id: m.id, journeyId: m.journey_id, nodeId: m.node_id, attempt: m.attempts, adapter: adapter.name };
+  try {
+    const receipt = await adapter.send({ messageId: m.id, idempotencyKey: m.idempotency_key, channel: m.channel, to, content: m.content });
+    return { ...base, status: receipt.status ?? 'sent', providerId: receipt.providerId, error: null, nextAttemptAt: null };
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+    if (isPermanent(error) || m.attempts >= options.maxAttempts) {
+      return { ...base, status: 'failed', providerId: null, error: message, nextAttemptAt: null };
+    }
+    const next = new Date(now.getTime() + backoffDelay(m.attempts, options.backoffMs));
+    return { ...base, status: 'queued', providerId: null, error: message, nextAttemptAt: next };
+  }
+}

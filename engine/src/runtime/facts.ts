@@ -1,0 +1,71 @@
+/**
+ * Facts for a whole batch in a constant number of queries: contacts, their events within each one's lookback, and
+ * their recent sends across all flows (frequency caps).
+ */
+import { safeZone, parseDuration } from '../core/durations';
+import type { ChannelKind, ContactFacts, EngineSettings, EventFact, SendFact } from '../core/types';
+import type { Tx } from './db';
+
+interface ContactRow {
+  id: string;
+  external_id: string;
+  timezone: string;
+  attributes: Record<string, unknown>;
+  consent: Partial<Record<ChannelKind, boolean>>;
+  last_active_at: Date | null;
+}
+
+/** The longest frequency-cap window, ms (recent sends older than it cannot matter). */
+export function capWindowMs(settings: EngineSettings): number {
+  return Math.max(0, ...settings.frequencyCaps.map((cap) => parseDuration(cap.per)?.as('milliseconds') ?? 0));
+}
+
+/** `since` per contact: the earliest event time any of its journeys in the batch may look at. */
+export async function loadFacts(
+  tx: Tx,
+  since: Map<string, Date>,
+  now: Date,
+  settings: EngineSettings,
+): Promise<Map<string, ContactFacts>> {
+  const ids = [...since.keys()];
+  // one connection: the three queries run one after another
+  const contacts = await tx.query<ContactRow>(
+      `SELECT id::text, external_id, timezone, attributes, consent, last_active_at FROM contacts WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  const events = await tx.query<{ contact_id: string; name: string; occurred_at: Date; properties: Record<string, unknown>; is_activity: boolean }>(
+      `SELECT e.contact_id::text, e.name, e.occurred_at, e.properties, e.is_activity
+         FROM unnest($1::bigint[], $2::timestamptz[]) AS w(contact_id, since)
+         JOIN events e ON e.contact_id = w.contact_id AND e.occurred_at >= w.since AND e.occurred_at <= $3
+        ORDER BY e.contact_id, e.occurred_at, e.id`,
+      [ids, ids.map((id) => since.get(id)), now],
+    );
+  const sends = await tx.query<{ contact_id: string; channel: ChannelKind; created_at: Date }>(
+      `SELECT contact_id::text, channel, created_at FROM messages
+        WHERE contact_id = ANY($1::bigint[]) AND created_at > $2 AND created_at <= $3 AND status <> 'failed'
+        ORDER BY created_at`,
+      [ids, new Date(now.getTime() - capWindowMs(settings)), now],
+    );
+  const facts = new Map<string, ContactFacts>();
+  for (const c of contacts.rows) {
+    facts.set(c.id, {
+      contactId: c.id,
+      externalId: c.external_id,
+      timezone: safeZone(c.timezone),
+      attributes: c.attributes ?? {},
+      consent: c.consent ?? {},
+      lastActiveAt: c.last_active_at,
+      events: [],
+      recentSends: [],
+    });
+  }
+  for (const e of events.rows) {
+    const event: EventFact = { name: e.name, occurredAt: e.occurred_at, properties: e.properties ?? {}, activity: e.is_activity };
+    facts.get(e.contact_id)?.events.push(event);
+  }
+  for (const s of sends.rows) {
+    const send: SendFact = { channel: s.channel, at: s.created_at };
+    facts.get(s.contact_id)?.recentSends.push(send);
+  }
+  return facts;
+}

@@ -1,0 +1,71 @@
+/**
+ * What the runtime needs to know about one frozen flow version, computed once and cached by (flow, version):
+ * the parsed FlowGraph, its trigger, and how far back the facts loader must read a contact's events.
+ */
+import { FlowGraph, flowGraphOf } from '../core/graph';
+import { forEachLeaf } from '../core/rules';
+import { parseDuration } from '../core/durations';
+import type { FlowGraphDocument, FlowNodeOf, Rule } from '../core/schema';
+import type { EngineSettings, JourneySnapshot } from '../core/types';
+
+const DAY = 86_400_000;
+
+export interface VersionInfo {
+  graph: FlowGraph;
+  trigger: FlowNodeOf<'trigger'> | null;
+  /** event goals need every event since the journey entered */
+  eventGoals: boolean;
+  /** longest `{event, within}` window of any rule, ms */
+  ruleWindowMs: number;
+  /** `active`/`reengaged` leaves: the activity window is needed */
+  usesActivity: boolean;
+}
+
+function rulesOf(graph: FlowGraph): Rule[] {
+  const rules: Rule[] = [];
+  for (const node of graph.nodes) {
+    const data = node.data as Record<string, unknown>;
+    if (node.type === 'condition') {
+      if (data.rule) rules.push(data.rule as Rule);
+      for (const b of (data.branches as { rule: Rule }[] | undefined) ?? []) rules.push(b.rule);
+    }
+    if (node.type === 'goal') {
+      if (data.rule) rules.push(data.rule as Rule);
+      if (data.where) rules.push(data.where as Rule);
+    }
+  }
+  return rules;
+}
+
+export function analyseVersion(doc: FlowGraphDocument): VersionInfo {
+  const graph = flowGraphOf(doc);
+  let ruleWindowMs = 0;
+  let usesActivity = false;
+  for (const rule of rulesOf(graph)) {
+    forEachLeaf(rule, (leaf) => {
+      if ('event' in leaf) ruleWindowMs = Math.max(ruleWindowMs, parseDuration(leaf.within)?.as('milliseconds') ?? 0);
+      if ('active' in leaf || 'reengaged' in leaf) usesActivity = true;
+    });
+  }
+  const trigger = (graph.nodes.find((n) => n.type === 'trigger') as FlowNodeOf<'trigger'> | undefined) ?? null;
+  const eventGoals = graph.nodes.some((n) => n.type === 'goal' && 'event' in (n.data as object));
+  return { graph, trigger, eventGoals, ruleWindowMs, usesActivity };
+}
+
+/** The earliest event time a journey's next advance can look at (events before it cannot change the outcome). */
+export function eventsSince(info: VersionInfo, journey: JourneySnapshot, now: Date, settings: EngineSettings): Date {
+  let since = now.getTime() - info.ruleWindowMs - DAY; // a day of slack for local-time windows
+  // `active` in any rule, and `reengaged`/returns: the activity window in local days (+1 day for zone offsets)
+  since = Math.min(since, now.getTime() - (settings.activity.windowDays + 1) * DAY);
+  if (info.eventGoals) since = Math.min(since, journey.enteredAt.getTime());
+  const wait = journey.wait;
+  if (wait?.kind === 'event') since = Math.min(since, Date.parse(wait.since));
+  const ctx = journey.context;
+  if (!ctx.returnedAt && ctx.winbackSentAt?.length) {
+    for (const sent of ctx.winbackSentAt) {
+      const t = Date.parse(sent);
+      if (Number.isFinite(t)) since = Math.min(since, t);
+    }
+  }
+  return new Date(since);
+}

@@ -1,0 +1,142 @@
+/**
+ * Rules compiled to SQL WHERE fragments with parameters, for set-based enrollment (trigger audience, segment rule,
+ * event `where`). Semantics follow `evaluateRule` (rules.ts):
+ * - attributes are read through jsonb (`c.attributes`, or an event's `properties` inside `where`); an exact key wins
+ *   over a dotted path; missing → false except `neq` and `exists:false`;
+ * - numbers and numeric strings compare as numbers through a guarded cast (a non-numeric string never raises);
+ *   other values compare as text; `in` takes an array; `contains` is substring or array element;
+ * - `{event, within, count}` is a correlated count over `events` (window `within` back from now, computed in UTC:
+ *   around a DST change the SQL window may differ from the core's by the one-hour shift);
+ * - `{active}` counts distinct local days with activity in the contact's time zone (invalid zones → UTC, through
+ *   `boomerang_safe_zone`).
+ * `reengaged` and `visits` describe a journey, not a contact: they cannot appear in triggers (`RuleSqlError`).
+ */
+import type { ActivityRule, Rule } from '../core/types';
+import type { AttributeOp, CountComparison } from '../core/schema';
+import { parseDuration } from '../core/durations';
+
+export class RuleSqlError extends Error {}
+
+/** Collects positional parameters ($1, $2…) while fragments are built. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export interface RuleSqlContext {
+  params: SqlParams;
+  /** SQL of the contact id (e.g. `c.id`) and time zone (e.g. `c.timezone`) */
+  contactId: string;
+  timezone: string;
+  /** placeholder of `now` (timestamptz) */
+  now: string;
+  activity: ActivityRule;
+}
+
+/** Compiles `rule` over `subject` (a jsonb SQL expression: `c.attributes`, or `e.properties` inside `where`). */
+export function ruleToSql(rule: Rule, subject: string, ctx: RuleSqlContext): string {
+  if ('all' in rule) return `(${rule.all.map((r) => ruleToSql(r, subject, ctx)).join(' AND ')})`;
+  if ('any' in rule) return `(${rule.any.map((r) => ruleToSql(r, subject, ctx)).join(' OR ')})`;
+  if ('not' in rule) return `(NOT COALESCE(${ruleToSql(rule.not, subject, ctx)}, false))`;
+  if ('attribute' in rule) return attributeSql(subject, rule.attribute, rule.op, rule.value, ctx.params);
+  if ('event' in rule) return eventCountSql(rule, ctx);
+  if ('active' in rule) return activeSql(rule.active, ctx);
+  if ('reengaged' in rule) throw new RuleSqlError('`reengaged` describes a journey and cannot be used in a trigger');
+  if ('visits' in rule) throw new RuleSqlError('`visits` describes a journey and cannot be used in a trigger');
+  throw new RuleSqlError(`unknown rule leaf ${JSON.stringify(rule).slice(0, 100)}`);
+}
+
+function durationMs(iso: string): number {
+  const d = parseDuration(iso);
+  if (!d) throw new RuleSqlError(`invalid duration ${iso}`);
+  return d.as('milliseconds');
+}
+
+const countOps: Record<keyof CountComparison, string> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+function countSql(expr: string, comparison: Partial<CountComparison>, params: SqlParams): string {
+  const parts = (Object.keys(countOps) as (keyof CountComparison)[])
+    .filter((k) => comparison[k] !== undefined)
+    .map((k) => `${expr} ${countOps[k]} ${params.add(comparison[k])}::bigint`);
+  return parts.length ? `(${parts.join(' AND ')})` : 'true';
+}
+
+function eventCountSql(rule: Extract<Rule, { event: string }>, ctx: RuleSqlContext): string {
+  const p = ctx.params;
+  const where = rule.where ? ` AND ${ruleToSql(rule.where, 'ev.properties', ctx)}` : '';
+  const count = `(SELECT count(*) FROM events ev WHERE ev.contact_id = ${ctx.contactId} AND ev.name = ${p.add(rule.event)}
+      AND ev.occurred_at > ${ctx.now}::timestamptz - ${p.add(durationMs(rule.within))}::bigint * interval '1 millisecond'
+      AND ev.occurred_at <= ${ctx.now}::timestamptz${where})`;
+  return countSql(count, rule.count ?? { gte: 1 }, p);
+}
+
+function activeSql(wanted: boolean, ctx: RuleSqlContext): string {
+  const p = ctx.params;
+  const zone = `boomerang_safe_zone(${ctx.timezone})`;
+  const windowDays = Math.max(1, ctx.activity.windowDays);
+  const days = `(SELECT count(DISTINCT (ev.occurred_at AT TIME ZONE ${zone})::date) FROM events ev
+      WHERE ev.contact_id = ${ctx.contactId} AND ev.is_activity AND ev.occurred_at <= ${ctx.now}::timestamptz
+        AND ev.occurred_at > ${ctx.now}::timestamptz - ${p.add(windowDays + 1)}::int * interval '1 day'
+        AND (ev.occurred_at AT TIME ZONE ${zone})::date > (${ctx.now}::timestamptz AT TIME ZONE ${zone})::date - ${p.add(windowDays)}::int)`;
+  return `((${days} >= ${p.add(ctx.activity.minDays)}::bigint) = ${p.add(wanted)}::boolean)`;
+}
+
+/** jsonb value of an attribute: the exact key, else the dotted path. */
+function valueExpr(subject: string, name: string, params: SqlParams): string {
+  const key = params.add(name);
+  if (!name.includes('.')) return `(${subject} -> ${key}::text)`;
+  return `(CASE WHEN ${subject} ? ${key}::text THEN ${subject} -> ${key}::text ELSE ${subject} #> ${params.add(name.split('.'))}::text[] END)`;
+}
+
+const numericPattern = '^\\s*-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
+
+function numericExpr(v: string): string {
+  return `(CASE WHEN jsonb_typeof(${v}) = 'number' THEN (${v})::numeric
+    WHEN jsonb_typeof(${v}) = 'string' AND (${v} #>> '{}') ~ '${numericPattern}' THEN (${v} #>> '{}')::numeric END)`;
+}
+
+function isNumeric(value: unknown): value is number | string {
+  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && new RegExp(numericPattern).test(value));
+}
+
+const cmpOps: Partial<Record<AttributeOp, string>> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/** `v op value` for one scalar value; NULL when not comparable. */
+function scalarCompare(v: string, op: '=' | '>' | '>=' | '<' | '<=', value: unknown, params: SqlParams): string {
+  if (isNumeric(value)) return `${numericExpr(v)} ${op} ${params.add(String(value))}::numeric`;
+  if (typeof value === 'boolean') return op === '=' ? `lower(${v} #>> '{}') = ${params.add(String(value))}` : 'false';
+  if (value === null || value === undefined) return 'false';
+  if (typeof value === 'object') return op === '=' ? `${v} = ${params.add(JSON.stringify(value))}::jsonb` : 'false';
+  return `(jsonb_typeof(${v}) = 'string' AND (${v} #>> '{}') ${op} ${params.add(String(value))}::text)`;
+}
+
+function attributeSql(subject: string, name: string, op: AttributeOp, value: unknown, params: SqlParams): string {
+  const v = valueExpr(subject, name, params);
+  const present = `(${v} IS NOT NULL AND jsonb_typeof(${v}) <> 'null')`;
+  switch (op) {
+    case 'exists':
+      return value === false ? `(NOT ${present})` : present;
+    case 'eq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return `(${present} AND COALESCE(${scalarCompare(v, cmpOps[op] as '=', value, params)}, false))`;
+    case 'neq':
+      return `(NOT ${present} OR NOT COALESCE(${scalarCompare(v, '=', value, params)}, false))`;
+    case 'in': {
+      const values = Array.isArray(value) ? value : [value];
+      if (!values.length) return 'false';
+      const element = (x: string) => `(${values.map((val) => `COALESCE(${scalarCompare(x, '=', val, params)}, false)`).join(' OR ')})`;
+      return `(${present} AND (CASE WHEN jsonb_typeof(${v}) = 'array'
+        THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${v}) AS el(x) WHERE ${element('el.x')}) ELSE ${element(v)} END))`;
+    }
+    case 'contains':
+      return `(${present} AND (CASE WHEN jsonb_typeof(${v}) = 'array'
+        THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${v}) AS el(x) WHERE COALESCE(${scalarCompare('el.x', '=', value, params)}, false))
+        WHEN jsonb_typeof(${v}) = 'string' THEN strpos(${v} #>> '{}', ${params.add(String(value))}) > 0 ELSE false END))`;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Small SQL fixtures for the engine's integration tests. Flows are set up directly (the flow service is the API's):
+ * a flow row, its frozen versions, and status/live_version as activation would leave them.
+ */
+import type { Pool } from 'pg';
+import type { FlowGraphDocument } from '@boomerang/engine';
+
+export async function createActiveFlow(
+  db: Pool,
+  graph: FlowGraphDocument,
+  options: { name?: string; holdoutPercent?: number; activatedAt?: Date } = {},
+): Promise<string> {
+  const flow = await db.query<{ id: string }>(
+    `INSERT INTO flows (name, status, current_version, live_version, settings, activated_at)
+     VALUES ($1, 'active', 1, 1, $2, $3) RETURNING id`,
+    [options.name ?? 'test flow', JSON.stringify({ holdoutPercent: options.holdoutPercent ?? 0 }), options.activatedAt ?? new Date(0)],
+  );
+  const id = flow.rows[0].id;
+  await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, $2, now())`, [id, JSON.stringify(graph)]);
+  return id;
+}
+
+/** What activating an edited flow does: a new frozen version becomes live; running journeys keep theirs. */
+export async function makeNewVersionLive(db: Pool, flowId: string, graph: FlowGraphDocument): Promise<number> {
+  const next = await db.query<{ v: number }>(`SELECT current_version + 1 AS v FROM flows WHERE id = $1`, [flowId]);
+  const version = next.rows[0].v;
+  await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, $2, $3, now())`, [flowId, version, JSON.stringify(graph)]);
+  await db.query(`UPDATE flows SET current_version = $2, live_version = $2 WHERE id = $1`, [flowId, version]);
+  return version;
+}
+
+export async function setFlowStatus(db: Pool, flowId: string, status: 'active' | 'paused' | 'archived'): Promise<void> {
+  await db.query(`UPDATE flows SET status = $2 WHERE id = $1`, [flowId, status]);
+}
+
+export interface SeedContacts {
+  prefix?: string;
+  lastActiveAt?: Date | null;
+  createdAt?: Date;
+  timezone?: string;
+  consent?: Record<string, boolean>;
+  attributes?: (i: number) => Record<string, unknown>;
+}
+
+/** Inserts `count` contacts in one statement; returns their ids (as text) in order. */
+export async function seedContacts(db: Pool, count: number, options: SeedContacts = {}): Promise<string[]> {
+  const prefix = options.prefix ?? 'u';
+  const attributes = options.attributes ?? ((i: number) => ({ pushToken: `tok-${prefix}${i}`, email: `${prefix}${i}@example.com` }));
+  const result = await db.query<{ id: string }>(
+    `INSERT INTO contacts (external_id, attributes, consent, timezone, last_active_at, created_at)
+     SELECT $1 || g, a.attrs, $2::jsonb, $3, $4, $5
+       FROM generate_series(0, $6 - 1) AS g JOIN unnest($7::jsonb[]) WITH ORDINALITY AS a(attrs, n) ON a.n = g + 1
+     ORDER BY g RETURNING id::text`,
+    [
+      prefix,
+      JSON.stringify(options.consent ?? { push: true, email: true, sms: true }),
+      options.timezone ?? 'UTC',
+      options.lastActiveAt ?? null,
+      options.createdAt ?? new Date('2020-01-01T00:00:00Z'),
+      count,
+      Array.from({ length: count }, (_, i) => JSON.stringify(attributes(i))),
+    ],
+  );
+  return result.rows.map((r) => r.id);
+}
+
+/** What event ingestion does: insert events, move last_active_at, wake the contacts' waiting journeys. */
+export async function ingestEvents(db: Pool, contactIds: string[], name: string, at: Date, activity = true): Promise<void> {
+  if (!contactIds.length) return;
+  await db.query(
+    `INSERT INTO events (contact_id, name, occurred_at, is_activity) SELECT unnest($1::bigint[]), $2, $3, $4`,
+    [contactIds, name, at, activity],
+  );
+  if (activity) {
+    await db.query(`UPDATE contacts SET last_active_at = GREATEST(last_active_at, $2) WHERE id = ANY($1::bigint[])`, [contactIds, at]);
+    await db.query(`UPDATE contacts SET last_active_at = $2 WHERE id = ANY($1::bigint[]) AND last_active_at IS NULL`, [contactIds, at]);
+  }
+  await db.query(`UPDATE journeys SET next_run_at = $2 WHERE contact_id = ANY($1::bigint[]) AND state = 'waiting'`, [contactIds, at]);
+}
+
+export async function count(db: Pool, sql: string, params: unknown[] = []): Promise<number> {
+  const result = await db.query<{ n: string }>(sql, params);
+  return Number(result.rows[0].n);
+}
+
+/** trigger(segment: everyone) → push → delay P1D → end: one send per journey, then a wait. */
+export function sendThenWaitGraph(trigger: Record<string, unknown> = { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } }): FlowGraphDocument {
+  return {
+    nodes: [
+      { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: trigger },
+      { id: 'm', type: 'channel', position: { x: 0, y: 1 }, data: { channel: 'push', template: { title: 'Hi', body: 'Hello {{firstName}}' } } },
+      { id: 'd', type: 'delay', position: { x: 0, y: 2 }, data: { duration: 'P1D' } },
+    ],
+    edges: [
+      { id: 'e1', source: 't', target: 'm' },
+      { id: 'e2', source: 'm', target: 'd' },
+    ],
+  } as unknown as FlowGraphDocument;
+}
