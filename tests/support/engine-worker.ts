@@ -1,0 +1,33 @@
+/**
+ * A separate engine process for the concurrency and crash tests:
+ *   DATABASE_URL=… ENGINE_NOW=<iso> [ENGINE_BATCH_SIZE=n] [ENGINE_SLEEP_BEFORE_COMMIT_MS=n] \
+ *     node -r @swc-node/register tests/support/engine-worker.ts
+ * Runs one tick at ENGINE_NOW and prints `done {report}`. With the sleep hook it prints `holding` inside each batch
+ * transaction (rows locked, writes done, nothing committed) and sleeps, so a test can SIGKILL it there.
+ */
+import { Pool } from 'pg';
+import { Engine, SystemClock } from '@boomerang/engine/runtime';
+
+async function main(): Promise<void> {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4, application_name: 'engine-worker' });
+  const sleep = Number(process.env.ENGINE_SLEEP_BEFORE_COMMIT_MS ?? 0);
+  const engine = new Engine({
+    db: pool,
+    clock: new SystemClock(),
+    batchSize: Number(process.env.ENGINE_BATCH_SIZE ?? 500),
+    beforeCommit: sleep
+      ? async () => {
+          process.stdout.write('holding\n');
+          await new Promise((resolve) => setTimeout(resolve, sleep));
+        }
+      : undefined,
+  });
+  const report = await engine.tick(new Date(process.env.ENGINE_NOW ?? Date.now()));
+  process.stdout.write(`done ${JSON.stringify(report)}\n`);
+  await pool.end();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
