@@ -1,10 +1,15 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { EngineBridgeModule } from './common/clock';
+import { ContactsModule } from './contacts/contacts.module';
 import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
+import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
+import { SettingsModule } from './settings/settings.module';
 
 @Global()
 @Module({})
@@ -32,6 +37,11 @@ export class AppModule {
         AuthModule,
         HealthModule,
         EngineModule,
+        EngineBridgeModule,
+        AuditModule,
+        SettingsModule,
+        FlowsModule,
+        ContactsModule,
       ],
     };
   }

@@ -4,7 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { jsonBody } from './common/json-body';
 import type { AppConfig } from './config';
+
+/** Large enough for a batch of 10,000 events with small properties; batches are capped at 10,000 items anyway. */
+export const BODY_LIMIT = '20mb';
 
 const logLevels: Record<AppConfig['LOG_LEVEL'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -21,6 +25,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
   });
   // tracking links live outside /api so that they stay short and unauthenticated
   app.setGlobalPrefix('api', { exclude: ['t/{*path}'] });
-  app.useBodyParser('json', { limit: '20mb' });
+  // malformed JSON → 400 and oversized bodies → 413, as JSON naming the problem (not Express's HTML page)
+  app.use(jsonBody(BODY_LIMIT));
   return app;
 }

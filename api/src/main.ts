@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { ensureAdminApiKey } from './auth/bootstrap-api-key';
+import { ensureAdminUser } from './auth/bootstrap-admin-user';
+import { UsersRepository } from './auth/users.repository';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { connectAndMigrate, createDataSource } from './database/data-source';
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
     const app = await createApp(config, dataSource);
     const key = await ensureAdminApiKey(app.get(ApiKeysRepository), config.API_KEY, config.DATA_DIR);
+    const admin = await ensureAdminUser(app.get(UsersRepository), config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
     let stopping = false;
     const stop = async (signal: string) => {
@@ -43,6 +46,13 @@ async function main(): Promise<void> {
     logger.log(`Boomerang is listening on ${url} (API under ${url}/api)`);
     // the engine ticks only once the HTTP side is up; app.close() stops it (onApplicationShutdown) before the pool goes
     app.get(EngineService).start();
+    if (admin.created) {
+      logger.log(
+        admin.generatedPassword
+          ? `admin user created: ${admin.email} with password ${admin.generatedPassword} (shown once; set ADMIN_PASSWORD to choose it)`
+          : `admin user created: ${admin.email} (password from ADMIN_PASSWORD)`,
+      );
+    }
     if (key.key) logger.log(`admin API key (${key.source}): ${key.key}`);
     else logger.log('admin API key: set API_KEY, or use a key created earlier');
   } catch (error) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { ApiKeyEntity, ApiKeyScope } from './api-key.entity';
 import { hashApiKey } from './api-key-hash';
 
@@ -23,6 +23,27 @@ export class ApiKeysRepository {
     return this.keys.save(
       this.keys.create({ name, prefix: plaintext.slice(0, 8), keyHash: hashApiKey(plaintext), scopes }),
     );
+  }
+
+  /** Inside the caller's transaction (key creation and its audit row commit together). */
+  async insertIn(db: EntityManager, name: string, plaintext: string, scopes: ApiKeyScope[]): Promise<ApiKeyEntity> {
+    const repository = db.getRepository(ApiKeyEntity);
+    return repository.save(repository.create({ name, prefix: plaintext.slice(0, 8), keyHash: hashApiKey(plaintext), scopes }));
+  }
+
+  list(): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
+  async revoke(db: EntityManager, id: string, at: Date): Promise<ApiKeyEntity | null> {
+    const key = await db.getRepository(ApiKeyEntity).findOneBy({ id, revokedAt: IsNull() });
+    if (!key) return null;
+    await db.getRepository(ApiKeyEntity).update({ id }, { revokedAt: at });
+    return key;
+  }
+
+  transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.keys.manager.transaction(work);
   }
 
   async touch(id: string, at: Date): Promise<void> {

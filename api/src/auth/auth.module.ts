@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { ApiKeyEntity } from './api-key.entity';
-import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeysController, AuthController, UsersController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { SessionsRepository } from './sessions.repository';
+import { UsersRepository } from './users.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
-  providers: [ApiKeysRepository, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysRepository],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity]), AuditModule],
+  controllers: [AuthController, UsersController, ApiKeysController],
+  providers: [ApiKeysRepository, UsersRepository, SessionsRepository, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeysRepository, UsersRepository],
 })
 export class AuthModule {}

@@ -1,0 +1,88 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { UuidOr404Pipe } from '../common/ids';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { Access, AuthenticatedRequest, Caller } from './access.decorator';
+import { createApiKeyBody, CreateApiKeyBody, createUserBody, CreateUserBody, loginBody, LoginBody } from './auth.dto';
+import { AuthService } from './auth.service';
+import type { Principal } from './principal';
+import { Public } from './public.decorator';
+import { SESSION_COOKIE, SESSION_TTL_MS, sessionCookie } from './session-token';
+
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** Signs an editor user in: the token works as `Authorization: Bearer` and is also set as an HttpOnly cookie. */
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body(new ZodValidationPipe(loginBody)) body: LoginBody, @Res({ passthrough: true }) res: Response) {
+    const session = await this.auth.login(body);
+    res.cookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      maxAge: SESSION_TTL_MS,
+    });
+    return session;
+  }
+
+  @Access('any')
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    await this.auth.logout(bearer ?? sessionCookie(req.headers.cookie));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  /** Who am I and what may I do. Any credential works, ingest-only keys included. */
+  @Access('any')
+  @Get('me')
+  me(@Caller() caller: Principal) {
+    return this.auth.me(caller);
+  }
+}
+
+@Controller('users')
+export class UsersController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Access('admin')
+  @Post()
+  create(@Body(new ZodValidationPipe(createUserBody)) body: CreateUserBody, @Caller() caller: Principal) {
+    return this.auth.createUser(body, caller);
+  }
+
+  @Access('admin')
+  @Get()
+  list() {
+    return this.auth.listUsers();
+  }
+}
+
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** The plaintext key is in this response and nowhere else (only its SHA-256 is stored). */
+  @Access('admin')
+  @Post()
+  create(@Body(new ZodValidationPipe(createApiKeyBody)) body: CreateApiKeyBody, @Caller() caller: Principal) {
+    return this.auth.createApiKey(body, caller);
+  }
+
+  @Access('admin')
+  @Get()
+  list() {
+    return this.auth.listApiKeys();
+  }
+
+  @Access('admin')
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@Param('id', new UuidOr404Pipe('API key')) id: string, @Caller() caller: Principal): Promise<void> {
+    await this.auth.revokeApiKey(id, caller);
+  }
+}

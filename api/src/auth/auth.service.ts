@@ -1,0 +1,105 @@
+import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
+import type { ApiKeyEntity } from './api-key.entity';
+import { generateApiKey } from './api-key-hash';
+import { ApiKeysRepository } from './api-keys.repository';
+import type { CreateApiKeyBody, CreateUserBody, LoginBody } from './auth.dto';
+import { decoyHash, hashPassword, verifyPassword } from './password';
+import { actorOf, permissionsOf, Principal } from './principal';
+import { generateSessionToken, hashSessionToken, SESSION_TTL_MS } from './session-token';
+import { SessionsRepository } from './sessions.repository';
+import { UserRow, UsersRepository } from './users.repository';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly keys: ApiKeysRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /** One answer for "no such user", "disabled" and "wrong password", in the same time. */
+  async login(body: LoginBody) {
+    const user = await this.users.findByEmail(body.email);
+    const ok = await verifyPassword(body.password, user?.password_hash ?? (await decoyHash));
+    if (!user || !ok || user.disabled_at) throw new UnauthorizedException('e-mail or password is wrong');
+    const token = generateSessionToken();
+    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    await this.sessions.insert(hashSessionToken(token), user.id, expiresAt);
+    return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email, role: user.role } };
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.sessions.delete(hashSessionToken(token));
+  }
+
+  me(principal: Principal) {
+    const permissions = [...permissionsOf(principal)];
+    return principal.kind === 'user'
+      ? { kind: 'user' as const, id: principal.id, email: principal.email, role: principal.role, permissions }
+      : { kind: 'key' as const, id: principal.id, prefix: principal.prefix, scopes: principal.scopes, permissions };
+  }
+
+  async createUser(body: CreateUserBody, caller: Principal) {
+    const hash = await hashPassword(body.password);
+    return this.users.transaction(async (db) => {
+      const user = await this.users.insert(db, body.email, hash, body.role);
+      if (!user) throw new ConflictException(`a user with e-mail "${body.email}" exists`);
+      await this.audit.record(db, {
+        actor: actorOf(caller),
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        detail: { email: user.email, role: user.role },
+      });
+      return userView(user);
+    });
+  }
+
+  async listUsers() {
+    return { items: (await this.users.list()).map(userView), nextCursor: null };
+  }
+
+  async createApiKey(body: CreateApiKeyBody, caller: Principal) {
+    const plaintext = generateApiKey();
+    const scopes = [...new Set(body.scopes)];
+    return this.keys.transaction(async (db) => {
+      const key = await this.keys.insertIn(db, body.name, plaintext, scopes);
+      await this.audit.record(db, {
+        actor: actorOf(caller),
+        action: 'api_key.created',
+        entityType: 'api_key',
+        entityId: key.id,
+        detail: { name: key.name, prefix: key.prefix, scopes },
+      });
+      return { ...apiKeyView(key), key: plaintext };
+    });
+  }
+
+  async listApiKeys() {
+    return { items: (await this.keys.list()).map(apiKeyView), nextCursor: null };
+  }
+
+  async revokeApiKey(id: string, caller: Principal): Promise<void> {
+    await this.keys.transaction(async (db) => {
+      const key = await this.keys.revoke(db, id, new Date());
+      if (!key) throw new NotFoundException(`API key "${id}" not found`);
+      await this.audit.record(db, {
+        actor: actorOf(caller),
+        action: 'api_key.revoked',
+        entityType: 'api_key',
+        entityId: id,
+        detail: { prefix: key.prefix },
+      });
+    });
+  }
+}
+
+function userView(user: UserRow) {
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString() };
+}
+
+function apiKeyView(key: ApiKeyEntity) {
+  return { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt.toISOString() };
+}

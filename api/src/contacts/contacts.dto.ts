@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '@boomerang/engine';
+
+const externalId = z.string().min(1, 'must not be empty').max(200).describe('the customer’s own id of the contact');
+const MAX_JSON = 32 * 1024;
+const fitsInJson = (limit: number) => (value: unknown) => JSON.stringify(value ?? null).length <= limit;
+const address = z.string().max(320).nullable().optional();
+
+/**
+ * Attributes are open-ended (any JSON value per key); the channel addresses `email`, `phone`, `pushToken` must be
+ * strings. A key set to `null` is removed.
+ */
+export const contactAttributes = z
+  .object({ email: address, phone: address, pushToken: z.string().max(4096).nullable().optional() })
+  .catchall(z.unknown())
+  .refine((a) => Object.keys(a).length <= 200, 'at most 200 attributes')
+  .refine((a) => Object.keys(a).every((k) => k.length >= 1 && k.length <= 100), 'attribute names are 1–100 characters')
+  .refine(fitsInJson(MAX_JSON), `attributes must fit in ${MAX_JSON / 1024} KB of JSON`);
+
+export const consent = z
+  .object({ email: z.boolean(), push: z.boolean(), sms: z.boolean(), webhook: z.boolean() })
+  .partial()
+  .strict()
+  .describe('per-channel consent; a channel left out keeps its value (unset = allowed, false = never send)');
+
+/**
+ * One contact of `POST /api/contacts` (upsert by externalId). MERGE semantics: attributes are merged key by key
+ * (a key set to null is removed), consent channel by channel; timezone replaces when given.
+ */
+export const contactItem = z
+  .object({
+    externalId,
+    timezone: z
+      .string()
+      .max(64)
+      .refine(isValidTimeZone, 'not an IANA time zone (e.g. Europe/Paris)')
+      .optional(),
+    consent: consent.optional(),
+    attributes: contactAttributes.optional(),
+  })
+  .strict();
+export type ContactItem = z.infer<typeof contactItem>;
+
+export const contactBatch = z.array(contactItem).max(10_000).describe('1 to 10,000 contacts');
+
+/** One event of `POST /api/events`. */
+export const eventItem = z
+  .object({
+    externalId,
+    name: z.string().min(1, 'must not be empty').max(200),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('ISO 8601 instant with Z or an offset; defaults to the engine clock’s now'),
+    properties: z
+      .record(z.string().max(100), z.unknown())
+      .refine(fitsInJson(16 * 1024), 'properties must fit in 16 KB of JSON')
+      .optional(),
+  })
+  .strict();
+export type EventItem = z.infer<typeof eventItem>;
+
+export const eventBatch = z.array(eventItem).max(10_000).describe('1 to 10,000 events');
+
+export const batchResult = z.object({
+  accepted: z.number().int().describe('items stored'),
+  rejected: z.array(z.object({ index: z.number().int(), error: z.string() })).describe('items not stored, and why'),
+});
+
+export const contactView = z.object({
+  externalId: z.string(),
+  timezone: z.string(),
+  consent: consent,
+  attributes: z.record(z.string(), z.unknown()),
+  lastActiveAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});

@@ -1,0 +1,108 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { masksPersonalData, Principal } from '../auth/principal';
+import { splitBatch, type BatchResult } from '../common/batch';
+import { ENGINE_KICK, EngineKick, NOW, NowSource } from '../common/clock';
+import { maskDeep } from '../common/masking';
+import { SettingsRepository } from '../settings/settings.repository';
+import { ContactItem, contactItem, eventItem } from './contacts.dto';
+import { ContactRow, ContactsRepository, ContactUpsert } from './contacts.repository';
+import { EventsRepository } from './events.repository';
+
+@Injectable()
+export class ContactsService {
+  constructor(private readonly contacts: ContactsRepository) {}
+
+  /** Upsert by externalId with merge semantics; items repeated in one batch are merged in order. */
+  async upsert(body: unknown): Promise<BatchResult> {
+    const { valid, rejected } = splitBatch(body, contactItem);
+    const byId = new Map<string, ContactUpsert>();
+    for (const { value } of valid) byId.set(value.externalId, fold(byId.get(value.externalId), value));
+    if (byId.size > 0) await this.contacts.upsert([...byId.values()]);
+    return { accepted: valid.length, rejected };
+  }
+
+  async get(externalId: string, caller: Principal) {
+    const contact = await this.contacts.findByExternalId(externalId);
+    if (!contact) throw new NotFoundException(`contact "${externalId.slice(0, 200)}" not found`);
+    const view = contactView(contact);
+    return masksPersonalData(caller) ? { ...view, attributes: maskDeep(view.attributes) } : view;
+  }
+}
+
+function fold(previous: ContactUpsert | undefined, item: ContactItem): ContactUpsert {
+  const attributes = { ...(previous?.attributes ?? {}) };
+  const unset = new Set(previous?.unset ?? []);
+  for (const [key, value] of Object.entries(item.attributes ?? {})) {
+    if (value === null || value === undefined) {
+      delete attributes[key];
+      unset.add(key);
+    } else {
+      attributes[key] = value;
+      unset.delete(key);
+    }
+  }
+  return {
+    external_id: item.externalId,
+    attributes,
+    unset: [...unset],
+    consent: { ...(previous?.consent ?? {}), ...(item.consent ?? {}) } as Record<string, boolean>,
+    timezone: item.timezone ?? previous?.timezone ?? null,
+  };
+}
+
+export function contactView(contact: ContactRow) {
+  return {
+    externalId: contact.external_id,
+    timezone: contact.timezone,
+    consent: contact.consent,
+    attributes: contact.attributes,
+    lastActiveAt: contact.last_active_at?.toISOString() ?? null,
+    createdAt: contact.created_at.toISOString(),
+    updatedAt: contact.updated_at.toISOString(),
+  };
+}
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly settings: SettingsRepository,
+    @Inject(NOW) private readonly clock: NowSource,
+    @Inject(ENGINE_KICK) private readonly engine: EngineKick,
+  ) {}
+
+  /**
+   * Valid items are stored in one transaction; an event for an unknown contact creates it, unless the workspace
+   * setting `createContactsOnEvent` is false, then it is rejected. Waiting journeys of the contacts wake up.
+   */
+  async ingest(body: unknown): Promise<BatchResult> {
+    const { valid, rejected } = splitBatch(body, eventItem);
+    if (valid.length === 0) return { accepted: 0, rejected };
+    const [settings, now] = await Promise.all([this.settings.get(), this.clock.now()]);
+    const nowIso = now.toISOString();
+    const rows = valid.map(({ index, value }) => ({
+      i: index,
+      e: value.externalId,
+      n: value.name,
+      t: value.occurredAt ?? nowIso,
+      p: value.properties ?? {},
+    }));
+    const missing = await this.events.ingest(rows, {
+      createContacts: settings.createContactsOnEvent,
+      nonActivity: settings.nonActivityEvents,
+      now,
+    });
+    if (missing.length > 0) {
+      const byIndex = new Map(rows.map((row) => [row.i, row.e]));
+      for (const index of missing) {
+        rejected.push({
+          index,
+          error: `[${index}].externalId: unknown contact "${byIndex.get(index)}" (the workspace setting createContactsOnEvent is off)`,
+        });
+      }
+      rejected.sort((a, b) => a.index - b.index);
+    }
+    this.engine.kick();
+    return { accepted: valid.length - missing.length, rejected };
+  }
+}

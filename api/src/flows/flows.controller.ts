@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Access, Caller } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
+import { UuidOr404Pipe } from '../common/ids';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import {
+  createFlowBody,
+  CreateFlowBody,
+  getFlowQuery,
+  GetFlowQuery,
+  listFlowsQuery,
+  ListFlowsQuery,
+  updateFlowBody,
+  UpdateFlowBody,
+  validateFlowBody,
+  ValidateFlowBody,
+} from './flows.dto';
+import { FlowsService } from './flows.service';
+
+const flowId = new UuidOr404Pipe('flow');
+
+@Controller('flows')
+export class FlowsController {
+  constructor(private readonly flows: FlowsService) {}
+
+  @Access('design')
+  @Post()
+  create(@Body(new ZodValidationPipe(createFlowBody)) body: CreateFlowBody, @Caller() caller: Principal) {
+    return this.flows.create(body, caller);
+  }
+
+  @Access('read')
+  @Get()
+  list(@Query(new ZodValidationPipe(listFlowsQuery)) query: ListFlowsQuery) {
+    return this.flows.list(query);
+  }
+
+  @Access('read')
+  @Get(':id')
+  get(@Param('id', flowId) id: string, @Query(new ZodValidationPipe(getFlowQuery)) query: GetFlowQuery) {
+    return this.flows.view(id, query.version);
+  }
+
+  @Access('design')
+  @Put(':id')
+  update(@Param('id', flowId) id: string, @Body(new ZodValidationPipe(updateFlowBody)) body: UpdateFlowBody, @Caller() caller: Principal) {
+    return this.flows.update(id, body, caller);
+  }
+
+  @Access('read')
+  @Post(':id/validate')
+  @HttpCode(200)
+  validate(@Param('id', flowId) id: string, @Body(new ZodValidationPipe(validateFlowBody)) body: ValidateFlowBody) {
+    return this.flows.validate(id, body.graph);
+  }
+
+  @Access('operate')
+  @Post(':id/activate')
+  @HttpCode(200)
+  activate(@Param('id', flowId) id: string, @Caller() caller: Principal) {
+    return this.flows.activate(id, caller);
+  }
+
+  @Access('operate')
+  @Post(':id/pause')
+  @HttpCode(200)
+  pause(@Param('id', flowId) id: string, @Caller() caller: Principal) {
+    return this.flows.pause(id, caller);
+  }
+
+  @Access('operate')
+  @Post(':id/archive')
+  @HttpCode(200)
+  archive(@Param('id', flowId) id: string, @Caller() caller: Principal) {
+    return this.flows.archive(id, caller);
+  }
+}
+
+@Controller('flow-templates')
+export class FlowTemplatesController {
+  constructor(private readonly flows: FlowsService) {}
+
+  @Access('read')
+  @Get()
+  list() {
+    return this.flows.templates();
+  }
+}

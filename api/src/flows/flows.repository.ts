@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { FlowGraphDocument } from '@boomerang/engine';
+import type { FlowStatus } from './flow.entity';
+
+export interface FlowRow {
+  id: string;
+  name: string;
+  status: FlowStatus;
+  current_version: number;
+  live_version: number | null;
+  settings: { holdoutPercent?: number };
+  created_at: Date;
+  updated_at: Date;
+  activated_at: Date | null;
+}
+
+export interface VersionRow {
+  version: number;
+  graph: FlowGraphDocument;
+  created_at: Date;
+  frozen_at: Date | null;
+}
+
+const flowColumns = `id, name, status, current_version, live_version, settings, created_at, updated_at, activated_at`;
+
+/** Flows and their versions. Writes take the caller's transaction (`db`); the flow row is the lock. */
+@Injectable()
+export class FlowsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async insert(db: EntityManager, name: string, settings: object, graph: FlowGraphDocument): Promise<FlowRow> {
+    const [flow]: FlowRow[] = await db.query(
+      `INSERT INTO flows (name, settings) VALUES ($1, $2) RETURNING ${flowColumns}`,
+      [name, JSON.stringify(settings)],
+    );
+    await db.query(`INSERT INTO flow_versions (flow_id, version, graph) VALUES ($1, 1, $2)`, [flow.id, JSON.stringify(graph)]);
+    return flow;
+  }
+
+  async find(id: string, db: EntityManager = this.dataSource.manager): Promise<FlowRow | null> {
+    const rows: FlowRow[] = await db.query(`SELECT ${flowColumns} FROM flows WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** The flow row locked for the rest of the transaction: lifecycle changes are serialised per flow. */
+  async lock(db: EntityManager, id: string): Promise<FlowRow | null> {
+    const rows: FlowRow[] = await db.query(`SELECT ${flowColumns} FROM flows WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ?? null;
+  }
+
+  list(filter: { status?: FlowStatus; after?: [string, string]; limit: number }): Promise<FlowRow[]> {
+    return this.dataSource.query(
+      `SELECT ${flowColumns} FROM flows
+        WHERE ($1::text IS NULL OR status = $1)
+          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [filter.status ?? null, filter.after?.[0] ?? null, filter.after?.[1] ?? null, filter.limit + 1],
+    );
+  }
+
+  async version(flowId: string, version: number, db: EntityManager = this.dataSource.manager): Promise<VersionRow | null> {
+    const rows: VersionRow[] = await db.query(
+      `SELECT version, graph, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 AND version = $2`,
+      [flowId, version],
+    );
+    return rows[0] ?? null;
+  }
+
+  versions(flowId: string): Promise<Omit<VersionRow, 'graph'>[]> {
+    return this.dataSource.query(
+      `SELECT version, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 ORDER BY version`,
+      [flowId],
+    );
+  }
+
+  /** Only an unfrozen version can change (a database trigger enforces it too). */
+  async replaceGraph(db: EntityManager, flowId: string, version: number, graph: FlowGraphDocument): Promise<void> {
+    await db.query(`UPDATE flow_versions SET graph = $3 WHERE flow_id = $1 AND version = $2 AND frozen_at IS NULL`, [
+      flowId,
+      version,
+      JSON.stringify(graph),
+    ]);
+  }
+
+  async insertVersion(db: EntityManager, flowId: string, version: number, graph: FlowGraphDocument, frozenAt: Date | null): Promise<void> {
+    await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, $2, $3, $4)`, [
+      flowId,
+      version,
+      JSON.stringify(graph),
+      frozenAt,
+    ]);
+  }
+
+  async freeze(db: EntityManager, flowId: string, version: number, at: Date): Promise<void> {
+    await db.query(`UPDATE flow_versions SET frozen_at = $3 WHERE flow_id = $1 AND version = $2 AND frozen_at IS NULL`, [
+      flowId,
+      version,
+      at,
+    ]);
+  }
+
+  async update(
+    db: EntityManager,
+    id: string,
+    patch: { name?: string; settings?: object; status?: FlowStatus; currentVersion?: number; liveVersion?: number; activatedAt?: Date },
+  ): Promise<FlowRow> {
+    const [rows]: [FlowRow[], number] = await db.query(
+      `UPDATE flows SET
+         name = coalesce($2, name),
+         settings = coalesce($3::jsonb, settings),
+         status = coalesce($4, status),
+         current_version = coalesce($5, current_version),
+         live_version = coalesce($6, live_version),
+         activated_at = coalesce(activated_at, $7),
+         updated_at = now()
+       WHERE id = $1 RETURNING ${flowColumns}`,
+      [
+        id,
+        patch.name ?? null,
+        patch.settings ? JSON.stringify(patch.settings) : null,
+        patch.status ?? null,
+        patch.currentVersion ?? null,
+        patch.liveVersion ?? null,
+        patch.activatedAt ?? null,
+      ],
+    );
+    return rows[0];
+  }
+
+  /** Archive: every live journey of the flow exits, each with a log row saying why. Returns how many. */
+  async exitLiveJourneys(db: EntityManager, flowId: string, at: Date): Promise<number> {
+    const [{ n }] = await db.query(
+      `WITH ended AS (
+         UPDATE journeys SET state = 'exited', ended_at = $2, next_run_at = NULL, wait = NULL, updated_at = now()
+          WHERE flow_id = $1 AND state IN ('waiting', 'running')
+          RETURNING id, current_node_id),
+       logged AS (
+         INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+         SELECT id, $2, current_node_id, 'exited', '{"reason":"flow archived"}'::jsonb FROM ended RETURNING 1)
+       SELECT count(*)::int AS n FROM logged`,
+      [flowId, at],
+    );
+    return n;
+  }
+}

@@ -1,0 +1,58 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { ApiKeysRepository } from '../../api/src/auth/api-keys.repository';
+import { ensureAdminApiKey } from '../../api/src/auth/bootstrap-api-key';
+import { createApp } from '../../api/src/bootstrap';
+import { loadConfig } from '../../api/src/config';
+import { createMigratedDatabase, MigratedDatabase } from './database';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface ApiHarness {
+  db: MigratedDatabase;
+  app: INestApplication;
+  /** supertest against the in-process server */
+  http: () => ReturnType<typeof request>;
+  /** `Authorization` header value for the admin key */
+  admin: string;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** creates a user with the role and returns a session bearer header for it */
+  userToken(role: 'admin' | 'editor' | 'viewer', email?: string): Promise<string>;
+  /** creates an API key with the scopes and returns its bearer header */
+  keyToken(scopes: ('admin' | 'ingest')[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app in-process on a fresh migrated database; ENGINE=off so nothing moves unless a test moves it. */
+export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
+  const db = await createMigratedDatabase(label);
+  const config = loadConfig({ DATABASE_URL: db.url, ENGINE: 'off', API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', ...env });
+  const app = await createApp(config, db.dataSource);
+  await app.init();
+  // what main.ts does at start with API_KEY set
+  await ensureAdminApiKey(app.get(ApiKeysRepository), ADMIN_KEY, '.boomerang-test-unused');
+  const admin = `Bearer ${ADMIN_KEY}`;
+  const http = () => request(app.getHttpServer());
+  let users = 0;
+  return {
+    db,
+    app,
+    http,
+    admin,
+    sql: (text, params) => db.dataSource.query(text, params),
+    async userToken(role, email = `${role}${++users}@example.com`) {
+      const password = 'correct horse battery';
+      await http().post('/api/users').set('Authorization', admin).send({ email, password, role }).expect(201);
+      const login = await http().post('/api/auth/login').send({ email, password }).expect(200);
+      return `Bearer ${login.body.token}`;
+    },
+    async keyToken(scopes) {
+      const res = await http().post('/api/api-keys').set('Authorization', admin).send({ name: scopes.join('+'), scopes }).expect(201);
+      return `Bearer ${res.body.key}`;
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
