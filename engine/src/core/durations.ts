@@ -17,8 +17,18 @@ export function isValidDuration(iso: unknown): boolean {
   return parseDuration(iso) !== null;
 }
 
+// luxon's isValidZone builds an Intl.DateTimeFormat per call (~0.3 ms and garbage): the answer per name is memoised
+const zoneValidity = new Map<string, boolean>();
+
 export function isValidTimeZone(zone: unknown): boolean {
-  return typeof zone === 'string' && zone.length > 0 && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.length === 0) return false;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size > 10_000) zoneValidity.clear();
+    zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 /** The zone itself when valid, else UTC (invalid zones never throw here). */
