@@ -9,7 +9,11 @@ import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
+import { JourneysModule } from './journeys/journeys.module';
+import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SettingsModule } from './settings/settings.module';
+import { TrackingModule } from './tracking/tracking.module';
 
 @Global()
 @Module({})
@@ -42,6 +46,10 @@ export class AppModule {
         SettingsModule,
         FlowsModule,
         ContactsModule,
+        JourneysModule,
+        MessagesModule,
+        MetricsModule,
+        TrackingModule,
       ],
     };
   }

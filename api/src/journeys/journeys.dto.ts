@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export const journeyState = z.enum(['waiting', 'running', 'completed', 'converted', 'exited', 'failed']);
+
+export const flowJourneysQuery = z
+  .object({
+    state: journeyState.optional(),
+    nodeId: z.string().min(1).max(100).optional().describe('journeys currently at this node'),
+    version: z.coerce.number().int().min(1).optional(),
+    cursor: z.string().max(400).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+export type FlowJourneysQuery = z.infer<typeof flowJourneysQuery>;
+
+export const logEntryView = z.object({
+  at: z.string(),
+  nodeId: z.string(),
+  kind: z.string().describe('entered, node, decision, wait, resumed, guardrail, message, delivery, goal, completed, exited, failed'),
+  detail: z.record(z.string(), z.unknown()).describe('the values behind the step; `message` rows carry messageId, channel and preview'),
+  delivery: z
+    .object({
+      status: z.string(),
+      sentAt: z.string().nullable(),
+      deliveredAt: z.string().nullable(),
+      failedAt: z.string().nullable(),
+      openedAt: z.string().nullable(),
+      clickedAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .optional()
+    .describe('on `message` rows: the message’s delivery status now'),
+});
+
+export const journeyView = z.object({
+  id: z.string(),
+  flowId: z.string(),
+  flowName: z.string(),
+  version: z.number().int(),
+  externalId: z.string(),
+  state: journeyState,
+  holdout: z.boolean(),
+  currentNodeId: z.string(),
+  enteredAt: z.string(),
+  nextRunAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  log: z.array(logEntryView).optional().describe('the full ordered log (not in per-flow lists)'),
+});

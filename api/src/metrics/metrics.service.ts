@@ -1,0 +1,52 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { SettingsRepository } from '../settings/settings.repository';
+import { MetricsRepository } from './metrics.repository';
+
+const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+@Injectable()
+export class MetricsService {
+  constructor(
+    private readonly metrics: MetricsRepository,
+    private readonly settings: SettingsRepository,
+  ) {}
+
+  /** The flow's recall funnel, for one version or all; node ids from every version measured. */
+  async forFlow(flowId: string, version: number | null) {
+    if (!(await this.metrics.flowExists(flowId))) throw new NotFoundException(`flow "${flowId}" not found`);
+    const { attributionWindow } = await this.settings.get();
+    const [f, nodes] = await Promise.all([this.metrics.funnel(flowId, version, attributionWindow), this.metrics.nodes(flowId, version)]);
+    const treatmentRate = ratio(f.converted, f.treatment);
+    const holdoutRate = ratio(f.holdout_converted, f.holdout);
+    const retention = Array.from({ length: 7 }, (_, i) => ratio(f.retention[i] ?? 0, f.returned));
+    return {
+      flowId,
+      version,
+      attributionWindow,
+      entered: f.entered,
+      sent: f.sent,
+      delivered: f.delivered,
+      clicked: f.clicked,
+      returned: f.returned,
+      converted: f.converted,
+      reachRate: ratio(f.delivered, f.sent),
+      clickRate: ratio(f.clicked, f.delivered),
+      returnRate: ratio(f.returned, f.delivered),
+      retention,
+      holdout: { size: f.holdout, converted: f.holdout_converted },
+      lift: treatmentRate !== null && holdoutRate !== null ? treatmentRate - holdoutRate : null,
+      messages: {
+        total: f.m_total,
+        queued: f.m_queued,
+        sent: f.m_sent,
+        delivered: f.m_delivered,
+        failed: f.m_failed,
+        opened: f.m_opened,
+        clicked: f.m_clicked,
+        unsubscribed: f.m_unsubscribed,
+        costCents: f.m_cost,
+      },
+      nodes: Object.fromEntries(nodes.map(({ node_id, ...counts }) => [node_id, counts])),
+    };
+  }
+}
