@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { EngineBridgeModule } from './common/clock';
 import { ContactsModule } from './contacts/contacts.module';
+import { DocsModule } from './docs/docs.module';
 import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
 import { FlowsModule } from './flows/flows.module';
@@ -50,6 +51,7 @@ export class AppModule {
         MessagesModule,
         MetricsModule,
         TrackingModule,
+        DocsModule,
       ],
     };
   }

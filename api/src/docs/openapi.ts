@@ -1,0 +1,146 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests (z.toJSONSchema); the paths
+ * table below is the only hand-written part. Changing a DTO changes the document.
+ */
+import { z } from 'zod';
+import { auditEntry, auditQuery } from '../audit/audit.dto';
+import { apiKeyView, createApiKeyBody, createUserBody, loginBody, meView, sessionView, userView } from '../auth/auth.dto';
+import type { Permission } from '../auth/principal';
+import { batchResult, contactBatch, contactView, eventBatch } from '../contacts/contacts.dto';
+import {
+  createFlowBody,
+  flowSummaryView,
+  flowTemplatesView,
+  flowView,
+  getFlowQuery,
+  listFlowsQuery,
+  updateFlowBody,
+  validateFlowBody,
+  validationView,
+} from '../flows/flows.dto';
+import { flowJourneysQuery, journeyView } from '../journeys/journeys.dto';
+import { messagesQuery, messageView } from '../messages/messages.dto';
+import { metricsQuery, metricsView } from '../metrics/metrics.dto';
+import { updateSettingsBody, workspaceSettingsSchema } from '../settings/settings.dto';
+
+interface Operation {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  summary: string;
+  /** who may call it; `public` needs no credentials */
+  access: Permission | 'any' | 'public';
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  response?: z.ZodType;
+  status?: number;
+  tag: string;
+}
+
+const page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass back as ?cursor= for the next page') });
+const errorBody = z.object({
+  statusCode: z.number().int(),
+  message: z.string().describe('names the field: `graph.nodes[2].data.days: expected number, received string`'),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+const flowIdParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+const operations: Operation[] = [
+  { tag: 'health', method: 'get', path: '/api/health', summary: 'Liveness and database check → {status:"ok"}', access: 'public', response: z.object({ status: z.literal('ok') }) },
+  { tag: 'flows', method: 'post', path: '/api/flows', summary: 'Create a draft (version 1) from a graph or a template', access: 'design', body: createFlowBody, response: flowView, status: 201 },
+  { tag: 'flows', method: 'get', path: '/api/flows', summary: 'List flows, newest first', access: 'read', query: listFlowsQuery, response: page(flowSummaryView) },
+  { tag: 'flows', method: 'get', path: '/api/flows/{id}', summary: 'A flow with the graph of its current version (or ?version=N)', access: 'read', query: getFlowQuery, response: flowView },
+  { tag: 'flows', method: 'put', path: '/api/flows/{id}', summary: 'Edit: a draft changes in place; an active or paused flow gets version N+1 (on an active flow it must be valid and goes live)', access: 'design', body: updateFlowBody, response: flowView },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/validate', summary: 'Validate the current version, or the graph in the body', access: 'read', body: validateFlowBody, response: validationView },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/activate', summary: 'draft → active, or resume paused → active; 400 with the validation errors when invalid, 409 when not allowed', access: 'operate', response: flowView },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/pause', summary: 'active → paused', access: 'operate', response: flowView },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/archive', summary: 'Archive for good; every live journey exits (logged)', access: 'operate', response: flowView },
+  { tag: 'flows', method: 'get', path: '/api/flow-templates', summary: 'The default weekly check-in flow and the seed playbooks', access: 'read', response: flowTemplatesView },
+  { tag: 'contacts', method: 'post', path: '/api/contacts', summary: 'Upsert up to 10,000 contacts by externalId (attributes and consent MERGED; a null attribute removes the key)', access: 'ingest', body: contactBatch, response: batchResult },
+  { tag: 'contacts', method: 'get', path: '/api/contacts/{externalId}', summary: 'One contact (e-mail and phone masked for viewers)', access: 'read', response: contactView },
+  { tag: 'contacts', method: 'post', path: '/api/events', summary: 'Ingest up to 10,000 events; valid items are stored, the rest come back in `rejected`', access: 'ingest', body: eventBatch, response: batchResult },
+  { tag: 'journeys', method: 'get', path: '/api/contacts/{externalId}/journeys', summary: 'Every journey of a contact with its full log', access: 'read', response: page(journeyView) },
+  { tag: 'journeys', method: 'get', path: '/api/flows/{id}/journeys', summary: 'A flow’s journeys, by state, node and version', access: 'read', query: flowJourneysQuery, response: page(journeyView) },
+  { tag: 'journeys', method: 'get', path: '/api/journeys/{id}', summary: 'One journey with its full log', access: 'read', response: journeyView },
+  { tag: 'messages', method: 'get', path: '/api/messages', summary: 'Messages with delivery status (the sandbox inbox)', access: 'read', query: messagesQuery, response: page(messageView) },
+  { tag: 'metrics', method: 'get', path: '/api/flows/{id}/metrics', summary: 'Recall funnel, retention, holdout lift, per-node counts', access: 'read', query: metricsQuery, response: metricsView },
+  { tag: 'auth', method: 'post', path: '/api/auth/login', summary: 'Sign in → session token (Bearer) and HttpOnly cookie', access: 'public', body: loginBody, response: sessionView },
+  { tag: 'auth', method: 'post', path: '/api/auth/logout', summary: 'End the session', access: 'any', status: 204 },
+  { tag: 'auth', method: 'get', path: '/api/auth/me', summary: 'The caller and its permissions', access: 'any', response: meView },
+  { tag: 'auth', method: 'post', path: '/api/users', summary: 'Create an editor user (admin, editor or viewer)', access: 'admin', body: createUserBody, response: userView, status: 201 },
+  { tag: 'auth', method: 'get', path: '/api/users', summary: 'List users', access: 'admin', response: page(userView) },
+  { tag: 'auth', method: 'post', path: '/api/api-keys', summary: 'Create an API key (the plaintext is returned once)', access: 'admin', body: createApiKeyBody, response: apiKeyView, status: 201 },
+  { tag: 'auth', method: 'get', path: '/api/api-keys', summary: 'List active API keys (prefixes only)', access: 'admin', response: page(apiKeyView) },
+  { tag: 'auth', method: 'delete', path: '/api/api-keys/{id}', summary: 'Revoke an API key', access: 'admin', status: 204 },
+  { tag: 'audit', method: 'get', path: '/api/audit', summary: 'The audit trail: who changed what, when', access: 'admin', query: auditQuery, response: page(auditEntry) },
+  { tag: 'settings', method: 'get', path: '/api/settings', summary: 'Workspace settings (defaults filled in)', access: 'read', response: workspaceSettingsSchema },
+  { tag: 'settings', method: 'put', path: '/api/settings', summary: 'Merge the given keys into the workspace settings', access: 'admin', body: updateSettingsBody, response: workspaceSettingsSchema },
+  { tag: 'tracking', method: 'get', path: '/t/c/{id}', summary: 'Click: records clicked_at, 302 to the message url', access: 'public', status: 302 },
+  { tag: 'tracking', method: 'get', path: '/t/o/{id}', summary: 'Open pixel: a 1×1 GIF, records opened_at', access: 'public' },
+  { tag: 'tracking', method: 'get', path: '/t/u/{id}', summary: 'Unsubscribe: consent for the channel false, a small HTML page (POST: one-click)', access: 'public' },
+];
+
+function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const json = z.toJSONSchema(s, { io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+function parameters(op: Operation): unknown[] {
+  const params: unknown[] = [];
+  for (const match of op.path.matchAll(/\{(\w+)\}/g)) {
+    params.push(match[1] === 'id' ? flowIdParam : { name: match[1], in: 'path', required: true, schema: { type: 'string' } });
+  }
+  if (op.query) {
+    const json = schema(op.query, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    for (const [name, s] of Object.entries(json.properties ?? {})) {
+      params.push({ name, in: 'query', required: json.required?.includes(name) ?? false, schema: s, description: s.description });
+    }
+  }
+  return params;
+}
+
+let cached: unknown;
+
+export function openApiDocument(): unknown {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const status = String(op.status ?? 200);
+    const responses: Record<string, unknown> = {
+      [status]: op.response
+        ? { description: 'OK', content: { 'application/json': { schema: schema(op.response, 'output') } } }
+        : { description: 'OK' },
+    };
+    if (op.body || op.query) responses['400'] = { description: 'Bad input; the message names the field', content: { 'application/json': { schema: schema(errorBody, 'output') } } };
+    if (op.access !== 'public') {
+      responses['401'] = { description: 'No or unknown credentials' };
+      responses['403'] = { description: `Needs the "${op.access}" permission` };
+    }
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      description: op.access === 'public' ? 'No credentials needed.' : `Permission: \`${op.access}\`.`,
+      ...(op.access === 'public' ? { security: [] } : {}),
+      parameters: parameters(op),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Boomerang API',
+      version: '0.1.0',
+      description:
+        'Win-back workflow automation. Authenticate with `Authorization: Bearer <API key or session token>`. ' +
+        'Permissions: `read` (every role), `ingest` (ingest keys, editors, admins), `design` (editors, admins), ' +
+        '`operate` and `admin` (admins and admin keys). Lists answer `{items, nextCursor}`.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  };
+  return cached;
+}
