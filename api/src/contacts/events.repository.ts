@@ -63,13 +63,14 @@ export class EventsRepository {
  * Two concurrent batches touching the same contacts in different orders can deadlock on the last_active_at or journey
  * updates; PostgreSQL aborts one, which is safe to run again (the whole batch rolled back).
  */
-async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * Ingest benchmark: `npm run bench:ingest -- [--seconds 20] [--concurrency 4] [--contacts 10000] [--batch 1000]`.
+ * The parent process starts the real app (ENGINE=off) on its own database (on DATABASE_URL's server, embedded
+ * PostgreSQL in .boomerang-bench when unset); a SECOND process (a child) upserts the contacts, then posts events in
+ * batches of 1,000 with a few requests in flight for N seconds and reports events per second and latencies.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ApiKeysRepository } from '../api/src/auth/api-keys.repository';
+import { ensureAdminApiKey } from '../api/src/auth/bootstrap-api-key';
+import { createApp } from '../api/src/bootstrap';
+import { loadConfig } from '../api/src/config';
+import { connectAndMigrate, createDataSource } from '../api/src/database/data-source';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../api/src/database/embedded-postgres';
+import { freePort } from '../api/src/database/free-port';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+interface ClientReport {
+  events: number;
+  requests: number;
+  seconds: number;
+  p50ms: number;
+  p95ms: number;
+  rejected: number;
+}
+
+/** The child: pure HTTP load, nothing shared with the server process. */
+async function client(base: string, key: string): Promise<void> {
+  const seconds = arg('seconds', 20);
+  const concurrency = arg('concurrency', 4);
+  const contacts = arg('contacts', 10_000);
+  const batch = arg('batch', 1000);
+  const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+  for (let i = 0; i < contacts; i += 5000) {
+    const body = Array.from({ length: Math.min(5000, contacts - i) }, (_, k) => ({ externalId: `u${i + k}`, timezone: 'Europe/Paris', attributes: { plan: 'free' } }));
+    const res = await fetch(`${base}/api/contacts`, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`contacts: ${res.status} ${await res.text()}`);
+  }
+  const names = ['app_open', 'page_view', 'order_paid', 'cart_updated'];
+  const t0 = Date.parse('2026-11-01T00:00:00Z');
+  // a few distinct pre-serialised bodies: the client measures the server, not JSON.stringify
+  const bodies = Array.from({ length: 8 }, (_, b) =>
+    JSON.stringify(
+      Array.from({ length: batch }, (_, k) => {
+        const n = b * batch + k;
+        return { externalId: `u${(n * 7919) % contacts}`, name: names[n % names.length], occurredAt: new Date(t0 + n * 1000).toISOString(), properties: { n } };
+      }),
+    ),
+  );
+  const latencies: number[] = [];
+  let events = 0;
+  let rejected = 0;
+  let requests = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; performance.now() < deadline; i += concurrency) {
+        const sent = performance.now();
+        const res = await fetch(`${base}/api/events`, { method: 'POST', headers, body: bodies[i % bodies.length] });
+        const result = (await res.json()) as { accepted: number; rejected: unknown[] };
+        if (!res.ok) throw new Error(`events: ${res.status} ${JSON.stringify(result)}`);
+        latencies.push(performance.now() - sent);
+        events += result.accepted;
+        rejected += result.rejected.length;
+        requests++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const report: ClientReport = {
+    events,
+    requests,
+    seconds: elapsed,
+    p50ms: latencies[Math.floor(latencies.length * 0.5)],
+    p95ms: latencies[Math.floor(latencies.length * 0.95)],
+    rejected,
+  };
+  process.stdout.write(`REPORT ${JSON.stringify(report)}\n`);
+}
+
+async function server(): Promise<void> {
+  let embedded: EmbeddedDatabase | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres('.boomerang-bench');
+    serverUrl = embedded.url;
+  }
+  const name = `boomerang_bench_ingest_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = withDatabase(serverUrl, name);
+  const dataSource = createDataSource(url, { poolSize: 10 });
+  try {
+    await connectAndMigrate(dataSource);
+    const key = 'bench-admin-key-0123456789abcdef';
+    const port = await freePort();
+    const config = loadConfig({ DATABASE_URL: url, ENGINE: 'off', API_KEY: key, LOG_LEVEL: 'error', PORT: String(port) });
+    const app = await createApp(config, dataSource);
+    await ensureAdminApiKey(app.get(ApiKeysRepository), key, '.boomerang-bench');
+    await app.listen(port, '127.0.0.1');
+
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', __filename, '--client', `http://127.0.0.1:${port}`, key, ...process.argv.slice(2)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM events`);
+    await app.close(); // closes the DataSource too
+    const line = output.split('\n').find((l) => l.startsWith('REPORT '));
+    if (code !== 0 || !line) throw new Error(`client exited with ${code}: ${output}`);
+    const report = JSON.parse(line.slice(7)) as ClientReport;
+    console.log(
+      [
+        `ingest: ${report.events.toLocaleString('en')} events in ${report.seconds.toFixed(1)} s from a separate process`,
+        `  ${Math.round(report.events / report.seconds).toLocaleString('en')} events/s (${report.requests} requests of ${arg('batch', 1000)}, ${arg('concurrency', 4)} in flight)`,
+        `  latency per batch: p50 ${report.p50ms.toFixed(0)} ms, p95 ${report.p95ms.toFixed(0)} ms; rejected ${report.rejected}`,
+        `  rows in events: ${n.toLocaleString('en')}`,
+      ].join('\n'),
+    );
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await embedded?.stop();
+  }
+}
+
+const clientIndex = process.argv.indexOf('--client');
+(clientIndex >= 0 ? client(process.argv[clientIndex + 1], process.argv[clientIndex + 2]) : server()).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
