@@ -1,11 +1,13 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, Inject, Post } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, Inject, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { isValidDuration } from '@boomerang/engine';
 import { VirtualClock, type Clock } from '@boomerang/engine/runtime';
+import { Access } from '../auth/access.decorator';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { CLOCK } from './engine.tokens';
 import { EngineService } from './engine.service';
 
-const advanceBody = z.object({
+const advanceBody = z.strictObject({
   by: z.string().refine((v) => isValidDuration(v), 'must be an ISO 8601 duration such as P7D or PT1H'),
 });
 
@@ -17,22 +19,22 @@ export class ClockController {
     private readonly engine: EngineService,
   ) {}
 
+  @Access('read')
   @Get()
   async now(): Promise<{ now: string; kind: Clock['kind'] }> {
     return { now: (await this.clock.now()).toISOString(), kind: this.clock.kind };
   }
 
+  /** Moving time moves every journey: an operator's action, like activating a flow. */
+  @Access('operate')
   @Post('advance')
-  async advance(@Body() body: unknown): Promise<{ now: string; ticks: number; steps: number; sent: number }> {
-    const parsed = advanceBody.safeParse(body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new BadRequestException(`${issue.path.join('.') || 'by'}: ${issue.message}`);
-    }
+  async advance(
+    @Body(new ZodValidationPipe(advanceBody)) body: z.output<typeof advanceBody>,
+  ): Promise<{ now: string; ticks: number; steps: number; sent: number }> {
     if (!(this.clock instanceof VirtualClock)) {
       throw new ConflictException('the clock is not virtual: start the server with CLOCK=virtual to advance time');
     }
-    const report = await this.engine.engine.advanceClock(this.clock, parsed.data.by);
+    const report = await this.engine.engine.advanceClock(this.clock, body.by);
     return { now: report.now.toISOString(), ticks: report.ticks, steps: report.steps, sent: report.sent };
   }
 }

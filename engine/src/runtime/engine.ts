@@ -138,9 +138,11 @@ export class Engine {
 
   async runUntil(clock: VirtualClock, target: Date): Promise<{ now: Date; ticks: number; steps: number; sent: number }> {
     let t = await clock.now();
-    let ticks = 0;
-    let steps = 0;
-    let sent = 0;
+    // first a tick at the current instant: contacts already past a trigger's threshold enroll now, not at `target`
+    const first = await this.tick(t);
+    let ticks = 1;
+    let steps = first.steps;
+    let sent = first.sent;
     for (let guard = 0; guard < 1_000_000; guard++) {
       const next = await this.nextWake(t);
       if (!next || next > target) break;
