@@ -157,8 +157,16 @@ describe('flow lifecycle', () => {
        VALUES ($1, 1, $2, 'waiting', 'm', now() + interval '1 day', now()), ($1, 1, $3, 'completed', 'm', NULL, now())`,
       [flow.id, a.id, b.id],
     );
+    const [live] = await api.sql<{ id: string }>(`SELECT id FROM journeys WHERE flow_id = $1 AND state = 'waiting'`, [flow.id]);
+    await api.sql(
+      `INSERT INTO messages (idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, content, created_at, next_attempt_at)
+       VALUES ($1 || ':1', $1::uuid, $2, 1, $3, 'm', 'push', '{}', now(), now())`,
+      [live.id, flow.id, a.id],
+    );
     const archived = await post(`/api/flows/${flow.id}/archive`).expect(200);
     expect(archived.body.status).toBe('archived');
+    const [cancelled] = await api.sql<{ status: string; last_error: string }>('SELECT status, last_error FROM messages WHERE journey_id = $1', [live.id]);
+    expect(cancelled).toEqual({ status: 'failed', last_error: 'flow archived before delivery' });
     const journeys = await api.sql<{ state: string; ended_at: Date | null }>(
       'SELECT state, ended_at FROM journeys WHERE flow_id = $1 ORDER BY contact_id',
       [flow.id],
@@ -168,7 +176,7 @@ describe('flow lifecycle', () => {
     const log = await api.sql('SELECT node_id, kind, detail FROM journey_log');
     expect(log).toEqual([{ node_id: 'm', kind: 'exited', detail: { reason: 'flow archived' } }]);
     const [audit] = await api.sql<{ detail: unknown }>(`SELECT detail FROM audit_log WHERE action = 'flow.archived' AND entity_id = $1`, [flow.id]);
-    expect(audit.detail).toEqual({ from: 'active', exitedJourneys: 1 });
+    expect(audit.detail).toEqual({ from: 'active', exitedJourneys: 1, cancelledMessages: 1 });
 
     expect((await post(`/api/flows/${flow.id}/archive`).expect(409)).body.message).toBe('the flow is already archived');
     expect((await post(`/api/flows/${flow.id}/activate`).expect(409)).body.message).toMatch(/archived flow cannot be activated/);

@@ -132,6 +132,18 @@ export class FlowsRepository {
     return rows[0];
   }
 
+  /** Archive: messages still in the outbox are never sent (the dispatcher skips inactive flows, so say so). */
+  async cancelQueuedMessages(db: EntityManager, flowId: string, at: Date): Promise<number> {
+    const [{ n }] = await db.query(
+      `WITH cancelled AS (
+         UPDATE messages SET status = 'failed', failed_at = $2, next_attempt_at = NULL, last_error = 'flow archived before delivery'
+          WHERE flow_id = $1 AND status = 'queued' RETURNING 1)
+       SELECT count(*)::int AS n FROM cancelled`,
+      [flowId, at],
+    );
+    return n;
+  }
+
   /** Archive: every live journey of the flow exits, each with a log row saying why. Returns how many. */
   async exitLiveJourneys(db: EntityManager, flowId: string, at: Date): Promise<number> {
     const [{ n }] = await db.query(

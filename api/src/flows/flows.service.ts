@@ -141,9 +141,11 @@ export class FlowsService {
     await this.flows.transaction(async (db) => {
       const flow = await this.locked(db, id);
       if (flow.status === 'archived') throw new ConflictException('the flow is already archived');
-      const exited = await this.flows.exitLiveJourneys(db, id, await this.clock.now());
+      const now = await this.clock.now();
+      const exited = await this.flows.exitLiveJourneys(db, id, now);
+      const cancelledMessages = await this.flows.cancelQueuedMessages(db, id, now);
       await this.flows.update(db, id, { status: 'archived' });
-      await this.record(db, caller, 'flow.archived', id, { from: flow.status, exitedJourneys: exited });
+      await this.record(db, caller, 'flow.archived', id, { from: flow.status, exitedJourneys: exited, cancelledMessages });
     });
     return this.view(id);
   }
