@@ -22,3 +22,4 @@ export { nodeHandlers, type NodeHandler, type NodeHandlers, type NodeOutcome, ty
 export { flowTemplates, findFlowTemplate, WEEKLY_CHECKIN_CAP, type FlowTemplate } from './core/templates';
 // the clock is pure enough for any importer; the rest of the runtime (pg, node-cron) is `@boomerang/engine/runtime`
 export { SystemClock, VirtualClock, type Clock } from './runtime/clock';
+export { flattenZodIssues, formatPath } from './core/zod-issues';

@@ -11,27 +11,22 @@ export const isoDuration = z.string().min(2).max(40).describe('ISO 8601 duration
 const attributeOps = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists'] as const;
 export type AttributeOp = (typeof attributeOps)[number];
 
+const comparisonFields = {
+  eq: z.number().int().nonnegative().optional(),
+  gt: z.number().int().nonnegative().optional(),
+  gte: z.number().int().nonnegative().optional(),
+  lt: z.number().int().nonnegative().optional(),
+  lte: z.number().int().nonnegative().optional(),
+};
+
 export const countComparison = z
-  .object({
-    eq: z.number().int().nonnegative().optional(),
-    gt: z.number().int().nonnegative().optional(),
-    gte: z.number().int().nonnegative().optional(),
-    lt: z.number().int().nonnegative().optional(),
-    lte: z.number().int().nonnegative().optional(),
-  })
+  .object(comparisonFields)
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'count needs at least one of eq, gt, gte, lt, lte');
 export type CountComparison = z.infer<typeof countComparison>;
 
 export const visitCountSchema = z
-  .object({
-    node: z.string().min(1).max(100),
-    eq: z.number().int().nonnegative().optional(),
-    gt: z.number().int().nonnegative().optional(),
-    gte: z.number().int().nonnegative().optional(),
-    lt: z.number().int().nonnegative().optional(),
-    lte: z.number().int().nonnegative().optional(),
-  })
+  .object({ node: z.string().min(1).max(100), ...comparisonFields })
   .strict()
   .refine((c) => Object.keys(c).length > 1, 'visits needs at least one of eq, gt, gte, lt, lte');
 

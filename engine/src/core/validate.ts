@@ -10,6 +10,7 @@ import { isValidDuration, isValidTimeZone } from './durations';
 import { edgeHandle, FlowGraph, outHandles } from './graph';
 import { checkTemplate, missingChannelFields, templateFields } from './render';
 import { forEachLeaf } from './rules';
+import { flattenZodIssues, formatPath } from './zod-issues';
 import { flowGraphSchema, type FlowGraphDocument, type FlowNode, type Rule } from './schema';
 
 export interface ValidationIssue {
@@ -63,36 +64,9 @@ type Issue = z.core.$ZodIssue;
 type Path = PropertyKey[];
 
 function schemaIssues(issues: readonly Issue[], input: unknown): ValidationIssue[] {
-  return flatten(issues, []).map(({ issue, path }) => locate(issue, path, input));
+  return flattenZodIssues(issues, []).map(({ issue, path }) => locate(issue, path, input));
 }
 
-/** Unions collapse to the branch that got furthest (fewest "wrong shape" issues), so messages name real fields. */
-function flatten(issues: readonly Issue[], prefix: Path): { issue: Issue; path: Path }[] {
-  const out: { issue: Issue; path: Path }[] = [];
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
-    if (issue.code === 'invalid_union' && Array.isArray(issue.errors) && issue.errors.length > 0) {
-      const best = [...issue.errors].sort((a, b) => score(a) - score(b) || a.length - b.length)[0];
-      out.push(...flatten(best, path));
-    } else {
-      out.push({ issue, path });
-    }
-  }
-  return out;
-}
-
-function score(branch: readonly Issue[]): number {
-  return branch.filter(
-    (i) =>
-      (i.code === 'unrecognized_keys' && i.path.length === 0) ||
-      (i.code === 'invalid_type' && i.path.length <= 1 && /received undefined/.test(i.message)) ||
-      (i.code === 'invalid_type' && i.path.length === 0),
-  ).length;
-}
-
-function formatPath(path: Path): string {
-  return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
-}
 
 function describe(issue: Issue, field: string): string {
   const message = issue.message.replace(/^Invalid input: /, '');
