@@ -1,12 +1,16 @@
 /**
- * Engine benchmark: `npm run bench:engine -- --contacts 100000 [--batch 500]`.
+ * Engine benchmark: `npm run bench:engine -- --contacts 100000 [--batch 500] [--keep]`.
  * Creates its own database on DATABASE_URL (embedded PostgreSQL in .boomerang-bench when unset), seeds N contacts
- * and their events server-side, activates the weekly check-in template and measures:
- *   enrollment seconds · journey steps/s (claim + facts + advance + commit) · ms per tick at 10k due journeys ·
- *   dispatcher messages/s (sandbox) · peak RSS · the raw ceiling: the same journey/log/message rows written by plain
- *   set-based statements in batches of the same size, no engine logic, and the ratio engine/ceiling.
+ * and three old `app_open` events each in SQL (generate_series), activates the weekly check-in template and measures:
+ *   enrollment seconds · journey steps/s (claim + facts + advance + commit; steps = journey_log `node` rows written,
+ *   divided by the time of the ticks that wrote them) · one full tick (enroll + steps + dispatch) with exactly 10k due
+ *   journeys · dispatcher messages/s (sandbox) · peak RSS of the engine phases · the raw ceiling: the same journey
+ *   updates, log rows and messages the steps phase wrote, written again into the same tables (same indexes, foreign
+ *   keys and triggers, same server settings) by plain multi-row statements in transactions of the same batch size, no
+ *   engine logic; only the write transactions are timed. Ratio = engine steps/s ÷ ceiling steps/s.
+ * Nothing here holds more than one batch of rows in memory.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { findFlowTemplate } from '@boomerang/engine';
 import { Engine, loadEngineSettings, SystemClock, type TickReport } from '@boomerang/engine/runtime';
@@ -15,6 +19,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../api/src/databas
 
 const T0 = new Date('2026-03-02T12:00:00Z');
 const DAY = 86_400_000;
+const MiB = 1_048_576;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,9 +35,26 @@ function withDatabase(url: string, name: string): string {
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const emptyReport = (now: Date): TickReport => ({ now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 });
 
+/** Peak RSS sampled every 20 ms, per phase. */
+class RssProbe {
+  peak = 0;
+  private timer = setInterval(() => this.sample(), 20);
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+  }
+  reset(): void {
+    this.peak = process.memoryUsage.rss();
+  }
+  stop(): number {
+    this.sample();
+    clearInterval(this.timer);
+    return Math.round(this.peak / MiB);
+  }
+}
+
 async function main(): Promise<void> {
   const contacts = arg('contacts', 100_000);
-  const batchSize = arg('batch', 500);
+  const batchSize = arg('batch', Number(process.env.ENGINE_BATCH_SIZE ?? 500));
   let embedded: EmbeddedDatabase | undefined;
   let server = process.env.DATABASE_URL;
   if (!server) {
@@ -48,14 +70,16 @@ async function main(): Promise<void> {
   await connectAndMigrate(dataSource);
   await dataSource.destroy();
   const db = new Pool({ connectionString: url, max: 4 });
-  let peakRss = process.memoryUsage().rss;
-  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const out: Record<string, string | number> = { contacts, batchSize };
+  const print = () => {
+    for (const [k, v] of Object.entries(out)) console.log(`${k.padEnd(28)} ${v}`);
+  };
 
   try {
-    const server_version = (await db.query(`SHOW server_version`)).rows[0].server_version;
-    out.postgres = server_version;
-    // ---- seed (server-side, set-based)
+    out.postgres = (await db.query(`SHOW server_version`)).rows[0].server_version;
+    out.node = process.version;
+    out.synchronousCommit = (await db.query(`SHOW synchronous_commit`)).rows[0].synchronous_commit;
+    // ---- seed (server-side, set-based; not measured as engine work)
     let t = process.hrtime.bigint();
     await db.query(
       `INSERT INTO contacts (external_id, attributes, consent, timezone, last_active_at, created_at)
@@ -66,9 +90,10 @@ async function main(): Promise<void> {
     );
     await db.query(
       `INSERT INTO events (contact_id, name, occurred_at, is_activity)
-       SELECT c.id, 'app_open', c.last_active_at - k * interval '1 day', true FROM contacts c, generate_series(0, 2) k`,
+       SELECT c.id, 'app_open', c.last_active_at - k * interval '1 day', true FROM contacts c, generate_series(0, 2) k ORDER BY c.id, k`,
     );
-    await db.query(`ANALYZE`);
+    await db.query(`VACUUM ANALYZE contacts`);
+    await db.query(`VACUUM ANALYZE events`);
     out.seedSeconds = seconds(t).toFixed(2);
     const flow = await db.query<{ id: string }>(
       `INSERT INTO flows (name, status, current_version, live_version, settings, activated_at)
@@ -82,6 +107,9 @@ async function main(): Promise<void> {
 
     const engine = new Engine({ db, clock: new SystemClock(), batchSize });
     const settings = await loadEngineSettings(db);
+    global.gc?.();
+    out.rssBeforeEngineMiB = Math.round(process.memoryUsage.rss() / MiB);
+    const rss = new RssProbe();
 
     // ---- enrollment
     t = process.hrtime.bigint();
@@ -89,13 +117,22 @@ async function main(): Promise<void> {
     out.enrolled = enrolled;
     out.enrollmentSeconds = seconds(t).toFixed(2);
 
-    // ---- steps: every journey: trigger → winback push → waitFor (3 node visits, a log burst and a message each)
+    // ---- steps: every journey: trigger → win-back push → waitFor (3 node visits; 6 log rows and a message each)
+    const logsBefore = await count(db, `SELECT count(*) n FROM journey_log`);
     t = process.hrtime.bigint();
     const phase1 = emptyReport(T0);
     await engine.runDue(T0, settings, phase1);
     const engineSeconds = seconds(t);
-    out.steps = phase1.steps;
-    out.stepsPerSecond = Math.round(phase1.steps / engineSeconds);
+    const nodeRows = await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'node'`);
+    if (nodeRows !== phase1.steps) throw new Error(`engine reported ${phase1.steps} steps but wrote ${nodeRows} node rows`);
+    const phase1Logs = (await count(db, `SELECT count(*) n FROM journey_log`)) - logsBefore;
+    const phase1Messages = await count(db, `SELECT count(*) n FROM messages`);
+    out.stepsSeconds = engineSeconds.toFixed(2);
+    out.steps = nodeRows;
+    out.logRows = phase1Logs;
+    out.messagesQueued = phase1Messages;
+    out.batches = phase1.batches;
+    out.stepsPerSecond = Math.round(nodeRows / engineSeconds);
     out.journeysPerSecond = Math.round(phase1.claimed / engineSeconds);
 
     // ---- dispatcher (sandbox)
@@ -105,77 +142,127 @@ async function main(): Promise<void> {
     out.messagesSent = sent.sent;
     out.messagesPerSecond = Math.round(sent.sent / seconds(t));
 
-    // ---- one tick with exactly 10k due journeys (waitFor timeout → second email → completed)
+    // ---- one full tick (enroll + steps + dispatch) with exactly 10k due journeys: their waitFor times out a day
+    // early (both next_run_at and the wait's own timeout move), then: timeout → second attempt by email → completed
     const due = Math.min(10_000, contacts);
-    const T3 = new Date(T0.getTime() + 3 * DAY);
+    const T2 = new Date(T0.getTime() + 2 * DAY);
     await db.query(
-      `UPDATE journeys SET next_run_at = $1::timestamptz + interval '1 day'
-        WHERE id NOT IN (SELECT id FROM journeys ORDER BY id LIMIT $2)`,
-      [T3, due],
+      `UPDATE journeys j SET next_run_at = $1, wait = jsonb_set(j.wait, '{timeoutAt}', to_jsonb($2::text))
+         FROM (SELECT id FROM journeys WHERE state = 'waiting' ORDER BY next_run_at, id LIMIT $3) d WHERE j.id = d.id`,
+      [T2, T2.toISOString(), due],
     );
+    await db.query(`VACUUM ANALYZE journeys`);
+    const stepsBefore = await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'node'`);
     t = process.hrtime.bigint();
-    const tick10k = emptyReport(T3);
-    await engine.runDue(T3, settings, tick10k);
+    const tick = await engine.tick(T2);
     out.msPerTickAt10kDue = Math.round(seconds(t) * 1000);
-    out.tick10kClaimed = tick10k.claimed;
+    out.tickClaimed = tick.claimed;
+    out.tickSteps = (await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'node'`)) - stepsBefore;
+    out.tickSent = tick.sent;
+    out.peakRssMiB = rss.stop();
 
-    // ---- raw ceiling: the phase-1 rows (journey updates, log rows, messages) written by plain set-based statements
-    const logRows = await db.query(`SELECT journey_id, at, node_id, kind, detail FROM journey_log WHERE at = $1 AND kind <> 'delivery' ORDER BY id`, [T0]);
-    const msgRows = await db.query(`SELECT * FROM messages ORDER BY created_at, id`);
-    const jRows = await db.query(`SELECT id, state, current_node_id, next_run_at, wait, step_seq, holdout, context FROM journeys ORDER BY id`);
-    await db.query(`CREATE TABLE ceil_log (LIKE journey_log INCLUDING DEFAULTS INCLUDING INDEXES)`);
-    await db.query(`CREATE TABLE ceil_messages (LIKE messages INCLUDING DEFAULTS INCLUDING INDEXES)`);
-    const perBatchLogs = Math.ceil(logRows.rows.length / Math.ceil(jRows.rows.length / batchSize));
-    const perBatchMsgs = Math.ceil(msgRows.rows.length / Math.ceil(jRows.rows.length / batchSize));
-    t = process.hrtime.bigint();
-    for (let b = 0, l = 0, m = 0; b < jRows.rows.length; b += batchSize, l += perBatchLogs, m += perBatchMsgs) {
-      const js = jRows.rows.slice(b, b + batchSize);
-      const ls = logRows.rows.slice(l, l + perBatchLogs);
-      const ms = msgRows.rows.slice(m, m + perBatchMsgs);
-      const c = await db.connect();
-      try {
-        await c.query('BEGIN');
-        await c.query(
-          `UPDATE journeys j SET state = u.state, current_node_id = u.node, next_run_at = u.next_run_at, wait = u.wait,
-                  step_seq = u.step_seq, holdout = u.holdout, context = u.context, updated_at = now()
-             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::int[], $7::boolean[], $8::jsonb[])
-                  AS u(id, state, node, next_run_at, wait, step_seq, holdout, context) WHERE j.id = u.id`,
-          [js.map((r) => r.id), js.map((r) => r.state), js.map((r) => r.current_node_id), js.map((r) => r.next_run_at),
-           js.map((r) => JSON.stringify(r.wait)), js.map((r) => r.step_seq), js.map((r) => r.holdout), js.map((r) => JSON.stringify(r.context))],
-        );
-        if (ls.length)
-          await c.query(
-            `INSERT INTO ceil_log (journey_id, at, node_id, kind, detail) SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])`,
-            [ls.map((r) => r.journey_id), ls.map((r) => r.at), ls.map((r) => r.node_id), ls.map((r) => r.kind), ls.map((r) => JSON.stringify(r.detail))],
-          );
-        if (ms.length)
-          await c.query(
-            `INSERT INTO ceil_messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status, content, cost_cents, attempts, next_attempt_at, created_at)
-             SELECT u.id, u.key, u.journey_id, u.flow_id, 1, u.contact_id, u.node_id, u.channel, 'queued', u.content, 0, 0, u.at, u.at
-               FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::jsonb[], $9::timestamptz[])
-                    AS u(id, key, journey_id, flow_id, contact_id, node_id, channel, content, at)`,
-            [ms.map((r) => r.id), ms.map((r) => r.idempotency_key), ms.map((r) => r.journey_id), ms.map((r) => r.flow_id), ms.map((r) => r.contact_id),
-             ms.map((r) => r.node_id), ms.map((r) => r.channel), ms.map((r) => JSON.stringify(r.content)), ms.map((r) => r.created_at)],
-          );
-        await c.query('COMMIT');
-      } finally {
-        c.release();
-      }
-    }
-    const ceilingSeconds = seconds(t);
-    out.ceilingJourneysPerSecond = Math.round(jRows.rows.length / ceilingSeconds);
-    out.ceilingStepsPerSecond = Math.round(phase1.steps / ceilingSeconds);
-    out.engineOverCeiling = (ceilingSeconds / engineSeconds).toFixed(2);
-    clearInterval(sample);
-    out.peakRssMiB = Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1048576);
-    for (const [k, v] of Object.entries(out)) console.log(`${k.padEnd(26)} ${v}`);
+    // ---- raw ceiling: the steps phase's rows written again by plain statements into the same tables, batch by batch
+    const ceiling = await rawCeiling(db, batchSize, T0);
+    out.ceilingJourneys = ceiling.journeys;
+    out.ceilingLogRows = ceiling.logs;
+    out.ceilingMessages = ceiling.messages;
+    out.ceilingSeconds = ceiling.seconds.toFixed(2);
+    out.ceilingStepsPerSecond = Math.round(nodeRows / ceiling.seconds);
+    out.engineOverCeiling = (ceiling.seconds / engineSeconds).toFixed(2);
+    out.peakRssWholeRunMiB = Math.round((process.resourceUsage().maxRSS * 1024) / MiB);
+    print();
+  } catch (error) {
+    print();
+    throw error;
   } finally {
-    clearInterval(sample);
     await db.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (process.argv.includes('--keep')) console.log(`kept database ${name}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
     await embedded?.stop();
   }
+}
+
+async function count(db: Pool, sql: string): Promise<number> {
+  return Number((await db.query<{ n: string }>(sql)).rows[0].n);
+}
+
+/**
+ * Journeys in id order, `batchSize` at a time (keyset): read (untimed) each batch's journey rows, the log rows and
+ * messages the steps phase wrote for them, then time one transaction that writes them with plain multi-row
+ * statements: UPDATE journeys (same columns as the engine), INSERT journey_log, INSERT messages (fresh id and key).
+ */
+async function rawCeiling(db: Pool, batchSize: number, at: Date): Promise<{ journeys: number; logs: number; messages: number; seconds: number }> {
+  let last = '00000000-0000-0000-0000-000000000000';
+  let elapsed = 0n;
+  const totals = { journeys: 0, logs: 0, messages: 0 };
+  const c = await db.connect();
+  try {
+    for (;;) {
+      const js = (
+        await c.query(
+          `SELECT id, state, current_node_id, next_run_at, wait, step_seq, holdout, context FROM journeys WHERE id > $1 ORDER BY id LIMIT $2`,
+          [last, batchSize],
+        )
+      ).rows;
+      if (!js.length) break;
+      last = js[js.length - 1].id;
+      const ids = js.map((r) => r.id);
+      const ls = (
+        await c.query(
+          `SELECT l.journey_id, l.at, l.node_id, l.kind, l.detail FROM unnest($1::uuid[]) AS w(id)
+             CROSS JOIN LATERAL (SELECT * FROM journey_log l WHERE l.journey_id = w.id AND l.at = $2 AND l.kind <> 'delivery' ORDER BY l.id) l`,
+          [ids, at],
+        )
+      ).rows;
+      const ms = (
+        await c.query(
+          `SELECT m.idempotency_key, m.journey_id, m.flow_id, m.flow_version, m.contact_id, m.node_id, m.channel, m.content, m.cost_cents, m.created_at
+             FROM unnest($1::uuid[]) AS w(id) CROSS JOIN LATERAL (SELECT * FROM messages m WHERE m.journey_id = w.id AND m.created_at = $2) m`,
+          [ids, at],
+        )
+      ).rows;
+      // the cheapest plain encoding we know (the engine's own): each statement's rows as one JSON document
+      const journeyDoc = JSON.stringify(js.map((r) => [r.id, r.state, r.current_node_id, r.next_run_at, r.wait, r.step_seq, r.holdout, r.context]));
+      const logDoc = JSON.stringify(ls.map((r) => [r.journey_id, r.at, r.node_id, r.kind, r.detail]));
+      const messageDoc = JSON.stringify(
+        ms.map((r) => [randomUUID(), `${r.idempotency_key}:ceiling`, r.journey_id, r.flow_id, r.flow_version, r.contact_id, r.node_id,
+                       r.channel, r.content, r.cost_cents, r.created_at]),
+      );
+      const t = process.hrtime.bigint();
+      await c.query('BEGIN');
+      await c.query(
+        `UPDATE journeys j SET state = u->>1, current_node_id = u->>2, next_run_at = (u->>3)::timestamptz,
+                wait = CASE WHEN jsonb_typeof(u->4) = 'null' THEN NULL ELSE u->4 END, step_seq = (u->>5)::int,
+                holdout = (u->>6)::boolean, context = u->7, updated_at = now(), ended_at = NULL
+           FROM jsonb_array_elements($1::jsonb) AS u WHERE j.id = (u->>0)::uuid`,
+        [journeyDoc],
+      );
+      if (ls.length)
+        await c.query(
+          `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+           SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4 FROM jsonb_array_elements($1::jsonb) AS u`,
+          [logDoc],
+        );
+      if (ms.length)
+        await c.query(
+          `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
+                                 content, cost_cents, attempts, next_attempt_at, created_at)
+           SELECT (u->>0)::uuid, u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint, u->>6, u->>7, 'queued', u->8,
+                  (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz
+             FROM jsonb_array_elements($1::jsonb) AS u`,
+          [messageDoc],
+        );
+      await c.query('COMMIT');
+      elapsed += process.hrtime.bigint() - t;
+      totals.journeys += js.length;
+      totals.logs += ls.length;
+      totals.messages += ms.length;
+    }
+  } finally {
+    c.release();
+  }
+  return { ...totals, seconds: Number(elapsed) / 1e9 };
 }
 
 main().catch((error) => {

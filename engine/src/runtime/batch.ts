@@ -88,20 +88,32 @@ function snapshotOf(row: JourneyRow): JourneySnapshot {
 
 /** Claims and runs one batch inside `tx` (the caller owns BEGIN/COMMIT). */
 export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promise<BatchResult> {
+  // Active flows first (a handful of rows), then the claim as one ordered walk of journeys_due_idx that stops after
+  // `batchSize` rows. Joining flows inside the claim made the planner hash-join and sort EVERY due journey per batch
+  // (O(due) per batch, O(due²) per tick: 100k due journeys did not finish).
+  const active = await tx.query<{ id: string; name: string; holdout_percent: number | null }>(
+    `SELECT id, name, (settings ->> 'holdoutPercent')::int AS holdout_percent FROM flows WHERE status = 'active'`,
+  );
+  if (!active.rows.length) return { claimed: 0, advanced: 0, steps: 0, messages: 0 };
+  const flows = new Map(active.rows.map((f) => [f.id, f]));
   const claimed = await tx.query<JourneyRow>(
     `SELECT j.id, j.flow_id, j.flow_version, j.contact_id::text, j.state, j.current_node_id, j.next_run_at, j.wait,
-            j.step_seq, j.holdout, j.context, j.entered_at, f.name AS flow_name,
-            (f.settings ->> 'holdoutPercent')::int AS holdout_percent
-       FROM journeys j JOIN flows f ON f.id = j.flow_id AND f.status = 'active'
-      WHERE j.state = 'waiting' AND j.next_run_at <= $1
+            j.step_seq, j.holdout, j.context, j.entered_at
+       FROM journeys j
+      WHERE j.state = 'waiting' AND j.next_run_at <= $1 AND j.flow_id = ANY($3::uuid[])
       ORDER BY j.next_run_at
       LIMIT $2
-      FOR UPDATE OF j SKIP LOCKED`,
-    [now, options.batchSize],
+      FOR UPDATE SKIP LOCKED`,
+    [now, options.batchSize, [...flows.keys()]],
   );
   const rows = claimed.rows;
   const result: BatchResult = { claimed: rows.length, advanced: 0, steps: 0, messages: 0 };
   if (!rows.length) return result;
+  for (const row of rows) {
+    const flow = flows.get(row.flow_id)!;
+    row.flow_name = flow.name;
+    row.holdout_percent = flow.holdout_percent;
+  }
 
   const { settings, graphs } = options;
   await graphs.load(tx, rows.map((r) => ({ flowId: r.flow_id, version: r.flow_version })));
@@ -171,69 +183,70 @@ export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promis
 
 const ended = new Set(['completed', 'converted', 'exited', 'failed']);
 
+/*
+ * Each write ships its rows as ONE JSON document (an array of positional arrays) that the server parses once with
+ * jsonb_array_elements. pg's array parameters escape every element in JS (escapeElement was the top pg frame in the
+ * profile) and the server then parses a text[] and each jsonb inside it again.
+ */
+
 async function writeJourneys(tx: Tx, journeys: JourneySnapshot[], now: Date): Promise<void> {
   if (!journeys.length) return;
+  const rows = journeys.map((j) => [
+    j.id,
+    j.state,
+    j.currentNodeId,
+    // a journey that is still live but has no due time (should not happen) is retried at once rather than lost
+    j.nextRunAt ?? (ended.has(j.state) ? null : now),
+    j.wait,
+    j.stepSeq,
+    j.holdout,
+    j.context ?? {},
+    ended.has(j.state),
+  ]);
   await tx.query(
-    `UPDATE journeys j SET state = u.state, current_node_id = u.node, next_run_at = u.next_run_at, wait = u.wait,
-            step_seq = u.step_seq, holdout = u.holdout, context = u.context, updated_at = now(),
-            ended_at = CASE WHEN u.ended THEN $10::timestamptz ELSE NULL END
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::int[], $7::boolean[], $8::jsonb[], $9::boolean[])
-            AS u(id, state, node, next_run_at, wait, step_seq, holdout, context, ended)
-      WHERE j.id = u.id`,
-    [
-      journeys.map((j) => j.id),
-      journeys.map((j) => j.state),
-      journeys.map((j) => j.currentNodeId),
-      // a journey that is still live but has no due time (should not happen) is retried at once rather than lost
-      journeys.map((j) => j.nextRunAt ?? (ended.has(j.state) ? null : now)),
-      journeys.map((j) => (j.wait ? JSON.stringify(j.wait) : null)),
-      journeys.map((j) => j.stepSeq),
-      journeys.map((j) => j.holdout),
-      journeys.map((j) => JSON.stringify(j.context ?? {})),
-      journeys.map((j) => ended.has(j.state)),
-      now,
-    ],
+    `UPDATE journeys j SET state = u->>1, current_node_id = u->>2, next_run_at = (u->>3)::timestamptz,
+            wait = CASE WHEN jsonb_typeof(u->4) = 'null' THEN NULL ELSE u->4 END,
+            step_seq = (u->>5)::int, holdout = (u->>6)::boolean, context = u->7, updated_at = now(),
+            ended_at = CASE WHEN (u->>8)::boolean THEN $2::timestamptz ELSE NULL END
+       FROM jsonb_array_elements($1::jsonb) AS u
+      WHERE j.id = (u->>0)::uuid`,
+    [JSON.stringify(rows), now],
   );
 }
 
 async function writeLogs(tx: Tx, logs: { journeyId: string; effect: LogEffect }[]): Promise<void> {
   if (!logs.length) return;
+  const rows = logs.map((l) => [l.journeyId, l.effect.at, l.effect.nodeId, l.effect.kind, l.effect.detail ?? {}]);
   await tx.query(
     `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-     SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::jsonb[])`,
-    [
-      logs.map((l) => l.journeyId),
-      logs.map((l) => l.effect.at),
-      logs.map((l) => l.effect.nodeId),
-      logs.map((l) => l.effect.kind),
-      logs.map((l) => JSON.stringify(l.effect.detail ?? {})),
-    ],
+     SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4 FROM jsonb_array_elements($1::jsonb) AS u`,
+    [JSON.stringify(rows)],
   );
 }
 
 async function writeMessages(tx: Tx, sends: { journey: JourneySnapshot; effect: SendEffect }[]): Promise<number> {
   if (!sends.length) return 0;
+  const rows = sends.map((s) => [
+    s.effect.messageId ?? null,
+    s.effect.idempotencyKey,
+    s.journey.id,
+    s.journey.flowId,
+    s.journey.version,
+    s.journey.contactId,
+    s.effect.nodeId,
+    s.effect.channel,
+    s.effect.content,
+    Math.max(0, Math.round(s.effect.costCents ?? 0)),
+    s.effect.at,
+  ]);
   const inserted = await tx.query(
     `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
                            content, cost_cents, attempts, next_attempt_at, created_at)
-     SELECT COALESCE(u.id, gen_random_uuid()), u.key, u.journey_id, u.flow_id, u.version, u.contact_id, u.node_id, u.channel, 'queued', u.content, u.cost, 0, u.at, u.at
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::jsonb[],
-                   $10::int[], $11::timestamptz[])
-            AS u(id, key, journey_id, flow_id, version, contact_id, node_id, channel, content, cost, at)
+     SELECT COALESCE((u->>0)::uuid, gen_random_uuid()), u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint,
+            u->>6, u->>7, 'queued', u->8, (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz
+       FROM jsonb_array_elements($1::jsonb) AS u
      ON CONFLICT (idempotency_key) DO NOTHING`,
-    [
-      sends.map((s) => s.effect.messageId ?? null),
-      sends.map((s) => s.effect.idempotencyKey),
-      sends.map((s) => s.journey.id),
-      sends.map((s) => s.journey.flowId),
-      sends.map((s) => s.journey.version),
-      sends.map((s) => s.journey.contactId),
-      sends.map((s) => s.effect.nodeId),
-      sends.map((s) => s.effect.channel),
-      sends.map((s) => JSON.stringify(s.effect.content)),
-      sends.map((s) => Math.max(0, Math.round(s.effect.costCents ?? 0))),
-      sends.map((s) => s.effect.at),
-    ],
+    [JSON.stringify(rows)],
   );
   return inserted.rowCount ?? 0;
 }

@@ -67,8 +67,11 @@ export function backoffDelay(attempt: number, baseMs: number): number {
 export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
   const claimed = await db.query<Claimed>(
     `UPDATE messages m SET next_attempt_at = $2::timestamptz + $3::bigint * interval '1 millisecond', attempts = m.attempts + 1
-       FROM (SELECT q.id FROM messages q JOIN flows f ON f.id = q.flow_id AND f.status = 'active'
+       FROM (SELECT q.id FROM messages q
+              -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
+              -- (a join to flows made the planner hash and sort every queued message per round)
               WHERE q.status = 'queued' AND q.next_attempt_at <= $2
+                AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE f.status = 'active'))
               ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED) due,
             contacts c
       WHERE m.id = due.id AND c.id = m.contact_id
