@@ -1,4 +1,15 @@
-import { addDuration, isValidDuration, localDateTime, nextLocalTime, parseDuration } from './durations';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import {
+  addDuration,
+  isValidDuration,
+  localDateTime,
+  localDay,
+  localMinuteOfDay,
+  nextLocalTime,
+  parseDuration,
+  subtractDuration,
+} from './durations';
 
 describe('parseDuration', () => {
   it.each`
@@ -47,5 +58,41 @@ describe('nextLocalTime', () => {
   it('maps a gap time to the moment clocks jump', () => {
     const dt = localDateTime({ year: 2026, month: 3, day: 29 }, { hour: 2, minute: 15 }, 'Europe/Paris');
     expect(dt.toUTC().toISO()).toBe('2026-03-29T01:00:00.000Z');
+  });
+});
+
+describe('arithmetic fast paths agree with luxon', () => {
+  const zones = ['UTC', 'Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/Santiago'];
+  const durations = ['P3D', 'P1W', 'PT36H', 'PT90M', 'P1DT2H', 'P1M', 'P1Y2M', 'PT1S'];
+  // instants around DST transitions and across decades
+  const instant = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }).map((ms) => new Date(ms));
+
+  it('addDuration and subtractDuration', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), fc.constantFrom(...durations), (at, zone, iso) => {
+        const d = parseDuration(iso)!;
+        expect(addDuration(at, iso, zone).getTime()).toBe(DateTime.fromJSDate(at, { zone }).plus(d).toMillis());
+        expect(subtractDuration(at, iso, zone).getTime()).toBe(DateTime.fromJSDate(at, { zone }).minus(d).toMillis());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a day is 23 hours across the spring-forward night in Paris, exactly 24 in UTC', () => {
+    const before = new Date('2026-03-28T12:00:00Z');
+    expect(addDuration(before, 'P1D', 'Europe/Paris').toISOString()).toBe('2026-03-29T11:00:00.000Z');
+    expect(addDuration(before, 'P1D', 'UTC').toISOString()).toBe('2026-03-29T12:00:00.000Z');
+    expect(addDuration(before, 'PT24H', 'Europe/Paris').toISOString()).toBe('2026-03-29T12:00:00.000Z');
+  });
+
+  it('localDay and localMinuteOfDay', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), (at, zone) => {
+        const local = DateTime.fromJSDate(at, { zone });
+        expect(localDay(at, zone)).toBe(local.toISODate());
+        expect(localMinuteOfDay(at, zone)).toBe(local.hour * 60 + local.minute);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -6,11 +6,43 @@ import { DateTime, Duration, IANAZone } from 'luxon';
 /** A parsed, strictly positive duration, or null (unparseable, zero or negative). */
 export function parseDuration(iso: unknown): Duration | null {
   if (typeof iso !== 'string' || iso.length > 40) return null;
+  // luxon Durations are immutable: flows use a handful of distinct durations, each parsed once (memoised)
+  const known = parsedDurations.get(iso);
+  if (known !== undefined) return known;
+  const parsed = parseDurationUncached(iso);
+  if (parsedDurations.size > 10_000) parsedDurations.clear();
+  parsedDurations.set(iso, parsed);
+  return parsed;
+}
+
+const parsedDurations = new Map<string, Duration | null>();
+
+function parseDurationUncached(iso: string): Duration | null {
   const d = Duration.fromISO(iso);
   if (!d.isValid) return null;
   const values = Object.values(d.toObject()) as number[];
   if (values.some((v) => v < 0 || !Number.isFinite(v))) return null;
   return d.toMillis() > 0 ? d : null;
+}
+
+/**
+ * The exact length in ms of a duration when adding it is plain arithmetic in `zone`, else null: time units
+ * (hours, minutes, seconds) are exact everywhere; weeks and days only in UTC, which has no DST (elsewhere a local
+ * day may be 23 or 25 hours); months and years never (their length depends on the date).
+ */
+const fixedLengths = new Map<string, number | null>();
+function fixedLength(iso: string, zone: string): number | null {
+  const key = zone === 'UTC' ? `U${iso}` : `Z${iso}`;
+  let ms = fixedLengths.get(key);
+  if (ms === undefined) {
+    const d = requireDuration(iso);
+    const calendarFree = !d.years && !d.quarters && !d.months;
+    const dayFree = !d.weeks && !d.days;
+    ms = calendarFree && (dayFree || zone === 'UTC') ? d.as('milliseconds') : null;
+    if (fixedLengths.size > 10_000) fixedLengths.clear();
+    fixedLengths.set(key, ms);
+  }
+  return ms;
 }
 
 export function isValidDuration(iso: unknown): boolean {
@@ -44,11 +76,29 @@ function requireDuration(iso: string): Duration {
 
 /** `at + iso` in `zone`: calendar units (P1D) keep the local wall time across DST; time units (PT24H) are exact. */
 export function addDuration(at: Date, iso: string, zone = 'UTC'): Date {
-  return DateTime.fromJSDate(at, { zone: safeZone(zone) }).plus(requireDuration(iso)).toJSDate();
+  const z = safeZone(zone);
+  const fixed = fixedLength(iso, z);
+  if (fixed !== null) return new Date(at.getTime() + fixed);
+  return DateTime.fromJSDate(at, { zone: z }).plus(requireDuration(iso)).toJSDate();
 }
 
 export function subtractDuration(at: Date, iso: string, zone = 'UTC'): Date {
-  return DateTime.fromJSDate(at, { zone: safeZone(zone) }).minus(requireDuration(iso)).toJSDate();
+  const z = safeZone(zone);
+  const fixed = fixedLength(iso, z);
+  if (fixed !== null) return new Date(at.getTime() - fixed);
+  return DateTime.fromJSDate(at, { zone: z }).minus(requireDuration(iso)).toJSDate();
+}
+
+/** The zone's UTC offset in minutes at an instant (exact: the zone's own rules at that instant). */
+export function zoneOffsetMinutes(at: number, zone: string): number {
+  const z = safeZone(zone);
+  return z === 'UTC' ? 0 : IANAZone.create(z).offset(at);
+}
+
+/** Local minutes after midnight of an instant in `zone`. */
+export function localMinuteOfDay(at: Date, zone: string): number {
+  const wall = at.getTime() + zoneOffsetMinutes(at.getTime(), zone) * 60_000;
+  return Math.floor((((wall % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
 }
 
 /** `HH:mm` → minutes after local midnight. */
@@ -121,5 +171,10 @@ export function nextLocalTime(now: Date, zone: string, hhmm: string): Date {
 
 /** Local calendar day `yyyy-MM-dd` of an instant in `zone`. */
 export function localDay(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone: safeZone(zone) }).toISODate() ?? '';
+  const wall = new Date(at.getTime() + zoneOffsetMinutes(at.getTime(), zone) * 60_000);
+  if (Number.isNaN(wall.getTime())) return '';
+  const y = wall.getUTCFullYear();
+  // luxon's toISODate form for years outside 0000–9999 (±YYYYYY) is kept by delegating those rare cases
+  if (y < 0 || y > 9999) return DateTime.fromJSDate(at, { zone: safeZone(zone) }).toISODate() ?? '';
+  return wall.toISOString().slice(0, 10);
 }

@@ -167,6 +167,10 @@ function describeCount(c: Partial<CountComparison>): string {
 /** Distinct local days (`yyyy-MM-dd`, contact's zone) with activity within the last `windowDays` days, today included. */
 export function activeDays(events: readonly EventFact[], now: Date, timezone: string, windowDays: number): string[] {
   const zone = safeZone(timezone);
+  // No activity event can fall in the window: skip the local-calendar arithmetic. The window starts at most
+  // windowDays local days (≤ 25 h each with DST) before now, so this bound is conservative.
+  const bound = now.getTime() - Math.max(1, windowDays) * 25 * 3_600_000;
+  if (!events.some((e) => e.activity && e.occurredAt.getTime() <= now.getTime() && e.occurredAt.getTime() >= bound)) return [];
   const today = DateTime.fromJSDate(now, { zone }).startOf('day');
   const first = today.minus({ days: Math.max(1, windowDays) - 1 }).toMillis();
   const days = new Set<string>();

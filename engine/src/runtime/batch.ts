@@ -175,7 +175,7 @@ export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promis
   }
 
   await writeJourneys(tx, updates, now);
-  await writeLogs(tx, logs);
+  await writeLogs(tx, logs, now);
   result.messages = await writeMessages(tx, sends);
   if (options.beforeCommit) await options.beforeCommit();
   return result;
@@ -214,9 +214,10 @@ async function writeJourneys(tx: Tx, journeys: JourneySnapshot[], now: Date): Pr
   );
 }
 
-async function writeLogs(tx: Tx, logs: { journeyId: string; effect: LogEffect }[]): Promise<void> {
+async function writeLogs(tx: Tx, logs: { journeyId: string; effect: LogEffect }[], now: Date): Promise<void> {
   if (!logs.length) return;
-  const rows = logs.map((l) => [l.journeyId, l.effect.at, l.effect.nodeId, l.effect.kind, l.effect.detail ?? {}]);
+  const nowIso = now.toISOString(); // nearly every effect happens at `now`: one toISOString, not one per row
+  const rows = logs.map((l) => [l.journeyId, l.effect.at.getTime() === now.getTime() ? nowIso : l.effect.at, l.effect.nodeId, l.effect.kind, l.effect.detail ?? {}]);
   await tx.query(
     `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
      SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4 FROM jsonb_array_elements($1::jsonb) AS u`,

@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { nextLocalTime, parseTimeOfDay, safeZone } from '../durations';
+import { localMinuteOfDay, nextLocalTime, parseTimeOfDay } from '../durations';
 
 export interface QuietHours {
   /** local HH:mm when quiet hours begin */
@@ -19,8 +18,7 @@ export function isInQuietHours(now: Date, timezone: string, quietHours: QuietHou
   const start = minutesOf(quietHours.start);
   const end = minutesOf(quietHours.end);
   if (start === end) return false;
-  const local = DateTime.fromJSDate(now, { zone: safeZone(timezone) });
-  const m = local.hour * 60 + local.minute;
+  const m = localMinuteOfDay(now, timezone);
   return start < end ? m >= start && m < end : m >= start || m < end;
 }
 
