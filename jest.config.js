@@ -27,6 +27,8 @@ module.exports = {
   projects: [
     { ...base, displayName: 'engine', testMatch: ['<rootDir>/engine/src/**/*.spec.ts'] },
     { ...base, displayName: 'api', testMatch: ['<rootDir>/api/src/**/*.spec.ts'] },
+    // the editor's logic as plain functions (no DOM): graph ⇄ canvas state, connection rules, summaries
+    { ...base, displayName: 'editor', testMatch: ['<rootDir>/editor/src/**/*.spec.ts'] },
     {
       ...base,
       displayName: 'integration',

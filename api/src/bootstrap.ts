@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { jsonBody } from './common/json-body';
 import type { AppConfig } from './config';
+import { serveEditor } from './editor-static/serve-editor';
 
 /** Large enough for a batch of 10,000 events with small properties; batches are capped at 10,000 items anyway. */
 export const BODY_LIMIT = '20mb';
@@ -27,5 +28,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
   app.setGlobalPrefix('api', { exclude: ['t/{*path}'] });
   // malformed JSON → 400 and oversized bodies → 413, as JSON naming the problem (not Express's HTML page)
   app.use(jsonBody(BODY_LIMIT));
+  // the browser editor at `/` once built (`npm run build:editor`; `npm start` builds it when stale)
+  serveEditor(app);
   return app;
 }

@@ -1,0 +1,84 @@
+import type { NodeType, ValidationIssue } from '../engine';
+import { ChannelForm, ConditionForm, DelayForm, GoalForm, TriggerForm } from '../forms/NodeForms';
+import { TextField } from '../forms/fields';
+import type { ConfigOf, EditorNode } from '../graph/model';
+import { typeLabel } from '../graph/summary';
+import { NodeIcon } from './icons';
+
+export interface InspectorActions {
+  onConfig: (id: string, type: NodeType, config: ConfigOf<NodeType>, renames?: Record<string, string>) => void;
+  onLabel: (id: string, label: string) => void;
+  onDelete: (id: string) => void;
+}
+
+/** The selected node's form: label, then the typed fields of its `data`, with its current validation messages. */
+export function NodeInspector({ node, readOnly, errors, warnings, actions }: { node: EditorNode; readOnly: boolean; errors: string[]; warnings: string[]; actions: InspectorActions }) {
+  const change = (config: ConfigOf<NodeType>, renames?: Record<string, string>) => actions.onConfig(node.id, node.type, config, renames);
+  return (
+    <div className="inspector" data-inspector={node.id}>
+      <div className={`inspector-head flow-node-${node.type}`}>
+        <span className="flow-node-icon">
+          <NodeIcon type={node.type} />
+        </span>
+        <strong>{typeLabel[node.type]}</strong>
+        <code>{node.id}</code>
+      </div>
+      {errors.length > 0 && (
+        <ul className="issue-list compact">
+          {errors.map((m) => (
+            <li key={m} className="issue error">
+              {m}
+            </li>
+          ))}
+        </ul>
+      )}
+      {warnings.length > 0 && (
+        <ul className="issue-list compact">
+          {warnings.map((m) => (
+            <li key={m} className="issue warning">
+              {m}
+            </li>
+          ))}
+        </ul>
+      )}
+      <TextField label="Name on the canvas" name="label" value={node.data.label} placeholder={typeLabel[node.type]} disabled={readOnly} onChange={(label) => actions.onLabel(node.id, label)} />
+      {node.type === 'trigger' && <TriggerForm config={node.data.config} onChange={change} disabled={readOnly} />}
+      {node.type === 'condition' && <ConditionForm config={node.data.config} onChange={change} disabled={readOnly} />}
+      {node.type === 'delay' && <DelayForm config={node.data.config} onChange={change} disabled={readOnly} />}
+      {node.type === 'channel' && <ChannelForm config={node.data.config} onChange={change} disabled={readOnly} />}
+      {node.type === 'goal' && <GoalForm config={node.data.config} onChange={change} disabled={readOnly} />}
+      {!readOnly && (
+        <button type="button" className="btn danger small" onClick={() => actions.onDelete(node.id)}>
+          Delete step
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Errors and warnings of the whole flow; a click selects the node it names. */
+export function ProblemList({ errors, warnings, source, onPick }: { errors: ValidationIssue[]; warnings: ValidationIssue[]; source: string; onPick: (nodeId: string) => void }) {
+  return (
+    <section className="problems" data-problems>
+      <div className="panel-title">
+        {errors.length === 0 ? <span className="ok-dot">Valid</span> : <span className="error-dot">{errors.length} error{errors.length === 1 ? '' : 's'}</span>}
+        {warnings.length > 0 && <span className="muted"> · {warnings.length} warning{warnings.length === 1 ? '' : 's'}</span>}
+        <span className="muted source">{source}</span>
+      </div>
+      {(errors.length > 0 || warnings.length > 0) && (
+        <ul className="issue-list">
+          {errors.map((i, k) => (
+            <li key={`e${k}`} className={`issue error ${i.nodeId ? 'clickable' : ''}`} data-issue-node={i.nodeId ?? ''} onClick={() => i.nodeId && onPick(i.nodeId)}>
+              {i.nodeId && <code>{i.nodeId}</code>} {i.message}
+            </li>
+          ))}
+          {warnings.map((i, k) => (
+            <li key={`w${k}`} className={`issue warning ${i.nodeId ? 'clickable' : ''}`} onClick={() => i.nodeId && onPick(i.nodeId)}>
+              {i.nodeId && <code>{i.nodeId}</code>} {i.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The node cards. `nodeTypes` is built once at module scope (a new object per render would remount every node).
+ * Each card shows the node's label, a summary of its data, and its named out handles from the engine's rules.
+ */
+import { Handle, Position, useUpdateNodeInternals, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { memo, useContext, useEffect, useRef } from 'react';
+import type { NodeType } from '../engine';
+import {
+  handlesOf,
+  type ChannelNode,
+  type ConditionNode,
+  type DelayNode,
+  type EditorData,
+  type GoalNode,
+  type TriggerNode,
+} from '../graph/model';
+import { summarize, typeLabel } from '../graph/summary';
+import { NodeIcon } from './icons';
+import { IssuesContext } from './issues';
+
+function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string; type: T; data: EditorData<T>; selected: boolean }) {
+  const issues = useContext(IssuesContext).get(id);
+  const handles = handlesOf(type, data.config);
+  const handleKey = handles.join('\u0000');
+  const updateNodeInternals = useUpdateNodeInternals();
+  // handles come and go with the data (branches, waitFor): React Flow must re-measure them (not on mount: it does)
+  const mounted = useRef(false);
+  useEffect(() => {
+    if (mounted.current) updateNodeInternals(id);
+    mounted.current = true;
+  }, [handleKey, id, updateNodeInternals]);
+
+  const errors = issues?.errors ?? [];
+  const warnings = issues?.warnings ?? [];
+  const className = ['flow-node', `flow-node-${type}`, selected ? 'is-selected' : '', errors.length ? 'has-error' : ''].join(' ');
+  return (
+    <div className={className} data-node-id={id} title={[...errors, ...warnings].join('\n') || undefined}>
+      {type !== 'trigger' && <Handle type="target" position={Position.Left} className="handle-in" />}
+      <div className="flow-node-head">
+        <span className="flow-node-icon">
+          <NodeIcon type={type} />
+        </span>
+        <span className="flow-node-kind">{typeLabel[type]}</span>
+        <span className="flow-node-id">{id}</span>
+        {errors.length > 0 ? (
+          <span className="flow-node-flag error">{errors.length}</span>
+        ) : warnings.length > 0 ? (
+          <span className="flow-node-flag warning" />
+        ) : null}
+      </div>
+      <div className="flow-node-body">
+        <div className="flow-node-title">{data.label || typeLabel[type]}</div>
+        <div className="flow-node-summary">{summarize(type, data.config)}</div>
+        {errors.length > 0 && <div className="flow-node-error">{errors[0]}</div>}
+      </div>
+      {handles.length > 0 && (
+        <div className="flow-node-outs">
+          {handles.map((h) => (
+            <div className={`flow-node-out out-${h}`} key={h}>
+              {handles.length > 1 || h !== 'out' ? <span>{h}</span> : <span className="muted">next</span>}
+              <Handle type="source" id={h} position={Position.Right} className={`handle-out handle-${h}`} />
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+const TriggerView = memo((p: NodeProps<TriggerNode>) => <NodeCard id={p.id} type="trigger" data={p.data} selected={p.selected} />);
+const ConditionView = memo((p: NodeProps<ConditionNode>) => <NodeCard id={p.id} type="condition" data={p.data} selected={p.selected} />);
+const DelayView = memo((p: NodeProps<DelayNode>) => <NodeCard id={p.id} type="delay" data={p.data} selected={p.selected} />);
+const ChannelView = memo((p: NodeProps<ChannelNode>) => <NodeCard id={p.id} type="channel" data={p.data} selected={p.selected} />);
+const GoalView = memo((p: NodeProps<GoalNode>) => <NodeCard id={p.id} type="goal" data={p.data} selected={p.selected} />);
+
+export const nodeTypes = {
+  trigger: TriggerView,
+  condition: ConditionView,
+  delay: DelayView,
+  channel: ChannelView,
+  goal: GoalView,
+} satisfies NodeTypes;

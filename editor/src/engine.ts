@@ -1,0 +1,25 @@
+/**
+ * The one place the editor reaches into the engine: the pure core by subpath (see vite.config.ts for why not the
+ * package root). Graph types and schemas, `validateFlow`, and the handle rules (`outHandles`, `edgeHandle`).
+ */
+export {
+  channelKinds,
+  nodeTypes as flowNodeTypes,
+  ruleSchema,
+  type ChannelData,
+  type ChannelKind,
+  type ConditionData,
+  type DelayData,
+  type FlowEdge,
+  type FlowGraphDocument,
+  type FlowNode,
+  type FlowNodeOf,
+  type GoalData,
+  type MessageTemplate,
+  type NodeType,
+  type Rule,
+  type TriggerData,
+} from '@boomerang/engine/core/schema';
+export { validateFlow, type ValidationIssue, type ValidationResult } from '@boomerang/engine/core/validate';
+export { edgeHandle, outHandles, OUT } from '@boomerang/engine/core/graph';
+export { isValidDuration, isValidTimeZone } from '@boomerang/engine/core/durations';

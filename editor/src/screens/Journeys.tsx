@@ -1,0 +1,154 @@
+/** A flow's journeys by state, and one contact's journey log as a timeline: "why did this user get this?" */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { contactJourneys, errorText, flowsApi, journeyStates, type Journey, type JourneyState } from '../api';
+import { describeDetail } from '../graph/summary';
+import { StatusBadge, when } from '../ui';
+
+export function JourneysTab({ flowId, labels }: { flowId: string; labels: ReadonlyMap<string, string> }) {
+  const [state, setState] = useState<JourneyState | ''>('');
+  const [items, setItems] = useState<Journey[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [contact, setContact] = useState<string | null>(null);
+  const [lookup, setLookup] = useState('');
+
+  const load = useCallback(() => {
+    setItems(null);
+    setError(null);
+    flowsApi
+      .journeys(flowId, state || undefined)
+      .then((page) => setItems(page.items))
+      .catch((e) => setError(errorText(e)));
+  }, [flowId, state]);
+  useEffect(load, [load]);
+
+  const nodeName = (id: string) => labels.get(id) ?? id;
+
+  return (
+    <div className="tab-page journeys">
+      <section className="card">
+        <div className="card-head">
+          <h2>Journeys</h2>
+          <div className="inline-form">
+            <select name="journeyState" value={state} onChange={(e) => setState(e.target.value as JourneyState | '')}>
+              <option value="">All states</option>
+              {journeyStates.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+            <button className="btn" onClick={load}>
+              Refresh
+            </button>
+          </div>
+        </div>
+        {error && <div className="alert error">{error}</div>}
+        {items === null && !error ? (
+          <div className="empty">Loading…</div>
+        ) : items && items.length === 0 ? (
+          <div className="empty">No journeys{state ? ` in state “${state}”` : ''} yet. Contacts enter once the flow is active and its trigger matches.</div>
+        ) : (
+          items && (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Contact</th>
+                  <th>State</th>
+                  <th>At step</th>
+                  <th>Version</th>
+                  <th>Entered</th>
+                  <th>Next step</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((j) => (
+                  <tr key={j.id} className={`clickable ${contact === j.externalId ? 'on' : ''}`} onClick={() => setContact(j.externalId)}>
+                    <td>
+                      <strong>{j.externalId}</strong>
+                      {j.holdout && <span className="badge holdout">holdout</span>}
+                    </td>
+                    <td>
+                      <StatusBadge status={j.state} />
+                    </td>
+                    <td>{nodeName(j.currentNodeId)}</td>
+                    <td>v{j.version}</td>
+                    <td className="muted">{when(j.enteredAt)}</td>
+                    <td className="muted">{j.endedAt ? `ended ${when(j.endedAt)}` : when(j.nextRunAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        )}
+      </section>
+      <section className="card">
+        <div className="card-head">
+          <h2>Contact timeline</h2>
+          <form
+            className="inline-form"
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              if (lookup.trim()) setContact(lookup.trim());
+            }}
+          >
+            <input name="externalId" placeholder="externalId, e.g. u1" value={lookup} onChange={(e) => setLookup(e.target.value)} />
+            <button className="btn" type="submit">
+              Look up
+            </button>
+          </form>
+        </div>
+        {contact ? <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} /> : <div className="empty">Pick a journey or look up a contact to see every step the engine took and why.</div>}
+      </section>
+    </div>
+  );
+}
+
+function ContactTimeline({ externalId, flowId, nodeName }: { externalId: string; flowId: string; nodeName: (id: string) => string }) {
+  const [journeys, setJourneys] = useState<Journey[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setJourneys(null);
+    setError(null);
+    contactJourneys(externalId)
+      .then((page) => setJourneys(page.items))
+      .catch((e) => setError(errorText(e)));
+  }, [externalId]);
+
+  if (error) return <div className="alert error">{error}</div>;
+  if (!journeys) return <div className="empty">Loading {externalId}…</div>;
+  if (journeys.length === 0) return <div className="empty">{externalId} has no journeys.</div>;
+  // this flow's journeys first
+  const sorted = [...journeys].sort((a, b) => Number(b.flowId === flowId) - Number(a.flowId === flowId));
+  return (
+    <div className="timelines">
+      {sorted.map((j) => (
+        <div className="timeline" key={j.id}>
+          <div className="timeline-head">
+            <strong>{j.externalId}</strong> in <em>{j.flowName}</em> v{j.version} <StatusBadge status={j.state} />
+            {j.holdout && <span className="badge holdout">holdout: nothing is sent</span>}
+            <span className="muted"> · entered {when(j.enteredAt)}</span>
+          </div>
+          <ol className="timeline-list">
+            {(j.log ?? []).map((entry, i) => (
+              <li key={i} className={`tl tl-${entry.kind}`}>
+                <time>{when(entry.at)}</time>
+                <span className="tl-node">{j.flowId === flowId ? nodeName(entry.nodeId) : entry.nodeId}</span>
+                <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
+                <span className="tl-detail">
+                  {describeDetail(entry.detail)}
+                  {entry.delivery && (
+                    <span className="delivery">
+                      {' '}
+                      → {entry.delivery.status}
+                      {entry.delivery.lastError ? ` (${entry.delivery.lastError})` : ''}
+                    </span>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </div>
+      ))}
+    </div>
+  );
+}

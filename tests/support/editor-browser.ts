@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import type { ApiHarness } from './api-app';
+import { repoRoot } from './process';
+
+/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). Never a downloaded browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Fails (never skips) when the browser is missing: a silent skip would let the editor break unnoticed in CI. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
+}
+
+/** Builds editor/dist when it is missing or older than its sources (the same check `npm start` makes). */
+export function ensureEditorBuilt(): void {
+  execFileSync(process.execPath, [join(repoRoot, 'editor', 'scripts', 'ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) throw new Error('editor/dist/index.html was not built');
+}
+
+/** Puts the in-process app on a free local port; returns its base URL. */
+export async function listenLocally(api: ApiHarness): Promise<string> {
+  await api.app.listen(0, '127.0.0.1');
+  const { port } = api.app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
