@@ -9,6 +9,7 @@ import { ensureEditorBuilt, launchChromium, listenLocally } from '../support/edi
 
 jest.setTimeout(180_000);
 
+const START = new Date('2027-03-01T10:00:00Z');
 const EMAIL = 'marketer@example.com';
 const PASSWORD = 'correct horse battery staple';
 
@@ -21,7 +22,9 @@ describe('editor in the browser', () => {
 
   beforeAll(async () => {
     ensureEditorBuilt(); // before the app starts: the app serves editor/dist only if it exists
-    api = await startApi('editor_e2e');
+    // a virtual clock, so the test can play the activated flow forward and read a real journey log in the UI
+    api = await startApi('editor_e2e', { CLOCK: 'virtual' });
+    await api.sql(`INSERT INTO engine_clock (id, now) VALUES (1, $1)`, [START]);
     base = await listenLocally(api);
     await api.http().post('/api/users').set('Authorization', api.admin).send({ email: EMAIL, password: PASSWORD, role: 'admin' }).expect(201);
     browser = await launchChromium();
@@ -118,9 +121,25 @@ describe('editor in the browser', () => {
     expect(week.data).toEqual({ duration: 'P14D' });
     expect(stored.body.graph.edges).toHaveLength(9);
 
-    // the journeys and metrics tabs load for the flow
+    // a lapsed contact enters once the engine runs; the journeys tab explains, step by step, what it did
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'u-lapsed', timezone: 'UTC', consent: { push: true, email: true }, attributes: { firstName: 'Li', email: 'li@example.com', pushToken: 'tok-li' } }])
+      .expect(200);
+    const lastSeen = new Date(START.getTime() - 10 * 86_400_000).toISOString();
+    await api.http().post('/api/events').set('Authorization', api.admin).send([{ externalId: 'u-lapsed', name: 'app_open', occurredAt: lastSeen }]).expect(200);
+    await api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by: 'PT1H' }).expect(201);
+
     await page.getByRole('link', { name: 'Journeys' }).click();
     await page.getByRole('heading', { name: 'Contact timeline' }).waitFor();
+    await page.locator('tr.clickable', { hasText: 'u-lapsed' }).click();
+    const timeline = page.locator('.timeline').first();
+    await timeline.locator('.tl-kind.kind-entered').waitFor();
+    await timeline.locator('.tl-node', { hasText: 'Inactive for 7 days' }).first().waitFor();
+    expect(await timeline.locator('.tl').count()).toBeGreaterThan(2);
+    await page.screenshot({ path: '/tmp/editor-journeys.png', fullPage: true });
     await page.getByRole('link', { name: 'Metrics' }).click();
     await page.getByRole('heading', { name: 'Recall funnel' }).waitFor();
     await page.locator('[data-stat="entered"]').waitFor();

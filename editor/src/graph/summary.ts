@@ -84,6 +84,8 @@ export const typeHint: Record<NodeType, string> = {
   goal: 'Conversion: ends the journey as converted',
 };
 
+const hiddenDetail = /^(type|flowId|journeyId|messageId|providerId|idempotencyKey)$/;
+
 /** A log row's `detail` as one readable line: the explanation first, then the remaining values. */
 export function describeDetail(detail: Record<string, unknown> | undefined): string {
   if (!detail) return '';
@@ -94,6 +96,7 @@ export function describeDetail(detail: Record<string, unknown> | undefined): str
   }
   for (const [k, v] of Object.entries(detail)) {
     if (['explanation', 'reason', 'text', 'preview'].includes(k) && typeof v === 'string') continue;
+    if (hiddenDetail.test(k)) continue; // ids and keys: in the API, not what a marketer reads
     if (v === null || v === undefined) continue;
     parts.push(`${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   }

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { contactJourneys, errorText, flowsApi, journeyStates, type Journey, type JourneyState } from '../api';
 import { describeDetail } from '../graph/summary';
-import { StatusBadge, when } from '../ui';
+import { StatusBadge, when, whenExact } from '../ui';
 
 export function JourneysTab({ flowId, labels }: { flowId: string; labels: ReadonlyMap<string, string> }) {
   const [state, setState] = useState<JourneyState | ''>('');
@@ -130,8 +130,8 @@ function ContactTimeline({ externalId, flowId, nodeName }: { externalId: string;
           </div>
           <ol className="timeline-list">
             {(j.log ?? []).map((entry, i) => (
-              <li key={i} className={`tl tl-${entry.kind}`}>
-                <time>{when(entry.at)}</time>
+              <li key={i} className="tl" data-kind={entry.kind}>
+                <time dateTime={entry.at}>{whenExact(entry.at)}</time>
                 <span className="tl-node">{j.flowId === flowId ? nodeName(entry.nodeId) : entry.nodeId}</span>
                 <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
                 <span className="tl-detail">
