@@ -16,11 +16,14 @@ describe('npm start', () => {
       const port = await freePort();
       const env = { DATA_DIR: dataDir, PORT: String(port), ENGINE: 'off', DEMO: 'off' };
 
-      const first = startServer(env);
+      // the first start goes through `npm start` exactly as the README says, editor build included
+      const first = startServer(env, 'npm');
       await waitForOutput(first, /Boomerang is listening on/);
       const health = await fetch(`http://127.0.0.1:${port}/api/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
+      const editor = await fetch(`http://127.0.0.1:${port}/`);
+      expect(await editor.text()).toMatch(/<title>Boomerang<\/title>/);
       const [, firstKey] = plain(first.output()).match(/admin API key \(generated\): (\S+)/) ?? [];
       expect(firstKey).toMatch(/^bk_/);
       expect(await first.stop('SIGINT')).toBe(0);

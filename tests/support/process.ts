@@ -11,13 +11,18 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `api/src/main.ts` exactly as `npm start` does, with the given environment (DATABASE_URL removed unless given). */
-export function startServer(env: Record<string, string | undefined>): RunningServer {
+/**
+ * Starts the server with the given environment (DATABASE_URL and API_KEY removed unless given): through the README's
+ * `npm start` (builds the editor when stale, then execs the server), or `api/src/main.ts` directly.
+ */
+export function startServer(env: Record<string, string | undefined>, via: 'npm' | 'node' = 'node'): RunningServer {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   delete childEnv.DATABASE_URL;
   delete childEnv.API_KEY;
   Object.assign(childEnv, env);
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'api/src/main.ts'], {
+  const [command, args] =
+    via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['-r', '@swc-node/register', 'api/src/main.ts']];
+  const child = spawn(command, args, {
     cwd: repoRoot,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
