@@ -70,8 +70,7 @@ export class EngineService implements OnApplicationShutdown {
 
   private async tickNow(): Promise<void> {
     try {
-      if (this.clock.kind === 'virtual') await this.engine.tick(await this.clock.now());
-      else await this.engine.tick(await this.clock.now());
+      await this.engine.tick(await this.clock.now());
     } catch (error) {
       this.logger.error(`tick failed: ${(error as Error).stack ?? error}`);
     }
