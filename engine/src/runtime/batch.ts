@@ -41,6 +41,24 @@ export interface BatchResult {
   messages: number;
 }
 
+/**
+ * Concurrent batches of one process (pipelining) claim one at a time: `enter` waits for the turn and returns the
+ * contacts other in-flight batches hold; `leave` ends the turn, holding this batch's contacts until it commits. So
+ * one contact's journeys are never in two concurrent batches of the process, and its sends keep counting against
+ * the frequency caps of its next journey.
+ */
+export interface ClaimGate {
+  enter(): Promise<{ busy: string[]; after: ClaimCursor | null }>;
+  leave(claimed: { contactId: string; key: ClaimCursor }[]): void;
+}
+
+/** A position in the due order (next_run_at, contact_id, id) — the key of journeys_due_idx. */
+export interface ClaimCursor {
+  at: Date;
+  contactId: string;
+  id: string;
+}
+
 /** Versions are frozen once live: a (flow, version) graph never changes, so the cache never needs invalidating. */
 export class GraphCache {
   private readonly versions = new Map<string, VersionInfo>();
@@ -65,6 +83,8 @@ export interface BatchOptions {
   batchSize: number;
   settings: EngineSettings;
   graphs: GraphCache;
+  /** pipelining: claims of one process's concurrent batches take turns and skip each other's contacts */
+  gate?: ClaimGate;
   /** test hook: runs inside the transaction after the writes, before COMMIT (crash tests sleep here) */
   beforeCommit?: () => Promise<void>;
 }
@@ -96,16 +116,26 @@ export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promis
   );
   if (!active.rows.length) return { claimed: 0, advanced: 0, steps: 0, messages: 0 };
   const flows = new Map(active.rows.map((f) => [f.id, f]));
-  const claimed = await tx.query<JourneyRow>(
-    `SELECT j.id, j.flow_id, j.flow_version, j.contact_id::text, j.state, j.current_node_id, j.next_run_at, j.wait,
-            j.step_seq, j.holdout, j.context, j.entered_at
-       FROM journeys j
-      WHERE j.state = 'waiting' AND j.next_run_at <= $1 AND j.flow_id = ANY($3::uuid[])
-      ORDER BY j.next_run_at
-      LIMIT $2
-      FOR UPDATE SKIP LOCKED`,
-    [now, options.batchSize, [...flows.keys()]],
-  );
+  // Keyset: a tick's batches walk journeys_due_idx from where the previous claim stopped, not from its start (the
+  // entries of journeys already advanced in this tick stay in the index until vacuumed: at 1M journeys due at one
+  // instant, the plain walk read ~2,300 buffers and took 110 ms per claim after 115k advances, O(N²) per tick).
+  const { busy, after } = options.gate ? await options.gate.enter() : { busy: [], after: null };
+  let claimed: { rows: JourneyRow[] } | undefined;
+  try {
+    claimed = await tx.query<JourneyRow>(
+      `SELECT j.id, j.flow_id, j.flow_version, j.contact_id::text, j.state, j.current_node_id, j.next_run_at, j.wait,
+              j.step_seq, j.holdout, j.context, j.entered_at
+         FROM journeys j
+        WHERE j.state = 'waiting' AND j.next_run_at <= $1 AND j.flow_id = ANY($3::uuid[]) AND NOT (j.contact_id = ANY($4::bigint[]))
+          AND (j.next_run_at, j.contact_id, j.id) > ($5::timestamptz, $6::bigint, $7::uuid)
+        ORDER BY j.next_run_at, j.contact_id, j.id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [now, options.batchSize, [...flows.keys()], busy, after?.at ?? '-infinity', after?.contactId ?? '-9223372036854775808', after?.id ?? '00000000-0000-0000-0000-000000000000'],
+    );
+  } finally {
+    options.gate?.leave(claimed?.rows.map((r) => ({ contactId: r.contact_id, key: { at: r.next_run_at!, contactId: r.contact_id, id: r.id } })) ?? []);
+  }
   const rows = claimed.rows;
   const result: BatchResult = { claimed: rows.length, advanced: 0, steps: 0, messages: 0 };
   if (!rows.length) return result;

@@ -8,7 +8,7 @@ import type { TriggerData } from '../core/schema';
 import type { EngineSettings } from '../core/types';
 import type { Clock, VirtualClock } from './clock';
 import { inTransaction, type Db } from './db';
-import { GraphCache, runBatch } from './batch';
+import { GraphCache, runBatch, type ClaimCursor, type ClaimGate } from './batch';
 import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
 import { enrollFlow, type ActiveFlowRow } from './enroll';
@@ -27,6 +27,8 @@ export interface EngineOptions {
   logger?: EngineLogger;
   adapters?: Partial<ChannelAdapters>;
   dispatch?: Partial<Omit<DispatchOptions, 'adapters'>>;
+  /** batches in flight at once per tick (pipelining; each uses its own connection). Default 2. */
+  pipeline?: number;
   /** test hook: awaited inside each batch transaction before COMMIT */
   beforeCommit?: () => Promise<void>;
 }
@@ -46,16 +48,58 @@ export interface TickReport {
 
 const MAX_BATCHES_PER_TICK = 100_000;
 
+/**
+ * One tick's claim state, shared by its concurrent batches: claims take turns; each continues after the previous
+ * claim's last key (keyset) and skips the contacts other in-flight batches hold. When a pass finds nothing more, a
+ * second pass starts again from the beginning of the due order and picks up what the first one stepped over
+ * (journeys of contacts held by the other batch, journeys woken or put back during the tick); the tick ends when the
+ * second pass finds nothing more.
+ */
+class ClaimTurns {
+  private readonly held = new Map<object, string[]>();
+  private turn: Promise<void> = Promise.resolve();
+  private after: ClaimCursor | null = null;
+  private pass = 1;
+  exhausted = false;
+
+  gate(): ClaimGate & { release(): void } {
+    const key = {};
+    let done = () => {};
+    return {
+      enter: async () => {
+        const previous = this.turn;
+        this.turn = new Promise<void>((resolve) => (done = resolve));
+        await previous;
+        return { busy: [...this.held.values()].flat(), after: this.after };
+      },
+      leave: (claimed) => {
+        this.held.set(key, claimed.map((c) => c.contactId));
+        if (claimed.length) this.after = claimed[claimed.length - 1].key;
+        else if (this.pass === 1) {
+          this.pass = 2;
+          this.after = null;
+        } else this.exhausted = true;
+        done();
+      },
+      release: () => {
+        this.held.delete(key);
+      },
+    };
+  }
+}
+
 export class Engine {
   readonly graphs = new GraphCache();
   private inFlight = new Set<Promise<unknown>>();
   private readonly db: Db;
   private readonly batchSize: number;
+  private readonly pipeline: number;
   private readonly dispatch: DispatchOptions;
 
   constructor(readonly options: EngineOptions) {
     this.db = options.db;
     this.batchSize = options.batchSize ?? 500;
+    this.pipeline = Math.max(1, options.pipeline ?? 2);
     this.dispatch = {
       ...defaultDispatchOptions,
       ...options.dispatch,
@@ -100,20 +144,45 @@ export class Engine {
     return enrolled;
   }
 
-  /** (2–4) batches until nothing due is left unclaimed. */
-  async runDue(now: Date, settings: EngineSettings, report: TickReport): Promise<void> {
-    for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
-      const batch = await inTransaction(this.db, (tx) =>
-        runBatch(tx, now, { batchSize: this.batchSize, settings, graphs: this.graphs, beforeCommit: this.options.beforeCommit }),
-      );
-      if (!batch.claimed) return;
-      report.batches++;
-      report.claimed += batch.claimed;
-      report.steps += batch.steps;
-      report.queued += batch.messages;
-      // only journeys put back unchanged (not due after all): everything left is someone else's or not due
-      if (batch.advanced === 0) return;
-    }
+  /**
+   * (2–4) batches until nothing due is left unclaimed. `pipeline` batches run at once on their own connections (each
+   * still one transaction), so the next batch's claim, facts and advance overlap the current one's writes and
+   * COMMIT. Their claims take turns and skip each other's contacts (ClaimGate): a contact's journeys are never in
+   * two concurrent batches of this process.
+   */
+  async runDue(now: Date, settings: EngineSettings, report: TickReport, limit?: { maxClaimed: number }): Promise<void> {
+    const turns = new ClaimTurns();
+    let started = 0;
+    let failed = false;
+    const worker = async () => {
+      while (!failed && !turns.exhausted && started < MAX_BATCHES_PER_TICK) {
+        if (limit && report.claimed >= limit.maxClaimed) return; // benchmarks: a bounded window of a large tick
+        started++;
+        const gate = turns.gate();
+        let batch;
+        try {
+          batch = await inTransaction(this.db, (tx) =>
+            runBatch(tx, now, { batchSize: this.batchSize, settings, graphs: this.graphs, gate, beforeCommit: this.options.beforeCommit }),
+          );
+        } catch (error) {
+          failed = true;
+          throw error;
+        } finally {
+          gate.release();
+        }
+        if (!batch.claimed) {
+          if (turns.exhausted) return;
+          continue; // the first pass ended: the second starts from the beginning of the due order
+        }
+        report.batches++;
+        report.claimed += batch.claimed;
+        report.steps += batch.steps;
+        report.queued += batch.messages;
+      }
+    };
+    const results = await Promise.allSettled(Array.from({ length: this.pipeline }, worker));
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
   }
 
   /** (5) dispatch rounds until the due outbox is empty. */
