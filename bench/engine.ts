@@ -55,6 +55,9 @@ class RssProbe {
 async function main(): Promise<void> {
   const contacts = arg('contacts', 100_000);
   const batchSize = arg('batch', Number(process.env.ENGINE_BATCH_SIZE ?? 500));
+  // --measure-journeys M: the steps phase stops after M journeys (a bounded window of the N-journey tick, for 1M)
+  const measureJourneys = arg('measure-journeys', 0);
+  const pipeline = arg('pipeline', 2);
   let embedded: EmbeddedDatabase | undefined;
   let server = process.env.DATABASE_URL;
   if (!server) {
@@ -70,10 +73,15 @@ async function main(): Promise<void> {
   await connectAndMigrate(dataSource);
   await dataSource.destroy();
   const db = new Pool({ connectionString: url, max: 4 });
-  const out: Record<string, string | number> = { contacts, batchSize };
-  const print = () => {
-    for (const [k, v] of Object.entries(out)) console.log(`${k.padEnd(28)} ${v}`);
-  };
+  // every figure is printed as soon as it is measured (a run cut short still shows what it measured)
+  const out = new Proxy({} as Record<string, string | number>, {
+    set(target, key: string, value: string | number) {
+      target[key] = value;
+      console.log(`${key.padEnd(28)} ${value}`);
+      return true;
+    },
+  });
+  Object.assign(out, { contacts, batchSize, pipeline, measureJourneys: measureJourneys || 'all' });
 
   try {
     out.postgres = (await db.query(`SHOW server_version`)).rows[0].server_version;
@@ -105,7 +113,7 @@ async function main(): Promise<void> {
       JSON.stringify(findFlowTemplate('weekly-checkin')!.graph),
     ]);
 
-    const engine = new Engine({ db, clock: new SystemClock(), batchSize });
+    const engine = new Engine({ db, clock: new SystemClock(), batchSize, pipeline });
     const settings = await loadEngineSettings(db);
     global.gc?.();
     out.rssBeforeEngineMiB = Math.round(process.memoryUsage.rss() / MiB);
@@ -119,9 +127,10 @@ async function main(): Promise<void> {
 
     // ---- steps: every journey: trigger → win-back push → waitFor (3 node visits; 6 log rows and a message each)
     const logsBefore = await count(db, `SELECT count(*) n FROM journey_log`);
+    const firstLogId = (await db.query(`SELECT COALESCE(max(id), 0) m FROM journey_log`)).rows[0].m as string;
     t = process.hrtime.bigint();
     const phase1 = emptyReport(T0);
-    await engine.runDue(T0, settings, phase1);
+    await engine.runDue(T0, settings, phase1, measureJourneys ? { maxClaimed: measureJourneys } : undefined);
     const engineSeconds = seconds(t);
     const nodeRows = await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'node'`);
     if (nodeRows !== phase1.steps) throw new Error(`engine reported ${phase1.steps} steps but wrote ${nodeRows} node rows`);
@@ -134,6 +143,14 @@ async function main(): Promise<void> {
     out.batches = phase1.batches;
     out.stepsPerSecond = Math.round(nodeRows / engineSeconds);
     out.journeysPerSecond = Math.round(phase1.claimed / engineSeconds);
+    out.rssAfterStepsMiB = Math.round(process.memoryUsage.rss() / MiB);
+    if (measureJourneys) {
+      // journeys the window did not reach are moved out of the way (untimed) so the tick below has exactly 10k due
+      t = process.hrtime.bigint();
+      await db.query(`UPDATE journeys SET next_run_at = $1 WHERE state = 'waiting' AND next_run_at <= $2`, [new Date(T0.getTime() + 30 * DAY), T0]);
+      await db.query(`VACUUM ANALYZE journeys`);
+      out.parkSeconds = seconds(t).toFixed(2);
+    }
 
     // ---- dispatcher (sandbox)
     t = process.hrtime.bigint();
@@ -174,7 +191,7 @@ async function main(): Promise<void> {
     out.peakRssMiB = rss.stop();
 
     // ---- raw ceiling: the steps phase's rows written again by plain statements into the same tables, batch by batch
-    const ceiling = await rawCeiling(db, batchSize, T0);
+    const ceiling = await rawCeiling(db, batchSize, T0, { journeys: phase1.claimed, logs: phase1Logs, messages: phase1Messages, firstLogId });
     out.ceilingJourneys = ceiling.journeys;
     out.ceilingLogRows = ceiling.logs;
     out.ceilingMessages = ceiling.messages;
@@ -182,10 +199,6 @@ async function main(): Promise<void> {
     out.ceilingStepsPerSecond = Math.round(nodeRows / ceiling.seconds);
     out.engineOverCeiling = (ceiling.seconds / engineSeconds).toFixed(2);
     out.peakRssWholeRunMiB = Math.round((process.resourceUsage().maxRSS * 1024) / MiB);
-    print();
-  } catch (error) {
-    print();
-    throw error;
   } finally {
     await db.end();
     if (process.argv.includes('--keep')) console.log(`kept database ${name}`);
@@ -204,22 +217,26 @@ async function count(db: Pool, sql: string): Promise<number> {
  * messages the steps phase wrote for them, then time one transaction that writes them with plain multi-row
  * statements: UPDATE journeys (same columns as the engine), INSERT journey_log, INSERT messages (fresh id and key).
  */
-async function rawCeiling(db: Pool, batchSize: number, at: Date): Promise<{ journeys: number; logs: number; messages: number; seconds: number }> {
+async function rawCeiling(
+  db: Pool,
+  batchSize: number,
+  at: Date,
+  phase: { journeys: number; logs: number; messages: number; firstLogId: string },
+): Promise<{ journeys: number; logs: number; messages: number; seconds: number }> {
   let last = '00000000-0000-0000-0000-000000000000';
-  let lastLog = '0';
+  let lastLog = phase.firstLogId;
   let lastMessage = '00000000-0000-0000-0000-000000000000';
   let elapsed = 0n;
   const totals = { journeys: 0, logs: 0, messages: 0 };
   const c = await db.connect();
   try {
-    const journeys = await count(db, `SELECT count(*) n FROM journeys`);
-    const batches = Math.ceil(journeys / batchSize);
-    // the same rows in the same number of transactions: each takes its share of the phase's log rows and messages,
-    // read by keyset on their own primary keys (cheap reads; only the writes are timed)
-    const logsPerBatch = Math.ceil((await count(db, `SELECT count(*) n FROM journey_log WHERE at = '${at.toISOString()}' AND kind <> 'delivery'`)) / batches);
+    const batches = Math.ceil(phase.journeys / batchSize);
+    // the same numbers of rows in the same number of transactions: each takes its share of the phase's log rows and
+    // messages, read by keyset on their own primary keys (cheap reads; only the writes are timed)
+    const logsPerBatch = Math.ceil(phase.logs / batches);
     const maxLogId = (await c.query(`SELECT max(id) m FROM journey_log`)).rows[0].m;
-    const messagesPerBatch = Math.ceil((await count(db, `SELECT count(*) n FROM messages WHERE created_at = '${at.toISOString()}'`)) / batches);
-    for (;;) {
+    const messagesPerBatch = Math.ceil(phase.messages / batches);
+    for (let b = 0; b < batches; b++) {
       const js = (
         await c.query(
           `SELECT id, state, current_node_id, next_run_at, wait, step_seq, holdout, context FROM journeys WHERE id > $1 ORDER BY id LIMIT $2`,
