@@ -10,27 +10,17 @@
  *   engine logic; only the write transactions are timed. Ratio = engine steps/s ÷ ceiling steps/s.
  * Nothing here holds more than one batch of rows in memory.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import { findFlowTemplate } from '@boomerang/engine';
 import { Engine, loadEngineSettings, SystemClock, type TickReport } from '@boomerang/engine/runtime';
 import { connectAndMigrate, createDataSource } from '../api/src/database/data-source';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../api/src/database/embedded-postgres';
+import { arg, createBenchDatabase } from './bench-database';
 
 const T0 = new Date('2026-03-02T12:00:00Z');
 const DAY = 86_400_000;
 const MiB = 1_048_576;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const emptyReport = (now: Date): TickReport => ({ now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 });
@@ -58,17 +48,8 @@ async function main(): Promise<void> {
   // --measure-journeys M: the steps phase stops after M journeys (a bounded window of the N-journey tick, for 1M)
   const measureJourneys = arg('measure-journeys', 0);
   const pipeline = arg('pipeline', 2);
-  let embedded: EmbeddedDatabase | undefined;
-  let server = process.env.DATABASE_URL;
-  if (!server) {
-    embedded = await startEmbeddedPostgres('.boomerang-bench');
-    server = embedded.url;
-  }
-  const name = `boomerang_bench_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: withDatabase(server, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = withDatabase(server, name);
+  const database = await createBenchDatabase('engine');
+  const url = database.url;
   const dataSource = createDataSource(url, { poolSize: 2 });
   await connectAndMigrate(dataSource);
   await dataSource.destroy();
@@ -201,10 +182,7 @@ async function main(): Promise<void> {
     out.peakRssWholeRunMiB = Math.round((process.resourceUsage().maxRSS * 1024) / MiB);
   } finally {
     await db.end();
-    if (process.argv.includes('--keep')) console.log(`kept database ${name}`);
-    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    await embedded?.stop();
+    await database.dispose(process.argv.includes('--keep'));
   }
 }
 

@@ -5,26 +5,14 @@
  * batches of 1,000 with a few requests in flight for N seconds and reports events per second and latencies.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { ApiKeysRepository } from '../api/src/auth/api-keys.repository';
 import { ensureAdminApiKey } from '../api/src/auth/bootstrap-api-key';
 import { createApp } from '../api/src/bootstrap';
 import { loadConfig } from '../api/src/config';
 import { connectAndMigrate, createDataSource } from '../api/src/database/data-source';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../api/src/database/embedded-postgres';
+import { arg, createBenchDatabase } from './bench-database';
 import { freePort } from '../api/src/database/free-port';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 interface ClientReport {
   events: number;
@@ -92,17 +80,8 @@ async function client(base: string, key: string): Promise<void> {
 }
 
 async function server(): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres('.boomerang-bench');
-    serverUrl = embedded.url;
-  }
-  const name = `boomerang_bench_ingest_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = withDatabase(serverUrl, name);
+  const database = await createBenchDatabase('ingest');
+  const url = database.url;
   const dataSource = createDataSource(url, { poolSize: 10 });
   try {
     await connectAndMigrate(dataSource);
@@ -134,9 +113,7 @@ async function server(): Promise<void> {
     );
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    await embedded?.stop();
+    await database.dispose();
   }
 }
 
