@@ -60,8 +60,16 @@ export function SelectField<T extends string>(props: {
   );
 }
 
-/** Keeps the typed text while it does not parse; resyncs when the value changes from outside. */
-function useDraft<V>(value: V, format: (v: V) => string, parse: (text: string) => { ok: true; value: V } | { ok: false; error: string }) {
+/**
+ * Keeps the typed text while it does not parse; resyncs when the value changes from outside. `edit(text)` is the
+ * input's change handler: it keeps the text, shows the parse error, and passes parsed values on.
+ */
+function useDraft<V>(
+  value: V,
+  format: (v: V) => string,
+  parse: (text: string) => { ok: true; value: V } | { ok: false; error: string },
+  onChange: (value: V) => void,
+) {
   const [text, setText] = useState(() => format(value));
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -71,7 +79,13 @@ function useDraft<V>(value: V, format: (v: V) => string, parse: (text: string) =
       setError(null);
     }
   }, [format(value)]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the outside value changes
-  return { text, error, setText, setError };
+  const edit = (next: string) => {
+    setText(next);
+    const parsed = parse(next);
+    setError(parsed.ok ? null : parsed.error);
+    if (parsed.ok) onChange(parsed.value);
+  };
+  return { text, error, edit };
 }
 
 export function IntegerField(props: {
@@ -93,7 +107,7 @@ export function IntegerField(props: {
     if (props.max !== undefined && n > props.max) return { ok: false, error: `at most ${props.max}` };
     return { ok: true, value: n };
   };
-  const draft = useDraft(props.value, (v) => (v === undefined ? '' : String(v)), parse);
+  const draft = useDraft(props.value, (v) => (v === undefined ? '' : String(v)), parse, props.onChange);
   return (
     <Field label={props.label} hint={props.hint} error={draft.error}>
       <input
@@ -101,12 +115,7 @@ export function IntegerField(props: {
         inputMode="numeric"
         value={draft.text}
         disabled={props.disabled}
-        onChange={(e) => {
-          draft.setText(e.target.value);
-          const parsed = parse(e.target.value);
-          draft.setError(parsed.ok ? null : parsed.error);
-          if (parsed.ok) props.onChange(parsed.value);
-        }}
+        onChange={(e) => draft.edit(e.target.value)}
       />
     </Field>
   );
@@ -153,7 +162,7 @@ export function JsonField(props: {
       return { ok: false, error: `invalid JSON: ${e instanceof Error ? e.message : String(e)}` };
     }
   };
-  const draft = useDraft(props.value, (v) => (v === undefined ? '' : JSON.stringify(v, null, 2)), parse);
+  const draft = useDraft(props.value, (v) => (v === undefined ? '' : JSON.stringify(v, null, 2)), parse, props.onChange);
   let ruleError: string | null = null;
   if (props.rule && !draft.error && props.value !== undefined) {
     const checked = ruleSchema.safeParse(props.value);
@@ -169,12 +178,7 @@ export function JsonField(props: {
         value={draft.text}
         disabled={props.disabled}
         placeholder={props.optional ? '(none)' : undefined}
-        onChange={(e) => {
-          draft.setText(e.target.value);
-          const parsed = parse(e.target.value);
-          draft.setError(parsed.ok ? null : parsed.error);
-          if (parsed.ok) props.onChange(parsed.value);
-        }}
+        onChange={(e) => draft.edit(e.target.value)}
       />
     </Field>
   );

@@ -5,6 +5,7 @@
  * A process killed between claim and record leaves the lease to expire: the message is sent again with the same
  * idempotency key, so adapters deduplicate by key.
  */
+import { addressOf } from '../core/guardrails';
 import type { ChannelKind, RenderedContent } from '../core/types';
 import { inTransaction, type Db } from './db';
 import { isPermanent, type ChannelAdapters } from './channels/adapter';
@@ -56,8 +57,6 @@ export interface DispatchResult {
   retried: number;
   failed: number;
 }
-
-const addressKey: Record<ChannelKind, string | null> = { email: 'email', push: 'pushToken', sms: 'phone', webhook: null };
 
 export function backoffDelay(attempt: number, baseMs: number): number {
   return baseMs * 2 ** Math.max(0, attempt - 1);
@@ -141,8 +140,8 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
 
 async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise<Outcome> {
   const adapter = options.adapters[m.channel] ?? options.adapters.default;
-  const key = addressKey[m.channel];
-  const to = key && m.attributes?.[key] != null ? String(m.attributes[key]) : null;
+  // the same address the core checked when it chose the channel (webhooks have none)
+  const to = addressOf(m.channel, m.attributes ?? {}) || null;
   const base = { id: m.id, journeyId: m.journey_id, nodeId: m.node_id, attempt: m.attempts, adapter: adapter.name };
   try {
     const receipt = await adapter.send({ messageId: m.id, idempotencyKey: m.idempotency_key, channel: m.channel, to, content: m.content });
