@@ -71,15 +71,16 @@ async function main(): Promise<void> {
     // ---- seed (server-side, set-based; not measured as engine work)
     let t = process.hrtime.bigint();
     await db.query(
-      `INSERT INTO contacts (external_id, attributes, consent, timezone, last_active_at, created_at)
+      `INSERT INTO contacts (external_id, attributes, consent, timezone, last_active_at, created_at, updated_at)
        SELECT 'c' || g, jsonb_build_object('firstName', 'User' || g, 'pushToken', 'tok' || g, 'email', 'c' || g || '@example.com'),
-              '{"push":true,"email":true}'::jsonb, 'UTC', $2::timestamptz - interval '10 days', $2::timestamptz - interval '90 days'
+              '{"push":true,"email":true}'::jsonb, 'UTC', $2::timestamptz - interval '10 days', $2::timestamptz - interval '90 days',
+              $2::timestamptz - interval '90 days'
          FROM generate_series(1, $1) g`,
       [contacts, T0],
     );
     await db.query(
-      `INSERT INTO events (contact_id, name, occurred_at, is_activity)
-       SELECT c.id, 'app_open', c.last_active_at - k * interval '1 day', true FROM contacts c, generate_series(0, 2) k ORDER BY c.id, k`,
+      `INSERT INTO events (contact_id, name, occurred_at, is_activity, received_at)
+       SELECT c.id, 'app_open', c.last_active_at - k * interval '1 day', true, c.last_active_at - k * interval '1 day' FROM contacts c, generate_series(0, 2) k ORDER BY c.id, k`,
     );
     await db.query(`VACUUM ANALYZE contacts`);
     await db.query(`VACUUM ANALYZE events`);

@@ -150,7 +150,7 @@ describe('flow lifecycle', () => {
     const { body: flow } = await post('/api/flows', { name: 'To archive', graph: tinyGraph() }).expect(201);
     await post(`/api/flows/${flow.id}/activate`).expect(200);
     const [a, b] = await api.sql<{ id: string }>(
-      `INSERT INTO contacts (external_id) VALUES ('arch-a'), ('arch-b') RETURNING id`,
+      `INSERT INTO contacts (external_id, created_at, updated_at) VALUES ('arch-a', now(), now()), ('arch-b', now(), now()) RETURNING id`,
     );
     await api.sql(
       `INSERT INTO journeys (flow_id, flow_version, contact_id, state, current_node_id, next_run_at, entered_at)

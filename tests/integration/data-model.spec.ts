@@ -10,7 +10,7 @@ describe('data model guarantees', () => {
     const [flow] = await db.dataSource.query(`INSERT INTO flows (name) VALUES ('f') RETURNING id`);
     flowId = flow.id;
     await db.dataSource.query(`INSERT INTO flow_versions (flow_id, version, graph) VALUES ($1, 1, '{}')`, [flowId]);
-    const [contact] = await db.dataSource.query(`INSERT INTO contacts (external_id) VALUES ('u1') RETURNING id`);
+    const [contact] = await db.dataSource.query(`INSERT INTO contacts (external_id, created_at, updated_at) VALUES ('u1', now(), now()) RETURNING id`);
     contactId = contact.id;
   });
   afterAll(() => db.close());

@@ -4,6 +4,7 @@
  */
 import type { Pool } from 'pg';
 import type { FlowGraphDocument } from '@boomerang/engine';
+import { ingestEventRows } from '@boomerang/engine/runtime';
 
 export async function createActiveFlow(
   db: Pool,
@@ -47,8 +48,8 @@ export async function seedContacts(db: Pool, count: number, options: SeedContact
   const prefix = options.prefix ?? 'u';
   const attributes = options.attributes ?? ((i: number) => ({ pushToken: `tok-${prefix}${i}`, email: `${prefix}${i}@example.com` }));
   const result = await db.query<{ id: string }>(
-    `INSERT INTO contacts (external_id, attributes, consent, timezone, last_active_at, created_at)
-     SELECT $1 || g, a.attrs, $2::jsonb, $3, $4, $5
+    `INSERT INTO contacts (external_id, attributes, consent, timezone, last_active_at, created_at, updated_at)
+     SELECT $1 || g, a.attrs, $2::jsonb, $3, $4, $5, $5
        FROM generate_series(0, $6 - 1) AS g JOIN unnest($7::jsonb[]) WITH ORDINALITY AS a(attrs, n) ON a.n = g + 1
      ORDER BY g RETURNING id::text`,
     [
@@ -64,18 +65,13 @@ export async function seedContacts(db: Pool, count: number, options: SeedContact
   return result.rows.map((r) => r.id);
 }
 
-/** What event ingestion does: insert events, move last_active_at, wake the contacts' waiting journeys. */
+/** Event ingestion as the API does it (the engine's ingest statement), `at` being the engine clock's now. */
 export async function ingestEvents(db: Pool, contactIds: string[], name: string, at: Date, activity = true): Promise<void> {
   if (!contactIds.length) return;
-  await db.query(
-    `INSERT INTO events (contact_id, name, occurred_at, is_activity) SELECT unnest($1::bigint[]), $2, $3, $4`,
-    [contactIds, name, at, activity],
-  );
-  if (activity) {
-    await db.query(`UPDATE contacts SET last_active_at = GREATEST(last_active_at, $2) WHERE id = ANY($1::bigint[])`, [contactIds, at]);
-    await db.query(`UPDATE contacts SET last_active_at = $2 WHERE id = ANY($1::bigint[]) AND last_active_at IS NULL`, [contactIds, at]);
-  }
-  await db.query(`UPDATE journeys SET next_run_at = $2 WHERE contact_id = ANY($1::bigint[]) AND state = 'waiting'`, [contactIds, at]);
+  const found = await db.query<{ id: string; external_id: string }>(`SELECT id::text, external_id FROM contacts WHERE id = ANY($1::bigint[])`, [contactIds]);
+  const externalOf = new Map(found.rows.map((r) => [r.id, r.external_id]));
+  const rows = contactIds.map((id) => ({ e: externalOf.get(String(id))!, n: name, t: at.toISOString(), p: {} }));
+  await ingestEventRows(db, rows, at, { createContactsOnEvent: false, nonActivityEvents: activity ? [] : [name] });
 }
 
 export async function count(db: Pool, sql: string, params: unknown[] = []): Promise<number> {

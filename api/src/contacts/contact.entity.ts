@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { ChannelKind } from '@boomerang/engine';
 
 @Entity('contacts')
@@ -10,6 +10,7 @@ export class ContactEntity {
   @Column('jsonb', { default: {} }) consent!: Partial<Record<ChannelKind, boolean>>;
   @Column('text', { default: 'UTC' }) timezone!: string;
   @Column('timestamptz', { name: 'last_active_at', nullable: true }) lastActiveAt!: Date | null;
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+  /** engine clock times: inactivity of a never-active contact counts from `created_at` */
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

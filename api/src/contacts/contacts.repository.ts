@@ -30,7 +30,7 @@ export class ContactsRepository {
    * One statement for the whole batch: existing contacts are merged (attributes || new − removed keys, consent || new,
    * timezone when given), the others inserted. Rows must have distinct external ids.
    */
-  async upsert(rows: ContactUpsert[]): Promise<void> {
+  async upsert(rows: ContactUpsert[], now: Date): Promise<void> {
     await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
@@ -40,18 +40,18 @@ export class ContactsRepository {
            attributes = (c.attributes || i.attributes) - i.unset,
            consent = c.consent || i.consent,
            timezone = coalesce(i.timezone, c.timezone),
-           updated_at = now()
+           updated_at = $2
          FROM input i WHERE c.external_id = i.external_id
          RETURNING c.external_id)
-       INSERT INTO contacts (external_id, attributes, consent, timezone)
-       SELECT i.external_id, i.attributes, i.consent, coalesce(i.timezone, 'UTC') FROM input i
+       INSERT INTO contacts (external_id, attributes, consent, timezone, created_at, updated_at)
+       SELECT i.external_id, i.attributes, i.consent, coalesce(i.timezone, 'UTC'), $2, $2 FROM input i
         WHERE i.external_id NOT IN (SELECT external_id FROM updated)
        ON CONFLICT (external_id) DO UPDATE SET
          attributes = contacts.attributes || EXCLUDED.attributes,
          consent = contacts.consent || EXCLUDED.consent,
          timezone = EXCLUDED.timezone,
-         updated_at = now()`,
-      [JSON.stringify(rows)],
+         updated_at = $2`,
+      [JSON.stringify(rows), now],
     );
   }
 

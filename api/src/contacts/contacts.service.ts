@@ -3,21 +3,23 @@ import { masksPersonalData, Principal } from '../auth/principal';
 import { splitBatch, type BatchResult } from '../common/batch';
 import { ENGINE_KICK, EngineKick, NOW, NowSource } from '../common/clock';
 import { maskDeep } from '../common/masking';
-import { SettingsRepository } from '../settings/settings.repository';
 import { ContactItem, contactItem, eventItem } from './contacts.dto';
 import { ContactRow, ContactsRepository, ContactUpsert } from './contacts.repository';
-import { EventsRepository } from './events.repository';
+import { EventIngestor } from '@boomerang/engine/runtime';
 
 @Injectable()
 export class ContactsService {
-  constructor(private readonly contacts: ContactsRepository) {}
+  constructor(
+    private readonly contacts: ContactsRepository,
+    @Inject(NOW) private readonly clock: NowSource,
+  ) {}
 
   /** Upsert by externalId with merge semantics; items repeated in one batch are merged in order. */
   async upsert(body: unknown): Promise<BatchResult> {
     const { valid, rejected } = splitBatch(body, contactItem);
     const byId = new Map<string, ContactUpsert>();
     for (const { value } of valid) byId.set(value.externalId, fold(byId.get(value.externalId), value));
-    if (byId.size > 0) await this.contacts.upsert([...byId.values()]);
+    if (byId.size > 0) await this.contacts.upsert([...byId.values()], await this.clock.now());
     return { accepted: valid.length, rejected };
   }
 
@@ -65,8 +67,7 @@ export function contactView(contact: ContactRow) {
 @Injectable()
 export class EventsService {
   constructor(
-    private readonly events: EventsRepository,
-    private readonly settings: SettingsRepository,
+    private readonly events: EventIngestor,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(ENGINE_KICK) private readonly engine: EngineKick,
   ) {}
@@ -78,26 +79,16 @@ export class EventsService {
   async ingest(body: unknown): Promise<BatchResult> {
     const { valid, rejected } = splitBatch(body, eventItem);
     if (valid.length === 0) return { accepted: 0, rejected };
-    const [settings, now] = await Promise.all([this.settings.get(), this.clock.now()]);
-    const nowIso = now.toISOString();
-    const rows = valid.map(({ index, value }) => ({
-      i: index,
-      e: value.externalId,
-      n: value.name,
-      t: value.occurredAt ?? nowIso,
-      p: value.properties ?? {},
-    }));
-    const missing = await this.events.ingest(rows, {
-      createContacts: settings.createContactsOnEvent,
-      nonActivity: settings.nonActivityEvents,
-      now,
-    });
+    // occurredAt defaults to the engine clock's now (a database read only under CLOCK=virtual)
+    const nowIso = valid.every(({ value }) => value.occurredAt) ? '' : (await this.clock.now()).toISOString();
+    const rows = valid.map(({ value }) => ({ e: value.externalId, n: value.name, t: value.occurredAt ?? nowIso, p: value.properties ?? {} }));
+    const missing = await this.events.ingest(rows);
     if (missing.length > 0) {
-      const byIndex = new Map(rows.map((row) => [row.i, row.e]));
-      for (const index of missing) {
+      for (const position of missing) {
+        const index = valid[position].index;
         rejected.push({
           index,
-          error: `[${index}].externalId: unknown contact "${byIndex.get(index)}" (the workspace setting createContactsOnEvent is off)`,
+          error: `[${index}].externalId: unknown contact "${rows[position].e}" (the workspace setting createContactsOnEvent is off)`,
         });
       }
       rejected.sort((a, b) => a.index - b.index);

@@ -9,5 +9,6 @@ export class EventEntity {
   @Column('jsonb', { default: {} }) properties!: Record<string, unknown>;
   /** every event counts as activity unless its name is in the workspace's non-activity list */
   @Column('boolean', { name: 'is_activity', default: true }) isActivity!: boolean;
-  @Column('timestamptz', { name: 'received_at', default: () => 'now()' }) receivedAt!: Date;
+  /** engine clock time of ingestion */
+  @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
 }

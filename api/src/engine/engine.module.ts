@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { SystemClock, VirtualClock, type Clock } from '@boomerang/engine/runtime';
+import { EventIngestor, SystemClock, VirtualClock, type Clock } from '@boomerang/engine/runtime';
+import { defaultWorkspaceSettings } from '../settings/settings.dto';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ClockController } from './clock.controller';
 import { CLOCK, ENGINE_DB } from './engine.tokens';
@@ -28,8 +29,14 @@ export function poolOf(dataSource: DataSource): Pool {
       inject: [APP_CONFIG, ENGINE_DB],
       useFactory: (config: AppConfig, db: Pool): Clock => (config.CLOCK === 'virtual' ? new VirtualClock(db) : new SystemClock()),
     },
+    {
+      // event ingestion writes engine tables (trigger inbox, journey wake-ups): the API stores events through it
+      provide: EventIngestor,
+      inject: [ENGINE_DB, CLOCK],
+      useFactory: (db: Pool, clock: Clock) => new EventIngestor(db, () => clock.now(), () => defaultWorkspaceSettings),
+    },
     EngineService,
   ],
-  exports: [CLOCK, EngineService],
+  exports: [CLOCK, EngineService, EventIngestor],
 })
 export class EngineModule {}

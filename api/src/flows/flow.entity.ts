@@ -17,6 +17,9 @@ export class FlowEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @Column('timestamptz', { name: 'activated_at', nullable: true }) activatedAt!: Date | null;
   @Column('timestamptz', { name: 'last_enrolled_at', nullable: true }) lastEnrolledAt!: Date | null;
+  /** the last full enrollment sweep (inactivity triggers), and the live version it ran for */
+  @Column('timestamptz', { name: 'last_swept_at', nullable: true }) lastSweptAt!: Date | null;
+  @Column('integer', { name: 'last_swept_version', nullable: true }) lastSweptVersion!: number | null;
 }
 
 @Entity('flow_versions')

@@ -153,7 +153,9 @@ export class FlowsRepository {
           RETURNING id, current_node_id),
        logged AS (
          INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-         SELECT id, $2, current_node_id, 'exited', '{"reason":"flow archived"}'::jsonb FROM ended RETURNING 1)
+         SELECT id, $2, current_node_id, 'exited', '{"reason":"flow archived"}'::jsonb FROM ended RETURNING 1),
+       -- events queued for the trigger will never enrol anyone now
+       purged AS (DELETE FROM trigger_inbox WHERE flow_id = $1 RETURNING 1)
        SELECT count(*)::int AS n FROM logged`,
       [flowId, at],
     );

@@ -80,7 +80,14 @@ const triggerCommon = { audience: ruleSchema.optional(), reentry: reentrySchema.
 export const triggerDataSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('inactive'), days: z.number().int().min(1).max(3650), ...triggerCommon }).strict(),
   z
-    .object({ kind: z.literal('event'), event: z.string().min(1).max(200), where: ruleSchema.optional(), ...triggerCommon })
+    .object({
+      kind: z.literal('event'),
+      event: z.string().min(1).max(200),
+      where: ruleSchema.optional(),
+      // events that occurred longer ago than this when received are ignored (late imports, offline phones)
+      maxAge: isoDuration.optional(),
+      ...triggerCommon,
+    })
     .strict(),
   z.object({ kind: z.literal('segment'), rule: ruleSchema, ...triggerCommon }).strict(),
 ]);

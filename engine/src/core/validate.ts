@@ -307,7 +307,10 @@ function checkNodeData(node: FlowNode, nodeIds: Set<string>, errors: ValidationI
     case 'trigger': {
       const d = node.data;
       rule(d.audience, 'data.audience');
-      if (d.kind === 'event') rule(d.where, 'data.where');
+      if (d.kind === 'event') {
+        rule(d.where, 'data.where');
+        if (d.maxAge !== undefined) duration(d.maxAge, 'data.maxAge');
+      }
       if (d.kind === 'segment') rule(d.rule, 'data.rule');
       if (d.reentry && d.reentry !== 'never') duration(d.reentry.cooldown, 'data.reentry.cooldown');
       return;

@@ -39,6 +39,8 @@ export interface BatchResult {
   /** node visits (`node` log entries) */
   steps: number;
   messages: number;
+  /** no flow is active: nothing can be claimed this tick */
+  noActiveFlow?: boolean;
 }
 
 /**
@@ -114,7 +116,7 @@ export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promis
   const active = await tx.query<{ id: string; name: string; holdout_percent: number | null }>(
     `SELECT id, name, (settings ->> 'holdoutPercent')::int AS holdout_percent FROM flows WHERE status = 'active'`,
   );
-  if (!active.rows.length) return { claimed: 0, advanced: 0, steps: 0, messages: 0 };
+  if (!active.rows.length) return { claimed: 0, advanced: 0, steps: 0, messages: 0, noActiveFlow: true };
   const flows = new Map(active.rows.map((f) => [f.id, f]));
   // flow_id compared as text: a filter, never an index condition (with stale statistics the planner AND-ed
   // journeys_live_contact_flow_key's bitmap with the due index and sorted every due journey per claim).

@@ -116,27 +116,48 @@ export class Engine {
   }
 
   private async runTick(now: Date): Promise<TickReport> {
-    const settings = await loadEngineSettings(this.db, this.options.publicUrl);
     const report: TickReport = { now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 };
-    report.enrolled = await this.enroll(now, settings);
+    // Idle costs one statement: with no active flow there is nothing to enroll, and the claim and the dispatcher
+    // only take journeys and messages of active flows.
+    const flows = await this.activeFlows();
+    if (!flows.length) return report;
+    const settings = await loadEngineSettings(this.db, this.options.publicUrl);
+    report.enrolled = await this.enroll(now, settings, flows);
     await this.runDue(now, settings, report);
     await this.dispatchDue(now, report);
     return report;
   }
 
-  /** (1) set-based enrollment for every active flow's live version. */
-  async enroll(now: Date, settings?: EngineSettings): Promise<number> {
-    settings ??= await loadEngineSettings(this.db, this.options.publicUrl);
+  /** Active flows with a live version, and their enrollment bookkeeping. The one query of an idle tick. */
+  async activeFlows(): Promise<ActiveFlowRow[]> {
     const flows = await this.db.query<ActiveFlowRow>(
-      `SELECT id, live_version, activated_at, last_enrolled_at FROM flows WHERE status = 'active' AND live_version IS NOT NULL ORDER BY id`,
+      `SELECT id, live_version, activated_at, last_enrolled_at, last_swept_at, last_swept_version
+         FROM flows WHERE status = 'active' AND live_version IS NOT NULL ORDER BY id`,
     );
-    await this.graphs.load(this.db, flows.rows.map((f) => ({ flowId: f.id, version: f.live_version })));
+    return flows.rows;
+  }
+
+  /** (1) set-based enrollment for every active flow's live version. */
+  async enroll(now: Date, settings?: EngineSettings, flows?: ActiveFlowRow[]): Promise<number> {
+    settings ??= await loadEngineSettings(this.db, this.options.publicUrl);
+    flows ??= await this.activeFlows();
+    await this.graphs.load(this.db, flows.map((f) => ({ flowId: f.id, version: f.live_version })));
     let enrolled = 0;
-    for (const flow of flows.rows) {
+    for (const flow of flows) {
       const info = this.graphs.get(flow.id, flow.live_version);
       if (!info) continue;
       try {
-        enrolled += await enrollFlow(this.db, flow, info, now, settings);
+        const result = await enrollFlow(this.db, flow, info, now, settings);
+        enrolled += result.enrolled;
+        const event = (info.trigger?.data as TriggerData | undefined)?.kind === 'event' ? (info.trigger!.data as { event: string; maxAge?: string }) : null;
+        if (result.tooOld) {
+          this.options.logger?.warn(
+            `flow ${flow.id}: ${result.tooOld} "${event?.event}" event(s) ignored: they occurred more than maxAge ${event?.maxAge} before they were received`,
+          );
+        }
+        if (result.stale) {
+          this.options.logger?.warn(`flow ${flow.id}: ${result.stale} queued event(s) ignored: the live version's trigger now listens for "${event?.event}"`);
+        }
       } catch (error) {
         this.options.logger?.error(`enrollment of flow ${flow.id} failed: ${(error as Error).message}`);
       }
@@ -169,6 +190,10 @@ export class Engine {
           throw error;
         } finally {
           gate.release();
+        }
+        if (batch.noActiveFlow) {
+          turns.exhausted = true; // every flow was paused during the tick: nothing can be claimed
+          return;
         }
         if (!batch.claimed) {
           if (turns.exhausted) return;
@@ -239,17 +264,18 @@ export class Engine {
     );
     let next = due.rows[0].at;
     if (next && next <= t) return next;
-    // inactivity thresholds: the next moment a contact crosses an active inactive-trigger's `days`
-    const flows = await this.db.query<{ id: string; live_version: number }>(
-      `SELECT id, live_version FROM flows WHERE status = 'active' AND live_version IS NOT NULL`,
-    );
-    await this.graphs.load(this.db, flows.rows.map((f) => ({ flowId: f.id, version: f.live_version })));
-    for (const flow of flows.rows) {
+    // inactivity thresholds: the next moment a contact crosses an active inactive-trigger's `days` (counted from
+    // `created_at` for a contact never active)
+    const flows = await this.activeFlows();
+    await this.graphs.load(this.db, flows.map((f) => ({ flowId: f.id, version: f.live_version })));
+    for (const flow of flows) {
       const trigger = this.graphs.get(flow.id, flow.live_version)?.trigger?.data as TriggerData | undefined;
       if (trigger?.kind !== 'inactive') continue;
       const crossing = await this.db.query<{ at: Date | null }>(
-        `SELECT min(c.last_active_at) + $2::int * interval '1 day' + interval '1 millisecond' AS at FROM contacts c
-          WHERE c.last_active_at >= $1::timestamptz - $2::int * interval '1 day'`,
+        `SELECT least(
+           (SELECT min(c.last_active_at) FROM contacts c WHERE c.last_active_at >= $1::timestamptz - $2::int * interval '1 day'),
+           (SELECT min(c.created_at) FROM contacts c WHERE c.last_active_at IS NULL AND c.created_at >= $1::timestamptz - $2::int * interval '1 day')
+         ) + $2::int * interval '1 day' + interval '1 millisecond' AS at`,
         [t, trigger.days],
       );
       const at = crossing.rows[0].at;

@@ -1,12 +1,23 @@
 /**
- * Enrollment: one INSERT … SELECT … ON CONFLICT DO NOTHING per active flow, never a loop over contacts. New journeys
- * wait at the trigger node, due now; their first advance logs the entry, decides the holdout and checks goals.
- * An advisory lock per flow keeps two engines from enrolling the same flow at once (the other one skips it).
+ * Enrollment: set-based INSERT … SELECT … ON CONFLICT DO NOTHING per active flow, never a loop over contacts. New
+ * journeys wait at the trigger node, due now; their first advance logs the entry, decides the holdout and checks
+ * goals. An advisory lock per flow keeps two engines from enrolling the same flow at once (the other one skips it).
+ *
+ * What each trigger kind reads, so that a quiet tick costs in proportion to what changed, not to the contacts:
+ * - `event`: drains the flow's `trigger_inbox` (rows written in the ingest transaction, see ingest.ts). The drain
+ *   and the journeys it creates commit together, so every event received while the flow was active enrols its
+ *   contact once, whatever its `occurredAt` and however late its transaction committed.
+ * - `inactive` and `segment`: a full sweep when the live version has not been swept yet (activation, a new
+ *   version) and then hourly by engine clock (time-varying audiences, rules over non-activity events, late
+ *   commits); in between, only the candidates since the previous enrollment (minus a minute of overlap for
+ *   transactions that committed late): contacts that crossed the inactivity threshold (an index range on
+ *   `last_active_at`, or `created_at` for never-active contacts), contacts changed or active since then, and
+ *   contacts whose re-entry cooldown in this flow ran out since then.
  */
 import { parseDuration } from '../core/durations';
 import type { Reentry, TriggerData } from '../core/schema';
 import type { EngineSettings } from '../core/types';
-import { inTransaction, type Db } from './db';
+import { inTransaction, type Db, type Tx } from './db';
 import { ruleToSql, SqlParams, type RuleSqlContext } from './rule-sql';
 import type { VersionInfo } from './graph-facts';
 
@@ -15,52 +26,150 @@ export interface ActiveFlowRow {
   live_version: number;
   activated_at: Date | null;
   last_enrolled_at: Date | null;
+  last_swept_at: Date | null;
+  last_swept_version: number | null;
 }
+
+export interface EnrollResult {
+  enrolled: number;
+  /** event triggers: inbox rows consumed */
+  drained: number;
+  /** event triggers: events ignored for being older than the trigger's `maxAge` when received */
+  tooOld: number;
+  /** event triggers: inbox rows for an event the live version no longer listens for (it changed while queued) */
+  stale: number;
+  /** inactive/segment triggers: this enrollment scanned every contact */
+  swept: boolean;
+}
+
+/** hourly by engine clock, a full sweep catches what the incremental candidates cannot see */
+export const SWEEP_EVERY_MS = 3_600_000;
+/** incremental windows start this much before the previous enrollment: transactions that committed late */
+export const ENROLL_OVERLAP_MS = 60_000;
+/** inbox rows per drain transaction */
+export const DRAIN_CHUNK = 5_000;
 
 function ms(iso: string): number {
   return parseDuration(iso)?.as('milliseconds') ?? 0;
 }
 
-/** The enrollment statement for one flow version's trigger, or null when it has none. Exported for tests. */
-export function enrollmentSql(
-  flow: ActiveFlowRow,
+const emptyResult = (): EnrollResult => ({ enrolled: 0, drained: 0, tooOld: 0, stale: 0, swept: false });
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** `distinct`: the source may name a contact more than once (an inbox with several of its events) */
+function journeyInsert(flowId: string, version: string, nodeId: string, nowP: string, distinct = false): string {
+  return `INSERT INTO journeys (flow_id, flow_version, contact_id, state, current_node_id, next_run_at, entered_at, step_seq, holdout, context)
+    SELECT ${distinct ? 'DISTINCT ON (c.id) ' : ''}${flowId}::uuid, ${version}::int, c.id, 'waiting', ${nodeId}::text, ${nowP}::timestamptz, ${nowP}::timestamptz, 0, false, '{}'::jsonb`;
+}
+
+const liveConflict = `ON CONFLICT (flow_id, contact_id) WHERE state IN ('waiting', 'running') DO NOTHING`;
+
+/**
+ * The enrollment statement of an `inactive` or `segment` trigger: every contact (`sweep`) or only the candidates
+ * since `from`. Exported for tests.
+ */
+export function matchingEnrollmentSql(
+  flow: Pick<ActiveFlowRow, 'id' | 'live_version'>,
   info: VersionInfo,
   now: Date,
   settings: EngineSettings,
-): { sql: string; params: unknown[] } | null {
+  from: Date | null,
+): Statement | null {
   const trigger = info.trigger;
   if (!trigger) return null;
   const data = trigger.data as TriggerData;
+  if (data.kind === 'event') return null;
   const params = new SqlParams();
   const flowId = params.add(flow.id);
   const version = params.add(flow.live_version);
   const nodeId = params.add(trigger.id);
   const nowP = params.add(now);
   const ctx: RuleSqlContext = { params, contactId: 'c.id', timezone: 'c.timezone', now: nowP, activity: settings.activity };
-  const where: string[] = ['c.created_at <= ' + nowP + '::timestamptz'];
-  let from = 'contacts c';
-
+  const where: string[] = [`c.created_at <= ${nowP}::timestamptz`];
+  const reentry = data.reentry ?? 'never';
+  let cutoff = '';
   if (data.kind === 'inactive') {
-    const cutoff = `${nowP}::timestamptz - ${params.add(data.days)}::int * interval '1 day'`;
+    cutoff = `(${nowP}::timestamptz - ${params.add(data.days)}::int * interval '1 day')`;
     where.push(`(c.last_active_at < ${cutoff} OR (c.last_active_at IS NULL AND c.created_at < ${cutoff}))`);
-  } else if (data.kind === 'event') {
-    const watermark = params.add(flow.last_enrolled_at ?? flow.activated_at ?? now);
-    const filter = data.where ? ` AND ${ruleToSql(data.where, 'e.properties', ctx)}` : '';
-    from = `(SELECT DISTINCT e.contact_id FROM events e
-        WHERE e.name = ${params.add(data.event)} AND e.occurred_at > ${watermark}::timestamptz
-          AND e.occurred_at <= ${nowP}::timestamptz${filter}) hit JOIN contacts c ON c.id = hit.contact_id`;
   } else {
     where.push(ruleToSql(data.rule, 'c.attributes', ctx));
   }
   if (data.audience) where.push(ruleToSql(data.audience, 'c.attributes', ctx));
-  where.push(reentrySql(data.reentry ?? 'never', flowId, nowP, params));
+  where.push(reentrySql(reentry, flowId, nowP, params));
 
-  const sql = `
-    INSERT INTO journeys (flow_id, flow_version, contact_id, state, current_node_id, next_run_at, entered_at, step_seq, holdout, context)
-    SELECT ${flowId}::uuid, ${version}::int, c.id, 'waiting', ${nodeId}::text, ${nowP}::timestamptz, ${nowP}::timestamptz, 0, false, '{}'::jsonb
-    FROM ${from}
+  let source = 'contacts c';
+  if (from) {
+    const fromP = params.add(from);
+    const candidates = [
+      `SELECT id FROM contacts WHERE updated_at >= ${fromP}::timestamptz`,
+      `SELECT id FROM contacts WHERE last_active_at >= ${fromP}::timestamptz`,
+    ];
+    if (data.kind === 'inactive') {
+      const lower = `(${fromP}::timestamptz - ${params.add(data.days)}::int * interval '1 day')`;
+      candidates.push(
+        `SELECT id FROM contacts WHERE last_active_at >= ${lower} AND last_active_at < ${cutoff}`,
+        `SELECT id FROM contacts WHERE last_active_at IS NULL AND created_at >= ${lower} AND created_at < ${cutoff}`,
+      );
+    }
+    if (reentry !== 'never') {
+      const cooldown = `${params.add(ms(reentry.cooldown))}::bigint * interval '1 millisecond'`;
+      candidates.push(
+        `SELECT contact_id FROM journeys WHERE flow_id = ${flowId}::uuid AND ended_at IS NOT NULL
+            AND ended_at >= ${fromP}::timestamptz - ${cooldown} AND ended_at <= ${nowP}::timestamptz - ${cooldown}`,
+      );
+    }
+    source = `(${candidates.join('\n      UNION ')}) k JOIN contacts c ON c.id = k.id`;
+  }
+  const sql = `${journeyInsert(flowId, version, nodeId, nowP)}
+    FROM ${source}
     WHERE ${where.join('\n      AND ')}
-    ON CONFLICT (flow_id, contact_id) WHERE state IN ('waiting', 'running') DO NOTHING`;
+    ${liveConflict}`;
+  return { sql, params: params.values };
+}
+
+/**
+ * The drain statement of an `event` trigger: takes up to `limit` inbox rows of the flow (SKIP LOCKED), deletes
+ * them and enrols their contacts when the event still matches the live trigger (name, `where`, `maxAge`), the
+ * audience and re-entry allow it. Answers the counts. Exported for tests.
+ */
+export function drainSql(flow: Pick<ActiveFlowRow, 'id' | 'live_version'>, info: VersionInfo, now: Date, settings: EngineSettings, limit: number): Statement | null {
+  const trigger = info.trigger;
+  if (!trigger) return null;
+  const data = trigger.data as TriggerData;
+  if (data.kind !== 'event') return null;
+  const params = new SqlParams();
+  const flowId = params.add(flow.id);
+  const version = params.add(flow.live_version);
+  const nodeId = params.add(trigger.id);
+  const nowP = params.add(now);
+  const ctx: RuleSqlContext = { params, contactId: 'c.id', timezone: 'c.timezone', now: nowP, activity: settings.activity };
+  const fresh = data.maxAge
+    ? `d.occurred_at >= d.received_at - ${params.add(ms(data.maxAge))}::bigint * interval '1 millisecond'`
+    : 'true';
+  const eventP = params.add(data.event);
+  const where = [`d.event_name = ${eventP}`, fresh];
+  if (data.where) where.push(ruleToSql(data.where, 'e.properties', ctx));
+  if (data.audience) where.push(ruleToSql(data.audience, 'c.attributes', ctx));
+  where.push(reentrySql(data.reentry ?? 'never', flowId, nowP, params));
+  const sql = `
+    WITH drained AS (
+      DELETE FROM trigger_inbox i WHERE i.id IN (
+        SELECT id FROM trigger_inbox WHERE flow_id = ${flowId}::uuid ORDER BY id LIMIT ${params.add(limit)} FOR UPDATE SKIP LOCKED)
+      RETURNING i.contact_id, i.event_id, i.event_name, i.occurred_at, i.received_at),
+    enrolled AS (
+      ${journeyInsert(flowId, version, nodeId, nowP, true)}
+        FROM drained d JOIN contacts c ON c.id = d.contact_id JOIN events e ON e.id = d.event_id
+       WHERE ${where.join('\n         AND ')}
+      ${liveConflict}
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM drained)::int AS drained,
+           (SELECT count(*) FROM enrolled)::int AS enrolled,
+           (SELECT count(*) FROM drained d WHERE d.event_name = ${eventP} AND NOT (${fresh}))::int AS too_old,
+           (SELECT count(*) FROM drained d WHERE d.event_name <> ${eventP})::int AS stale`;
   return { sql, params: params.values };
 }
 
@@ -74,24 +183,65 @@ function reentrySql(reentry: Reentry, flowId: string, nowP: string, params: SqlP
       AND (pj.ended_at IS NULL OR pj.ended_at > ${nowP}::timestamptz - ${cooldown}::bigint * interval '1 millisecond'))`;
 }
 
-/** Enrolls every contact newly matching one flow's trigger; returns how many journeys were created. */
-export async function enrollFlow(
-  db: Db,
-  flow: ActiveFlowRow,
-  info: VersionInfo,
-  now: Date,
-  settings: EngineSettings,
-): Promise<number> {
-  const statement = enrollmentSql(flow, info, now, settings);
-  if (!statement) return 0;
+/** Takes the flow's enrollment lock and re-reads its row; null when another engine holds it or the flow changed. */
+async function lockFlow(tx: Tx, flow: ActiveFlowRow): Promise<ActiveFlowRow | null> {
+  const lock = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('enroll:' || $1)) AS ok`, [flow.id]);
+  if (!lock.rows[0].ok) return null;
+  // re-read under the lock: the flow may have been paused since it was listed, or enrolled by another engine
+  const still = await tx.query<ActiveFlowRow>(
+    `SELECT id, live_version, activated_at, last_enrolled_at, last_swept_at, last_swept_version
+       FROM flows WHERE id = $1 AND status = 'active' AND live_version = $2`,
+    [flow.id, flow.live_version],
+  );
+  return still.rows[0] ?? null;
+}
+
+/** Enrolls every contact newly matching one flow's trigger. */
+export async function enrollFlow(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: Date, settings: EngineSettings): Promise<EnrollResult> {
+  const data = info.trigger?.data as TriggerData | undefined;
+  if (!data) return emptyResult();
+  return data.kind === 'event' ? drainInbox(db, flow, info, now, settings) : enrollMatching(db, flow, info, now, settings);
+}
+
+async function drainInbox(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: Date, settings: EngineSettings): Promise<EnrollResult> {
+  const total = emptyResult();
+  const statement = drainSql(flow, info, now, settings, DRAIN_CHUNK)!;
+  for (;;) {
+    const chunk = await inTransaction(db, async (tx) => {
+      if (!(await lockFlow(tx, flow))) return null;
+      const counts = await tx.query<{ drained: number; enrolled: number; too_old: number; stale: number }>(statement.sql, statement.params);
+      await tx.query(`UPDATE flows SET last_enrolled_at = GREATEST(COALESCE(last_enrolled_at, $2), $2) WHERE id = $1`, [flow.id, now]);
+      return counts.rows[0];
+    });
+    if (!chunk) return total;
+    total.drained += chunk.drained;
+    total.enrolled += chunk.enrolled;
+    total.tooOld += chunk.too_old;
+    total.stale += chunk.stale;
+    if (chunk.drained < DRAIN_CHUNK) return total;
+  }
+}
+
+async function enrollMatching(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: Date, settings: EngineSettings): Promise<EnrollResult> {
   return inTransaction(db, async (tx) => {
-    const lock = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('enroll:' || $1)) AS ok`, [flow.id]);
-    if (!lock.rows[0].ok) return 0;
-    // re-check under the lock: the flow may have been paused since we listed it
-    const still = await tx.query(`SELECT 1 FROM flows WHERE id = $1 AND status = 'active' AND live_version = $2`, [flow.id, flow.live_version]);
-    if (!still.rowCount) return 0;
+    const current = await lockFlow(tx, flow);
+    if (!current) return emptyResult();
+    const sweep =
+      current.last_swept_at === null ||
+      current.last_swept_version !== current.live_version ||
+      now.getTime() - current.last_swept_at.getTime() >= SWEEP_EVERY_MS ||
+      current.last_enrolled_at === null;
+    const from = sweep ? null : new Date(current.last_enrolled_at!.getTime() - ENROLL_OVERLAP_MS);
+    const statement = matchingEnrollmentSql(current, info, now, settings, from);
+    if (!statement) return emptyResult();
     const inserted = await tx.query(statement.sql, statement.params);
-    await tx.query(`UPDATE flows SET last_enrolled_at = GREATEST(COALESCE(last_enrolled_at, $2), $2) WHERE id = $1`, [flow.id, now]);
-    return inserted.rowCount ?? 0;
+    await tx.query(
+      `UPDATE flows SET last_enrolled_at = GREATEST(COALESCE(last_enrolled_at, $2), $2),
+              last_swept_at = CASE WHEN $3 THEN $2 ELSE last_swept_at END,
+              last_swept_version = CASE WHEN $3 THEN live_version ELSE last_swept_version END
+        WHERE id = $1`,
+      [flow.id, now, sweep],
+    );
+    return { ...emptyResult(), enrolled: inserted.rowCount ?? 0, swept: sweep };
   });
 }

@@ -1,0 +1,157 @@
+/**
+ * Event ingestion, the engine's side of it: events are contact facts the API receives, but storing them also feeds
+ * enrollment (the trigger inbox) and wakes waiting journeys, both engine tables, so the statement lives here and the
+ * API calls it.
+ *
+ * One transaction per flush: (1) the missing contacts are created when the workspace allows it; (2) one statement
+ * inserts the events, moves `last_active_at` forward for activity events, writes one `trigger_inbox` row per event
+ * that an active flow's event trigger listens for, and wakes the contacts' waiting journeys. The inbox row commits
+ * with its event, so a trigger sees every event that was received while its flow was active, whatever its
+ * `occurredAt` and however long the ingest transaction stayed open.
+ *
+ * `EventIngestor` coalesces concurrent callers into one flush: while a flush is in flight, newly submitted rows wait
+ * and go together in the next one (no timer: a lone request is flushed at once). Single-event `track` calls then
+ * cost a share of one transaction instead of four round trips and a commit each.
+ */
+import type { Db } from './db';
+import { inTransaction } from './db';
+
+export interface EventRow {
+  /** the contact's externalId */
+  e: string;
+  /** event name */
+  n: string;
+  /** ISO instant it occurred */
+  t: string;
+  p: Record<string, unknown>;
+}
+
+export interface IngestDefaults {
+  /** used when the workspace settings do not say */
+  createContactsOnEvent: boolean;
+  nonActivityEvents: string[];
+}
+
+/** Stores `rows` in one transaction at engine time `now`; returns the positions whose contact does not exist. */
+export async function ingestEventRows(db: Db, rows: EventRow[], now: Date, defaults: IngestDefaults): Promise<number[]> {
+  if (!rows.length) return [];
+  const json = JSON.stringify(rows.map((row, i) => ({ ...row, i })));
+  return retryOnDeadlock(() =>
+    inTransaction(db, async (tx) => {
+      await tx.query(
+        `INSERT INTO contacts (external_id, created_at, updated_at)
+         SELECT DISTINCT x.e, $2::timestamptz, $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS x(e text)
+          WHERE COALESCE((SELECT (s.settings ->> 'createContactsOnEvent')::boolean FROM workspace_settings s WHERE s.id = 1), $3)
+          ORDER BY 1
+         ON CONFLICT (external_id) DO NOTHING`,
+        [json, now, defaults.createContactsOnEvent],
+      );
+      const missing = await tx.query<{ i: number }>(
+        `WITH input AS (
+           SELECT x.i, x.n, x.t, x.p, c.id AS contact_id
+             FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb)
+             LEFT JOIN contacts c ON c.external_id = x.e),
+         non_activity AS (
+           SELECT jsonb_array_elements_text(COALESCE(
+             (SELECT s.settings -> 'nonActivityEvents' FROM workspace_settings s WHERE s.id = 1), $3::jsonb)) AS name),
+         stored AS (
+           INSERT INTO events (contact_id, name, occurred_at, properties, is_activity, received_at)
+           SELECT contact_id, n, t, COALESCE(p, '{}'::jsonb), n NOT IN (SELECT name FROM non_activity), $2
+             FROM input WHERE contact_id IS NOT NULL ORDER BY i
+           RETURNING id, contact_id, name, occurred_at, is_activity),
+         inbox AS (
+           INSERT INTO trigger_inbox (flow_id, contact_id, event_id, event_name, occurred_at, received_at)
+           SELECT t.flow_id, s.contact_id, s.id, s.name, s.occurred_at, $2
+             FROM stored s JOIN active_event_triggers t ON t.event_name = s.name
+           RETURNING 1),
+         active AS (
+           UPDATE contacts c SET last_active_at = greatest(c.last_active_at, a.at)
+             FROM (SELECT contact_id, max(occurred_at) AS at FROM stored WHERE is_activity GROUP BY contact_id) a
+            WHERE c.id = a.contact_id AND (c.last_active_at IS NULL OR c.last_active_at < a.at)
+            RETURNING 1),
+         woken AS (
+           UPDATE journeys SET next_run_at = $2
+            WHERE state = 'waiting' AND contact_id IN (SELECT contact_id FROM stored) AND next_run_at > $2
+            RETURNING 1)
+         -- (data-modifying CTEs run to completion whether or not the final SELECT reads them)
+         SELECT i FROM input WHERE contact_id IS NULL`,
+        [json, now, JSON.stringify(defaults.nonActivityEvents)],
+      );
+      return missing.rows.map((row) => row.i);
+    }),
+  );
+}
+
+interface Pending {
+  rows: EventRow[];
+  resolve(missing: number[]): void;
+  reject(error: unknown): void;
+}
+
+/** Coalesces concurrent `ingest` calls into one transaction each flush (see the file comment). */
+export class EventIngestor {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Promise<Date>,
+    private readonly defaults: () => IngestDefaults,
+    /** rows per flush at most; a request is never split */
+    private readonly maxRows = 10_000,
+  ) {}
+
+  /** Resolves, once committed, with the positions in `rows` whose contact does not exist (those were not stored). */
+  ingest(rows: EventRow[]): Promise<number[]> {
+    if (!rows.length) return Promise.resolve([]);
+    return new Promise<number[]>((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length) {
+      const group: Pending[] = [];
+      let size = 0;
+      while (this.queue.length && (group.length === 0 || size + this.queue[0].rows.length <= this.maxRows)) {
+        const next = this.queue.shift()!;
+        group.push(next);
+        size += next.rows.length;
+      }
+      try {
+        const missing = await ingestEventRows(this.db, group.flatMap((p) => p.rows), await this.now(), this.defaults());
+        let offset = 0;
+        const sorted = [...missing].sort((a, b) => a - b);
+        let k = 0;
+        for (const pending of group) {
+          const end = offset + pending.rows.length;
+          const mine: number[] = [];
+          while (k < sorted.length && sorted[k] < end) mine.push(sorted[k++] - offset);
+          pending.resolve(mine);
+          offset = end;
+        }
+      } catch (error) {
+        for (const pending of group) pending.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+/**
+ * Two concurrent flushes touching the same contacts in different orders can deadlock on the last_active_at or
+ * journey updates; PostgreSQL aborts one, which is safe to run again (the whole transaction rolled back).
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
