@@ -45,9 +45,38 @@ export class TriggerInbox1796600000000 implements MigrationInterface {
     // times the engine reasons about come from its clock, which the writers pass; no wall-clock defaults remain
     await q.query(`ALTER TABLE contacts ALTER COLUMN created_at DROP DEFAULT, ALTER COLUMN updated_at DROP DEFAULT`);
     await q.query(`ALTER TABLE events ALTER COLUMN received_at DROP DEFAULT`);
+
+    // Rule windows in the contact's zone, exactly as the core's luxon arithmetic (durations.ts subtractDuration):
+    // the calendar part (months, days) moves the local wall time, the local time is resolved to an instant the way
+    // luxon's fixOffset does (guess with the starting offset, then with the guessed instant's own offset; in a DST
+    // gap, the later instant), then the time part is added exactly. PostgreSQL's own `timestamp AT TIME ZONE`
+    // resolves ambiguous times differently (always standard time), so it is not used for the resolution.
+    await q.query(`
+      CREATE FUNCTION boomerang_zone_offset(at timestamptz, zone text) RETURNS interval
+      LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT (at AT TIME ZONE zone) - (at AT TIME ZONE 'UTC') $$`);
+    await q.query(`
+      CREATE FUNCTION boomerang_resolve_local(local_as_utc timestamptz, o1 interval, o2 interval, zone text) RETURNS timestamptz
+      LANGUAGE sql STABLE PARALLEL SAFE AS $$
+        SELECT CASE
+          WHEN o2 = o1 THEN local_as_utc - o1
+          WHEN boomerang_zone_offset(local_as_utc - o2, zone) = o2 THEN local_as_utc - o2
+          ELSE local_as_utc - least(o2, boomerang_zone_offset(local_as_utc - o2, zone))
+        END $$`);
+    await q.query(`
+      CREATE FUNCTION boomerang_local_shift(at timestamptz, zone text, months int, days int, ms bigint) RETURNS timestamptz
+      LANGUAGE sql STABLE PARALLEL SAFE AS $$
+        SELECT boomerang_resolve_local(
+                 shifted,
+                 boomerang_zone_offset(at, zone),
+                 boomerang_zone_offset(shifted - boomerang_zone_offset(at, zone), zone),
+                 zone) + ms * interval '1 millisecond'
+          FROM (SELECT (((at AT TIME ZONE zone) + make_interval(months => months) + make_interval(days => days)) AT TIME ZONE 'UTC') AS shifted) s $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION boomerang_local_shift(timestamptz, text, int, int, bigint)`);
+    await q.query(`DROP FUNCTION boomerang_resolve_local(timestamptz, interval, interval, text)`);
+    await q.query(`DROP FUNCTION boomerang_zone_offset(timestamptz, text)`);
     await q.query(`ALTER TABLE events ALTER COLUMN received_at SET DEFAULT now()`);
     await q.query(`ALTER TABLE contacts ALTER COLUMN created_at SET DEFAULT now(), ALTER COLUMN updated_at SET DEFAULT now()`);
     await q.query(`DROP INDEX journeys_flow_ended_idx`);

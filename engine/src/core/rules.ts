@@ -350,6 +350,8 @@ function order(actual: unknown, expected: unknown): number | null {
 function looseEquals(actual: unknown, expected: unknown): boolean {
   if (actual === expected) return true;
   if (typeof actual === 'boolean' || typeof expected === 'boolean') {
+    // a boolean equals its own text ("true"), never a list or an object that happens to print the same
+    if (typeof actual === 'object' || typeof expected === 'object') return false;
     return String(actual) === String(expected);
   }
   const c = order(actual, expected);

@@ -5,14 +5,16 @@
  *   over a dotted path; missing → false except `neq` and `exists:false`;
  * - numbers and numeric strings compare as numbers through a guarded cast (a non-numeric string never raises);
  *   other values compare as text; `in` takes an array; `contains` is substring or array element;
- * - `{event, within, count}` is a correlated count over `events` (window `within` back from now, computed in UTC:
- *   around a DST change the SQL window may differ from the core's by the one-hour shift);
+ * - `{event, within, count}` is a correlated count over `events`; the window starts `within` before now in the
+ *   contact's zone exactly as the core's `subtractDuration` (calendar units keep the local wall time across DST,
+ *   time units are exact; `boomerang_local_shift` mirrors luxon, a property test holds the two together);
  * - `{active}` counts distinct local days with activity in the contact's time zone (invalid zones → UTC, through
  *   `boomerang_safe_zone`).
  * `reengaged` and `visits` describe a journey, not a contact: they cannot appear in triggers (`RuleSqlError`).
  */
 import type { ActivityRule, Rule } from '../core/types';
 import type { AttributeOp, CountComparison } from '../core/schema';
+import { Duration } from 'luxon';
 import { parseDuration } from '../core/durations';
 
 export class RuleSqlError extends Error {}
@@ -49,12 +51,6 @@ export function ruleToSql(rule: Rule, subject: string, ctx: RuleSqlContext): str
   throw new RuleSqlError(`unknown rule leaf ${JSON.stringify(rule).slice(0, 100)}`);
 }
 
-function durationMs(iso: string): number {
-  const d = parseDuration(iso);
-  if (!d) throw new RuleSqlError(`invalid duration ${iso}`);
-  return d.as('milliseconds');
-}
-
 const countOps: Record<keyof CountComparison, string> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
 function countSql(expr: string, comparison: Partial<CountComparison>, params: SqlParams): string {
@@ -64,11 +60,40 @@ function countSql(expr: string, comparison: Partial<CountComparison>, params: Sq
   return parts.length ? `(${parts.join(' AND ')})` : 'true';
 }
 
+/**
+ * SQL of `now - within` in the contact's zone, split as luxon's DateTime#minus splits it: whole months (years and
+ * quarters included) and whole days (weeks included) move the local calendar, everything else is exact time.
+ */
+function windowStartSql(within: string, ctx: RuleSqlContext): string {
+  const d = parseDuration(within);
+  if (!d) throw new RuleSqlError(`invalid duration ${within}`);
+  const u = d.toObject();
+  const whole = (v: number | undefined) => Math.trunc(v ?? 0);
+  const months = whole(u.years) * 12 + whole(u.quarters) * 3 + whole(u.months);
+  const days = whole(u.weeks) * 7 + whole(u.days);
+  const exactMs = Math.round(
+    Duration.fromObject({
+      years: (u.years ?? 0) - whole(u.years),
+      quarters: (u.quarters ?? 0) - whole(u.quarters),
+      months: (u.months ?? 0) - whole(u.months),
+      weeks: (u.weeks ?? 0) - whole(u.weeks),
+      days: (u.days ?? 0) - whole(u.days),
+      hours: u.hours ?? 0,
+      minutes: u.minutes ?? 0,
+      seconds: u.seconds ?? 0,
+      milliseconds: u.milliseconds ?? 0,
+    }).as('milliseconds'),
+  );
+  const p = ctx.params;
+  if (!months && !days) return `(${ctx.now}::timestamptz - ${p.add(exactMs)}::bigint * interval '1 millisecond')`;
+  return `boomerang_local_shift(${ctx.now}::timestamptz, boomerang_safe_zone(${ctx.timezone}), ${p.add(-months)}::int, ${p.add(-days)}::int, ${p.add(-exactMs)}::bigint)`;
+}
+
 function eventCountSql(rule: Extract<Rule, { event: string }>, ctx: RuleSqlContext): string {
   const p = ctx.params;
   const where = rule.where ? ` AND ${ruleToSql(rule.where, 'ev.properties', ctx)}` : '';
   const count = `(SELECT count(*) FROM events ev WHERE ev.contact_id = ${ctx.contactId} AND ev.name = ${p.add(rule.event)}
-      AND ev.occurred_at > ${ctx.now}::timestamptz - ${p.add(durationMs(rule.within))}::bigint * interval '1 millisecond'
+      AND ev.occurred_at > ${windowStartSql(rule.within, ctx)}
       AND ev.occurred_at <= ${ctx.now}::timestamptz${where})`;
   return countSql(count, rule.count ?? { gte: 1 }, p);
 }
@@ -91,7 +116,8 @@ function valueExpr(subject: string, name: string, params: SqlParams): string {
   return `(CASE WHEN ${subject} ? ${key}::text THEN ${subject} -> ${key}::text ELSE ${subject} #> ${params.add(name.split('.'))}::text[] END)`;
 }
 
-const numericPattern = '^\\s*-?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
+// the core's numeric strings (rules.ts asNumber): optional sign, digits with an optional fraction, an exponent
+const numericPattern = '^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
 
 function numericExpr(v: string): string {
   return `(CASE WHEN jsonb_typeof(${v}) = 'number' THEN (${v})::numeric
@@ -104,16 +130,30 @@ function isNumeric(value: unknown): value is number | string {
 
 const cmpOps: Partial<Record<AttributeOp, string>> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-/** `v op value` for one scalar value; NULL when not comparable. */
+/**
+ * `v op value` for one scalar value, as the core's `looseEquals`/`order`: numbers and numeric strings compare as
+ * numbers; a numeric string against a non-numeric string compares as text; strings by code point (COLLATE "C",
+ * as JavaScript's `<`); a boolean equals its own text ("true"); objects by JSON equality. NULL or false when not
+ * comparable.
+ */
 function scalarCompare(v: string, op: '=' | '>' | '>=' | '<' | '<=', value: unknown, params: SqlParams): string {
-  if (isNumeric(value)) return `${numericExpr(v)} ${op} ${params.add(String(value))}::numeric`;
-  if (typeof value === 'boolean') return op === '=' ? `lower(${v} #>> '{}') = ${params.add(String(value))}` : 'false';
   if (value === null || value === undefined) return 'false';
+  if (typeof value === 'boolean') return op === '=' ? `((${v} #>> '{}') = ${params.add(String(value))})` : 'false';
   if (typeof value === 'object') return op === '=' ? `${v} = ${params.add(JSON.stringify(value))}::jsonb` : 'false';
-  return `(jsonb_typeof(${v}) = 'string' AND (${v} #>> '{}') ${op} ${params.add(String(value))}::text)`;
+  if (typeof value === 'number') return isNumeric(value) ? `${numericExpr(v)} ${op} ${params.add(String(value))}::numeric` : 'false';
+  const text = String(value);
+  const p = params.add(text);
+  const asText = `(jsonb_typeof(${v}) = 'string' AND (${v} #>> '{}') COLLATE "C" ${op} ${p}::text COLLATE "C")`;
+  const asBoolean = op === '=' && (text === 'true' || text === 'false') ? ` OR (jsonb_typeof(${v}) = 'boolean' AND (${v} #>> '{}') = ${p}::text)` : '';
+  if (!isNumeric(text)) return `(${asText}${asBoolean})`;
+  return `((CASE WHEN ${numericExpr(v)} IS NOT NULL THEN ${numericExpr(v)} ${op} ${p}::numeric ELSE ${asText} END)${asBoolean})`;
 }
 
 function attributeSql(subject: string, name: string, op: AttributeOp, value: unknown, params: SqlParams): string {
+  // nothing is `in` an empty list or a non-list, and nothing contains null (as the core's compareAttribute);
+  // decided before any parameter is added: an unused parameter cannot be typed
+  if (op === 'in' && (!Array.isArray(value) || !value.length)) return 'false';
+  if (op === 'contains' && (value === null || value === undefined)) return 'false';
   const v = valueExpr(subject, name, params);
   const present = `(${v} IS NOT NULL AND jsonb_typeof(${v}) <> 'null')`;
   switch (op) {
@@ -128,8 +168,7 @@ function attributeSql(subject: string, name: string, op: AttributeOp, value: unk
     case 'neq':
       return `(NOT ${present} OR NOT COALESCE(${scalarCompare(v, '=', value, params)}, false))`;
     case 'in': {
-      const values = Array.isArray(value) ? value : [value];
-      if (!values.length) return 'false';
+      const values = value as unknown[];
       const element = (x: string) => `(${values.map((val) => `COALESCE(${scalarCompare(x, '=', val, params)}, false)`).join(' OR ')})`;
       return `(${present} AND (CASE WHEN jsonb_typeof(${v}) = 'array'
         THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${v}) AS el(x) WHERE ${element('el.x')}) ELSE ${element(v)} END))`;
