@@ -60,18 +60,20 @@ function intercepted(base: Pool, before: (sql: string) => Promise<void> | void):
   };
 }
 
-/** A pool whose transactions hold their COMMIT until `release()`: an ingest that commits after a tick has run. */
-function heldCommitDb(base: Pool): { db: Db; committing: Promise<void>; release: () => void } {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  let reached!: () => void;
-  const committing = new Promise<void>((resolve) => (reached = resolve));
-  const db = intercepted(base, async (sql) => {
-    if (sql !== 'COMMIT') return;
-    reached();
-    await gate;
-  });
-  return { db, committing, release };
+/**
+ * The ingest statement run inside a transaction that stays open until `commit()`: an ingest that a slow client, a
+ * lock wait or a busy server makes commit after a tick has read the tables.
+ */
+async function openIngest(base: Pool, rows: EventRow[], now: Date): Promise<{ commit: () => Promise<void> }> {
+  const client = await base.connect();
+  await client.query('BEGIN');
+  await ingestEventRows(client, rows, now, defaults);
+  return {
+    commit: async () => {
+      await client.query('COMMIT');
+      client.release();
+    },
+  };
 }
 
 describe('event triggers enrol from what was received and committed', () => {
@@ -92,12 +94,9 @@ describe('event triggers enrol from what was received and committed', () => {
     const flowId = await createActiveFlow(db, eventFlow());
     const engine = engineOn(db);
     await engine.tick(at(0));
-    const held = heldCommitDb(db);
-    const ingest = ingestEventRows(held.db, events(['late1', 'late2'], 'signed_up', at(1)), at(1), defaults);
-    await held.committing; // rows written, not committed
+    const held = await openIngest(db, events(['late1', 'late2'], 'signed_up', at(1)), at(1)); // written, not committed
     expect((await engine.tick(at(2))).enrolled).toBe(0); // cannot see them yet
-    held.release();
-    await ingest;
+    await held.commit();
     expect((await engine.tick(at(3))).enrolled).toBe(2);
     expect(await journeysOf(db, flowId)).toBe(2);
   });
@@ -162,7 +161,7 @@ describe('event triggers enrol from what was received and committed', () => {
           let minute = 0;
           const received = new Set<string>();
           const inFlight: Promise<unknown>[] = [];
-          const releases: (() => void)[] = [];
+          const releases: (() => Promise<void>)[] = [];
           for (const op of ops) {
             minute++;
             if (op.kind === 'tick') {
@@ -175,17 +174,11 @@ describe('event triggers enrol from what was received and committed', () => {
             if (!fresh.length) continue;
             fresh.forEach((id) => received.add(id));
             const rows = events(fresh, 'signed_up', new Date(at(minute).getTime() - op.ageDays * 86_400_000));
-            if (op.held) {
-              const held = heldCommitDb(base);
-              inFlight.push(ingestEventRows(held.db, rows, at(minute), defaults));
-              await held.committing;
-              releases.push(held.release);
-            } else {
-              inFlight.push(ingestEventRows(base, rows, at(minute), defaults));
-            }
-            if (releases.length && minute % 3 === 0) releases.shift()!();
+            if (op.held) releases.push((await openIngest(base, rows, at(minute))).commit);
+            else inFlight.push(ingestEventRows(base, rows, at(minute), defaults));
+            if (releases.length && minute % 3 === 0) inFlight.push(releases.shift()!());
           }
-          releases.forEach((release) => release());
+          await Promise.all(releases.map((commit) => commit()));
           await Promise.all(inFlight);
           await engines[0].tick(at(minute + 1));
           const perContact = await base.query<{ external_id: string; n: number }>(

@@ -4,12 +4,28 @@ import { EntityManager, IsNull, Repository } from 'typeorm';
 import { ApiKeyEntity, ApiKeyScope } from './api-key.entity';
 import { hashApiKey } from './api-key-hash';
 
+/**
+ * How long a verified key is trusted without asking the database again. Ingestion sends one request per tracked
+ * event: the lookup was the largest share of a single-event request. A key revoked in this process is forgotten at
+ * once; another API replica honours the revocation within this time.
+ */
+export const API_KEY_CACHE_MS = 5_000;
+
 @Injectable()
 export class ApiKeysRepository {
+  private readonly verified = new Map<string, { key: ApiKeyEntity; until: number }>();
+
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
-  findActiveByPlaintext(plaintext: string): Promise<ApiKeyEntity | null> {
-    return this.keys.findOneBy({ keyHash: hashApiKey(plaintext), revokedAt: IsNull() });
+  async findActiveByPlaintext(plaintext: string): Promise<ApiKeyEntity | null> {
+    const keyHash = hashApiKey(plaintext);
+    const cached = this.verified.get(keyHash);
+    if (cached && cached.until > Date.now()) return cached.key;
+    const key = await this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
+    if (this.verified.size > 1000) this.verified.clear();
+    if (key) this.verified.set(keyHash, { key, until: Date.now() + API_KEY_CACHE_MS });
+    else this.verified.delete(keyHash);
+    return key;
   }
 
   countActiveWithScope(scope: ApiKeyScope): Promise<number> {
@@ -39,6 +55,7 @@ export class ApiKeysRepository {
     const key = await db.getRepository(ApiKeyEntity).findOneBy({ id, revokedAt: IsNull() });
     if (!key) return null;
     await db.getRepository(ApiKeyEntity).update({ id }, { revokedAt: at });
+    this.verified.clear();
     return key;
   }
 

@@ -3,18 +3,17 @@
  * enrollment (the trigger inbox) and wakes waiting journeys, both engine tables, so the statement lives here and the
  * API calls it.
  *
- * One transaction per flush: (1) the missing contacts are created when the workspace allows it; (2) one statement
- * inserts the events, moves `last_active_at` forward for activity events, writes one `trigger_inbox` row per event
- * that an active flow's event trigger listens for, and wakes the contacts' waiting journeys. The inbox row commits
+ * One statement per flush: it creates the missing contacts when the workspace allows it, inserts the events, moves
+ * `last_active_at` forward for activity events, writes one `trigger_inbox` row per event that an active flow's
+ * event trigger listens for, and wakes the contacts' waiting journeys. The inbox row commits
  * with its event, so a trigger sees every event that was received while its flow was active, whatever its
- * `occurredAt` and however long the ingest transaction stayed open.
+ * `occurredAt` and however long the ingest statement took to commit.
  *
  * `EventIngestor` coalesces concurrent callers into one flush: while a flush is in flight, newly submitted rows wait
  * and go together in the next one (no timer: a lone request is flushed at once). Single-event `track` calls then
- * cost a share of one transaction instead of four round trips and a commit each.
+ * cost a share of one statement instead of a transaction of their own.
  */
 import type { Db } from './db';
-import { inTransaction } from './db';
 
 export interface EventRow {
   /** the contact's externalId */
@@ -32,54 +31,60 @@ export interface IngestDefaults {
   nonActivityEvents: string[];
 }
 
-/** Stores `rows` in one transaction at engine time `now`; returns the positions whose contact does not exist. */
-export async function ingestEventRows(db: Db, rows: EventRow[], now: Date, defaults: IngestDefaults): Promise<number[]> {
+/** Stores `rows` in one statement at engine time `now`; returns the positions whose contact does not exist. */
+export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], now: Date, defaults: IngestDefaults): Promise<number[]> {
   if (!rows.length) return [];
   const json = JSON.stringify(rows.map((row, i) => ({ ...row, i })));
-  return retryOnDeadlock(() =>
-    inTransaction(db, async (tx) => {
-      await tx.query(
-        `INSERT INTO contacts (external_id, created_at, updated_at)
-         SELECT DISTINCT x.e, $2::timestamptz, $2::timestamptz FROM jsonb_to_recordset($1::jsonb) AS x(e text)
-          WHERE COALESCE((SELECT (s.settings ->> 'createContactsOnEvent')::boolean FROM workspace_settings s WHERE s.id = 1), $3)
-          ORDER BY 1
-         ON CONFLICT (external_id) DO NOTHING`,
-        [json, now, defaults.createContactsOnEvent],
-      );
-      const missing = await tx.query<{ i: number }>(
-        `WITH input AS (
-           SELECT x.i, x.n, x.t, x.p, c.id AS contact_id
-             FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb)
-             LEFT JOIN contacts c ON c.external_id = x.e),
-         non_activity AS (
-           SELECT jsonb_array_elements_text(COALESCE(
-             (SELECT s.settings -> 'nonActivityEvents' FROM workspace_settings s WHERE s.id = 1), $3::jsonb)) AS name),
-         stored AS (
-           INSERT INTO events (contact_id, name, occurred_at, properties, is_activity, received_at)
-           SELECT contact_id, n, t, COALESCE(p, '{}'::jsonb), n NOT IN (SELECT name FROM non_activity), $2
-             FROM input WHERE contact_id IS NOT NULL ORDER BY i
-           RETURNING id, contact_id, name, occurred_at, is_activity),
-         inbox AS (
-           INSERT INTO trigger_inbox (flow_id, contact_id, event_id, event_name, occurred_at, received_at)
-           SELECT t.flow_id, s.contact_id, s.id, s.name, s.occurred_at, $2
-             FROM stored s JOIN active_event_triggers t ON t.event_name = s.name
-           RETURNING 1),
-         active AS (
-           UPDATE contacts c SET last_active_at = greatest(c.last_active_at, a.at)
-             FROM (SELECT contact_id, max(occurred_at) AS at FROM stored WHERE is_activity GROUP BY contact_id) a
-            WHERE c.id = a.contact_id AND (c.last_active_at IS NULL OR c.last_active_at < a.at)
-            RETURNING 1),
-         woken AS (
-           UPDATE journeys SET next_run_at = $2
-            WHERE state = 'waiting' AND contact_id IN (SELECT contact_id FROM stored) AND next_run_at > $2
-            RETURNING 1)
-         -- (data-modifying CTEs run to completion whether or not the final SELECT reads them)
-         SELECT i FROM input WHERE contact_id IS NULL`,
-        [json, now, JSON.stringify(defaults.nonActivityEvents)],
-      );
-      return missing.rows.map((row) => row.i);
-    }),
+  // ONE statement (atomic on its own, one round trip): contacts missing from its snapshot are inserted; one that
+  // another transaction inserted meanwhile conflicts, and DO UPDATE returns its id (DO NOTHING would return nothing
+  // and its events would be reported missing). Contacts already visible are never written.
+  const missing = await retryOnDeadlock(() =>
+    db.query<{ i: number }>(
+      `WITH input AS (
+         SELECT x.i, x.e, x.n, x.t, x.p, c.id AS contact_id
+           FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb)
+           LEFT JOIN contacts c ON c.external_id = x.e),
+       non_activity AS (
+         SELECT jsonb_array_elements_text(COALESCE(
+           (SELECT s.settings -> 'nonActivityEvents' FROM workspace_settings s WHERE s.id = 1), $3::jsonb)) AS name),
+       -- a contact created here carries its last activity itself: the UPDATE below cannot see rows of this statement
+       created AS (
+         INSERT INTO contacts (external_id, created_at, updated_at, last_active_at)
+         SELECT e, $2::timestamptz, $2::timestamptz, max(t) FILTER (WHERE n NOT IN (SELECT name FROM non_activity))
+           FROM input
+          WHERE contact_id IS NULL
+            AND COALESCE((SELECT (s.settings ->> 'createContactsOnEvent')::boolean FROM workspace_settings s WHERE s.id = 1), $4)
+          GROUP BY e ORDER BY e
+         ON CONFLICT (external_id) DO UPDATE SET last_active_at = greatest(contacts.last_active_at, EXCLUDED.last_active_at)
+         RETURNING id, external_id),
+       resolved AS (
+         SELECT i.i, i.n, i.t, i.p, COALESCE(i.contact_id, cr.id) AS contact_id
+           FROM input i LEFT JOIN created cr ON i.contact_id IS NULL AND cr.external_id = i.e),
+       stored AS (
+         INSERT INTO events (contact_id, name, occurred_at, properties, is_activity, received_at)
+         SELECT contact_id, n, t, COALESCE(p, '{}'::jsonb), n NOT IN (SELECT name FROM non_activity), $2
+           FROM resolved WHERE contact_id IS NOT NULL ORDER BY i
+         RETURNING id, contact_id, name, occurred_at, is_activity),
+       inbox AS (
+         INSERT INTO trigger_inbox (flow_id, contact_id, event_id, event_name, occurred_at, received_at)
+         SELECT t.flow_id, s.contact_id, s.id, s.name, s.occurred_at, $2
+           FROM stored s JOIN active_event_triggers t ON t.event_name = s.name
+         RETURNING 1),
+       active AS (
+         UPDATE contacts c SET last_active_at = greatest(c.last_active_at, a.at)
+           FROM (SELECT contact_id, max(occurred_at) AS at FROM stored WHERE is_activity GROUP BY contact_id) a
+          WHERE c.id = a.contact_id AND (c.last_active_at IS NULL OR c.last_active_at < a.at)
+          RETURNING 1),
+       woken AS (
+         UPDATE journeys SET next_run_at = $2
+          WHERE state = 'waiting' AND contact_id IN (SELECT contact_id FROM stored) AND next_run_at > $2
+          RETURNING 1)
+       -- (data-modifying CTEs run to completion whether or not the final SELECT reads them)
+       SELECT i FROM resolved WHERE contact_id IS NULL`,
+      [json, now, JSON.stringify(defaults.nonActivityEvents), defaults.createContactsOnEvent],
+    ),
   );
+  return missing.rows.map((row) => row.i);
 }
 
 interface Pending {
