@@ -3,11 +3,13 @@
  * contact once, whatever its `occurredAt` and however late its ingest transaction commits; inactivity and segment
  * triggers enrol incrementally between sweeps; an idle tick is one statement.
  */
+import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { Pool, type PoolClient } from 'pg';
 import { VirtualClock } from '@boomerang/engine';
 import { Engine, ingestEventRows, type Db, type EventRow } from '@boomerang/engine/runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
+import { repoRoot } from '../support/process';
 import { count, createActiveFlow, ingestEvents, makeNewVersionLive, seedContacts, sendThenWaitGraph, setFlowStatus } from '../support/engine-fixtures';
 
 const T0 = new Date('2026-03-02T12:00:00Z');
@@ -192,6 +194,56 @@ describe('event triggers enrol from what was received and committed', () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('two engine processes and concurrent ingestion', () => {
+  it('enrol every received event exactly once while both tick and some ingests commit late', async () => {
+    const base = pool(12);
+    const flowId = await createActiveFlow(base, eventFlow('winback'));
+    const workers = [0, 1].map(() => {
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tests/support/engine-worker.ts'], {
+        cwd: repoRoot,
+        env: { ...process.env, DATABASE_URL: database.url, ENGINE_LOOP_MS: '20', ENGINE_BATCH_SIZE: '200' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      return { child, output: () => out, exited };
+    });
+    try {
+      for (const w of workers) while (!w.output().includes('looping')) await new Promise((r) => setTimeout(r, 50));
+      const N = 5000;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, lane) => {
+          for (let round = 0; next < N; round++) {
+            const from = next;
+            next += 250;
+            const rows = events(Array.from({ length: 250 }, (_, k) => `w${from + k}`), 'winback', new Date(Date.now() - (round % 3) * 86_400_000));
+            if ((lane + round) % 4 === 0) {
+              // this one commits only after both engines had time to tick past it
+              const held = await openIngest(base, rows, new Date());
+              await new Promise((r) => setTimeout(r, 150));
+              await held.commit();
+            } else {
+              await ingestEventRows(base, rows, new Date(), defaults);
+            }
+          }
+        }),
+      );
+      for (let i = 0; i < 200 && (await count(base, `SELECT count(*) n FROM trigger_inbox`)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      for (const w of workers) w.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.exited));
+    }
+    const reports = workers.map((w) => JSON.parse(/done (.*)/.exec(w.output())![1]) as { ticks: number; enrolled: number });
+    expect(reports.every((r) => r.ticks > 1)).toBe(true);
+    expect(reports[0].enrolled + reports[1].enrolled).toBe(5000);
+    expect(await count(base, `SELECT count(*) n FROM journeys WHERE flow_id = $1`, [flowId])).toBe(5000);
+    expect(await count(base, `SELECT count(DISTINCT contact_id) n FROM journeys WHERE flow_id = $1`, [flowId])).toBe(5000);
   });
 });
 

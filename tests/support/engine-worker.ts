@@ -4,6 +4,8 @@
  *     node -r @swc-node/register tests/support/engine-worker.ts
  * Runs one tick at ENGINE_NOW and prints `done {report}`. With the sleep hook it prints `holding` inside each batch
  * transaction (rows locked, writes done, nothing committed) and sleeps, so a test can SIGKILL it there.
+ * With ENGINE_LOOP_MS=n it ticks at the wall clock every n ms until SIGTERM, then finishes its tick and prints
+ * `done {ticks, enrolled}`.
  */
 import { Pool } from 'pg';
 import { Engine, SystemClock } from '@boomerang/engine/runtime';
@@ -22,6 +24,22 @@ async function main(): Promise<void> {
         }
       : undefined,
   });
+  const loopMs = Number(process.env.ENGINE_LOOP_MS ?? 0);
+  if (loopMs) {
+    let stop = false;
+    process.on('SIGTERM', () => (stop = true));
+    let ticks = 0;
+    let enrolled = 0;
+    process.stdout.write('looping\n');
+    while (!stop) {
+      enrolled += (await engine.tick(new Date())).enrolled;
+      ticks++;
+      await new Promise((resolve) => setTimeout(resolve, loopMs));
+    }
+    process.stdout.write(`done ${JSON.stringify({ ticks, enrolled })}\n`);
+    await pool.end();
+    return;
+  }
   const report = await engine.tick(new Date(process.env.ENGINE_NOW ?? Date.now()));
   process.stdout.write(`done ${JSON.stringify(report)}\n`);
   await pool.end();
