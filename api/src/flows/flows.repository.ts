@@ -131,34 +131,4 @@ export class FlowsRepository {
     );
     return rows[0];
   }
-
-  /** Archive: messages still in the outbox are never sent (the dispatcher skips inactive flows, so say so). */
-  async cancelQueuedMessages(db: EntityManager, flowId: string, at: Date): Promise<number> {
-    const [{ n }] = await db.query(
-      `WITH cancelled AS (
-         UPDATE messages SET status = 'failed', failed_at = $2, next_attempt_at = NULL, last_error = 'flow archived before delivery'
-          WHERE flow_id = $1 AND status = 'queued' RETURNING 1)
-       SELECT count(*)::int AS n FROM cancelled`,
-      [flowId, at],
-    );
-    return n;
-  }
-
-  /** Archive: every live journey of the flow exits, each with a log row saying why. Returns how many. */
-  async exitLiveJourneys(db: EntityManager, flowId: string, at: Date): Promise<number> {
-    const [{ n }] = await db.query(
-      `WITH ended AS (
-         UPDATE journeys SET state = 'exited', ended_at = $2, next_run_at = NULL, wait = NULL, updated_at = now()
-          WHERE flow_id = $1 AND state IN ('waiting', 'running')
-          RETURNING id, current_node_id),
-       logged AS (
-         INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-         SELECT id, $2, current_node_id, 'exited', '{"reason":"flow archived"}'::jsonb FROM ended RETURNING 1),
-       -- events queued for the trigger will never enrol anyone now
-       purged AS (DELETE FROM trigger_inbox WHERE flow_id = $1 RETURNING 1)
-       SELECT count(*)::int AS n FROM logged`,
-      [flowId, at],
-    );
-    return n;
-  }
 }

@@ -1,6 +1,8 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { findFlowTemplate, flowSettingsSchema, flowTemplates, validateFlow, type FlowGraphDocument, type ValidationResult } from '@boomerang/engine';
 import type { EntityManager } from 'typeorm';
+import { cancelQueuedMessages, exitLiveJourneys } from '@boomerang/engine/runtime';
+import { pgClientOf } from '../common/pg-client';
 import { AuditRepository } from '../audit/audit.repository';
 import { actorOf, Principal } from '../auth/principal';
 import { NOW, NowSource } from '../common/clock';
@@ -142,8 +144,9 @@ export class FlowsService {
       const flow = await this.locked(db, id);
       if (flow.status === 'archived') throw new ConflictException('the flow is already archived');
       const now = await this.clock.now();
-      const exited = await this.flows.exitLiveJourneys(db, id, now);
-      const cancelledMessages = await this.flows.cancelQueuedMessages(db, id, now);
+      // the engine's own writes, in this transaction: journeys exit with a log row, the outbox is cancelled
+      const exited = await exitLiveJourneys(pgClientOf(db), id, now, 'flow archived');
+      const cancelledMessages = await cancelQueuedMessages(pgClientOf(db), id, now, 'flow archived before delivery');
       await this.flows.update(db, id, { status: 'archived' });
       await this.record(db, caller, 'flow.archived', id, { from: flow.status, exitedJourneys: exited, cancelledMessages });
     });

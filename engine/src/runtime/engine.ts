@@ -11,7 +11,8 @@ import { inTransaction, type Db } from './db';
 import { GraphCache, runBatch, type ClaimCursor, type ClaimGate } from './batch';
 import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
-import { enrollFlow, type ActiveFlowRow } from './enroll';
+import { enrollFlow } from './store/enrollment';
+import { listActiveFlows, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
 
 export interface EngineLogger {
@@ -129,12 +130,8 @@ export class Engine {
   }
 
   /** Active flows with a live version, and their enrollment bookkeeping. The one query of an idle tick. */
-  async activeFlows(): Promise<ActiveFlowRow[]> {
-    const flows = await this.db.query<ActiveFlowRow>(
-      `SELECT id, live_version, activated_at, last_enrolled_at, last_swept_at, last_swept_version
-         FROM flows WHERE status = 'active' AND live_version IS NOT NULL ORDER BY id`,
-    );
-    return flows.rows;
+  activeFlows(): Promise<ActiveFlowRow[]> {
+    return listActiveFlows(this.db);
   }
 
   /** (1) set-based enrollment for every active flow's live version. */

@@ -13,7 +13,7 @@
  * and go together in the next one (no timer: a lone request is flushed at once). Single-event `track` calls then
  * cost a share of one statement instead of a transaction of their own.
  */
-import type { Db } from './db';
+import type { Db } from '../db';
 
 export interface EventRow {
   /** the contact's externalId */

@@ -14,21 +14,13 @@
  *   `last_active_at`, or `created_at` for never-active contacts), contacts changed or active since then, and
  *   contacts whose re-entry cooldown in this flow ran out since then.
  */
-import { parseDuration } from '../core/durations';
-import type { Reentry, TriggerData } from '../core/schema';
-import type { EngineSettings } from '../core/types';
-import { inTransaction, type Db, type Tx } from './db';
-import { ruleToSql, SqlParams, type RuleSqlContext } from './rule-sql';
-import type { VersionInfo } from './graph-facts';
-
-export interface ActiveFlowRow {
-  id: string;
-  live_version: number;
-  activated_at: Date | null;
-  last_enrolled_at: Date | null;
-  last_swept_at: Date | null;
-  last_swept_version: number | null;
-}
+import { parseDuration } from '../../core/durations';
+import type { Reentry, TriggerData } from '../../core/schema';
+import type { EngineSettings } from '../../core/types';
+import { inTransaction, type Db } from '../db';
+import { lockFlowForEnrollment, markEnrolled, type ActiveFlowRow } from './flows';
+import { ruleToSql, SqlParams, type RuleSqlContext } from '../rule-sql';
+import type { VersionInfo } from '../graph-facts';
 
 export interface EnrollResult {
   enrolled: number;
@@ -183,19 +175,6 @@ function reentrySql(reentry: Reentry, flowId: string, nowP: string, params: SqlP
       AND (pj.ended_at IS NULL OR pj.ended_at > ${nowP}::timestamptz - ${cooldown}::bigint * interval '1 millisecond'))`;
 }
 
-/** Takes the flow's enrollment lock and re-reads its row; null when another engine holds it or the flow changed. */
-async function lockFlow(tx: Tx, flow: ActiveFlowRow): Promise<ActiveFlowRow | null> {
-  const lock = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('enroll:' || $1)) AS ok`, [flow.id]);
-  if (!lock.rows[0].ok) return null;
-  // re-read under the lock: the flow may have been paused since it was listed, or enrolled by another engine
-  const still = await tx.query<ActiveFlowRow>(
-    `SELECT id, live_version, activated_at, last_enrolled_at, last_swept_at, last_swept_version
-       FROM flows WHERE id = $1 AND status = 'active' AND live_version = $2`,
-    [flow.id, flow.live_version],
-  );
-  return still.rows[0] ?? null;
-}
-
 /** Enrolls every contact newly matching one flow's trigger. */
 export async function enrollFlow(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: Date, settings: EngineSettings): Promise<EnrollResult> {
   const data = info.trigger?.data as TriggerData | undefined;
@@ -208,9 +187,9 @@ async function drainInbox(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: D
   const statement = drainSql(flow, info, now, settings, DRAIN_CHUNK)!;
   for (;;) {
     const chunk = await inTransaction(db, async (tx) => {
-      if (!(await lockFlow(tx, flow))) return null;
+      if (!(await lockFlowForEnrollment(tx, flow))) return null;
       const counts = await tx.query<{ drained: number; enrolled: number; too_old: number; stale: number }>(statement.sql, statement.params);
-      await tx.query(`UPDATE flows SET last_enrolled_at = GREATEST(COALESCE(last_enrolled_at, $2), $2) WHERE id = $1`, [flow.id, now]);
+      await markEnrolled(tx, flow.id, now, false);
       return counts.rows[0];
     });
     if (!chunk) return total;
@@ -224,7 +203,7 @@ async function drainInbox(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: D
 
 async function enrollMatching(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: Date, settings: EngineSettings): Promise<EnrollResult> {
   return inTransaction(db, async (tx) => {
-    const current = await lockFlow(tx, flow);
+    const current = await lockFlowForEnrollment(tx, flow);
     if (!current) return emptyResult();
     const sweep =
       current.last_swept_at === null ||
@@ -235,13 +214,7 @@ async function enrollMatching(db: Db, flow: ActiveFlowRow, info: VersionInfo, no
     const statement = matchingEnrollmentSql(current, info, now, settings, from);
     if (!statement) return emptyResult();
     const inserted = await tx.query(statement.sql, statement.params);
-    await tx.query(
-      `UPDATE flows SET last_enrolled_at = GREATEST(COALESCE(last_enrolled_at, $2), $2),
-              last_swept_at = CASE WHEN $3 THEN $2 ELSE last_swept_at END,
-              last_swept_version = CASE WHEN $3 THEN live_version ELSE last_swept_version END
-        WHERE id = $1`,
-      [flow.id, now, sweep],
-    );
+    await markEnrolled(tx, flow.id, now, sweep);
     return { ...emptyResult(), enrolled: inserted.rowCount ?? 0, swept: sweep };
   });
 }
