@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import { EngineBridgeModule } from './common/clock';
+import { EngineBridgeModule } from './engine/engine-bridge.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { DocsModule } from './docs/docs.module';
 import { APP_CONFIG, AppConfig } from './config';

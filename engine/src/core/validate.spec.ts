@@ -12,6 +12,13 @@ describe('validateFlow', () => {
     expect(result.warnings).toEqual([{ nodeId: 'push', message: 'handle "out" is not connected: journeys end there (completed)' }]);
   });
 
+  it('names a node of unknown type by its id, like every other graph error', () => {
+    //   t → z(teleport)
+    const graph = flow().trigger('t').then('z', push('Hi')).build() as unknown as { nodes: { id: string; type: string }[] };
+    graph.nodes[1].type = 'teleport';
+    expect(messages(graph)).toEqual(['z: node "z": unknown type "teleport" (a step is a trigger, condition, delay, channel, goal)']);
+  });
+
   it('accepts the weekly check-in loop because it passes a delay', () => {
     //   t → push → week(P7D) → active? —yes→ goal
     //                 ↑             —no→ checkin ─┐
@@ -100,7 +107,7 @@ describe('validateFlow', () => {
     ['schema: missing field', () => flow().trigger('t', { kind: 'inactive' } as never).build(), 't: data.days is required (number)'],
     ['schema: wrong type', () => flow().trigger('t').then('d', { type: 'delay', data: { duration: 7 } } as never).build(), 'd: data.duration: expected string, received number'],
     ['schema: unknown op', () => flow().trigger('t').then('c', when({ attribute: 'x', op: 'like' } as never)).build(), 'c: data.rule.op: Invalid option'],
-    ['schema: unknown node type', () => ({ nodes: [{ id: 'x', type: 'loop', position: { x: 0, y: 0 }, data: {} }], edges: [] }), 'x: type: Invalid discriminator value'],
+    ['schema: unknown node type', () => ({ nodes: [{ id: 'x', type: 'loop', position: { x: 0, y: 0 }, data: {} }], edges: [] }), 'x: node "x": unknown type "loop"'],
     ['schema: not a graph', () => 'hello', 'null: expected object, received string'],
     ['duplicate node ids', () => flow().trigger('t').then('p', push('a')).node('p', push('b')).build(), 'p: duplicate node id "p"'],
     ['duplicate edge ids', () => flow().trigger('t').then('p', push('a')).then('q', push('b')).edge('p', 'q', undefined, 'e1').build(), 'p: duplicate edge id "e1"'],

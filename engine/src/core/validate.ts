@@ -11,7 +11,7 @@ import { edgeHandle, FlowGraph, outHandles } from './graph';
 import { checkTemplate, missingChannelFields, templateFields } from './render';
 import { forEachLeaf } from './rules';
 import { flattenZodIssues, formatPath } from './zod-issues';
-import { flowGraphSchema, type FlowGraphDocument, type FlowNode, type Rule } from './schema';
+import { flowGraphSchema, nodeTypes, type FlowGraphDocument, type FlowNode, type Rule } from './schema';
 
 export interface ValidationIssue {
   nodeId: string | null;
@@ -87,6 +87,10 @@ function locate(issue: Issue, path: Path, input: unknown): ValidationIssue {
     const id = isRecord(item) && typeof item.id === 'string' && item.id !== '' ? item.id : null;
     const where = formatPath(rest);
     if (area === 'nodes') {
+      if (where === 'type' && isRecord(item) && item.type !== undefined) {
+        const name = `node ${id ? `"${id}"` : `nodes[${index}]`}`;
+        return { nodeId: id, message: `${name}: unknown type ${JSON.stringify(item.type)} (a step is a ${nodeTypes.join(', ')})` };
+      }
       return { nodeId: id, message: describe(issue, id ? where : formatPath(path)) };
     }
     const source = isRecord(item) && typeof item.source === 'string' ? item.source : null;
