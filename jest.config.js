@@ -22,8 +22,6 @@ const base = {
   rootDir: __dirname,
 };
 module.exports = {
-  // child servers and pools are closed by every suite; this only guards CI against a hang if one is missed
-  forceExit: true,
   projects: [
     { ...base, displayName: 'engine', testMatch: ['<rootDir>/engine/src/**/*.spec.ts'] },
     { ...base, displayName: 'api', testMatch: ['<rootDir>/api/src/**/*.spec.ts'] },

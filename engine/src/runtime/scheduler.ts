@@ -6,6 +6,9 @@ import { createTask, type ScheduledTask } from 'node-cron';
 
 export class CronScheduler {
   private task: ScheduledTask | null = null;
+  private running = false;
+  /** ticks skipped because the previous one was still running (a long tick is normal under load, not a warning) */
+  skipped = 0;
 
   constructor(
     private readonly expression: string,
@@ -14,8 +17,22 @@ export class CronScheduler {
 
   start(): void {
     if (this.task) return;
-    this.task = createTask(this.expression, () => this.run(), { noOverlap: true, name: 'engine-tick' });
+    // overlap prevention here rather than node-cron's `noOverlap`, which logs a warning for every skipped tick
+    this.task = createTask(this.expression, () => this.runExclusive(), { name: 'engine-tick' });
     void this.task.start();
+  }
+
+  private async runExclusive(): Promise<void> {
+    if (this.running) {
+      this.skipped++;
+      return;
+    }
+    this.running = true;
+    try {
+      await this.run();
+    } finally {
+      this.running = false;
+    }
   }
 
   async stop(): Promise<void> {
