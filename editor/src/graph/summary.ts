@@ -33,7 +33,7 @@ export function describeRule(rule: Rule | undefined, depth = 0): string {
 }
 
 export function summarize<T extends NodeType>(type: T, config: ConfigOf<T>): string {
-  const c = config as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- narrowed by `type`
+  const c = config as Record<string, any>;  
   switch (type) {
     case 'trigger': {
       const base =
