@@ -8,7 +8,7 @@
 import { addressOf } from '../core/guardrails';
 import type { ChannelKind, RenderedContent } from '../core/types';
 import { inTransaction, type Db } from './db';
-import { isPermanent, type ChannelAdapters } from './channels/adapter';
+import { clearAttributeOf, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
 export interface DispatchOptions {
   adapters: ChannelAdapters;
@@ -30,6 +30,7 @@ export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
 
 interface Claimed {
   id: string;
+  contact_id: string;
   idempotency_key: string;
   journey_id: string;
   node_id: string;
@@ -49,6 +50,10 @@ interface Outcome {
   nextAttemptAt: Date | null;
   attempt: number;
   adapter: string;
+  contactId: string;
+  segments: number | null;
+  /** a dead address the provider reported (unregistered push token): removed from the contact */
+  clearAttribute: string | null;
 }
 
 export interface DispatchResult {
@@ -74,7 +79,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
               ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED) due,
             contacts c
       WHERE m.id = due.id AND c.id = m.contact_id
-      RETURNING m.id, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes`,
+      RETURNING m.id, m.contact_id::text, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes`,
     [options.batchSize, now, options.leaseMs],
   );
   const result: DispatchResult = { claimed: claimed.rows.length, sent: 0, retried: 0, failed: 0 };
@@ -98,9 +103,10 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
               next_attempt_at = u.next_attempt_at,
               sent_at = CASE WHEN u.status IN ('sent', 'delivered') THEN COALESCE(m.sent_at, $8::timestamptz) ELSE m.sent_at END,
               delivered_at = CASE WHEN u.status = 'delivered' THEN COALESCE(m.delivered_at, $8::timestamptz) ELSE m.delivered_at END,
-              failed_at = CASE WHEN u.status = 'failed' THEN $8::timestamptz ELSE m.failed_at END
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[])
-              AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter)
+              failed_at = CASE WHEN u.status = 'failed' THEN $8::timestamptz ELSE m.failed_at END,
+              segments = COALESCE(u.segments, m.segments)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[], $9::int[])
+              AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter, segments)
         WHERE m.id = u.id AND m.status = 'queued' AND m.attempts = u.attempt`,
       [
         outcomes.map((o) => o.id),
@@ -111,8 +117,17 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         outcomes.map((o) => o.attempt),
         outcomes.map((o) => o.adapter),
         now,
+        outcomes.map((o) => o.segments),
       ],
     );
+    const cleared = outcomes.filter((o) => o.clearAttribute);
+    if (cleared.length) {
+      await tx.query(
+        `UPDATE contacts c SET attributes = c.attributes - u.key, updated_at = now()
+           FROM unnest($1::bigint[], $2::text[]) AS u(id, key) WHERE c.id = u.id`,
+        [cleared.map((o) => o.contactId), cleared.map((o) => o.clearAttribute)],
+      );
+    }
     await tx.query(
       `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
        SELECT u.journey_id, $4::timestamptz, u.node_id, 'delivery', u.detail
@@ -128,6 +143,8 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
             adapter: o.adapter,
             ...(o.providerId ? { providerId: o.providerId } : {}),
             ...(o.error ? { error: o.error } : {}),
+            ...(o.segments ? { segments: o.segments } : {}),
+            ...(o.clearAttribute ? { clearedAttribute: o.clearAttribute } : {}),
             ...(o.nextAttemptAt && o.status === 'queued' ? { nextAttemptAt: o.nextAttemptAt.toISOString() } : {}),
           }),
         ),
@@ -142,16 +159,35 @@ async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise
   const adapter = options.adapters[m.channel] ?? options.adapters.default;
   // the same address the core checked when it chose the channel (webhooks have none)
   const to = addressOf(m.channel, m.attributes ?? {}) || null;
-  const base = { id: m.id, journeyId: m.journey_id, nodeId: m.node_id, attempt: m.attempts, adapter: adapter.name };
+  const base = {
+    id: m.id,
+    journeyId: m.journey_id,
+    nodeId: m.node_id,
+    attempt: m.attempts,
+    adapter: adapter.name,
+    contactId: m.contact_id,
+    clearAttribute: null,
+  };
   try {
-    const receipt = await adapter.send({ messageId: m.id, idempotencyKey: m.idempotency_key, channel: m.channel, to, content: m.content });
-    return { ...base, status: receipt.status ?? 'sent', providerId: receipt.providerId, error: null, nextAttemptAt: null };
+    const receipt = await adapter.send({
+      messageId: m.id,
+      idempotencyKey: m.idempotency_key,
+      channel: m.channel,
+      to,
+      content: m.content,
+      attributes: m.attributes ?? {},
+    });
+    const segments = receipt.segments ?? null;
+    return { ...base, status: receipt.status ?? 'sent', providerId: receipt.providerId, error: null, nextAttemptAt: null, segments };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
     if (isPermanent(error) || m.attempts >= options.maxAttempts) {
-      return { ...base, status: 'failed', providerId: null, error: message, nextAttemptAt: null };
+      const clearAttribute = isPermanent(error) ? (clearAttributeOf(error) ?? null) : null;
+      return { ...base, status: 'failed', providerId: null, error: message, nextAttemptAt: null, segments: null, clearAttribute };
     }
-    const next = new Date(now.getTime() + backoffDelay(m.attempts, options.backoffMs));
-    return { ...base, status: 'queued', providerId: null, error: message, nextAttemptAt: next };
+    // the dispatcher's backoff, or longer when the provider asked for it (429/503 Retry-After)
+    const delay = Math.max(backoffDelay(m.attempts, options.backoffMs), retryAfterOf(error) ?? 0);
+    const next = new Date(now.getTime() + delay);
+    return { ...base, status: 'queued', providerId: null, error: message, nextAttemptAt: next, segments: null };
   }
 }
