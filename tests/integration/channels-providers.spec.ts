@@ -207,6 +207,22 @@ describe('push adapter (FCM HTTP v1)', () => {
     expect(m).toMatchObject({ status: 'sent', provider_id: 'projects/p/messages/0' });
   });
 
+  it('a message queued before an unsubscribe is not sent after it', async () => {
+    stub.reply = () => ({ status: 500 });
+    await seedContacts(db, 1, { prefix: 'q', attributes: () => ({ seg: 1, pushToken: 'tok' }) });
+    await createActiveFlow(db, oneSendGraph({ channel: 'push', template: { title: 'Hi', body: 'there' } }));
+    await engineWith({ fcm: { url: `${stub.url}/send`, token: 't' } }).tick(T0);
+    expect((await messages())[0].status).toBe('queued');
+    await db.query(`UPDATE contacts SET consent = consent || '{"push": false}'`);
+    stub.reply = () => ({ status: 200, body: '{}' });
+    await dispatchOnce(db, new Date(T0.getTime() + 1000), { ...defaultDispatchOptions, adapters: built!.adapters });
+    const [m] = await messages();
+    expect(m.status).toBe('failed');
+    expect(m.last_error).toMatch(/withdrew push consent/);
+    expect(stub.received).toHaveLength(1);
+    expect(stub.accepted).toHaveLength(0);
+  });
+
   it('an unregistered token is a permanent failure that clears the token and is logged', async () => {
     stub.reply = () => ({ status: 404, body: JSON.stringify({ error: { status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } }) });
     await seedContacts(db, 1, { prefix: 'p', attributes: () => ({ seg: 1, pushToken: 'dead-token', email: 'x@example.com' }) });

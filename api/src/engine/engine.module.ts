@@ -30,6 +30,6 @@ export function poolOf(dataSource: DataSource): Pool {
     },
     EngineService,
   ],
-  exports: [CLOCK, EngineService],
+  exports: [CLOCK, ENGINE_DB, EngineService],
 })
 export class EngineModule {}

@@ -116,7 +116,13 @@ export type LogKind =
   | 'completed'
   | 'exited'
   | 'failed'
-  | 'delivery';
+  | 'delivery'
+  // after a message left (engine runtime `store/messages.ts`, the dispatcher's escalation)
+  | 'click'
+  | 'open'
+  | 'unsubscribe'
+  | 'receipt'
+  | 'escalation';
 
 export interface LogEffect {
   type: 'log';

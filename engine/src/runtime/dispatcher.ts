@@ -5,7 +5,7 @@
  * A process killed between claim and record leaves the lease to expire: the message is sent again with the same
  * idempotency key, so adapters deduplicate by key.
  */
-import { addressOf } from '../core/guardrails';
+import { addressOf, hasConsent } from '../core/guardrails';
 import type { ChannelKind, RenderedContent } from '../core/types';
 import { inTransaction, type Db } from './db';
 import { clearAttributeOf, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
@@ -38,6 +38,7 @@ interface Claimed {
   content: RenderedContent;
   attempts: number;
   attributes: Record<string, unknown>;
+  consent: Partial<Record<ChannelKind, boolean>>;
 }
 
 interface Outcome {
@@ -79,7 +80,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
               ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED) due,
             contacts c
       WHERE m.id = due.id AND c.id = m.contact_id
-      RETURNING m.id, m.contact_id::text, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes`,
+      RETURNING m.id, m.contact_id::text, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes, c.consent`,
     [options.batchSize, now, options.leaseMs],
   );
   const result: DispatchResult = { claimed: claimed.rows.length, sent: 0, retried: 0, failed: 0 };
@@ -168,6 +169,11 @@ async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise
     contactId: m.contact_id,
     clearAttribute: null,
   };
+  // consent is checked again at send time: an unsubscribe stops messages already queued in every flow
+  if (!hasConsent(m.channel, m.consent ?? {})) {
+    const error = `not sent: the contact withdrew ${m.channel} consent (unsubscribed) after the message was queued`;
+    return { ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null };
+  }
   try {
     const receipt = await adapter.send({
       messageId: m.id,

@@ -8,3 +8,4 @@ export { enrollmentSql, enrollFlow } from './enroll';
 export { ruleToSql, RuleSqlError, SqlParams } from './rule-sql';
 export { GraphCache, runBatch, type BatchResult } from './batch';
 export { loadEngineSettings } from './settings';
+export * from './store/messages';
