@@ -14,6 +14,7 @@ import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProvidersModule } from './providers/providers.module';
+import { TemplatesModule } from './templates/templates.module';
 import { SettingsModule } from './settings/settings.module';
 import { TrackingModule } from './tracking/tracking.module';
 
@@ -53,6 +54,7 @@ export class AppModule {
         MetricsModule,
         TrackingModule,
         ProvidersModule,
+        TemplatesModule,
         DocsModule,
       ],
     };

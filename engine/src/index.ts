@@ -14,6 +14,8 @@ export {
   missingChannelFields,
   renderContent,
   templateVariables,
+  templateFor,
+  templatePaths,
   knownHelpers,
   templateFields,
   type TemplateVariables,
@@ -24,4 +26,5 @@ export { flowTemplates, findFlowTemplate, WEEKLY_CHECKIN_CAP, type FlowTemplate 
 export { SystemClock, VirtualClock, type Clock } from './runtime/clock';
 export { flattenZodIssues, formatPath } from './core/zod-issues';
 export { localeChain, pickLocale } from './core/locale';
+export { previewMessage, type Preview, type PreviewInput, type PreviewContact } from './core/preview';
 export { smsSegments, messageCostCents, type SmsSegments, type SmsEncoding } from './core/sms-segments';
