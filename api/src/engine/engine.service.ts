@@ -26,6 +26,7 @@ export class EngineService implements OnApplicationShutdown {
     this.channels = buildChannelAdapters(channelSettingsOf(config));
     this.engine = new Engine({
       adapters: this.channels.adapters,
+      dispatch: { publicUrl: config.PUBLIC_URL },
       db,
       clock,
       batchSize: config.ENGINE_BATCH_SIZE,

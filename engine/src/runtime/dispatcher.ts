@@ -8,6 +8,9 @@
 import { addressOf, hasConsent } from '../core/guardrails';
 import type { ChannelKind, RenderedContent } from '../core/types';
 import { inTransaction, type Db } from './db';
+import type { EngineSettings } from '../core/types';
+import { queueNextHops, screenDueHops, type EscalationInfo } from './escalation';
+import { loadEngineSettings } from './settings';
 import { clearAttributeOf, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
 export interface DispatchOptions {
@@ -18,6 +21,8 @@ export interface DispatchOptions {
   backoffMs: number;
   leaseMs: number;
   concurrency: number;
+  /** base of tracking links in escalation hops (the engine's PUBLIC_URL) */
+  publicUrl?: string;
 }
 
 export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
@@ -39,6 +44,11 @@ interface Claimed {
   attempts: number;
   attributes: Record<string, unknown>;
   consent: Partial<Record<ChannelKind, boolean>>;
+  flow_id: string;
+  flow_version: number;
+  escalation: EscalationInfo | null;
+  external_id: string;
+  timezone: string | null;
 }
 
 interface Outcome {
@@ -80,14 +90,22 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
               ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED) due,
             contacts c
       WHERE m.id = due.id AND c.id = m.contact_id
-      RETURNING m.id, m.contact_id::text, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes, c.consent`,
+      RETURNING m.id, m.contact_id::text, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes, c.consent,
+                m.flow_id, m.flow_version, m.escalation, c.external_id, c.timezone`,
     [options.batchSize, now, options.leaseMs],
   );
   const result: DispatchResult = { claimed: claimed.rows.length, sent: 0, retried: 0, failed: 0 };
   if (!claimed.rows.length) return result;
 
+
+  const settings: EngineSettings = await loadEngineSettings(db, options.publicUrl);
+  // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
+  const hops = claimed.rows.filter((m) => m.escalation);
+  const goingHops = hops.length ? await screenDueHops(db, hops, now, settings) : new Set<string>();
+  const toSend = hops.length ? claimed.rows.filter((m) => !m.escalation || goingHops.has(m.id)) : claimed.rows;
+
   const outcomes: Outcome[] = [];
-  const queue = [...claimed.rows];
+  const queue = [...toSend];
   const worker = async () => {
     for (let m = queue.shift(); m; m = queue.shift()) outcomes.push(await sendOne(m, now, options));
   };
@@ -152,6 +170,29 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         now,
       ],
     );
+    const byId = new Map(toSend.map((m) => [m.id, m]));
+    const finished = outcomes
+      .filter((o): o is Outcome & { status: 'sent' | 'delivered' | 'failed' } => o.status !== 'queued')
+      .map((o) => {
+        const m = byId.get(o.id)!;
+        return {
+          id: m.id,
+          idempotencyKey: m.idempotency_key,
+          journeyId: m.journey_id,
+          flowId: m.flow_id,
+          flowVersion: m.flow_version,
+          contactId: m.contact_id,
+          nodeId: m.node_id,
+          channel: m.channel,
+          status: o.status,
+          escalation: m.escalation,
+          externalId: m.external_id,
+          timezone: m.timezone,
+          attributes: m.attributes ?? {},
+          consent: m.consent ?? {},
+        };
+      });
+    if (finished.length) await queueNextHops(tx, finished, now, settings);
   });
   return result;
 }
