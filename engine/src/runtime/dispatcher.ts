@@ -78,8 +78,64 @@ export function backoffDelay(attempt: number, baseMs: number): number {
   return baseMs * 2 ** Math.max(0, attempt - 1);
 }
 
-/** One dispatch round at `now`. */
+/**
+ * One dispatch round at `now`: up to `batchSize` messages, claimed in chunks and pipelined — while one chunk is with
+ * the providers, the next is claimed and the previous one recorded (each on its own pooled connection), so the
+ * database round trips hide behind the sends. Each chunk's claim, sends and record are what the header describes.
+ */
 export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
+  const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+  const chunk = Math.max(1, Math.min(options.batchSize, Math.ceil(options.batchSize / 4), 500));
+  let settings: EngineSettings | null = null;
+  let next: Promise<Claimed[]> = claim(db, now, Math.min(chunk, options.batchSize), options);
+  let recording: Promise<void> = Promise.resolve();
+  let recordFailed: unknown = null;
+  try {
+    while (!recordFailed) {
+      const rows = await next;
+      if (!rows.length) break;
+      result.claimed += rows.length;
+      const more = rows.length === chunk && result.claimed < options.batchSize;
+      next = more ? claim(db, now, Math.min(chunk, options.batchSize - result.claimed), options) : Promise.resolve([]);
+      settings ??= await loadEngineSettings(db, options.publicUrl);
+      // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
+      const hops = rows.filter((m) => m.escalation);
+      const going = hops.length ? await screenDueHops(db, hops, now, settings) : null;
+      const toSend = going ? rows.filter((m) => !m.escalation || going.has(m.id)) : rows;
+      const outcomes = await sendAll(toSend, now, options);
+      for (const o of outcomes) {
+        if (o.status === 'failed') result.failed++;
+        else if (o.status === 'queued') result.retried++;
+        else result.sent++;
+      }
+      const s = settings;
+      recording = recording.then(() => record(db, now, toSend, outcomes, s)).catch((error) => {
+        recordFailed ??= error;
+      });
+    }
+  } finally {
+    // a claim started for a chunk that will not be sent keeps its lease: sent after it expires, same key
+    await next.catch(() => undefined);
+    await recording;
+  }
+  if (recordFailed) throw recordFailed;
+  return result;
+}
+
+async function sendAll(rows: Claimed[], now: Date, options: DispatchOptions): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let i = 0;
+  const worker = async () => {
+    while (i < rows.length) {
+      const m = rows[i++];
+      outcomes.push(await sendOne(m, now, options));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, rows.length) }, worker));
+  return outcomes;
+}
+
+async function claim(db: Db, now: Date, limit: number, options: DispatchOptions): Promise<Claimed[]> {
   const claimed = await db.query<Claimed>(
     `UPDATE messages m SET next_attempt_at = $2::timestamptz + $3::bigint * interval '1 millisecond', attempts = m.attempts + 1
        FROM (SELECT q.id FROM messages q
@@ -92,30 +148,14 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
       WHERE m.id = due.id AND c.id = m.contact_id
       RETURNING m.id, m.contact_id::text, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes, c.consent,
                 m.flow_id, m.flow_version, m.escalation, c.external_id, c.timezone`,
-    [options.batchSize, now, options.leaseMs],
+    [limit, now, options.leaseMs],
   );
-  const result: DispatchResult = { claimed: claimed.rows.length, sent: 0, retried: 0, failed: 0 };
-  if (!claimed.rows.length) return result;
+  return claimed.rows;
+}
 
-
-  const settings: EngineSettings = await loadEngineSettings(db, options.publicUrl);
-  // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
-  const hops = claimed.rows.filter((m) => m.escalation);
-  const goingHops = hops.length ? await screenDueHops(db, hops, now, settings) : new Set<string>();
-  const toSend = hops.length ? claimed.rows.filter((m) => !m.escalation || goingHops.has(m.id)) : claimed.rows;
-
-  const outcomes: Outcome[] = [];
-  const queue = [...toSend];
-  const worker = async () => {
-    for (let m = queue.shift(); m; m = queue.shift()) outcomes.push(await sendOne(m, now, options));
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, queue.length) }, worker));
-
-  for (const o of outcomes) {
-    if (o.status === 'failed') result.failed++;
-    else if (o.status === 'queued') result.retried++;
-    else result.sent++;
-  }
+/** Status, provider id, backoff or dead state and one `delivery` log row per attempt, in one transaction; then the next escalation hops. */
+async function record(db: Db, now: Date, sent: Claimed[], outcomes: Outcome[], settings: EngineSettings): Promise<void> {
+  if (!outcomes.length) return;
   await inTransaction(db, async (tx) => {
     await tx.query(
       `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
@@ -170,7 +210,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         now,
       ],
     );
-    const byId = new Map(toSend.map((m) => [m.id, m]));
+    const byId = new Map(sent.map((m) => [m.id, m]));
     const finished = outcomes
       .filter((o): o is Outcome & { status: 'sent' | 'delivered' | 'failed' } => o.status !== 'queued')
       .map((o) => {
@@ -194,7 +234,6 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
       });
     if (finished.length) await queueNextHops(tx, finished, now, settings);
   });
-  return result;
 }
 
 async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise<Outcome> {
