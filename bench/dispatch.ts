@@ -40,7 +40,7 @@ function settingsFor(channel: ChannelKind, port: number): ChannelSettings {
   const base = { publicUrl: 'http://localhost:3000', timeoutMs: 10_000 };
   switch (channel) {
     case 'email':
-      return { ...base, smtp: { url: `smtp://127.0.0.1:${port}`, from: 'bench@boomerang.test' } };
+      return { ...base, smtp: { url: `smtp://127.0.0.1:${port}`, from: 'bench@boomerang.test', maxConnections: arg('smtp-connections', 5) } };
     case 'push':
       return { ...base, fcm: { url: `http://127.0.0.1:${port}/v1/projects/bench/messages:send`, token: 'bench-token' } };
     case 'sms':

@@ -10,7 +10,11 @@ import type { AppConfig } from '../config';
  * given it; with ENGINE=off and no secret, webhooks stay in the sandbox.
  */
 export function channelSettingsOf(config: AppConfig): ChannelSettings {
-  const webhookSecret = config.WEBHOOK_SECRET ?? (config.ENGINE === 'on' ? storedWebhookSecret(config.DATA_DIR) : undefined);
+  const webhook = config.WEBHOOK_SECRET
+    ? { secret: config.WEBHOOK_SECRET, source: 'WEBHOOK_SECRET' }
+    : config.ENGINE === 'on'
+      ? { secret: storedWebhookSecret(config.DATA_DIR), source: `the generated secret in ${join(config.DATA_DIR, 'webhook-secret')}` }
+      : undefined;
   return {
     publicUrl: config.PUBLIC_URL,
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
@@ -24,7 +28,7 @@ export function channelSettingsOf(config: AppConfig): ChannelSettings {
       config.SMS_URL && config.SMS_ACCOUNT && config.SMS_TOKEN && config.SMS_FROM
         ? { url: config.SMS_URL, account: config.SMS_ACCOUNT, token: config.SMS_TOKEN, from: config.SMS_FROM }
         : undefined,
-    webhook: webhookSecret ? { secret: webhookSecret } : undefined,
+    webhook,
   };
 }
 

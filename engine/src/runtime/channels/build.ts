@@ -11,11 +11,12 @@ export interface ChannelSettings {
   publicUrl: string;
   /** provider request timeout */
   timeoutMs: number;
-  smtp?: { url: string; from: string };
+  smtp?: { url: string; from: string; /** pooled SMTP connections (default 5) */ maxConnections?: number };
   fcm?: { url: string; token: string };
   vapid?: { publicKey: string; privateKey: string; subject: string };
   sms?: { url: string; account: string; token: string; from: string };
-  webhook?: { secret: string };
+  /** `source` names where the secret came from, for the start-up log (never the secret) */
+  webhook?: { secret: string; source?: string };
 }
 
 export interface BuiltAdapters {
@@ -32,7 +33,13 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
   const timeoutMs = settings.timeoutMs;
 
   if (settings.smtp) {
-    live.email = new EmailAdapter({ smtpUrl: settings.smtp.url, from: settings.smtp.from, publicUrl: settings.publicUrl, timeoutMs });
+    live.email = new EmailAdapter({
+      smtpUrl: settings.smtp.url,
+      from: settings.smtp.from,
+      publicUrl: settings.publicUrl,
+      timeoutMs,
+      maxConnections: settings.smtp.maxConnections,
+    });
     status.email = `live (SMTP ${hostOf(settings.smtp.url)}, from ${settings.smtp.from})`;
   } else status.email = 'sandbox (set SMTP_URL and SMTP_FROM)';
 
@@ -49,8 +56,8 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
 
   if (settings.webhook) {
     live.webhook = new WebhookAdapter({ secret: settings.webhook.secret, timeoutMs });
-    status.webhook = 'live (signed with WEBHOOK_SECRET)';
-  } else status.webhook = 'sandbox (no WEBHOOK_SECRET)';
+    status.webhook = `live (signed with ${settings.webhook.source ?? 'WEBHOOK_SECRET'})`;
+  } else status.webhook = 'sandbox (set WEBHOOK_SECRET)';
 
   const all = Object.values(live);
   return {
