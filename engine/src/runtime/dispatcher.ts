@@ -1,13 +1,16 @@
 /**
- * The outbox dispatcher. Claim (one statement, SKIP LOCKED): queued messages of active flows that are due get a
- * lease (`next_attempt_at = now + lease`) and one more attempt. Send outside any transaction. Record (one
- * transaction): status, provider id, backoff or dead state, and one `delivery` journey_log row per attempt.
- * A process killed between claim and record leaves the lease to expire: the message is sent again with the same
- * idempotency key, so adapters deduplicate by key.
+ * The outbox dispatcher, chunk by chunk, each chunk ONE transaction: claim (`SELECT … FOR UPDATE SKIP LOCKED`: due
+ * queued messages of active flows, locked so no other process takes them), send while holding the row locks (never a
+ * database round trip per message; adapters have timeouts), record (status, provider id, attempt, backoff or dead
+ * state, one `delivery` journey_log row per attempt, the next escalation hops) and COMMIT. One write per message
+ * (a lease written at claim time doubled the write work of the outbox). A process killed anywhere before COMMIT
+ * rolls back: the rows are unlocked and sent again with the same idempotency key, so adapters hand the key to the
+ * provider to deduplicate. Chunks are pipelined: the next chunk is claimed while one is with the providers and the
+ * previous one commits, each on its own pooled connection.
  */
 import { addressOf, hasConsent } from '../core/guardrails';
 import type { ChannelKind, RenderedContent } from '../core/types';
-import { inTransaction, type Db } from './db';
+import type { Db, Tx } from './db';
 import type { EngineSettings } from '../core/types';
 import { queueNextHops, screenDueHops, type EscalationInfo } from './escalation';
 import { loadEngineSettings } from './settings';
@@ -78,48 +81,79 @@ export function backoffDelay(attempt: number, baseMs: number): number {
   return baseMs * 2 ** Math.max(0, attempt - 1);
 }
 
-/**
- * One dispatch round at `now`: up to `batchSize` messages, claimed in chunks and pipelined — while one chunk is with
- * the providers, the next is claimed and the previous one recorded (each on its own pooled connection), so the
- * database round trips hide behind the sends. Each chunk's claim, sends and record are what the header describes.
- */
+/** One dispatch round at `now`: up to `batchSize` messages, in pipelined chunks (see the header). */
 export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
   const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   const chunk = Math.max(1, Math.min(options.batchSize, Math.ceil(options.batchSize / 4), 500));
   let settings: EngineSettings | null = null;
-  let next: Promise<Claimed[]> = claim(db, now, Math.min(chunk, options.batchSize), options);
-  let recording: Promise<void> = Promise.resolve();
-  let recordFailed: unknown = null;
+  let failure: unknown = null;
+  const open = async (limit: number): Promise<{ tx: Tx; rows: Claimed[] }> => {
+    const tx = await db.connect();
+    try {
+      await tx.query('BEGIN');
+      return { tx, rows: await claim(tx, now, limit) };
+    } catch (error) {
+      await abort(tx);
+      throw error;
+    }
+  };
+  let next: Promise<{ tx: Tx; rows: Claimed[] } | null> = open(Math.min(chunk, options.batchSize));
+  let committing: Promise<void> = Promise.resolve();
   try {
-    while (!recordFailed) {
-      const rows = await next;
-      if (!rows.length) break;
+    while (!failure) {
+      const current = await next;
+      next = Promise.resolve(null);
+      if (!current) break;
+      const { tx, rows } = current;
+      if (!rows.length) {
+        await abort(tx);
+        break;
+      }
       result.claimed += rows.length;
-      const more = rows.length === chunk && result.claimed < options.batchSize;
-      next = more ? claim(db, now, Math.min(chunk, options.batchSize - result.claimed), options) : Promise.resolve([]);
-      settings ??= await loadEngineSettings(db, options.publicUrl);
-      // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
-      const hops = rows.filter((m) => m.escalation);
-      const going = hops.length ? await screenDueHops(db, hops, now, settings) : null;
-      const toSend = going ? rows.filter((m) => !m.escalation || going.has(m.id)) : rows;
-      const outcomes = await sendAll(toSend, now, options);
+      if (rows.length === chunk && result.claimed < options.batchSize) next = open(Math.min(chunk, options.batchSize - result.claimed));
+      let toSend: Claimed[];
+      let outcomes: Outcome[];
+      try {
+        settings ??= await loadEngineSettings(db, options.publicUrl);
+        // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
+        const hops = rows.filter((m) => m.escalation);
+        const going = hops.length ? await screenDueHops(tx, hops, now, settings) : null;
+        toSend = going ? rows.filter((m) => !m.escalation || going.has(m.id)) : rows;
+        outcomes = await sendAll(toSend, now, options);
+      } catch (error) {
+        await abort(tx);
+        throw error;
+      }
       for (const o of outcomes) {
         if (o.status === 'failed') result.failed++;
         else if (o.status === 'queued') result.retried++;
         else result.sent++;
       }
       const s = settings;
-      recording = recording.then(() => record(db, now, toSend, outcomes, s)).catch((error) => {
-        recordFailed ??= error;
+      committing = committing.then(async () => {
+        if (failure) return abort(tx);
+        try {
+          await record(tx, now, toSend, outcomes, s);
+          await tx.query('COMMIT');
+          tx.release();
+        } catch (error) {
+          failure ??= error;
+          await abort(tx);
+        }
       });
     }
   } finally {
-    // a claim started for a chunk that will not be sent keeps its lease: sent after it expires, same key
-    await next.catch(() => undefined);
-    await recording;
+    const pending = await next.catch(() => null);
+    if (pending) await abort(pending.tx);
+    await committing;
   }
-  if (recordFailed) throw recordFailed;
+  if (failure) throw failure;
   return result;
+}
+
+async function abort(tx: Tx): Promise<void> {
+  await tx.query('ROLLBACK').catch(() => undefined);
+  tx.release();
 }
 
 async function sendAll(rows: Claimed[], now: Date, options: DispatchOptions): Promise<Outcome[]> {
@@ -135,38 +169,36 @@ async function sendAll(rows: Claimed[], now: Date, options: DispatchOptions): Pr
   return outcomes;
 }
 
-async function claim(db: Db, now: Date, limit: number, options: DispatchOptions): Promise<Claimed[]> {
-  const claimed = await db.query<Claimed>(
-    `UPDATE messages m SET next_attempt_at = $2::timestamptz + $3::bigint * interval '1 millisecond', attempts = m.attempts + 1
-       FROM (SELECT q.id FROM messages q
-              -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
-              -- (a join to flows made the planner hash and sort every queued message per round)
-              WHERE q.status = 'queued' AND q.next_attempt_at <= $2
-                AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE f.status = 'active'))
-              ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED) due,
-            contacts c
-      WHERE m.id = due.id AND c.id = m.contact_id
-      RETURNING m.id, m.contact_id::text, m.idempotency_key, m.journey_id, m.node_id, m.channel, m.content, m.attempts, c.attributes, c.consent,
-                m.flow_id, m.flow_version, m.escalation, c.external_id, c.timezone`,
-    [limit, now, options.leaseMs],
+async function claim(tx: Tx, now: Date, limit: number): Promise<Claimed[]> {
+  const claimed = await tx.query<Claimed>(
+    `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
+            c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone
+       FROM messages q JOIN contacts c ON c.id = q.contact_id
+      -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
+      -- (a join to flows made the planner hash and sort every queued message per round)
+      WHERE q.status = 'queued' AND q.next_attempt_at <= $2
+        AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE f.status = 'active'))
+      ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
+    [limit, now],
   );
   return claimed.rows;
 }
 
-/** Status, provider id, backoff or dead state and one `delivery` log row per attempt, in one transaction; then the next escalation hops. */
-async function record(db: Db, now: Date, sent: Claimed[], outcomes: Outcome[], settings: EngineSettings): Promise<void> {
+/** Status, provider id, attempt, backoff or dead state and one `delivery` log row per attempt; then the next escalation hops. */
+async function record(tx: Tx, now: Date, sent: Claimed[], outcomes: Outcome[], settings: EngineSettings): Promise<void> {
   if (!outcomes.length) return;
-  await inTransaction(db, async (tx) => {
+  {
     await tx.query(
       `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
               next_attempt_at = u.next_attempt_at,
               sent_at = CASE WHEN u.status IN ('sent', 'delivered') THEN COALESCE(m.sent_at, $8::timestamptz) ELSE m.sent_at END,
               delivered_at = CASE WHEN u.status = 'delivered' THEN COALESCE(m.delivered_at, $8::timestamptz) ELSE m.delivered_at END,
               failed_at = CASE WHEN u.status = 'failed' THEN $8::timestamptz ELSE m.failed_at END,
+              attempts = u.attempt,
               segments = COALESCE(u.segments, m.segments)
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[], $9::int[])
               AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter, segments)
-        WHERE m.id = u.id AND m.status = 'queued' AND m.attempts = u.attempt`,
+        WHERE m.id = u.id AND m.status = 'queued' AND m.attempts = u.attempt - 1`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.status),
@@ -233,7 +265,7 @@ async function record(db: Db, now: Date, sent: Claimed[], outcomes: Outcome[], s
         };
       });
     if (finished.length) await queueNextHops(tx, finished, now, settings);
-  });
+  }
 }
 
 async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise<Outcome> {

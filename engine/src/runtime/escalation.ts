@@ -112,7 +112,7 @@ export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: 
   }
   if (hold.length) {
     await db.query(
-      `WITH held AS (UPDATE messages m SET next_attempt_at = u.until, attempts = m.attempts - 1
+      `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
                        FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id
                      RETURNING m.id, m.journey_id, m.node_id, m.channel, u.until)
        INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
