@@ -1,4 +1,5 @@
 /** `POST /api/templates/preview`: copy rendered for a real or sample contact, SMS segments and cost, missing variables. */
+import { EngineService } from '../../api/src/engine/engine.service';
 import { ApiHarness, startApi } from '../support/api-app';
 
 let api: ApiHarness;
@@ -52,5 +53,34 @@ describe('POST /api/templates/preview', () => {
     expect((await preview({ channel: 'sms', template: { body: 'x' }, locales: { 'not a locale': {} } }).expect(400)).body.message).toMatch(/^locales/);
     await preview({ channel: 'sms', template: { body: 'x' }, externalId: 'nobody' }).expect(404);
     await api.http().post('/api/templates/preview').send({ channel: 'sms', template: { body: 'x' } }).expect(401);
+  });
+});
+
+describe('cost per message, summed by metrics', () => {
+  it('a Chinese SMS of 71 characters is 2 segments and costs 2 × the set price, per flow and per node', async () => {
+    await api.http().post('/api/contacts').set('Authorization', api.admin).send([{ externalId: 'li', consent: { sms: true }, attributes: { phone: '+8613800000000', seg: 1 } }]).expect(200);
+    const flow = await api
+      .http()
+      .post('/api/flows')
+      .set('Authorization', api.admin)
+      .send({
+        name: 'sms cost',
+        settings: { holdoutPercent: 0 },
+        graph: {
+          nodes: [
+            { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule: { attribute: 'seg', op: 'exists' } } },
+            { id: 'sms', type: 'channel', position: { x: 0, y: 100 }, data: { channel: 'sms', template: { body: '您'.repeat(71) } } },
+          ],
+          edges: [{ id: 'e1', source: 't', target: 'sms' }],
+        },
+      })
+      .expect(201);
+    await api.http().post(`/api/flows/${flow.body.id}/activate`).set('Authorization', api.admin).expect(200);
+    await api.app.get(EngineService).tick(new Date('2027-03-02T12:00:00Z'));
+    const messages = await api.http().get(`/api/messages?flowId=${flow.body.id}`).set('Authorization', api.admin).expect(200);
+    expect(messages.body.items).toEqual([expect.objectContaining({ channel: 'sms', status: 'delivered', costCents: 10, segments: 2 })]);
+    const metrics = await api.http().get(`/api/flows/${flow.body.id}/metrics`).set('Authorization', api.admin).expect(200);
+    expect(metrics.body.messages.costCents).toBe(10);
+    expect(metrics.body.nodes.sms.costCents).toBe(10);
   });
 });

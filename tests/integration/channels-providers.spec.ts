@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import ece from 'http_ece';
 import type { FlowGraphDocument } from '@boomerang/engine';
 import { VirtualClock } from '@boomerang/engine';
-import { buildChannelAdapters, dispatchOnce, defaultDispatchOptions, Engine, type ChannelSettings, type BuiltAdapters } from '@boomerang/engine/runtime';
+import { buildChannelAdapters, dispatchOnce, defaultDispatchOptions, Engine, loadEngineSettings, type ChannelSettings, type BuiltAdapters } from '@boomerang/engine/runtime';
 import { poolOf } from '../../api/src/engine/engine.module';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
 import { createActiveFlow, seedContacts } from '../support/engine-fixtures';
@@ -167,6 +167,27 @@ describe('webhook adapter', () => {
         await new Promise<void>((resolve) => reopened!.close(() => resolve()));
       }
     }
+  });
+
+  it('two dispatchers on one outbox never send a key twice', async () => {
+    await seedContacts(db, 40, { prefix: 'd', attributes: () => ({ seg: 1 }) });
+    await createActiveFlow(db, oneSendGraph({ channel: 'webhook', template: { url: `${stub.url}/hook`, body: '{}' } }));
+    const engine = engineWith({ webhook: { secret: SECRET } });
+    // journeys advance without dispatching: the 40 messages wait in the outbox
+    await engine.enroll(T0);
+    await engine.runDue(T0, await loadEngineSettings(db), { now: T0, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 });
+    expect((await messages()).every((m) => m.status === 'queued')).toBe(true);
+    const options = { ...defaultDispatchOptions, adapters: built!.adapters, batchSize: 8, concurrency: 4 };
+    const drain = async () => {
+      let sent = 0;
+      for (let r = await dispatchOnce(db, T0, options); r.claimed; r = await dispatchOnce(db, T0, options)) sent += r.sent;
+      return sent;
+    };
+    const [a, b] = await Promise.all([drain(), drain()]);
+    expect(a + b).toBe(40);
+    const keys = stub.accepted.map((r) => String(r.headers['idempotency-key']));
+    expect(keys).toHaveLength(40);
+    expect(new Set(keys).size).toBe(40);
   });
 
   it('gives up after maxAttempts retryable failures', async () => {

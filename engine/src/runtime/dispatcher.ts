@@ -22,7 +22,6 @@ export interface DispatchOptions {
   maxAttempts: number;
   /** first retry delay, doubled per attempt */
   backoffMs: number;
-  leaseMs: number;
   concurrency: number;
   /** base of tracking links in escalation hops (the engine's PUBLIC_URL) */
   publicUrl?: string;
@@ -32,7 +31,6 @@ export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
   batchSize: 500,
   maxAttempts: 5,
   backoffMs: 60_000,
-  leaseMs: 5 * 60_000,
   concurrency: 32,
 };
 
