@@ -202,8 +202,8 @@ describe('GET /api/flows/:id/metrics', () => {
       lift: 1 / 3 - 1 / 2,
       messages: { total: 3, queued: 0, sent: 3, delivered: 2, failed: 0, opened: 0, clicked: 1, unsubscribed: 0, costCents: 0 },
       nodes: {
-        t: { entered: 5, journeys: 5, waiting: 0, converted: 1, sent: 0, delivered: 0, clicked: 0 },
-        m: { entered: 3, journeys: 3, waiting: 1, converted: 1, sent: 3, delivered: 2, clicked: 1 },
+        t: { entered: 5, journeys: 5, waiting: 0, converted: 1, sent: 0, delivered: 0, clicked: 0, costCents: 0 },
+        m: { entered: 3, journeys: 3, waiting: 1, converted: 1, sent: 3, delivered: 2, clicked: 1, costCents: 0 },
       },
     });
     const v2 = await get(`/api/flows/${flowId}/metrics?version=2`).expect(200);
