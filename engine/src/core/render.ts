@@ -130,7 +130,8 @@ function checkExpression(expr: Node, scopeDepth: number, problems: string[]): vo
 // ------------------------------------------------------------------------------------------- content mapping
 
 /**
- * The template fields a channel sends, filling gaps from the other fields so one template serves fallbacks:
+ * The template fields a channel sends (plus `url`, the click destination `/t/c/:id` redirects to), filling gaps from
+ * the other fields so one template serves fallbacks:
  * email subject ← title, text ← body; push title ← subject, body ← text; sms body ← text ← title.
  */
 export function contentForChannel(channel: ChannelKind, t: MessageTemplate): MessageTemplate {
@@ -142,7 +143,8 @@ export function contentForChannel(channel: ChannelKind, t: MessageTemplate): Mes
     case 'push':
       return strip({ title: t.title ?? t.subject, body: t.body ?? t.text, url: t.url });
     case 'sms':
-      return strip({ body: t.body ?? t.text ?? t.title });
+      // url is not sent: it is where the message's {{links.click}} redirects
+      return strip({ body: t.body ?? t.text ?? t.title, url: t.url });
     case 'webhook':
       return strip({ url: t.url, body: t.body });
   }
