@@ -78,7 +78,7 @@ describe('email adapter over SMTP', () => {
     expect(bob.html).toContain('Hello &lt;b&gt;Bob&lt;/b&gt;'); // …HTML escapes variables
   });
 
-  it('a 550 for the recipient is a permanent failure', async () => {
+  it('a 550 for the recipient is a permanent failure and a hard bounce: email consent is withdrawn', async () => {
     sink.rejectRecipients.add('gone@example.com');
     await seedContacts(db, 1, { prefix: 'x', attributes: () => ({ seg: 1, email: 'gone@example.com' }) });
     await createActiveFlow(db, graph({ subject: 'Hi', text: 'Hello' }));
@@ -88,6 +88,9 @@ describe('email adapter over SMTP', () => {
     expect(m.status).toBe('failed');
     expect(m.last_error).toMatch(/^SMTP 550/);
     expect(sink.mails).toHaveLength(0);
+    expect((await db.query(`SELECT consent FROM contacts`)).rows[0].consent).toMatchObject({ email: false });
+    const [log] = (await db.query(`SELECT detail FROM journey_log WHERE kind = 'delivery'`)).rows;
+    expect(log.detail).toMatchObject({ status: 'failed', hardBounce: true, consentCleared: true });
   });
 
   it('a refused SMTP connection is retried, then delivered once', async () => {

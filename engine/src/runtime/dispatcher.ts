@@ -14,7 +14,7 @@ import type { Db, Tx } from './db';
 import type { EngineSettings } from '../core/types';
 import { queueNextHops, screenDueHops, type EscalationInfo } from './escalation';
 import { loadEngineSettings } from './settings';
-import { clearAttributeOf, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
+import { clearAttributeOf, isHardBounce, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
 export interface DispatchOptions {
   adapters: ChannelAdapters;
@@ -66,6 +66,8 @@ interface Outcome {
   segments: number | null;
   /** a dead address the provider reported (unregistered push token): removed from the contact */
   clearAttribute: string | null;
+  /** a hard bounce: the contact's consent for the channel is withdrawn */
+  hardBounce?: boolean;
 }
 
 export interface DispatchResult {
@@ -209,6 +211,15 @@ async function record(tx: Tx, now: Date, sent: Claimed[], outcomes: Outcome[], s
         outcomes.map((o) => o.segments),
       ],
     );
+    const bounced = outcomes.filter((o) => o.hardBounce);
+    if (bounced.length) {
+      const channels = new Map(sent.map((m) => [m.id, m.channel]));
+      await tx.query(
+        `UPDATE contacts c SET consent = c.consent || jsonb_build_object(u.channel, false), updated_at = now()
+           FROM unnest($1::bigint[], $2::text[]) AS u(id, channel) WHERE c.id = u.id`,
+        [bounced.map((o) => o.contactId), bounced.map((o) => channels.get(o.id))],
+      );
+    }
     const cleared = outcomes.filter((o) => o.clearAttribute);
     if (cleared.length) {
       await tx.query(
@@ -234,6 +245,7 @@ async function record(tx: Tx, now: Date, sent: Claimed[], outcomes: Outcome[], s
             ...(o.error ? { error: o.error } : {}),
             ...(o.segments ? { segments: o.segments } : {}),
             ...(o.clearAttribute ? { clearedAttribute: o.clearAttribute } : {}),
+            ...(o.hardBounce ? { hardBounce: true, consentCleared: true } : {}),
             ...(o.nextAttemptAt && o.status === 'queued' ? { nextAttemptAt: o.nextAttemptAt.toISOString() } : {}),
           }),
         ),
@@ -299,7 +311,8 @@ async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
     if (isPermanent(error) || m.attempts >= options.maxAttempts) {
       const clearAttribute = isPermanent(error) ? (clearAttributeOf(error) ?? null) : null;
-      return { ...base, status: 'failed', providerId: null, error: message, nextAttemptAt: null, segments: null, clearAttribute };
+      const hardBounce = isPermanent(error) && isHardBounce(error);
+      return { ...base, status: 'failed', providerId: null, error: message, nextAttemptAt: null, segments: null, clearAttribute, hardBounce };
     }
     // the dispatcher's backoff, or longer when the provider asked for it (429/503 Retry-After)
     const delay = Math.max(backoffDelay(m.attempts, options.backoffMs), retryAfterOf(error) ?? 0);

@@ -39,9 +39,12 @@ export class PermanentSendError extends Error {
   readonly permanent = true;
   /** a contact attribute that is dead and must be removed (an unregistered push token, an expired subscription) */
   readonly clearAttribute?: string;
-  constructor(message: string, options: { clearAttribute?: string } = {}) {
+  /** the address bounced hard (the mailbox does not exist): the contact's consent for the channel is withdrawn */
+  readonly hardBounce?: boolean;
+  constructor(message: string, options: { clearAttribute?: string; hardBounce?: boolean } = {}) {
     super(message);
     this.clearAttribute = options.clearAttribute;
+    this.hardBounce = options.hardBounce;
   }
 }
 
@@ -68,6 +71,10 @@ export function retryAfterOf(error: unknown): number | undefined {
 export function clearAttributeOf(error: unknown): string | undefined {
   const v = typeof error === 'object' && error !== null ? (error as { clearAttribute?: unknown }).clearAttribute : undefined;
   return typeof v === 'string' ? v : undefined;
+}
+
+export function isHardBounce(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { hardBounce?: unknown }).hardBounce === true;
 }
 
 export type ChannelAdapters = Partial<Record<ChannelKind, ChannelAdapter>> & { default: ChannelAdapter };

@@ -78,6 +78,8 @@ function classifySmtpError(error: unknown): Error {
   const text = `SMTP ${e.responseCode ?? e.code ?? 'error'}: ${(e.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 200)}`;
   // strip credentials nodemailer may echo from the URL
   const safe = text.replace(/\/\/[^@/\s]+@/g, '//***@');
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500) return new PermanentSendError(safe);
+  // 550/551/553 at RCPT: the mailbox does not exist — a hard bounce, like a provider's bounce receipt
+  const hardBounce = e.responseCode === 550 || e.responseCode === 551 || e.responseCode === 553;
+  if (typeof e.responseCode === 'number' && e.responseCode >= 500) return new PermanentSendError(safe, { hardBounce });
   return new RetryableSendError(safe);
 }
