@@ -13,6 +13,8 @@ import { HealthModule } from './health/health.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ProvidersModule } from './providers/providers.module';
+import { TemplatesModule } from './templates/templates.module';
 import { SettingsModule } from './settings/settings.module';
 import { TrackingModule } from './tracking/tracking.module';
 
@@ -51,6 +53,8 @@ export class AppModule {
         MessagesModule,
         MetricsModule,
         TrackingModule,
+        ProvidersModule,
+        TemplatesModule,
         DocsModule,
       ],
     };

@@ -31,6 +31,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
   });
 
+  it.each([
+    [{ SMTP_URL: 'smtp://localhost:2525' }, 'SMTP_FROM'],
+    [{ PUSH_TOKEN: 'x' }, 'PUSH_URL'],
+    [{ VAPID_PUBLIC_KEY: 'a', VAPID_PRIVATE_KEY: 'b' }, 'VAPID_SUBJECT'],
+    [{ SMS_URL: 'http://127.0.0.1:1/sms', SMS_ACCOUNT: 'a', SMS_TOKEN: 'b' }, 'SMS_FROM'],
+    [{ PROVIDER_STATUS_SECRET: 'short' }, 'PROVIDER_STATUS_SECRET'],
+    [{ PROVIDER_TIMEOUT_MS: '5' }, 'PROVIDER_TIMEOUT_MS'],
+  ])('rejects a half-configured channel %j naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ PORT: 3000, embeddedDatabase: true });
   });

@@ -29,15 +29,29 @@ const schema = z.object({
   ADMIN_EMAIL: z.string().email().default('admin@localhost').describe('first editor user'),
   ADMIN_PASSWORD: z.string().min(8).optional().describe('first editor user password'),
   PUBLIC_URL: z.string().url().optional().describe('base of tracking links'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
-  SMTP_FROM: z.string().optional(),
-  PUSH_URL: z.string().url().optional(),
-  PUSH_TOKEN: z.string().optional(),
-  SMS_URL: z.string().url().optional(),
-  SMS_ACCOUNT: z.string().optional(),
-  SMS_TOKEN: z.string().optional(),
-  SMS_FROM: z.string().optional(),
-  WEBHOOK_SECRET: z.string().min(16).optional(),
+  // ---- channels (issue 10): each channel is live when its variables are set, else the sandbox
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional().describe('email over SMTP: smtp://user:pass@host:port'),
+  SMTP_FROM: z.string().optional().describe('From header of emails, e.g. "Shop <hello@shop.example>"'),
+  PUSH_URL: z.string().url().optional().describe('FCM HTTP v1 messages:send URL'),
+  PUSH_TOKEN: z.string().optional().describe('OAuth bearer token for PUSH_URL'),
+  VAPID_PUBLIC_KEY: z.string().optional().describe('Web Push VAPID public key (npx web-push generate-vapid-keys)'),
+  VAPID_PRIVATE_KEY: z.string().optional().describe('Web Push VAPID private key'),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL')
+    .optional()
+    .describe('Web Push VAPID subject'),
+  SMS_URL: z.string().url().optional().describe('Twilio-style SMS endpoint (form POST)'),
+  SMS_ACCOUNT: z.string().optional().describe('SMS basic-auth user (account SID)'),
+  SMS_TOKEN: z.string().optional().describe('SMS basic-auth password (auth token)'),
+  SMS_FROM: z.string().optional().describe('SMS sender number or id'),
+  WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of X-Boomerang-Signature; unset → generated into DATA_DIR'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('provider request timeout'),
+  PROVIDER_STATUS_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('shared secret of POST /api/providers/:channel/status (delivery receipts); unset → receipts refused'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
 
@@ -59,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const raw = parsed.data;
+  const missing = missingChannelVariables(raw);
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}`).join('\n')}`);
   const embeddedDatabase = raw.DATABASE_URL === undefined;
   return {
     ...raw,
@@ -66,6 +82,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     PUBLIC_URL: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
     embeddedDatabase,
   };
+}
+
+/** A channel is configured all at once: setting part of its variables is an error naming the missing ones. */
+const channelGroups: (keyof RawConfig)[][] = [
+  ['SMTP_URL', 'SMTP_FROM'],
+  ['PUSH_URL', 'PUSH_TOKEN'],
+  ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'],
+  ['SMS_URL', 'SMS_ACCOUNT', 'SMS_TOKEN', 'SMS_FROM'],
+];
+
+function missingChannelVariables(raw: RawConfig): string[] {
+  const problems: string[] = [];
+  for (const group of channelGroups) {
+    const set = group.filter((name) => raw[name] !== undefined);
+    if (set.length === 0 || set.length === group.length) continue;
+    for (const name of group.filter((n) => raw[n] === undefined)) problems.push(`${name}: required when ${set.join(', ')} is set`);
+  }
+  return problems;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

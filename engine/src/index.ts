@@ -14,6 +14,8 @@ export {
   missingChannelFields,
   renderContent,
   templateVariables,
+  templateFor,
+  templatePaths,
   knownHelpers,
   templateFields,
   type TemplateVariables,
@@ -23,3 +25,6 @@ export { flowTemplates, findFlowTemplate, WEEKLY_CHECKIN_CAP, type FlowTemplate 
 // the clock is pure enough for any importer; the rest of the runtime (pg, node-cron) is `@boomerang/engine/runtime`
 export { SystemClock, VirtualClock, type Clock } from './runtime/clock';
 export { flattenZodIssues, formatPath } from './core/zod-issues';
+export { localeChain, pickLocale } from './core/locale';
+export { previewMessage, type Preview, type PreviewInput, type PreviewContact } from './core/preview';
+export { smsSegments, messageCostCents, type SmsSegments, type SmsEncoding } from './core/sms-segments';

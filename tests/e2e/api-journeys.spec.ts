@@ -202,8 +202,8 @@ describe('GET /api/flows/:id/metrics', () => {
       lift: 1 / 3 - 1 / 2,
       messages: { total: 3, queued: 0, sent: 3, delivered: 2, failed: 0, opened: 0, clicked: 1, unsubscribed: 0, costCents: 0 },
       nodes: {
-        t: { entered: 5, journeys: 5, waiting: 0, converted: 1, sent: 0, delivered: 0, clicked: 0 },
-        m: { entered: 3, journeys: 3, waiting: 1, converted: 1, sent: 3, delivered: 2, clicked: 1 },
+        t: { entered: 5, journeys: 5, waiting: 0, converted: 1, sent: 0, delivered: 0, clicked: 0, costCents: 0 },
+        m: { entered: 3, journeys: 3, waiting: 1, converted: 1, sent: 3, delivered: 2, clicked: 1, costCents: 0 },
       },
     });
     const v2 = await get(`/api/flows/${flowId}/metrics?version=2`).expect(200);
@@ -217,9 +217,10 @@ describe('tracking links', () => {
   it('a click records clicked_at (and opened_at) and redirects to the message url', async () => {
     const res = await api.http().get(`/t/c/${messageIds.c1}`).expect(302);
     expect(res.headers.location).toBe('https://shop.example.com/back?x=1');
-    // a url that is the tracking link itself goes to PUBLIC_URL instead of looping
-    const self = await api.http().get(`/t/c/${messageIds.c2}`).expect(302);
-    expect(self.headers.location).toBe('http://boomerang.test/');
+    // a url that is the tracking link itself (or anything on this server) gets a neutral page, never the admin app
+    const self = await api.http().get(`/t/c/${messageIds.c2}`).expect(200);
+    expect(self.headers.location).toBeUndefined();
+    expect(self.text).toContain('Thanks for your interest');
     const [m] = await api.sql<{ clicked_at: Date; opened_at: Date }>('SELECT clicked_at, opened_at FROM messages WHERE id = $1', [messageIds.c2]);
     expect(m.clicked_at).toBeInstanceOf(Date);
     expect(m.opened_at).toBeInstanceOf(Date);
@@ -233,10 +234,13 @@ describe('tracking links', () => {
     expect(m.opened_at).toBeInstanceOf(Date);
   });
 
-  it('unsubscribe sets the channel consent false and answers a small HTML page', async () => {
+  it('unsubscribe: GET confirms only; POST sets the channel consent false', async () => {
     const res = await api.http().get(`/t/u/${messageIds.c3}`).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.text).toContain('You will not receive these push notifications');
+    expect(res.text).toContain('Do you want to stop receiving push notifications');
+    expect((await get('/api/contacts/c3').expect(200)).body.consent).not.toEqual({ push: false });
+    const done = await api.http().post(`/t/u/${messageIds.c3}`).type('form').send({ confirm: 'page' }).expect(200);
+    expect(done.text).toContain('You will not receive push notifications');
     const contact = await get('/api/contacts/c3').expect(200);
     expect(contact.body.consent).toEqual({ push: false });
     const [m] = await api.sql<{ unsubscribed_at: Date | null }>('SELECT unsubscribed_at FROM messages WHERE id = $1', [messageIds.c3]);

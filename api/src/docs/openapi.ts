@@ -21,7 +21,9 @@ import {
 import { flowJourneysQuery, journeyView } from '../journeys/journeys.dto';
 import { messagesQuery, messageView } from '../messages/messages.dto';
 import { metricsQuery, metricsView } from '../metrics/metrics.dto';
+import { receiptsBody } from '../providers/providers.dto';
 import { updateSettingsBody, workspaceSettingsSchema } from '../settings/settings.dto';
+import { previewBody, previewView } from '../templates/templates.dto';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -74,9 +76,12 @@ const operations: Operation[] = [
   { tag: 'audit', method: 'get', path: '/api/audit', summary: 'The audit trail: who changed what, when', access: 'admin', query: auditQuery, response: page(auditEntry) },
   { tag: 'settings', method: 'get', path: '/api/settings', summary: 'Workspace settings (defaults filled in)', access: 'read', response: workspaceSettingsSchema },
   { tag: 'settings', method: 'put', path: '/api/settings', summary: 'Merge the given keys into the workspace settings', access: 'admin', body: updateSettingsBody, response: workspaceSettingsSchema },
-  { tag: 'tracking', method: 'get', path: '/t/c/{id}', summary: 'Click: records clicked_at, 302 to the message url', access: 'public', status: 302 },
+  { tag: 'templates', method: 'post', path: '/api/templates/preview', summary: 'Render copy for a contact (or a sample one): content, SMS segments and cost, missing variables', access: 'design', body: previewBody, response: previewView },
+  { tag: 'providers', method: 'post', path: '/api/providers/{channel}/status', summary: 'Delivery receipt (delivered, bounced, failed) behind PROVIDER_STATUS_SECRET (X-Boomerang-Provider-Secret or basic auth); Twilio form callbacks accepted', access: 'public', body: receiptsBody },
+  { tag: 'tracking', method: 'get', path: '/t/c/{id}', summary: 'Click: records clicked_at, 302 to the message’s stored url only (no open redirect; never this server)', access: 'public', status: 302 },
   { tag: 'tracking', method: 'get', path: '/t/o/{id}', summary: 'Open pixel: a 1×1 GIF, records opened_at', access: 'public' },
-  { tag: 'tracking', method: 'get', path: '/t/u/{id}', summary: 'Unsubscribe: consent for the channel false, a small HTML page (POST: one-click)', access: 'public' },
+  { tag: 'tracking', method: 'get', path: '/t/u/{id}', summary: 'Unsubscribe confirmation page in the contact’s locale (changes nothing)', access: 'public' },
+  { tag: 'tracking', method: 'post', path: '/t/u/{id}', summary: 'Unsubscribe: RFC 8058 one-click (List-Unsubscribe=One-Click) or the page’s button; the channel’s consent becomes false', access: 'public' },
 ];
 
 function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

@@ -37,6 +37,6 @@ export function poolOf(dataSource: DataSource): Pool {
     },
     EngineService,
   ],
-  exports: [CLOCK, EngineService, EventIngestor],
+  exports: [CLOCK, ENGINE_DB, EngineService, EventIngestor],
 })
 export class EngineModule {}

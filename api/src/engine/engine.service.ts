@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { CronScheduler, Engine, type Clock, type TickReport } from '@boomerang/engine/runtime';
+import { buildChannelAdapters, CronScheduler, Engine, type BuiltAdapters, type Clock, type TickReport } from '@boomerang/engine/runtime';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { channelSettingsOf } from '../providers/channel-settings';
 import { CLOCK, ENGINE_DB } from './engine.tokens';
 
 /**
@@ -14,13 +15,18 @@ export class EngineService implements OnApplicationShutdown {
   readonly engine: Engine;
   private scheduler: CronScheduler | null = null;
   private kickTimer: NodeJS.Timeout | null = null;
+  /** the channel adapters this process sends through (live when configured, else the sandbox) */
+  readonly channels: BuiltAdapters;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ENGINE_DB) db: Pool,
     @Inject(CLOCK) readonly clock: Clock,
   ) {
+    this.channels = buildChannelAdapters(channelSettingsOf(config));
     this.engine = new Engine({
+      adapters: this.channels.adapters,
+      dispatch: { publicUrl: config.PUBLIC_URL },
       db,
       clock,
       batchSize: config.ENGINE_BATCH_SIZE,
@@ -29,12 +35,18 @@ export class EngineService implements OnApplicationShutdown {
     });
   }
 
+  /** Which channels are live and which are sandboxed (never a secret: hosts and variable names only). */
+  logChannels(): void {
+    for (const [channel, status] of Object.entries(this.channels.status)) this.logger.log(`channel ${channel}: ${status}`);
+  }
+
   get enabled(): boolean {
     return this.config.ENGINE === 'on';
   }
 
   /** Starts the cron ticks (no-op when ENGINE=off or CLOCK=virtual). */
   start(): void {
+    if (this.enabled && !this.scheduler) this.logChannels();
     if (!this.enabled || this.clock.kind === 'virtual' || this.scheduler) return;
     this.scheduler = new CronScheduler(this.config.TICK_CRON, () => this.tickNow());
     this.scheduler.start();
@@ -47,6 +59,7 @@ export class EngineService implements OnApplicationShutdown {
     await this.scheduler?.stop();
     this.scheduler = null;
     await this.engine.idle();
+    await this.channels.close();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -28,4 +28,8 @@ export class MessageEntity {
   @Column('timestamptz', { name: 'opened_at', nullable: true }) openedAt!: Date | null;
   @Column('timestamptz', { name: 'clicked_at', nullable: true }) clickedAt!: Date | null;
   @Column('timestamptz', { name: 'unsubscribed_at', nullable: true }) unsubscribedAt!: Date | null;
+  /** SMS segments billed */
+  @Column('integer', { nullable: true }) segments!: number | null;
+  /** an escalation hop: `{fromMessageId, hop, unless}` */
+  @Column('jsonb', { nullable: true }) escalation!: Record<string, unknown> | null;
 }

@@ -24,6 +24,12 @@ export const messageView = z.object({
   status: z.enum(['queued', 'sent', 'delivered', 'failed']),
   content: z.record(z.string(), z.string()).describe('the rendered message (subject/html/text, title/body/url, body, url)'),
   costCents: z.number().int(),
+  segments: z.number().int().nullable().describe('SMS segments billed'),
+  escalation: z
+    .object({ fromMessageId: z.string(), hop: z.number().int(), unless: z.string().optional() })
+    .passthrough()
+    .nullable()
+    .describe('set on an escalation hop: the message it follows'),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   createdAt: z.string(),

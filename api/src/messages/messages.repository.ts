@@ -13,6 +13,8 @@ export interface MessageRow {
   status: string;
   content: Record<string, string>;
   cost_cents: number;
+  segments: number | null;
+  escalation: Record<string, unknown> | null;
   attempts: number;
   last_error: string | null;
   created_at: Date;
@@ -32,7 +34,7 @@ export class MessagesRepository {
   list(filter: Omit<MessagesQuery, 'cursor'> & { after?: [string, string] }): Promise<MessageRow[]> {
     return this.dataSource.query(
       `SELECT m.id, m.journey_id, m.flow_id, m.flow_version, c.external_id, m.node_id, m.channel, m.status, m.content,
-              m.cost_cents, m.attempts, m.last_error, m.created_at, m.sent_at, m.delivered_at, m.failed_at, m.opened_at,
+              m.cost_cents, m.segments, m.escalation, m.attempts, m.last_error, m.created_at, m.sent_at, m.delivered_at, m.failed_at, m.opened_at,
               m.clicked_at, m.unsubscribed_at
          FROM messages m JOIN contacts c ON c.id = m.contact_id
         WHERE ($1::text IS NULL OR c.external_id = $1)

@@ -31,6 +31,8 @@ function messageView(row: MessageRow, mask: boolean) {
     status: row.status,
     content: mask ? maskDeep(row.content) : row.content,
     costCents: row.cost_cents,
+    segments: row.segments,
+    escalation: row.escalation,
     attempts: row.attempts,
     lastError: row.last_error,
     createdAt: row.created_at.toISOString(),

@@ -42,6 +42,7 @@ export const metricsView = z.object({
       sent: z.number().int(),
       delivered: z.number().int(),
       clicked: z.number().int(),
+      costCents: z.number().int().describe('cost of the messages sent from this node (escalation hops included)'),
     }),
   ),
 });

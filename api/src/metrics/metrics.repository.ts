@@ -32,6 +32,7 @@ export interface NodeRow {
   sent: number;
   delivered: number;
   clicked: number;
+  cost_cents: number;
 }
 
 /**
@@ -114,11 +115,13 @@ export class MetricsRepository {
          SELECT node_id,
                 count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
                 count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
-                count(*) FILTER (WHERE clicked_at IS NOT NULL)::int AS clicked
+                count(*) FILTER (WHERE clicked_at IS NOT NULL)::int AS clicked,
+                coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int AS cost_cents
            FROM messages WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2) GROUP BY node_id)
        SELECT n.node_id, coalesce(v.entered, 0) AS entered, coalesce(v.journeys, 0) AS journeys,
               coalesce(h.waiting, 0) AS waiting, coalesce(h.converted, 0) AS converted,
-              coalesce(s.sent, 0) AS sent, coalesce(s.delivered, 0) AS delivered, coalesce(s.clicked, 0) AS clicked
+              coalesce(s.sent, 0) AS sent, coalesce(s.delivered, 0) AS delivered, coalesce(s.clicked, 0) AS clicked,
+              coalesce(s.cost_cents, 0) AS cost_cents
          FROM (SELECT node_id FROM visits UNION SELECT node_id FROM here UNION SELECT node_id FROM sends) n
          LEFT JOIN visits v USING (node_id) LEFT JOIN here h USING (node_id) LEFT JOIN sends s USING (node_id)
         ORDER BY n.node_id`,

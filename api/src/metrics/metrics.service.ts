@@ -46,7 +46,7 @@ export class MetricsService {
         unsubscribed: f.m_unsubscribed,
         costCents: f.m_cost,
       },
-      nodes: Object.fromEntries(nodes.map(({ node_id, ...counts }) => [node_id, counts])),
+      nodes: Object.fromEntries(nodes.map(({ node_id, cost_cents, ...counts }) => [node_id, { ...counts, costCents: cost_cents }])),
     };
   }
 }

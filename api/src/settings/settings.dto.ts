@@ -37,6 +37,16 @@ export const workspaceSettingsSchema = z
       )
       .max(20),
     attributionWindow: duration.describe('a return counts for a message within this window (default PT72H)'),
+    channelCosts: z
+      .object({
+        email: z.number().int().min(0).max(1_000_000),
+        push: z.number().int().min(0).max(1_000_000),
+        sms: z.number().int().min(0).max(1_000_000),
+        webhook: z.number().int().min(0).max(1_000_000),
+      })
+      .partial()
+      .strict()
+      .describe('price per message in integer cents (SMS: per segment); stored on each message, summed by metrics'),
   })
   .strict();
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
@@ -52,4 +62,5 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   quietHours: defaultEngineSettings.quietHours,
   frequencyCaps: defaultEngineSettings.frequencyCaps,
   attributionWindow: defaultEngineSettings.attributionWindow,
+  channelCosts: defaultEngineSettings.channelCosts,
 };

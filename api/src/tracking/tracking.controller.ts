@@ -1,76 +1,99 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Pool } from 'pg';
+import { recordClick, recordOpen, recordUnsubscribe, recordUnsubscribePageView } from '@boomerang/engine/runtime';
 import { Public } from '../auth/public.decorator';
 import { NOW, NowSource } from '../common/clock';
 import { isUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { TrackingRepository } from './tracking.repository';
+import { ENGINE_DB } from '../engine/engine.tokens';
+import { confirmPage, donePage, noDestinationPage } from './unsubscribe-page';
 
 /** The smallest transparent GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-const channelWords: Record<string, string> = { email: 'e-mails', push: 'push notifications', sms: 'text messages', webhook: 'messages' };
+const htmlHeaders = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  'Referrer-Policy': 'no-referrer',
+};
 
 /**
  * Tracking links, outside /api and without credentials (the message id is the capability). Unknown ids are 404s.
+ * Writes go through the engine's `store/messages.ts` (the engine is the only writer of messages and journey logs).
  * Times come from the engine clock, so metrics stay coherent under CLOCK=virtual.
  */
 @Public()
 @Controller('t')
 export class TrackingController {
   constructor(
-    private readonly tracking: TrackingRepository,
+    @Inject(ENGINE_DB) private readonly db: Pool,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
-   * Records the click and redirects to the message's `url`. When that url is the tracking link itself (templates
-   * use `{{links.click}}` as a push url) or not http(s), the destination is PUBLIC_URL.
+   * Records the click and redirects to the message's stored destination (the template's rendered `url`) — and only
+   * there: no query parameter can change it (no open redirect). A message without a usable destination (none, not
+   * http(s), or pointing back at this server: the admin app or a tracking link) gets a neutral page instead.
    */
   @Get('c/:id')
   async click(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    const message = isUuid(id) ? await this.tracking.click(id, await this.clock.now()) : null;
+    const message = isUuid(id) ? await recordClick(this.db, id, await this.clock.now()) : null;
     if (!message) throw new NotFoundException('unknown message');
-    res.redirect(302, this.destination(message.url));
+    const destination = this.destination(message.url);
+    if (destination) res.redirect(302, destination);
+    else res.status(200).set(htmlHeaders).send(noDestinationPage());
   }
 
   @Get('o/:id')
   async open(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    if (!isUuid(id) || !(await this.tracking.open(id, await this.clock.now()))) throw new NotFoundException('unknown message');
+    if (!isUuid(id) || !(await recordOpen(this.db, id, await this.clock.now()))) throw new NotFoundException('unknown message');
     res.set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' }).send(PIXEL);
   }
 
-  /** GET for the link in the message; POST for RFC 8058 one-click unsubscribe (List-Unsubscribe-Post). */
+  /** GET only shows a confirmation page in the contact's locale (mail scanners follow links); its button POSTs. */
   @Get('u/:id')
   async unsubscribePage(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    const channel = await this.unsubscribe(id);
-    res
-      .status(200)
-      .set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" })
-      .send(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-          `<title>Unsubscribed</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}</style></head>` +
-          `<body><h1>You are unsubscribed</h1><p>You will not receive these ${channelWords[channel] ?? 'messages'} from us any more.</p></body></html>`,
-      );
+    const message = isUuid(id) ? await recordUnsubscribePageView(this.db, id, await this.clock.now()) : null;
+    if (!message) throw new NotFoundException('unknown message');
+    const html = message.first ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`) : donePage(message.locale, message.channel);
+    res.status(200).set(htmlHeaders).send(html);
   }
 
+  /**
+   * Unsubscribes: RFC 8058 one-click (a mail client POSTs `List-Unsubscribe=One-Click`, answered with JSON) or the
+   * confirmation page's button (answered with the page in the contact's locale).
+   */
   @Post('u/:id')
-  @HttpCode(200)
-  async unsubscribeOneClick(@Param('id') id: string): Promise<{ unsubscribed: true; channel: string }> {
-    return { unsubscribed: true, channel: await this.unsubscribe(id) };
+  async unsubscribe(
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown> | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const oneClick = body?.['List-Unsubscribe'] === 'One-Click';
+    const fromPage = !oneClick && body?.confirm === 'page';
+    const message = isUuid(id) ? await recordUnsubscribe(this.db, id, await this.clock.now(), fromPage ? 'page' : 'one_click') : null;
+    if (!message) throw new NotFoundException('unknown message');
+    if (fromPage || (!oneClick && req.accepts(['json', 'html']) === 'html')) {
+      res.status(200).set(htmlHeaders).send(donePage(message.locale, message.channel));
+    } else {
+      res.status(200).json({ unsubscribed: true, channel: message.channel });
+    }
   }
 
-  private async unsubscribe(id: string): Promise<string> {
-    const channel = isUuid(id) ? await this.tracking.unsubscribe(id, await this.clock.now()) : null;
-    if (!channel) throw new NotFoundException('unknown message');
-    return channel;
-  }
-
-  private destination(url: string | null): string {
-    const fallback = `${this.config.PUBLIC_URL}/`;
-    if (!url || !/^https?:\/\//i.test(url)) return fallback;
-    if (url.startsWith(`${this.config.PUBLIC_URL}/t/`)) return fallback;
-    return url;
+  private destination(url: string | null): string | null {
+    if (!url || !/^https?:\/\//i.test(url)) return null;
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return null;
+    }
+    // never this server: the admin app is here, and a tracking link pointing at itself would loop
+    if (target.origin === new URL(this.config.PUBLIC_URL).origin) return null;
+    return target.toString();
   }
 }

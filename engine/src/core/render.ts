@@ -4,29 +4,32 @@
  * Variables a template may use (decided; the editor lists them):
  * - any contact attribute at top level: `{{firstName}}`, `{{cart_items}}` (attributes are open-ended, so any simple
  *   identifier, or a dotted path into a nested attribute, is accepted; a missing one renders empty);
- * - `contact.externalId`, `contact.attributes.X` (any X), and `attributes.X` (alias);
+ * - `contact.externalId`, `contact.timezone`, `contact.locale`, `contact.attributes.X` (any X), and `attributes.X`
+ *   (alias);
  * - `flow.id`, `flow.name`;
  * - `links.unsubscribe`, `links.click`, `links.open` (tracking URLs of this message);
  * - `message.id`.
  * Other paths under the reserved roots `contact`, `flow`, `links`, `message` are errors (`contact.email` is a typo for
  * `contact.attributes.email` or `email`). Helpers: Handlebars' built-ins (if, unless, each, with, lookup) plus
- * `default` (`{{default firstName "there"}}`); any other helper, block or partial is an error.
+ * `default`, `formatDate`, `formatNumber`, `formatCurrency`, `truncate` (`template-helpers.ts`); any other helper,
+ * block or partial is an error. Per-locale variants (`locales` on a channel node) are picked by `templateFor`.
  * Inside `#each`/`#with` blocks paths are relative to the item and are not checked.
  */
 import Handlebars from 'handlebars';
+import { pickLocale } from './locale';
 import type { ChannelKind, MessageTemplate } from './schema';
+import { helperNames, templateHelpers } from './template-helpers';
 import type { RenderedContent } from './types';
 
 const hb = Handlebars.create();
-hb.registerHelper('default', (value: unknown, fallback: unknown) =>
-  value === undefined || value === null || value === '' ? fallback : value,
-);
+for (const name of helperNames) hb.registerHelper(name, templateHelpers[name]);
 
-export const knownHelpers = ['if', 'unless', 'each', 'with', 'lookup', 'default'] as const;
+export const knownHelpers = ['if', 'unless', 'each', 'with', 'lookup', ...helperNames] as const;
 const blockHelpers = new Set(['if', 'unless', 'each', 'with']);
 const scopingHelpers = new Set(['each', 'with']);
 const reservedRoots: Record<string, (rest: string[]) => boolean> = {
-  contact: (rest) => (rest.length === 1 && rest[0] === 'externalId') || (rest[0] === 'attributes' && rest.length >= 2),
+  contact: (rest) =>
+    (rest.length === 1 && ['externalId', 'timezone', 'locale'].includes(rest[0])) || (rest[0] === 'attributes' && rest.length >= 2),
   flow: (rest) => rest.length === 1 && (rest[0] === 'id' || rest[0] === 'name'),
   links: (rest) => rest.length === 1 && ['unsubscribe', 'click', 'open'].includes(rest[0]),
   message: (rest) => rest.length === 1 && rest[0] === 'id',
@@ -127,7 +130,8 @@ function checkExpression(expr: Node, scopeDepth: number, problems: string[]): vo
 // ------------------------------------------------------------------------------------------- content mapping
 
 /**
- * The template fields a channel sends, filling gaps from the other fields so one template serves fallbacks:
+ * The template fields a channel sends (plus `url`, the click destination `/t/c/:id` redirects to), filling gaps from
+ * the other fields so one template serves fallbacks:
  * email subject ← title, text ← body; push title ← subject, body ← text; sms body ← text ← title.
  */
 export function contentForChannel(channel: ChannelKind, t: MessageTemplate): MessageTemplate {
@@ -139,7 +143,8 @@ export function contentForChannel(channel: ChannelKind, t: MessageTemplate): Mes
     case 'push':
       return strip({ title: t.title ?? t.subject, body: t.body ?? t.text, url: t.url });
     case 'sms':
-      return strip({ body: t.body ?? t.text ?? t.title });
+      // url is not sent: it is where the message's {{links.click}} redirects
+      return strip({ body: t.body ?? t.text ?? t.title, url: t.url });
     case 'webhook':
       return strip({ url: t.url, body: t.body });
   }
@@ -170,7 +175,7 @@ export function missingChannelFields(channel: ChannelKind, t: MessageTemplate): 
 
 export interface TemplateVariables {
   [key: string]: unknown;
-  contact: { externalId: string; attributes: Record<string, unknown> };
+  contact: { externalId: string; timezone: string; locale: string | null; attributes: Record<string, unknown> };
   attributes: Record<string, unknown>;
   flow: { id: string; name: string };
   links: { unsubscribe: string; click: string; open: string };
@@ -183,17 +188,73 @@ export function templateVariables(input: {
   flow: { id: string; name: string };
   messageId: string;
   publicUrl: string;
+  /** the contact's IANA zone (dates render in it); UTC when absent */
+  timezone?: string;
 }): TemplateVariables {
   const base = input.publicUrl.replace(/\/+$/, '');
   const id = encodeURIComponent(input.messageId);
   return {
     ...input.attributes,
-    contact: { externalId: input.externalId, attributes: input.attributes },
+    contact: {
+      externalId: input.externalId,
+      timezone: input.timezone ?? 'UTC',
+      locale: typeof input.attributes.locale === 'string' ? input.attributes.locale : null,
+      attributes: input.attributes,
+    },
     attributes: input.attributes,
     flow: input.flow,
     links: { unsubscribe: `${base}/t/u/${id}`, click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}` },
     message: { id: input.messageId },
   };
+}
+
+/**
+ * The template for a contact: the variant of `locales` on the contact's locale fallback chain (`zh-Hant-TW` →
+ * `zh-Hant` → `zh`), merged over the node's own template (a variant may override only some fields); else the
+ * node's template. Returns which variant was used (null = the node's own).
+ */
+export function templateFor(
+  base: MessageTemplate,
+  locales: Record<string, MessageTemplate> | undefined,
+  locale: unknown,
+): { template: MessageTemplate; locale: string | null } {
+  if (!locales) return { template: base, locale: null };
+  const picked = pickLocale(typeof locale === 'string' ? locale : null, Object.keys(locales));
+  return picked ? { template: { ...base, ...locales[picked] }, locale: picked } : { template: base, locale: null };
+}
+
+/** Every variable path a template reads at top level (for "missing variable" reports in previews). */
+export function templatePaths(source: string): string[] {
+  let ast: hbs.AST.Program;
+  try {
+    ast = hb.parse(source);
+  } catch {
+    return [];
+  }
+  const paths = new Set<string>();
+  const visit = (node: Node, depth: number): void => {
+    if (!node || typeof node !== 'object') return;
+    if (node.type === 'PathExpression') {
+      if (!node.data && depth === 0 && (node.parts as string[]).length) paths.add((node.parts as string[]).join('.'));
+      return;
+    }
+    if (node.type === 'BlockStatement') {
+      const name = pathName(node.path);
+      for (const p of node.params ?? []) visit(p, depth);
+      const inner = name && scopingHelpers.has(name) ? depth + 1 : depth;
+      for (const st of node.program?.body ?? []) visit(st, inner);
+      for (const st of node.inverse?.body ?? []) visit(st, depth);
+      return;
+    }
+    if (node.type === 'MustacheStatement' || node.type === 'SubExpression') {
+      const hasArgs = (node.params?.length ?? 0) > 0 || (node.hash?.pairs?.length ?? 0) > 0;
+      if (!hasArgs && node.type === 'MustacheStatement') visit(node.path, depth);
+      for (const p of node.params ?? []) visit(p, depth);
+      for (const pair of node.hash?.pairs ?? []) visit(pair.value, depth);
+    }
+  };
+  for (const st of ast.body) visit(st as Node, 0);
+  return [...paths];
 }
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();

@@ -139,12 +139,33 @@ export const messageTemplateSchema = z
   .strict();
 export type MessageTemplate = z.infer<typeof messageTemplateSchema>;
 
+/** BCP 47 tag of a template variant (`zh-CN`, `en`, `zh-Hant`); checked against Intl by validation. */
+export const localeTag = z.string().min(2).max(35).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, 'a BCP 47 locale such as zh-CN or en');
+
+/**
+ * Escalation without wiring: when the message was not clicked (or opened) `after` its send, the same copy goes on
+ * the next channel of `to` (each hop its own message, cost and log entry; a hop whose channel has no consent or
+ * address is skipped to the next).
+ */
+export const escalateSchema = z
+  .object({
+    after: isoDuration,
+    unless: z.enum(['clicked', 'opened']),
+    to: z.array(channelKindSchema).min(1).max(3),
+  })
+  .strict();
+export type Escalate = z.infer<typeof escalateSchema>;
+
 export const channelDataSchema = z
   .object({
     channel: channelKindSchema,
     template: messageTemplateSchema,
+    /** per-locale variants merged over `template`, picked by the contact's `locale` attribute with fallback */
+    locales: z.record(localeTag, messageTemplateSchema).optional(),
     fallback: z.array(channelKindSchema).max(3).optional(),
+    /** overrides the workspace's per-channel price (cents per message; per segment for SMS) */
     costCents: z.number().int().min(0).max(1_000_000).optional(),
+    escalate: escalateSchema.optional(),
     // a win-back message counts for attribution (`reengaged`); check-ins after return say false
     winback: z.boolean().optional(),
   })

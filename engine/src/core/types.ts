@@ -90,6 +90,8 @@ export interface EngineSettings {
   maxStepsPerAdvance: number;
   /** extra variables templates may use besides contact attributes */
   publicUrl: string;
+  /** price per message in integer cents, per channel (SMS: per segment); a node's `costCents` overrides it */
+  channelCosts: Record<ChannelKind, number>;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -102,6 +104,7 @@ export const defaultEngineSettings: EngineSettings = {
   attributionWindow: 'PT72H',
   maxStepsPerAdvance: 100,
   publicUrl: 'http://localhost:3000',
+  channelCosts: { email: 0, push: 0, sms: 0, webhook: 0 },
 };
 
 export type LogKind =
@@ -116,7 +119,13 @@ export type LogKind =
   | 'completed'
   | 'exited'
   | 'failed'
-  | 'delivery';
+  | 'delivery'
+  // after a message left (engine runtime `store/messages.ts`, the dispatcher's escalation)
+  | 'click'
+  | 'open'
+  | 'unsubscribe'
+  | 'receipt'
+  | 'escalation';
 
 export interface LogEffect {
   type: 'log';

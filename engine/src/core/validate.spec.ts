@@ -100,7 +100,7 @@ describe('validateFlow', () => {
       'm: data.fallback: webhook fallback cannot be sent: webhook needs template.url',
     ],
     ['template syntax error', () => flow().trigger('t').then('m', sms('Hi {{firstName')).build(), 'm: data.template.body: does not compile: Parse error on line 1:'],
-    ['unknown helper', () => flow().trigger('t').then('m', sms('{{formatDate lastSeen}}')).build(), 'm: data.template.body: unknown helper "formatDate" (known: if, unless, each, with, lookup, default)'],
+    ['unknown helper', () => flow().trigger('t').then('m', sms('{{formatMoney lastSeen}}')).build(), 'm: data.template.body: unknown helper "formatMoney" (known: if, unless, each, with, lookup, default, formatDate, formatNumber, formatCurrency, truncate)'],
     ['unknown block helper', () => flow().trigger('t').then('m', sms('{{#each2 items}}x{{/each2}}')).build(), 'm: data.template.body: unknown block helper "each2" (use if, unless, each, with)'],
     ['unknown reserved variable', () => flow().trigger('t').then('m', sms('{{contact.email}}')).build(), 'm: data.template.body: unknown variable "contact.email"'],
     ['partials', () => flow().trigger('t').then('m', sms('{{> footer}}')).build(), 'm: data.template.body: partials are not supported'],

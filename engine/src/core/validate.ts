@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { isValidDuration, isValidTimeZone } from './durations';
 import { edgeHandle, FlowGraph, outHandles } from './graph';
+import { localeChain } from './locale';
 import { checkTemplate, missingChannelFields, templateFields } from './render';
 import { forEachLeaf } from './rules';
 import { flattenZodIssues, formatPath } from './zod-issues';
@@ -356,6 +357,24 @@ function checkNodeData(node: FlowNode, nodeIds: Set<string>, errors: ValidationI
         const source = d.template[field];
         if (source === undefined) continue;
         for (const problem of checkTemplate(source)) error(`data.template.${field}: ${problem}`);
+      }
+      for (const [locale, variant] of Object.entries(d.locales ?? {})) {
+        if (localeChain(locale).length === 0) error(`data.locales.${locale}: not a BCP 47 locale`);
+        const merged = { ...d.template, ...variant };
+        const m = missingChannelFields(d.channel, merged);
+        if (m) error(`data.locales.${locale}: ${m}`);
+        for (const field of templateFields) {
+          const source = variant[field];
+          if (source === undefined) continue;
+          for (const problem of checkTemplate(source)) error(`data.locales.${locale}.${field}: ${problem}`);
+        }
+      }
+      if (d.escalate) {
+        duration(d.escalate.after, 'data.escalate.after');
+        d.escalate.to.forEach((to, i) => {
+          const m = missingChannelFields(to, d.template);
+          if (m) error(`data.escalate.to[${i}]: ${to} cannot be sent: ${m}`);
+        });
       }
       return;
     }

@@ -12,3 +12,4 @@ export { EventIngestor, ingestEventRows, retryOnDeadlock, type EventRow, type In
 export { ruleToSql, RuleSqlError, SqlParams } from './rule-sql';
 export { GraphCache, runBatch, type BatchResult } from './batch';
 export { loadEngineSettings } from './settings';
+export * from './store/messages';

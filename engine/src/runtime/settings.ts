@@ -10,6 +10,7 @@ export async function loadEngineSettings(db: Pick<Db, 'query'>, publicUrl?: stri
     if (stored[key] !== undefined) (merged as unknown as Record<string, unknown>)[key] = stored[key];
   }
   merged.activity = { ...defaultEngineSettings.activity, ...(stored.activity ?? {}) };
+  merged.channelCosts = { ...defaultEngineSettings.channelCosts, ...(stored.channelCosts ?? {}) };
   if (publicUrl && stored.publicUrl === undefined) merged.publicUrl = publicUrl;
   return merged;
 }

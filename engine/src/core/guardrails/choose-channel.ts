@@ -32,11 +32,19 @@ export function hasConsent(channel: ChannelKind, consent: Partial<Record<Channel
   }
 }
 
+/** The contact attribute holding a browser's Web Push subscription (`PushSubscription.toJSON()`): a push address too. */
+export const webPushAttribute = 'webPush';
+
 export function addressOf(channel: ChannelKind, attributes: Record<string, unknown>): string | null {
   const key = channelAddressAttribute[channel];
   if (key === null) return '';
   const v = attributes[key];
-  return typeof v === 'string' && v.trim() !== '' ? v : null;
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  if (channel === 'push') {
+    const sub = attributes[webPushAttribute] as { endpoint?: unknown } | undefined;
+    if (sub && typeof sub === 'object' && typeof sub.endpoint === 'string' && sub.endpoint !== '') return sub.endpoint;
+  }
+  return null;
 }
 
 /** The first of primary, then fallbacks in order, that has consent and an address; else null with every reason. */
@@ -54,7 +62,7 @@ export function chooseChannel(
       continue;
     }
     if (addressOf(channel, attributes ?? {}) === null) {
-      reasons.push({ channel, reason: 'no_address', detail: `attribute ${channelAddressAttribute[channel]} is empty` });
+      reasons.push({ channel, reason: 'no_address', detail: `attribute ${channelAddressAttribute[channel]}${channel === 'push' ? ` (or ${webPushAttribute})` : ''} is empty` });
       continue;
     }
     return { channel, reasons };

@@ -1,6 +1,7 @@
 import { chooseChannel, frequencyCapVerdict, nextAllowedSendTime } from '../guardrails';
 import { messageIdFor } from '../hash';
-import { renderContent, templateVariables } from '../render';
+import { renderContent, templateFor, templateVariables } from '../render';
+import { messageCostCents, smsSegments } from '../sms-segments';
 import type { FlowNodeOf } from '../schema';
 import type { RenderedContent } from '../types';
 import type { NodeHandler, NodeOutcome, StepContext } from './types';
@@ -74,13 +75,20 @@ function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome
     flow: ctx.flow,
     messageId,
     publicUrl: ctx.settings.publicUrl,
+    timezone: ctx.facts.timezone,
   });
-  const content = renderContent(channel, data.template, vars);
-  ctx.send({ idempotencyKey, messageId, channel, content, costCents: data.costCents ?? 0 });
+  const variant = templateFor(data.template, data.locales, ctx.facts.attributes?.locale);
+  const content = renderContent(channel, variant.template, vars);
+  const segments = channel === 'sms' ? smsSegments(content.body ?? '').segments : undefined;
+  const costCents = messageCostCents(channel, data.costCents ?? ctx.settings.channelCosts?.[channel] ?? 0, segments);
+  ctx.send({ idempotencyKey, messageId, channel, content, costCents });
   ctx.log('message', {
     channel,
     idempotencyKey,
     messageId,
+    costCents,
+    ...(segments ? { segments } : {}),
+    ...(variant.locale ? { locale: variant.locale } : {}),
     preview: preview(content),
     winback: data.winback !== false,
     ...(channel !== data.channel ? { fallbackFrom: data.channel, skipped: choice.reasons } : {}),

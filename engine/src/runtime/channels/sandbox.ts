@@ -1,4 +1,5 @@
 import type { ChannelAdapter, OutgoingMessage, SendReceipt } from './adapter';
+import { smsSegments } from '../../core/sms-segments';
 
 /**
  * Sends nothing: the message counts as delivered at once and its rendered content stays in `messages.content`, so
@@ -6,7 +7,9 @@ import type { ChannelAdapter, OutgoingMessage, SendReceipt } from './adapter';
  */
 export class SandboxAdapter implements ChannelAdapter {
   readonly name = 'sandbox';
+  readonly mode = 'sandbox' as const;
   async send(message: OutgoingMessage): Promise<SendReceipt> {
-    return { providerId: `sandbox:${message.messageId}`, status: 'delivered' };
+    const segments = message.channel === 'sms' ? smsSegments(message.content.body ?? '').segments : undefined;
+    return { providerId: `sandbox:${message.messageId}`, status: 'delivered', ...(segments ? { segments } : {}) };
   }
 }

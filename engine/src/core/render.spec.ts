@@ -1,0 +1,76 @@
+import { checkTemplate, renderContent, templateFor, templatePaths, templateVariables } from './render';
+
+const vars = (attributes: Record<string, unknown>, timezone = 'UTC') =>
+  templateVariables({ externalId: 'u1', attributes, flow: { id: 'f', name: 'Flow' }, messageId: 'm-1', publicUrl: 'https://win.example/', timezone });
+
+const sms = (body: string, attributes: Record<string, unknown>, timezone?: string) =>
+  renderContent('sms', { body }, vars(attributes, timezone)).body;
+
+describe('template helpers', () => {
+  it.each([
+    // dates in the contact's zone and locale
+    ['{{formatDate at}}', { at: '2026-03-01T20:00:00Z', locale: 'en-US' }, 'America/New_York', 'Mar 1, 2026'],
+    ['{{formatDate at}}', { at: '2026-03-01T20:00:00Z', locale: 'zh-CN' }, 'Asia/Shanghai', '2026年3月2日'],
+    ['{{formatDate at "time"}}', { at: '2026-03-01T20:00:00Z', locale: 'en-GB' }, 'Europe/London', '20:00'],
+    ['{{formatDate at "datetime"}}', { at: '2026-03-01T20:00:00Z', locale: 'de' }, 'Europe/Berlin', '01.03.2026, 21:00'],
+    ['{{formatDate missing}}', {}, 'UTC', ''],
+    ['{{formatDate at}}', { at: 'not a date' }, 'UTC', ''],
+    ['{{formatDate at}}', { at: '2026-03-01T20:00:00Z', locale: 'xx-invalid-!!' }, 'Not/AZone', 'Mar 1, 2026'],
+    // numbers and money through Intl
+    ['{{formatNumber n}}', { n: 12345.678, locale: 'en' }, 'UTC', '12,345.678'],
+    ['{{formatNumber n 1}}', { n: '12345.678', locale: 'de' }, 'UTC', '12.345,7'],
+    ['{{formatCurrency n "CNY"}}', { n: 20, locale: 'zh-CN' }, 'UTC', '¥20.00'],
+    ['{{formatCurrency n "EUR"}}', { n: 9.5, locale: 'fr' }, 'UTC', '9,50\u00a0€'],
+    ['{{formatCurrency n}}', { n: 5, currency: 'usd', locale: 'en-US' }, 'UTC', '$5.00'],
+    ['{{formatNumber n}}', { n: 'abc' }, 'UTC', ''],
+    // default and truncate
+    ['Hi {{default firstName "there"}}', {}, 'UTC', 'Hi there'],
+    ['Hi {{default firstName "there"}}', { firstName: 'Li' }, 'UTC', 'Hi Li'],
+    ['{{truncate name 8}}', { name: 'Wireless headphones' }, 'UTC', 'Wireles…'],
+    ['{{truncate name 8 "..."}}', { name: 'Wireless headphones' }, 'UTC', 'Wirel...'],
+    ['{{truncate name 30}}', { name: 'short' }, 'UTC', 'short'],
+    ['{{truncate name 3}}', { name: '无线耳机套装' }, 'UTC', '无线…'],
+    ['{{contact.locale}} {{contact.timezone}}', { locale: 'zh-CN' }, 'Asia/Shanghai', 'zh-CN Asia/Shanghai'],
+  ])('%s with %j in %s → %j', (body, attributes, zone, expected) => {
+    expect(sms(body, attributes, zone)).toBe(expected);
+  });
+
+  it('the helpers pass static checks', () => {
+    expect(checkTemplate('{{formatDate a "date"}} {{formatNumber b}} {{formatCurrency c "CNY"}} {{truncate d 5}} {{contact.locale}}')).toEqual([]);
+  });
+});
+
+describe('email HTML escapes variables; plain fields do not', () => {
+  it('escapes in html, not in subject or text', () => {
+    const c = renderContent('email', { subject: 'Hi {{name}}', html: '<p>Hi {{name}}</p>', text: 'Hi {{name}}' }, vars({ name: '<script>x</script> & "q"' }));
+    expect(c.html).toBe('<p>Hi &lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;</p>');
+    expect(c.subject).toBe('Hi <script>x</script> & "q"');
+    expect(c.text).toBe('Hi <script>x</script> & "q"');
+  });
+});
+
+describe('templateFor (per-locale variants)', () => {
+  const base = { title: 'We miss you', body: 'Come back, {{firstName}}', url: 'https://shop.example' };
+  const locales = { 'zh-CN': { title: '我们想你了', body: '回来看看吧，{{firstName}}' }, zh: { title: '想你' }, en: { title: 'Miss you' } };
+  it.each([
+    ['zh-CN', 'zh-CN', '我们想你了'],
+    ['zh-TW', 'zh', '想你'],
+    ['zh_CN', 'zh-CN', '我们想你了'],
+    ['en-GB', 'en', 'Miss you'],
+    ['fr', null, 'We miss you'],
+    [undefined, null, 'We miss you'],
+  ])('locale %j picks %j', (locale, picked, title) => {
+    const t = templateFor(base, locales, locale);
+    expect(t.locale).toBe(picked);
+    expect(t.template.title).toBe(title);
+    expect(t.template.url).toBe('https://shop.example'); // fields a variant leaves out come from the node's template
+  });
+});
+
+describe('templatePaths', () => {
+  it('lists the top-level variables a template reads, helpers and block-scoped paths excluded', () => {
+    expect(templatePaths('{{firstName}} {{formatCurrency coupon "CNY"}} {{#each items}}{{name}}{{/each}} {{#if vip}}{{tier}}{{/if}} {{links.click}}').sort()).toEqual(
+      ['coupon', 'firstName', 'items', 'links.click', 'tier', 'vip'].sort(),
+    );
+  });
+});
