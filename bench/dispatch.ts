@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const db = new Pool({ connectionString: database.url, max: 4 });
   db.on('error', () => undefined); // DROP DATABASE … WITH (FORCE) at the end terminates idle connections
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   const built = buildChannelAdapters(settingsFor(channel, stub.port));
   try {
     // N contacts, one journey and one queued message each (what a tick's batches leave in the outbox)

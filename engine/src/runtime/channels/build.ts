@@ -1,6 +1,7 @@
 import type { ChannelKind } from '../../core/types';
 import type { ChannelAdapter, ChannelAdapters } from './adapter';
 import { EmailAdapter } from './email';
+import { HttpPool } from './http';
 import { PushAdapter } from './push';
 import { SandboxAdapter } from './sandbox';
 import { SmsAdapter } from './sms';
@@ -31,6 +32,8 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
   const live: Partial<Record<ChannelKind, ChannelAdapter>> = {};
   const status = {} as Record<ChannelKind, string>;
   const timeoutMs = settings.timeoutMs;
+  // one keep-alive pool per origin for every HTTP provider of the process
+  const pool = new HttpPool({ timeoutMs });
 
   if (settings.smtp) {
     live.email = new EmailAdapter({
@@ -44,18 +47,18 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
   } else status.email = 'sandbox (set SMTP_URL and SMTP_FROM)';
 
   if (settings.fcm || settings.vapid) {
-    live.push = new PushAdapter({ publicUrl: settings.publicUrl, timeoutMs, fcm: settings.fcm, vapid: settings.vapid });
+    live.push = new PushAdapter({ publicUrl: settings.publicUrl, timeoutMs, fcm: settings.fcm, vapid: settings.vapid, pool });
     const parts = [settings.fcm ? `FCM ${hostOf(settings.fcm.url)}` : null, settings.vapid ? 'Web Push (VAPID)' : null].filter(Boolean);
     status.push = `live (${parts.join(' + ')})`;
   } else status.push = 'sandbox (set PUSH_URL and PUSH_TOKEN, or VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT)';
 
   if (settings.sms) {
-    live.sms = new SmsAdapter({ ...settings.sms, timeoutMs });
+    live.sms = new SmsAdapter({ ...settings.sms, timeoutMs, pool });
     status.sms = `live (${hostOf(settings.sms.url)}, from ${settings.sms.from})`;
   } else status.sms = 'sandbox (set SMS_URL, SMS_ACCOUNT, SMS_TOKEN and SMS_FROM)';
 
   if (settings.webhook) {
-    live.webhook = new WebhookAdapter({ secret: settings.webhook.secret, timeoutMs });
+    live.webhook = new WebhookAdapter({ secret: settings.webhook.secret, timeoutMs, pool });
     status.webhook = `live (signed with ${settings.webhook.source ?? 'WEBHOOK_SECRET'})`;
   } else status.webhook = 'sandbox (set WEBHOOK_SECRET)';
 
@@ -65,6 +68,7 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
     status,
     close: async () => {
       await Promise.all(all.map((a) => a.close?.()));
+      await pool.close();
     },
   };
 }

@@ -62,3 +62,29 @@ describe('messageIdHeader', () => {
     expect(messageIdHeader('j:1', 'no-domain')).toBe('<j.1@boomerang.invalid>');
   });
 });
+
+describe('buildChannelAdapters', () => {
+  it('says which channels are live and which are sandboxed, naming hosts and variables but never a secret', async () => {
+    const { buildChannelAdapters } = await import('./build');
+    const built = buildChannelAdapters({
+      publicUrl: 'https://win.example',
+      timeoutMs: 1000,
+      smtp: { url: 'smtp://mailer:smtp-password-1@smtp.example.com:587', from: 'Shop <hello@shop.example>' },
+      fcm: { url: 'https://push.example.com/v1/projects/p/messages:send', token: 'fcm-bearer-secret' },
+      webhook: { secret: 'webhook-secret-0123456789' },
+    });
+    try {
+      expect(built.status).toEqual({
+        email: 'live (SMTP smtp.example.com:587, from Shop <hello@shop.example>)',
+        push: 'live (FCM push.example.com)',
+        sms: 'sandbox (set SMS_URL, SMS_ACCOUNT, SMS_TOKEN and SMS_FROM)',
+        webhook: 'live (signed with WEBHOOK_SECRET)',
+      });
+      expect(JSON.stringify(built.status)).not.toMatch(/smtp-password-1|fcm-bearer-secret|webhook-secret-0123456789|mailer/);
+      expect(built.adapters.sms).toBeUndefined();
+      expect(built.adapters.default.name).toBe('sandbox');
+    } finally {
+      await built.close();
+    }
+  });
+});

@@ -13,6 +13,8 @@ export interface WebPushSubscription {
 }
 
 export interface PushAdapterOptions {
+  /** a pool shared with the other HTTP adapters (one keep-alive pool per origin for the process); else its own */
+  pool?: HttpPool;
   publicUrl: string;
   timeoutMs: number;
   /** FCM HTTP v1 `messages:send` URL and OAuth bearer; absent → only Web Push */
@@ -41,8 +43,10 @@ export class PushAdapter implements ChannelAdapter {
   readonly name = 'push';
   readonly mode = 'live' as const;
   private readonly pool: HttpPool;
+  private readonly ownsPool: boolean;
   constructor(private readonly options: PushAdapterOptions) {
-    this.pool = new HttpPool({ timeoutMs: options.timeoutMs });
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new HttpPool({ timeoutMs: options.timeoutMs });
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
@@ -106,7 +110,7 @@ export class PushAdapter implements ChannelAdapter {
     return { providerId: String(res.headers.location ?? `webpush:${message.messageId}`), status: 'sent' };
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.close();
   }
 }

@@ -4,6 +4,8 @@ import { PermanentSendError } from './adapter';
 import { assertOk, HttpPool } from './http';
 
 export interface SmsAdapterOptions {
+  /** a pool shared with the other HTTP adapters (one keep-alive pool per origin for the process); else its own */
+  pool?: HttpPool;
   url: string;
   account: string;
   token: string;
@@ -20,9 +22,11 @@ export class SmsAdapter implements ChannelAdapter {
   readonly name = 'sms';
   readonly mode = 'live' as const;
   private readonly pool: HttpPool;
+  private readonly ownsPool: boolean;
   private readonly auth: string;
   constructor(private readonly options: SmsAdapterOptions) {
-    this.pool = new HttpPool({ timeoutMs: options.timeoutMs });
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new HttpPool({ timeoutMs: options.timeoutMs });
     this.auth = `Basic ${Buffer.from(`${options.account}:${options.token}`).toString('base64')}`;
   }
 
@@ -51,7 +55,7 @@ export class SmsAdapter implements ChannelAdapter {
     return { providerId: sid ?? `sms:${message.messageId}`, status: 'sent', segments: smsSegments(text).segments };
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.close();
   }
 }

@@ -4,6 +4,8 @@ import { PermanentSendError } from './adapter';
 import { assertOk, HttpPool } from './http';
 
 export interface WebhookAdapterOptions {
+  /** a pool shared with the other HTTP adapters (one keep-alive pool per origin for the process); else its own */
+  pool?: HttpPool;
   secret: string;
   timeoutMs: number;
   /** seconds since the epoch (tests pin it) */
@@ -27,8 +29,10 @@ export class WebhookAdapter implements ChannelAdapter {
   readonly name = 'webhook';
   readonly mode = 'live' as const;
   private readonly pool: HttpPool;
+  private readonly ownsPool: boolean;
   constructor(private readonly options: WebhookAdapterOptions) {
-    this.pool = new HttpPool({ timeoutMs: options.timeoutMs });
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new HttpPool({ timeoutMs: options.timeoutMs });
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
@@ -52,8 +56,8 @@ export class WebhookAdapter implements ChannelAdapter {
     return { providerId: `webhook:${message.messageId}`, status: 'delivered' };
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.close();
   }
 }
 
