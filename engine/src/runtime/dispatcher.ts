@@ -9,10 +9,10 @@
  * previous one commits, each on its own pooled connection.
  */
 import { addressOf, hasConsent } from '../core/guardrails';
-import type { ChannelKind, RenderedContent } from '../core/types';
-import type { Db, Tx } from './db';
 import type { EngineSettings } from '../core/types';
-import { queueNextHops, screenDueHops, type EscalationInfo } from './escalation';
+import type { Db, Tx } from './db';
+import { queueNextHops, screenDueHops } from './escalation';
+import { claimDueMessages, recordDeliveries, type DeliveryOutcome, type DueMessage } from './store/messages';
 import { loadEngineSettings } from './settings';
 import { clearAttributeOf, isHardBounce, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
@@ -34,42 +34,6 @@ export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
   concurrency: 32,
 };
 
-interface Claimed {
-  id: string;
-  contact_id: string;
-  idempotency_key: string;
-  journey_id: string;
-  node_id: string;
-  channel: ChannelKind;
-  content: RenderedContent;
-  attempts: number;
-  attributes: Record<string, unknown>;
-  consent: Partial<Record<ChannelKind, boolean>>;
-  flow_id: string;
-  flow_version: number;
-  escalation: EscalationInfo | null;
-  external_id: string;
-  timezone: string | null;
-}
-
-interface Outcome {
-  id: string;
-  journeyId: string;
-  nodeId: string;
-  status: 'queued' | 'sent' | 'delivered' | 'failed';
-  providerId: string | null;
-  error: string | null;
-  nextAttemptAt: Date | null;
-  attempt: number;
-  adapter: string;
-  contactId: string;
-  segments: number | null;
-  /** a dead address the provider reported (unregistered push token): removed from the contact */
-  clearAttribute: string | null;
-  /** a hard bounce: the contact's consent for the channel is withdrawn */
-  hardBounce?: boolean;
-}
-
 export interface DispatchResult {
   claimed: number;
   sent: number;
@@ -87,17 +51,17 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
   const chunk = Math.max(1, Math.min(options.batchSize, Math.ceil(options.batchSize / 4), 500));
   let settings: EngineSettings | null = null;
   let failure: unknown = null;
-  const open = async (limit: number): Promise<{ tx: Tx; rows: Claimed[] }> => {
+  const open = async (limit: number): Promise<{ tx: Tx; rows: DueMessage[] }> => {
     const tx = await db.connect();
     try {
       await tx.query('BEGIN');
-      return { tx, rows: await claim(tx, now, limit) };
+      return { tx, rows: await claimDueMessages(tx, now, limit) };
     } catch (error) {
       await abort(tx);
       throw error;
     }
   };
-  let next: Promise<{ tx: Tx; rows: Claimed[] } | null> = open(Math.min(chunk, options.batchSize));
+  let next: Promise<{ tx: Tx; rows: DueMessage[] } | null> = open(Math.min(chunk, options.batchSize));
   let committing: Promise<void> = Promise.resolve();
   try {
     while (!failure) {
@@ -111,8 +75,8 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
       }
       result.claimed += rows.length;
       if (rows.length === chunk && result.claimed < options.batchSize) next = open(Math.min(chunk, options.batchSize - result.claimed));
-      let toSend: Claimed[];
-      let outcomes: Outcome[];
+      let toSend: DueMessage[];
+      let outcomes: DeliveryOutcome[];
       try {
         settings ??= await loadEngineSettings(db, options.publicUrl);
         // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
@@ -156,8 +120,8 @@ async function abort(tx: Tx): Promise<void> {
   tx.release();
 }
 
-async function sendAll(rows: Claimed[], now: Date, options: DispatchOptions): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
+async function sendAll(rows: DueMessage[], now: Date, options: DispatchOptions): Promise<DeliveryOutcome[]> {
+  const outcomes: DeliveryOutcome[] = [];
   let i = 0;
   const worker = async () => {
     while (i < rows.length) {
@@ -169,116 +133,36 @@ async function sendAll(rows: Claimed[], now: Date, options: DispatchOptions): Pr
   return outcomes;
 }
 
-async function claim(tx: Tx, now: Date, limit: number): Promise<Claimed[]> {
-  const claimed = await tx.query<Claimed>(
-    `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
-            c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone
-       FROM messages q JOIN contacts c ON c.id = q.contact_id
-      -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
-      -- (a join to flows made the planner hash and sort every queued message per round)
-      WHERE q.status = 'queued' AND q.next_attempt_at <= $2
-        AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE f.status = 'active'))
-      ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
-    [limit, now],
-  );
-  return claimed.rows;
-}
-
 /** Status, provider id, attempt, backoff or dead state and one `delivery` log row per attempt; then the next escalation hops. */
-async function record(tx: Tx, now: Date, sent: Claimed[], outcomes: Outcome[], settings: EngineSettings): Promise<void> {
+async function record(tx: Tx, now: Date, sent: DueMessage[], outcomes: DeliveryOutcome[], settings: EngineSettings): Promise<void> {
   if (!outcomes.length) return;
-  {
-    await tx.query(
-      `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
-              next_attempt_at = u.next_attempt_at,
-              sent_at = CASE WHEN u.status IN ('sent', 'delivered') THEN COALESCE(m.sent_at, $8::timestamptz) ELSE m.sent_at END,
-              delivered_at = CASE WHEN u.status = 'delivered' THEN COALESCE(m.delivered_at, $8::timestamptz) ELSE m.delivered_at END,
-              failed_at = CASE WHEN u.status = 'failed' THEN $8::timestamptz ELSE m.failed_at END,
-              attempts = u.attempt,
-              segments = COALESCE(u.segments, m.segments)
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[], $9::int[])
-              AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter, segments)
-        WHERE m.id = u.id AND m.status = 'queued' AND m.attempts = u.attempt - 1`,
-      [
-        outcomes.map((o) => o.id),
-        outcomes.map((o) => o.status),
-        outcomes.map((o) => o.providerId),
-        outcomes.map((o) => o.error),
-        outcomes.map((o) => o.nextAttemptAt),
-        outcomes.map((o) => o.attempt),
-        outcomes.map((o) => o.adapter),
-        now,
-        outcomes.map((o) => o.segments),
-      ],
-    );
-    const bounced = outcomes.filter((o) => o.hardBounce);
-    if (bounced.length) {
-      const channels = new Map(sent.map((m) => [m.id, m.channel]));
-      await tx.query(
-        `UPDATE contacts c SET consent = c.consent || jsonb_build_object(u.channel, false), updated_at = now()
-           FROM unnest($1::bigint[], $2::text[]) AS u(id, channel) WHERE c.id = u.id`,
-        [bounced.map((o) => o.contactId), bounced.map((o) => channels.get(o.id))],
-      );
-    }
-    const cleared = outcomes.filter((o) => o.clearAttribute);
-    if (cleared.length) {
-      await tx.query(
-        `UPDATE contacts c SET attributes = c.attributes - u.key, updated_at = now()
-           FROM unnest($1::bigint[], $2::text[]) AS u(id, key) WHERE c.id = u.id`,
-        [cleared.map((o) => o.contactId), cleared.map((o) => o.clearAttribute)],
-      );
-    }
-    await tx.query(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT u.journey_id, $4::timestamptz, u.node_id, 'delivery', u.detail
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(journey_id, node_id, detail)`,
-      [
-        outcomes.map((o) => o.journeyId),
-        outcomes.map((o) => o.nodeId),
-        outcomes.map((o) =>
-          JSON.stringify({
-            messageId: o.id,
-            attempt: o.attempt,
-            status: o.status === 'queued' ? 'retrying' : o.status,
-            adapter: o.adapter,
-            ...(o.providerId ? { providerId: o.providerId } : {}),
-            ...(o.error ? { error: o.error } : {}),
-            ...(o.segments ? { segments: o.segments } : {}),
-            ...(o.clearAttribute ? { clearedAttribute: o.clearAttribute } : {}),
-            ...(o.hardBounce ? { hardBounce: true, consentCleared: true } : {}),
-            ...(o.nextAttemptAt && o.status === 'queued' ? { nextAttemptAt: o.nextAttemptAt.toISOString() } : {}),
-          }),
-        ),
-        now,
-      ],
-    );
-    const byId = new Map(sent.map((m) => [m.id, m]));
-    const finished = outcomes
-      .filter((o): o is Outcome & { status: 'sent' | 'delivered' | 'failed' } => o.status !== 'queued')
-      .map((o) => {
-        const m = byId.get(o.id)!;
-        return {
-          id: m.id,
-          idempotencyKey: m.idempotency_key,
-          journeyId: m.journey_id,
-          flowId: m.flow_id,
-          flowVersion: m.flow_version,
-          contactId: m.contact_id,
-          nodeId: m.node_id,
-          channel: m.channel,
-          status: o.status,
-          escalation: m.escalation,
-          externalId: m.external_id,
-          timezone: m.timezone,
-          attributes: m.attributes ?? {},
-          consent: m.consent ?? {},
-        };
-      });
-    if (finished.length) await queueNextHops(tx, finished, now, settings);
-  }
+  await recordDeliveries(tx, now, sent, outcomes);
+  const byId = new Map(sent.map((m) => [m.id, m]));
+  const finished = outcomes
+    .filter((o): o is DeliveryOutcome & { status: 'sent' | 'delivered' | 'failed' } => o.status !== 'queued')
+    .map((o) => {
+      const m = byId.get(o.id)!;
+      return {
+        id: m.id,
+        idempotencyKey: m.idempotency_key,
+        journeyId: m.journey_id,
+        flowId: m.flow_id,
+        flowVersion: m.flow_version,
+        contactId: m.contact_id,
+        nodeId: m.node_id,
+        channel: m.channel,
+        status: o.status,
+        escalation: m.escalation,
+        externalId: m.external_id,
+        timezone: m.timezone,
+        attributes: m.attributes ?? {},
+        consent: m.consent ?? {},
+      };
+    });
+  if (finished.length) await queueNextHops(tx, finished, now, settings);
 }
 
-async function sendOne(m: Claimed, now: Date, options: DispatchOptions): Promise<Outcome> {
+async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Promise<DeliveryOutcome> {
   const adapter = options.adapters[m.channel] ?? options.adapters.default;
   // the same address the core checked when it chose the channel (webhooks have none)
   const to = addressOf(m.channel, m.attributes ?? {}) || null;

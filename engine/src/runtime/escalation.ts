@@ -16,6 +16,7 @@ import type { FlowNodeOf } from '../core/schema';
 import type { ChannelKind, EngineSettings } from '../core/types';
 import { messageCostCents, smsSegments } from '../core/sms-segments';
 import type { Db, Tx } from './db';
+import { cancelHops, holdHops, hopStates, insertHops } from './store/messages';
 
 /** `messages.escalation` of a hop. */
 export interface EscalationInfo {
@@ -66,16 +67,8 @@ export interface HopRow {
 export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: Date, settings: EngineSettings): Promise<Set<string>> {
   const go = new Set<string>();
   if (!hops.length) return go;
-  const state = await db.query<{ id: string; journey_state: string; clicked: boolean; opened: boolean }>(
-    `SELECT h.id, j.state AS journey_state,
-            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.clicked_at IS NOT NULL
-                       AND (x.id = (h.escalation->>'fromMessageId')::uuid OR x.escalation->>'fromMessageId' = h.escalation->>'fromMessageId')) AS clicked,
-            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.opened_at IS NOT NULL
-                       AND (x.id = (h.escalation->>'fromMessageId')::uuid OR x.escalation->>'fromMessageId' = h.escalation->>'fromMessageId')) AS opened
-       FROM messages h JOIN journeys j ON j.id = h.journey_id WHERE h.id = ANY($1::uuid[])`,
-    [hops.map((h) => h.id)],
-  );
-  const byId = new Map(state.rows.map((r) => [r.id, r]));
+  const state = await hopStates(db, hops.map((h) => h.id));
+  const byId = new Map(state.map((r) => [r.id, r]));
   const cancel: { hop: HopRow; reason: string }[] = [];
   const hold: { hop: HopRow; until: Date }[] = [];
   for (const hop of hops) {
@@ -96,32 +89,8 @@ export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: 
     }
     go.add(hop.id);
   }
-  if (cancel.length) {
-    await db.query(
-      `WITH gone AS (DELETE FROM messages m USING unnest($1::uuid[], $2::text[]) AS u(id, reason) WHERE m.id = u.id AND m.status = 'queued'
-                     RETURNING m.id, m.journey_id, m.node_id, m.channel, m.escalation, u.reason)
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT journey_id, $3, node_id, 'escalation', jsonb_build_object(
-                'messageId', id, 'channel', channel, 'hop', (escalation->>'hop')::int, 'status', 'cancelled', 'reason', reason,
-                'explanation', 'escalation to ' || channel || ' not sent: ' ||
-                  CASE reason WHEN 'clicked' THEN 'the contact clicked' WHEN 'opened' THEN 'the contact opened the message'
-                              ELSE 'the journey ended' END)
-         FROM gone`,
-      [cancel.map((c) => c.hop.id), cancel.map((c) => c.reason), now],
-    );
-  }
-  if (hold.length) {
-    await db.query(
-      `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
-                       FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id
-                     RETURNING m.id, m.journey_id, m.node_id, m.channel, u.until)
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT journey_id, $3, node_id, 'escalation', jsonb_build_object('messageId', id, 'channel', channel, 'status', 'held',
-                'until', until, 'explanation', 'escalation held by quiet hours until ' || until)
-         FROM held`,
-      [hold.map((h) => h.hop.id), hold.map((h) => h.until), now],
-    );
-  }
+  await cancelHops(db, cancel.map((c) => ({ id: c.hop.id, reason: c.reason })), now);
+  await holdHops(db, hold.map((h) => ({ id: h.hop.id, until: h.until })), now);
   return go;
 }
 
@@ -197,23 +166,6 @@ export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Da
     });
   }
   if (!rows.length) return 0;
-  const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
-                           content, cost_cents, attempts, next_attempt_at, escalation, created_at)
-     SELECT (u->>0)::uuid, u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint, u->>6, u->>7, 'queued',
-            u->8, (u->>9)::int, 0, (u->>10)::timestamptz, u->11, (u->>12)::timestamptz
-       FROM jsonb_array_elements($1::jsonb) AS u
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [JSON.stringify(rows)],
-  );
-  const created = new Set(inserted.rows.map((r) => r.id));
-  const fresh = logs.filter((l) => created.has(l.detail.messageId as string));
-  if (fresh.length) {
-    await tx.query(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT u.journey_id, $4, u.node_id, 'escalation', u.detail FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(journey_id, node_id, detail)`,
-      [fresh.map((l) => l.journeyId), fresh.map((l) => l.nodeId), fresh.map((l) => JSON.stringify(l.detail)), now],
-    );
-  }
+  const created = await insertHops(tx, rows, logs, now);
   return created.size;
 }

@@ -6,8 +6,9 @@
  * contact and the journey log change together; log rows are written only for the first click/open (repeats would
  * drown the journey's story).
  */
-import type { ChannelKind, JourneySnapshot, SendEffect } from '../../core/types';
+import type { ChannelKind, JourneySnapshot, RenderedContent, SendEffect } from '../../core/types';
 import type { Db, Tx } from '../db';
+import type { EscalationInfo } from '../escalation';
 
 export interface TrackedMessage {
   id: string;
@@ -221,4 +222,207 @@ export async function cancelQueuedMessages(db: Pick<Db, 'query'>, flowId: string
     [flowId, at, reason],
   );
   return result.rows[0].n;
+}
+
+/** A queued message claimed for sending, with what sending needs of its contact. */
+export interface DueMessage {
+  id: string;
+  contact_id: string;
+  idempotency_key: string;
+  journey_id: string;
+  node_id: string;
+  channel: ChannelKind;
+  content: RenderedContent;
+  attempts: number;
+  attributes: Record<string, unknown>;
+  consent: Partial<Record<ChannelKind, boolean>>;
+  flow_id: string;
+  flow_version: number;
+  escalation: EscalationInfo | null;
+  external_id: string;
+  timezone: string | null;
+}
+
+/** What one send attempt came to. */
+export interface DeliveryOutcome {
+  id: string;
+  journeyId: string;
+  nodeId: string;
+  status: 'queued' | 'sent' | 'delivered' | 'failed';
+  providerId: string | null;
+  error: string | null;
+  nextAttemptAt: Date | null;
+  attempt: number;
+  adapter: string;
+  contactId: string;
+  segments: number | null;
+  /** a dead address the provider reported (unregistered push token): removed from the contact */
+  clearAttribute: string | null;
+  /** a hard bounce: the contact's consent for the channel is withdrawn */
+  hardBounce?: boolean;
+}
+
+/** Locks up to `limit` due queued messages of active flows (SKIP LOCKED), with what sending needs of the contact. */
+export async function claimDueMessages(tx: Tx, now: Date, limit: number): Promise<DueMessage[]> {
+  const claimed = await tx.query<DueMessage>(
+    `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
+            c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone
+       FROM messages q JOIN contacts c ON c.id = q.contact_id
+      -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
+      -- (a join to flows made the planner hash and sort every queued message per round)
+      WHERE q.status = 'queued' AND q.next_attempt_at <= $2
+        AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE f.status = 'active'))
+      ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
+    [limit, now],
+  );
+  return claimed.rows;
+}
+
+/**
+ * One dispatch chunk's outcomes: status, provider id, attempt, backoff or dead state per message; a hard bounce
+ * withdraws the channel's consent and a dead address is removed from the contact; one `delivery` log row per attempt.
+ */
+export async function recordDeliveries(tx: Tx, now: Date, sent: Pick<DueMessage, 'id' | 'channel'>[], outcomes: DeliveryOutcome[]): Promise<void> {
+  if (!outcomes.length) return;
+  await tx.query(
+    `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
+            next_attempt_at = u.next_attempt_at,
+            sent_at = CASE WHEN u.status IN ('sent', 'delivered') THEN COALESCE(m.sent_at, $8::timestamptz) ELSE m.sent_at END,
+            delivered_at = CASE WHEN u.status = 'delivered' THEN COALESCE(m.delivered_at, $8::timestamptz) ELSE m.delivered_at END,
+            failed_at = CASE WHEN u.status = 'failed' THEN $8::timestamptz ELSE m.failed_at END,
+            attempts = u.attempt,
+            segments = COALESCE(u.segments, m.segments)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[], $9::int[])
+            AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter, segments)
+      WHERE m.id = u.id AND m.status = 'queued' AND m.attempts = u.attempt - 1`,
+    [
+      outcomes.map((o) => o.id),
+      outcomes.map((o) => o.status),
+      outcomes.map((o) => o.providerId),
+      outcomes.map((o) => o.error),
+      outcomes.map((o) => o.nextAttemptAt),
+      outcomes.map((o) => o.attempt),
+      outcomes.map((o) => o.adapter),
+      now,
+      outcomes.map((o) => o.segments),
+    ],
+  );
+  const bounced = outcomes.filter((o) => o.hardBounce);
+  if (bounced.length) {
+    const channels = new Map(sent.map((m) => [m.id, m.channel]));
+    await tx.query(
+      `UPDATE contacts c SET consent = c.consent || jsonb_build_object(u.channel, false), updated_at = $3::timestamptz
+         FROM unnest($1::bigint[], $2::text[]) AS u(id, channel) WHERE c.id = u.id`,
+      [bounced.map((o) => o.contactId), bounced.map((o) => channels.get(o.id)), now],
+    );
+  }
+  const cleared = outcomes.filter((o) => o.clearAttribute);
+  if (cleared.length) {
+    await tx.query(
+      `UPDATE contacts c SET attributes = c.attributes - u.key, updated_at = $3::timestamptz
+         FROM unnest($1::bigint[], $2::text[]) AS u(id, key) WHERE c.id = u.id`,
+      [cleared.map((o) => o.contactId), cleared.map((o) => o.clearAttribute), now],
+    );
+  }
+  await tx.query(
+    `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+     SELECT u.journey_id, $4::timestamptz, u.node_id, 'delivery', u.detail
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(journey_id, node_id, detail)`,
+    [
+      outcomes.map((o) => o.journeyId),
+      outcomes.map((o) => o.nodeId),
+      outcomes.map((o) =>
+        JSON.stringify({
+          messageId: o.id,
+          attempt: o.attempt,
+          status: o.status === 'queued' ? 'retrying' : o.status,
+          adapter: o.adapter,
+          ...(o.providerId ? { providerId: o.providerId } : {}),
+          ...(o.error ? { error: o.error } : {}),
+          ...(o.segments ? { segments: o.segments } : {}),
+          ...(o.clearAttribute ? { clearedAttribute: o.clearAttribute } : {}),
+          ...(o.hardBounce ? { hardBounce: true, consentCleared: true } : {}),
+          ...(o.nextAttemptAt && o.status === 'queued' ? { nextAttemptAt: o.nextAttemptAt.toISOString() } : {}),
+        }),
+      ),
+      now,
+    ],
+  );
+}
+
+/** Due escalation hops: their journey's state and whether anything on their chain was clicked or opened. */
+export async function hopStates(db: Pick<Db, 'query'>, ids: string[]): Promise<{ id: string; journey_state: string; clicked: boolean; opened: boolean }[]> {
+  const state = await db.query<{ id: string; journey_state: string; clicked: boolean; opened: boolean }>(
+    `SELECT h.id, j.state AS journey_state,
+            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.clicked_at IS NOT NULL
+                       AND (x.id = (h.escalation->>'fromMessageId')::uuid OR x.escalation->>'fromMessageId' = h.escalation->>'fromMessageId')) AS clicked,
+            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.opened_at IS NOT NULL
+                       AND (x.id = (h.escalation->>'fromMessageId')::uuid OR x.escalation->>'fromMessageId' = h.escalation->>'fromMessageId')) AS opened
+       FROM messages h JOIN journeys j ON j.id = h.journey_id WHERE h.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return state.rows;
+}
+
+/** Hops not needed any more are removed (never sent), each with an `escalation` log row saying why. */
+export async function cancelHops(db: Pick<Db, 'query'>, cancel: { id: string; reason: string }[], now: Date): Promise<void> {
+  if (cancel.length) {
+    await db.query(
+      `WITH gone AS (DELETE FROM messages m USING unnest($1::uuid[], $2::text[]) AS u(id, reason) WHERE m.id = u.id AND m.status = 'queued'
+                     RETURNING m.id, m.journey_id, m.node_id, m.channel, m.escalation, u.reason)
+       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+       SELECT journey_id, $3, node_id, 'escalation', jsonb_build_object(
+                'messageId', id, 'channel', channel, 'hop', (escalation->>'hop')::int, 'status', 'cancelled', 'reason', reason,
+                'explanation', 'escalation to ' || channel || ' not sent: ' ||
+                  CASE reason WHEN 'clicked' THEN 'the contact clicked' WHEN 'opened' THEN 'the contact opened the message'
+                              ELSE 'the journey ended' END)
+         FROM gone`,
+      [cancel.map((c) => c.id), cancel.map((c) => c.reason), now],
+    );
+  }
+}
+
+/** Hops held by quiet hours wait until `until`, each with an `escalation` log row. */
+export async function holdHops(db: Pick<Db, 'query'>, hold: { id: string; until: Date }[], now: Date): Promise<void> {
+  if (hold.length) {
+    await db.query(
+      `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
+                       FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id
+                     RETURNING m.id, m.journey_id, m.node_id, m.channel, u.until)
+       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+       SELECT journey_id, $3, node_id, 'escalation', jsonb_build_object('messageId', id, 'channel', channel, 'status', 'held',
+                'until', until, 'explanation', 'escalation held by quiet hours until ' || until)
+         FROM held`,
+      [hold.map((h) => h.id), hold.map((h) => h.until), now],
+    );
+  }
+}
+
+/** Queues escalation hops (a repeated key is ignored) and logs the ones created; returns their ids. */
+export async function insertHops(
+  tx: Tx,
+  rows: unknown[],
+  logs: { journeyId: string; nodeId: string; detail: Record<string, unknown> }[],
+  now: Date,
+): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const inserted = await tx.query<{ id: string }>(
+    `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
+                           content, cost_cents, attempts, next_attempt_at, escalation, created_at)
+     SELECT (u->>0)::uuid, u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint, u->>6, u->>7, 'queued',
+            u->8, (u->>9)::int, 0, (u->>10)::timestamptz, u->11, (u->>12)::timestamptz
+       FROM jsonb_array_elements($1::jsonb) AS u
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [JSON.stringify(rows)],
+  );
+  const created = new Set(inserted.rows.map((r) => r.id));
+  const fresh = logs.filter((l) => created.has(l.detail.messageId as string));
+  if (fresh.length) {
+    await tx.query(
+      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+       SELECT u.journey_id, $4, u.node_id, 'escalation', u.detail FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(journey_id, node_id, detail)`,
+      [fresh.map((l) => l.journeyId), fresh.map((l) => l.nodeId), fresh.map((l) => JSON.stringify(l.detail)), now],
+    );
+  }
+  return created;
 }
