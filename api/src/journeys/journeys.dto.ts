@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { journeyStates } from '@boomerang/engine';
 
-export const journeyState = z.enum(['waiting', 'running', 'completed', 'converted', 'exited', 'failed']);
+export const journeyState = z.enum(journeyStates);
 
 export const flowJourneysQuery = z
   .object({

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ChannelKind, RenderedContent } from '@boomerang/engine';
+import type { ChannelKind, MessageStatus, RenderedContent } from '@boomerang/engine';
 
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'failed';
+export type { MessageStatus };
 
 @Entity('messages')
 export class MessageEntity {

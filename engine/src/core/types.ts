@@ -4,8 +4,13 @@
  */
 import type { ChannelKind, Rule } from './schema';
 
-export type JourneyState = 'waiting' | 'running' | 'completed' | 'converted' | 'exited' | 'failed';
+/** Journey and message states, declared once (the migrations' CHECK constraints list the same). */
+export const journeyStates = ['waiting', 'running', 'completed', 'converted', 'exited', 'failed'] as const;
+export type JourneyState = (typeof journeyStates)[number];
 export const liveJourneyStates: readonly JourneyState[] = ['waiting', 'running'];
+export const endedJourneyStates: readonly JourneyState[] = ['completed', 'converted', 'exited', 'failed'];
+export const messageStatuses = ['queued', 'sent', 'delivered', 'failed'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
 
 /** What a waiting journey waits for; `null` when it is due now or has ended. */
 export type JourneyWait =

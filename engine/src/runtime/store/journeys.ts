@@ -2,7 +2,7 @@
  * The runtime's SQL over `journeys` and `journey_log` (the engine is their only writer; STYLE.md §6): the due-order
  * claim, the batch writes, and a flow's exit on archive. Enrollment's INSERTs are in `enrollment.ts`.
  */
-import type { JourneySnapshot, LogEffect } from '../../core/types';
+import { endedJourneyStates, type JourneySnapshot, type LogEffect } from '../../core/types';
 import type { Db, Tx } from '../db';
 
 export interface JourneyRow {
@@ -67,7 +67,7 @@ export async function claimDueJourneys(tx: Tx, now: Date, request: ClaimRequest)
   return claimed.rows;
 }
 
-const ended = new Set(['completed', 'converted', 'exited', 'failed']);
+const ended = new Set<string>(endedJourneyStates);
 
 /*
  * Each write ships its rows as ONE JSON document (an array of positional arrays) that the server parses once with

@@ -6,7 +6,7 @@
  * contact and the journey log change together; log rows are written only for the first click/open (repeats would
  * drown the journey's story).
  */
-import type { ChannelKind, JourneySnapshot, RenderedContent, SendEffect } from '../../core/types';
+import type { ChannelKind, JourneySnapshot, MessageStatus, RenderedContent, SendEffect } from '../../core/types';
 import type { Db, Tx } from '../db';
 import type { EscalationInfo } from '../escalation';
 
@@ -248,7 +248,7 @@ export interface DeliveryOutcome {
   id: string;
   journeyId: string;
   nodeId: string;
-  status: 'queued' | 'sent' | 'delivered' | 'failed';
+  status: MessageStatus;
   providerId: string | null;
   error: string | null;
   nextAttemptAt: Date | null;
