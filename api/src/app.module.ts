@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SchemaModule } from './schema/schema.module';
 import { SettingsModule } from './settings/settings.module';
 import { TrackingModule } from './tracking/tracking.module';
 
@@ -51,6 +52,7 @@ export class AppModule {
         MessagesModule,
         MetricsModule,
         TrackingModule,
+        SchemaModule,
         DocsModule,
       ],
     };

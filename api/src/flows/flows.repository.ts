@@ -159,4 +159,43 @@ export class FlowsRepository {
     );
     return n;
   }
+
+  /** Every version with its graph, oldest first (version history and its diffs). */
+  versionsWithGraphs(flowId: string): Promise<VersionRow[]> {
+    return this.dataSource.query(
+      `SELECT version, graph, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 ORDER BY version`,
+      [flowId],
+    );
+  }
+
+  /** Waiting journeys per (version, step) on versions other than `except`. */
+  waitingByStep(flowId: string, except: number, db: EntityManager = this.dataSource.manager): Promise<{ version: number; node_id: string; n: number }[]> {
+    return db.query(
+      `SELECT flow_version AS version, current_node_id AS node_id, count(*)::int AS n FROM journeys
+        WHERE flow_id = $1 AND state = 'waiting' AND flow_version <> $2
+        GROUP BY flow_version, current_node_id ORDER BY flow_version, current_node_id`,
+      [flowId, except],
+    );
+  }
+
+  /**
+   * Publish with "move": waiting journeys of older versions whose step exists in the new version with the same type
+   * continue there. Their wait (due time, awaited event) is kept as it was.
+   */
+  async moveWaitingJourneys(db: EntityManager, flowId: string, to: number, steps: { id: string; type: string }[]): Promise<number> {
+    if (steps.length === 0) return 0;
+    const [{ n }] = await db.query(
+      `WITH moved AS (
+         UPDATE journeys j SET flow_version = $2, updated_at = now()
+           FROM flow_versions v, jsonb_array_elements(v.graph -> 'nodes') old_node
+          WHERE j.flow_id = $1 AND j.state = 'waiting' AND j.flow_version <> $2
+            AND v.flow_id = j.flow_id AND v.version = j.flow_version
+            AND old_node ->> 'id' = j.current_node_id
+            AND (old_node ->> 'id', old_node ->> 'type') IN (SELECT * FROM unnest($3::text[], $4::text[]))
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM moved`,
+      [flowId, to, steps.map((s) => s.id), steps.map((s) => s.type)],
+    );
+    return n;
+  }
 }
