@@ -108,6 +108,7 @@ describe('summaries', () => {
     expect(summarize('condition', { rule: { visits: { node: 'checkin', gte: 12 } } })).toBe('visits of checkin ≥ 12');
     expect(summarize('delay', { waitFor: { event: 'app_open', timeout: 'P3D' } })).toBe('Wait for “app_open”, at most 3 days');
     expect(summarize('goal', { rule: { active: true } })).toBe('Rule: contact is active');
+    expect(summarize('condition', { rule: { all: [{ event: 'app_open', within: 'P7D', count: { lte: 0 } }, { attribute: 'churn', op: 'in', value: ['a', 'b'] }] } })).toBe('app_open at most 0 times in the last 7 days and churn is one of a, b');
   });
 
   it('show templates without Handlebars noise', () => {

@@ -5,8 +5,17 @@ import type { ConfigOf } from './model';
 
 const opText: Record<string, string> = { eq: 'is', neq: 'is not', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'is one of', contains: 'contains', exists: 'is set' };
 
+const countWords: Record<string, string> = { eq: 'exactly', gt: 'more than', gte: 'at least', lt: 'fewer than', lte: 'at most' };
+
 function countText(c: Partial<Record<'eq' | 'gt' | 'gte' | 'lt' | 'lte', number>> | undefined): string {
-  if (!c) return '≥ 1';
+  if (!c) return 'at least 1 time';
+  return Object.entries(c)
+    .filter(([k]) => k in countWords)
+    .map(([k, v]) => `${countWords[k]} ${v} time${v === 1 ? '' : 's'}`)
+    .join(', ');
+}
+
+function visitsText(c: Partial<Record<'eq' | 'gt' | 'gte' | 'lt' | 'lte', number>>): string {
   return Object.entries(c)
     .filter(([k]) => k in opText)
     .map(([k, v]) => `${opText[k]} ${v}`)
@@ -24,12 +33,12 @@ export function describeRule(rule: Rule | undefined, depth = 0): string {
     const value = Array.isArray(rule.value) ? rule.value.join(', ') : typeof rule.value === 'string' ? `“${rule.value}”` : String(rule.value);
     return `${rule.attribute} ${opText[rule.op] ?? rule.op} ${value}`;
   }
-  if ('event' in rule) return `${rule.event} ${countText(rule.count)}× in ${describeDuration(rule.within)}`;
+  if ('event' in rule) return `${rule.event} ${countText(rule.count)} in the last ${describeDuration(rule.within)}`;
   if ('active' in rule) return rule.active ? 'contact is active' : 'contact is not active';
   if ('reengaged' in rule) return rule.reengaged ? 'contact re-engaged' : 'not re-engaged';
   if ('visits' in rule && rule.visits) {
     const { node, ...count } = rule.visits;
-    return `visits of ${node} ${countText(count)}`;
+    return `visits of ${node} ${visitsText(count)}`;
   }
   return JSON.stringify(rule);
 }
