@@ -118,6 +118,8 @@ describe('editor in the browser', () => {
     await page.getByRole('button', { name: 'Create flow' }).click();
     await page.locator('[data-node-id="trigger"]').waitFor();
     flowId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
+    // no holdout: the contact must get the message (a 10 % holdout would make this test flaky by design)
+    await api.http().put(`/api/flows/${flowId}`).set('Authorization', api.admin).send({ settings: { holdoutPercent: 0 } }).expect(200);
 
     // drag four steps from the palette onto the canvas
     const drops: [string, number, number][] = [

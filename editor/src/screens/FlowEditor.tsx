@@ -1,62 +1,44 @@
 /**
- * One flow: the canvas (palette, React Flow, inspector with problems), journeys and metrics tabs, and the status
- * actions. The canvas state lives here so unsaved edits survive switching tabs.
+ * One flow: the canvas (palette, React Flow, inspector with problems), journeys, metrics and history tabs, and the
+ * status and publishing actions. The document lives in `useFlowDocument` so unsaved edits survive switching tabs;
+ * validation in `useFlowValidation`; undo and shortcuts in `canvas/useUndoRedo` and `canvas/useCanvasShortcuts`.
  */
 import {
-  BaseEdge,
-  EdgeLabelRenderer,
-  getSmoothStepPath,
-  type EdgeProps,
   Background,
   Controls,
-  MarkerType,
   MiniMap,
   Panel,
   ReactFlow,
   ReactFlowProvider,
-  useEdgesState,
   useNodesInitialized,
-  useNodesState,
   useReactFlow,
   useStore,
   type Connection,
   type Edge,
   type FinalConnectionState,
   type IsValidConnection,
+  type useEdgesState,
+  type useNodesState,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { publishingApi } from '../api';
-import { CountsContext, HighlightContext } from '../canvas/nodes';
+import { shallow } from 'zustand/shallow';
+import { ApiError, errorText, flowsApi, publishingApi, type Me } from '../api';
+import { edgeTypes, styled } from '../canvas/edges';
+import { NodeInspector, ProblemList, type InspectorActions } from '../canvas/Inspector';
+import { IssuesContext } from '../canvas/issues';
+import { CountsContext, HighlightContext, nodeTypes } from '../canvas/nodes';
+import { DRAG_TYPE, Palette } from '../canvas/Palette';
+import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts';
+import { useUndoRedo } from '../canvas/useUndoRedo';
+import { edgeHandle, flowNodeTypes, type NodeType } from '../engine';
 import { ActivateDialog, PublishDialog } from '../flow/Dialogs';
 import { HistoryTab } from '../flow/History';
-import { FieldIssues } from '../forms/fields';
+import { tidy, useFlowDocument } from '../flow/useFlowDocument';
+import { useFlowValidation } from '../flow/useFlowValidation';
 import { FlowInfo } from '../forms/NodeForms';
-import { copySelection, pasteClip, type Clip } from '../graph/clipboard';
-import { emptyStacks, redo as redoStack, remember, undo as undoStack, type UndoStacks } from '../graph/history';
-import { isBackEdge, layoutTopDown, needsLayout } from '../graph/layout';
-import { handleLabel, plainIssue } from '../graph/plain-issues';
-import { shallow } from 'zustand/shallow';
-import { ApiError, errorText, flowsApi, type FlowView, type Me, type ServerValidation } from '../api';
-import { DRAG_TYPE, Palette } from '../canvas/Palette';
-import { IssuesContext, issuesByNode } from '../canvas/issues';
-import { NodeInspector, ProblemList, type InspectorActions } from '../canvas/Inspector';
-import { nodeTypes } from '../canvas/nodes';
-import { edgeHandle, flowNodeTypes, OUT, validateFlow, type NodeType, type ValidationIssue } from '../engine';
-import type { PlainIssue } from '../graph/plain-issues';
 import { connectionProblem } from '../graph/connection-rules';
-import {
-  documentKey,
-  handlesOf,
-  newEdgeId,
-  newNode,
-  reconcileEdges,
-  shapeOf,
-  toDocument,
-  toEditorEdges,
-  toEditorNodes,
-  type EditorEdge,
-  type EditorNode,
-} from '../graph/model';
+import { handlesOf, newEdgeId, newNode, reconcileEdges, shapeOf, type EditorEdge, type EditorNode } from '../graph/model';
+import type { PlainIssue } from '../graph/plain-issues';
 import { href } from '../router';
 import { StatusBadge } from '../ui';
 import { JourneysTab } from './Journeys';
@@ -66,41 +48,6 @@ import { MetricsTab } from './Metrics';
 type Banner = { kind: 'error' | 'ok' | 'info'; text: string; key?: string } | null;
 type Tab = 'canvas' | 'journeys' | 'metrics' | 'history';
 
-/** A loop (an edge back up the page) is drawn around the right of the graph; other edges are smooth steps. */
-function FlowEdgeView(props: EdgeProps) {
-  const { sourceX, sourceY, targetX, targetY, markerEnd, label, style } = props;
-  if (isBackEdge(sourceY, targetY)) {
-    const right = Math.max(sourceX, targetX) + 170;
-    const path = `M ${sourceX} ${sourceY} L ${sourceX} ${sourceY + 18} L ${right} ${sourceY + 18} L ${right} ${targetY - 18} L ${targetX} ${targetY - 18} L ${targetX} ${targetY}`;
-    return (
-      <>
-        <BaseEdge path={path} markerEnd={markerEnd} style={{ ...style, strokeDasharray: '6 4' }} />
-        {label && (
-          <EdgeLabelRenderer>
-            <div className="edge-label" style={{ transform: `translate(-50%, -50%) translate(${right}px, ${(sourceY + targetY) / 2}px)` }}>
-              {label} ↺
-            </div>
-          </EdgeLabelRenderer>
-        )}
-      </>
-    );
-  }
-  const [path, lx, ly] = getSmoothStepPath({ ...props, borderRadius: 10 });
-  return (
-    <>
-      <BaseEdge path={path} markerEnd={markerEnd} style={style} />
-      {label && (
-        <EdgeLabelRenderer>
-          <div className="edge-label" style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}>
-            {label}
-          </div>
-        </EdgeLabelRenderer>
-      )}
-    </>
-  );
-}
-const edgeTypes = { flow: FlowEdgeView };
-
 export function FlowEditor(props: { id: string; tab: Tab; me: Me }) {
   return (
     <ReactFlowProvider>
@@ -109,107 +56,26 @@ export function FlowEditor(props: { id: string; tab: Tab; me: Me }) {
   );
 }
 
-/** Edges drawn with an arrow and, for named handles, the handle as label. */
-function styled(edge: EditorEdge): EditorEdge {
-  const handle = edgeHandle(edge);
-  return {
-    ...edge,
-    type: 'flow',
-    markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-    ...(handle !== OUT ? { label: handleLabel(handle), className: `edge-${handle}` } : {}),
-  };
-}
-
-function loadGraph(flow: FlowView): { nodes: EditorNode[]; edges: EditorEdge[] } {
-  const nodes = toEditorNodes(flow.graph);
-  const edges = toEditorEdges(flow.graph).map(styled);
-  return { nodes: needsLayout(nodes) ? tidy(nodes, edges) : nodes, edges };
-}
-
-function tidy(nodes: EditorNode[], edges: EditorEdge[]): EditorNode[] {
-  const at = layoutTopDown(
-    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
-    edges,
-  );
-  return nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position }));
-}
-
-/** Positions do not change what the flow means: the validation key ignores them. */
-function semanticKeyOf(nodes: EditorNode[], edges: EditorEdge[]): string {
-  const doc = toDocument(nodes, edges);
-  return documentKey({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) });
-}
-
 function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
-  const [flow, setFlow] = useState<FlowView | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [nodes, setNodes, onNodesChange] = useNodesState<EditorNode>([]);
-  const [edges, setEdges, onEdgesChange] = useEdgesState<EditorEdge>([]);
-  const [savedKey, setSavedKey] = useState('');
-  const [server, setServer] = useState<{ key: string; result: ServerValidation } | null>(null);
+  const { flow, setFlow, loadError, nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, name, setName, doc, currentKey, semanticKey, dirty, markSaved, reload } =
+    useFlowDocument(id);
+  const { errors: plainErrors, warnings: plainWarnings, issues, source, setServer } = useFlowValidation(semanticKey);
   const [banner, setBanner] = useState<Banner>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [name, setName] = useState('');
   const [dialog, setDialog] = useState<'publish' | 'activate' | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
   const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
-
   useEffect(() => {
-    flowsApi
-      .get(id)
-      .then((f) => {
-        const g = loadGraph(f);
-        setFlow(f);
-        setName(f.name);
-        setNodes(g.nodes);
-        setEdges(g.edges);
-        setSavedKey(documentKey(toDocument(g.nodes, g.edges)));
-      })
-      .catch((e) => setLoadError(errorText(e)));
     flowsApi
       .metrics(id)
       .then((m) => setCounts(m.nodes))
       .catch(() => setCounts(null)); // counts are a bonus on the cards
-  }, [id, setNodes, setEdges]);
+  }, [id]);
 
-  const reload = useCallback(async () => {
-    const f = await flowsApi.get(id);
-    const g = loadGraph(f);
-    setFlow(f);
-    setName(f.name);
-    setNodes(g.nodes);
-    setEdges(g.edges);
-    setSavedKey(documentKey(toDocument(g.nodes, g.edges)));
-  }, [id, setNodes, setEdges]);
-
-  const doc = useMemo(() => toDocument(nodes, edges), [nodes, edges]);
-  const currentKey = useMemo(() => documentKey(doc), [doc]);
-  const semanticKey = useMemo(() => semanticKeyOf(nodes, edges), [nodes, edges]);
-  // live client-side validation with the engine's own validateFlow; re-run only when the meaning changes
-  const live = useMemo(() => validateFlow(JSON.parse(semanticKey)), [semanticKey]);
-  const checked = server && server.key === semanticKey ? server.result : null;
-  const errors: ValidationIssue[] = checked ? checked.errors : live.errors;
-  const warnings: ValidationIssue[] = checked ? checked.warnings : live.warnings;
-  // in the marketer's words, each pointing at its form field
-  const plainErrors = useMemo(() => errors.map(plainIssue), [errors]);
-  const plainWarnings = useMemo(() => warnings.map(plainIssue), [warnings]);
-  const issues = useMemo(
-    () => issuesByNode(plainErrors.map((i) => ({ nodeId: i.nodeId, message: i.text })), plainWarnings.map((i) => ({ nodeId: i.nodeId, message: i.text }))),
-    [plainErrors, plainWarnings],
-  );
   const shownBanner = banner && (!banner.key || banner.key === semanticKey) ? banner : null;
-
-  const dirty = flow !== null && currentKey !== savedKey;
   const canDesign = me.permissions.includes('design');
   const canOperate = me.permissions.includes('operate');
   const readOnly = !flow || flow.status === 'archived' || !canDesign;
-
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
 
   const showApiError = useCallback(
     (e: unknown, key: string) => {
@@ -228,7 +94,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       // the draft endpoint: on an active flow this is a new version that is not live until published
       const updated = await publishingApi.saveDraft(flow.id, { graph: doc, ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}) });
       setFlow(updated);
-      setSavedKey(sentKey);
+      markSaved(sentKey);
       setBanner({
         kind: 'ok',
         text:
@@ -396,7 +262,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             errors={plainErrors}
             warnings={plainWarnings}
             labels={labels}
-            source={checked ? 'checked by the server' : 'live check'}
+            source={source}
             onRefused={(text) => setBanner({ kind: 'info', text })}
           />
         </IssuesContext.Provider>
@@ -451,7 +317,6 @@ function flowInfo(id: string, name: string) {
   return v;
 }
 
-let clipboard: Clip | null = null;
 const MINIMAP_KEY = 'boomerang.minimap';
 
 function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, readOnly, errors, warnings, labels, source, onRefused }: CanvasProps) {
@@ -475,33 +340,7 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
     });
   }, [initialized, fitView]);
 
-  // undo/redo: a snapshot before every edit (typing in one field within a second counts as one edit)
-  const stacks = useRef<UndoStacks<{ nodes: EditorNode[]; edges: EditorEdge[] }>>(emptyStacks());
-  const lastEdit = useRef<{ what: string; at: number }>({ what: '', at: 0 });
-  const snapshot = useCallback(() => ({ nodes: getNodes(), edges: getEdges() }), [getNodes, getEdges]);
-  const before = useCallback(
-    (what = 'edit') => {
-      const now = Date.now();
-      if (what !== 'edit' && lastEdit.current.what === what && now - lastEdit.current.at < 1000) {
-        lastEdit.current.at = now;
-        return;
-      }
-      lastEdit.current = { what, at: now };
-      stacks.current = remember(stacks.current, snapshot());
-    },
-    [snapshot],
-  );
-  const restore = useCallback(
-    (dir: 'undo' | 'redo') => {
-      const r = (dir === 'undo' ? undoStack : redoStack)(stacks.current, snapshot());
-      if (!r.state) return;
-      stacks.current = r.stacks;
-      lastEdit.current = { what: '', at: 0 };
-      setNodes(r.state.nodes);
-      setEdges(r.state.edges);
-    },
-    [snapshot, setNodes, setEdges],
-  );
+  const { before, restore } = useUndoRedo(setNodes, setEdges);
 
   const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== 'off');
   const toggleMinimap = () =>
@@ -516,35 +355,7 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
     requestAnimationFrame(() => void fitView({ padding: 0.1, maxZoom: 1, duration: 200 }));
   }, [before, setNodes, getEdges, fitView]);
 
-  // keyboard: Ctrl-Z / Ctrl-Shift-Z (or Ctrl-Y), Ctrl-C / Ctrl-V, Ctrl-D duplicate; Delete is React Flow's own
-  useEffect(() => {
-    if (readOnly) return;
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target && (target.closest('input, textarea, select, [contenteditable=true]') || target.closest('.modal'))) return;
-      if (!(e.ctrlKey || e.metaKey)) return;
-      const key = e.key.toLowerCase();
-      if (key === 'z') {
-        e.preventDefault();
-        restore(e.shiftKey ? 'redo' : 'undo');
-      } else if (key === 'y') {
-        e.preventDefault();
-        restore('redo');
-      } else if (key === 'c') {
-        clipboard = copySelection(getNodes(), getEdges());
-      } else if (key === 'v' || key === 'd') {
-        const clip = key === 'd' ? copySelection(getNodes(), getEdges()) : clipboard;
-        if (!clip) return;
-        e.preventDefault();
-        before();
-        const out = pasteClip(clip, getNodes(), getEdges());
-        setNodes(out.nodes);
-        setEdges(out.edges.map(styled));
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [readOnly, restore, before, getNodes, getEdges, setNodes, setEdges]);
+  useCanvasShortcuts({ readOnly, before, restore, setNodes, setEdges });
 
   const isValidConnection: IsValidConnection<EditorEdge> = useCallback(
     (c) => connectionProblem(getNodes().map(shapeOf), getEdges(), c) === null,
