@@ -55,7 +55,7 @@ async function main(): Promise<void> {
         : `sign in as an existing user (first admin: ${admin.email})`,
       key.key ? `admin API key (${key.source}): ${key.key}` : 'admin API key: set API_KEY, or use a key created earlier',
     ];
-    if (admin.passwordIgnored) {
+    if (!admin.created && config.ADMIN_PASSWORD) {
       lines.push(
         `ADMIN_PASSWORD was not applied: users exist already, and it only sets the first admin's password on an empty database.`,
         `To regain access, create a new admin with the admin API key: curl -X POST ${url}/api/users -H "Authorization: Bearer <key>" -H "Content-Type: application/json" -d '{"email":"you@example.com","password":"…","role":"admin"}'`,

@@ -306,6 +306,7 @@ export interface User {
   email: string;
   role: 'admin' | 'editor' | 'viewer';
   createdAt: string;
+  disabled?: boolean;
 }
 
 export interface ApiKey {
@@ -334,6 +335,7 @@ export const adminApi = {
   saveSettings: (body: Partial<WorkspaceSettings>) => api<WorkspaceSettings>('PUT', '/api/settings', body),
   users: () => api<{ items: User[] } | User[]>('GET', '/api/users'),
   createUser: (body: { email: string; password: string; role: User['role'] }) => api<User>('POST', '/api/users', body),
+  updateUser: (id: string, body: { role?: User['role']; disabled?: boolean }) => api<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, body),
   keys: () => api<{ items: ApiKey[] } | ApiKey[]>('GET', '/api/api-keys'),
   createKey: (body: { name: string; scopes: ApiKey['scopes'] }) => api<ApiKey>('POST', '/api/api-keys', body),
   revokeKey: (id: string) => api<void>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),

@@ -104,6 +104,19 @@ describe('editor API', () => {
     await put(`/api/flows/${flow.id}/draft`, { graph: tinyGraph('v4') }, viewer).expect(403);
   });
 
+  it('PATCH /api/users/:id changes roles and disables users, never the last admin', async () => {
+    const token = await api.userToken('editor', 'sam@example.com');
+    const users = (await get('/api/users').expect(200)).body.items as { id: string; email: string; role: string }[];
+    const sam = users.find((u) => u.email === 'sam@example.com')!;
+    expect((await api.http().patch(`/api/users/${sam.id}`).set('Authorization', api.admin).send({ role: 'viewer' }).expect(200)).body).toMatchObject({ role: 'viewer', disabled: false });
+    await api.http().patch(`/api/users/${sam.id}`).set('Authorization', api.admin).send({ disabled: true }).expect(200);
+    await get('/api/auth/me', token).expect(401);
+    await api.http().patch(`/api/users/${sam.id}`).set('Authorization', api.admin).send({}).expect(400);
+    const admin = await api.userToken('admin', 'only-admin@example.com');
+    const me = (await get('/api/auth/me', admin).expect(200)).body;
+    expect((await api.http().patch(`/api/users/${me.id}`).set('Authorization', admin).send({ role: 'editor' }).expect(409)).body.message).toMatch(/last admin/);
+  });
+
   it('GET /api/flow-stats counts journeys per flow', async () => {
     const res = await get('/api/flow-stats').expect(200);
     expect(res.body.items).toEqual([expect.objectContaining({ live: 1 })]);

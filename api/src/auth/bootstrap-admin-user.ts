@@ -7,8 +7,6 @@ export interface BootstrapUserResult {
   email: string;
   /** the generated password, when ADMIN_PASSWORD was unset; printed once and never stored in plaintext */
   generatedPassword?: string;
-  /** ADMIN_PASSWORD was given but users exist already, so it changed nothing */
-  passwordIgnored?: boolean;
 }
 
 /** On an empty users table: the first editor user (role admin) from ADMIN_EMAIL / ADMIN_PASSWORD. */
@@ -17,7 +15,7 @@ export async function ensureAdminUser(
   email: string,
   password: string | undefined,
 ): Promise<BootstrapUserResult> {
-  if ((await users.count()) > 0) return { created: false, email, ...(password ? { passwordIgnored: true } : {}) };
+  if ((await users.count()) > 0) return { created: false, email };
   const plaintext = password ?? randomBytes(12).toString('base64url');
   const created = await users.insertFirst(email, await hashPassword(plaintext));
   return { created, email, ...(created && !password ? { generatedPassword: plaintext } : {}) };

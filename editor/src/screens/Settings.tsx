@@ -105,8 +105,25 @@ function Users() {
   return (
     <section className="card">
       <h2>Users and roles</h2>
-      <table className="table"><thead><tr><th>E-mail</th><th>Role</th><th>Since</th></tr></thead>
-        <tbody>{users.map((u) => <tr key={u.id}><td>{u.email}</td><td>{u.role}</td><td className="muted">{whenExact(u.createdAt)}</td></tr>)}</tbody>
+      <table className="table" data-users><thead><tr><th>E-mail</th><th>Role</th><th>Since</th><th /></tr></thead>
+        <tbody>{users.map((u) => (
+          <tr key={u.id} data-user={u.email} className={u.disabled ? 'muted' : ''}>
+            <td>{u.email}{u.disabled && <span className="badge">disabled</span>}</td>
+            <td>
+              <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => adminApi.updateUser(u.id, { role: e.target.value as User['role'] }).then(() => { setMsg(`${u.email} is now ${e.target.value}.`); void load(); }).catch((err) => setMsg(errorText(err)))}>
+                <option value="viewer">viewer: reads everything</option>
+                <option value="editor">editor: designs flows</option>
+                <option value="admin">admin: everything</option>
+              </select>
+            </td>
+            <td className="muted">{whenExact(u.createdAt)}</td>
+            <td>
+              <button className="btn small ghost" onClick={() => adminApi.updateUser(u.id, { disabled: !u.disabled }).then(() => void load()).catch((err) => setMsg(errorText(err)))}>
+                {u.disabled ? 'Enable' : 'Disable'}
+              </button>
+            </td>
+          </tr>
+        ))}</tbody>
       </table>
       <form className="inline-form" onSubmit={(e) => { e.preventDefault(); adminApi.createUser(form).then(() => { setMsg(`Invited ${form.email}.`); void load(); }).catch((err) => setMsg(errorText(err))); }}>
         <input name="newUserEmail" placeholder="e-mail" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
@@ -115,7 +132,6 @@ function Users() {
         <button className="btn primary" type="submit">Invite</button>
       </form>
       {msg && <p className="hint">{msg}</p>}
-      <p className="hint">Disabling users and changing roles needs API support that does not exist yet.</p>
     </section>
   );
 }
