@@ -166,6 +166,7 @@ export const flowsApi = {
   create: (body: { name: string; templateId: string } | { name: string; graph: FlowGraphDocument }) => api<FlowView>('POST', '/api/flows', body),
   update: (id: string, body: { name?: string; graph?: FlowGraphDocument }) => api<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, body),
   validate: (id: string, graph: FlowGraphDocument) => api<ServerValidation>('POST', `/api/flows/${encodeURIComponent(id)}/validate`, { graph }),
+  remove: (id: string) => api<void>('DELETE', `/api/flows/${encodeURIComponent(id)}`),
   transition: (id: string, action: 'activate' | 'pause' | 'archive') => api<FlowView>('POST', `/api/flows/${encodeURIComponent(id)}/${action}`),
   journeys: (id: string, state?: JourneyState) =>
     api<Page<Journey>>('GET', `/api/flows/${encodeURIComponent(id)}/journeys?limit=200${state ? `&state=${state}` : ''}`),

@@ -102,6 +102,12 @@ describe('editor API', () => {
     expect(await api.sql(`SELECT flow_version FROM journeys WHERE flow_id = $1`, [flow.id])).toEqual([{ flow_version: 2 }]);
     const viewer = await api.userToken('viewer');
     await put(`/api/flows/${flow.id}/draft`, { graph: tinyGraph('v4') }, viewer).expect(403);
+
+    // only a draft that never went live can be deleted
+    expect((await api.http().delete(`/api/flows/${flow.id}`).set('Authorization', api.admin).expect(409)).body.message).toMatch(/archive/);
+    const scratch = (await post('/api/flows', { name: 'Scratch', graph: tinyGraph() }).expect(201)).body;
+    await api.http().delete(`/api/flows/${scratch.id}`).set('Authorization', api.admin).expect(204);
+    await get(`/api/flows/${scratch.id}`).expect(404);
   });
 
   it('PATCH /api/users/:id changes roles and disables users, never the last admin', async () => {

@@ -63,6 +63,7 @@ const operations: Operation[] = [
   { tag: 'flows', method: 'get', path: '/api/flows/{id}/history', summary: 'Versions with who, when and what changed', access: 'read' },
   { tag: 'flows', method: 'post', path: '/api/flows/{id}/revert', summary: 'Copy an earlier version into the draft', access: 'design', body: revertFlowBody, response: flowView },
   { tag: 'flows', method: 'post', path: '/api/flows/{id}/estimate', summary: 'How many contacts the trigger would enroll now (the engine’s enrollment statement, rolled back)', access: 'read', response: z.object({ count: z.number().int().nullable(), reason: z.string().nullable(), kind: z.string().nullable() }) },
+  { tag: 'flows', method: 'delete', path: '/api/flows/{id}', summary: 'Delete a draft that was never activated (409 otherwise: archive it)', access: 'design', status: 204 },
   { tag: 'flows', method: 'get', path: '/api/flow-stats', summary: 'Per flow: journeys entered and converted in the last 7 days, journeys in progress', access: 'read' },
   { tag: 'contacts', method: 'get', path: '/api/contacts', summary: 'Contacts newest first; `q` matches an externalId or e-mail prefix, phone digits, or `key=value` (PII masked for viewers)', access: 'read', query: listContactsQuery, response: page(contactView) },
   { tag: 'contacts', method: 'get', path: '/api/contacts/{externalId}/events', summary: 'A contact’s events, newest first', access: 'read', query: listContactEventsQuery, response: page(contactEventView) },

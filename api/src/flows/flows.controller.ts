@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { Access, Caller } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { UuidOr404Pipe } from '../common/ids';
@@ -111,6 +111,14 @@ export class FlowsController {
   @HttpCode(200)
   pause(@Param('id', flowId) id: string, @Caller() caller: Principal) {
     return this.flows.pause(id, caller);
+  }
+
+  /** A draft that never went live is deleted; 409 for anything else (archive it). */
+  @Access('design')
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', flowId) id: string, @Caller() caller: Principal): Promise<void> {
+    await this.flows.deleteDraft(id, caller);
   }
 
   @Access('operate')

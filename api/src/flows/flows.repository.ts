@@ -198,4 +198,14 @@ export class FlowsRepository {
     );
     return n;
   }
+
+  /** Deletes a flow that never went live (versions cascade); false when it is not such a draft. */
+  async deleteNeverActivated(db: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      `DELETE FROM flows WHERE id = $1 AND status = 'draft' AND live_version IS NULL
+          AND NOT EXISTS (SELECT 1 FROM journeys WHERE flow_id = $1) RETURNING id`,
+      [id],
+    );
+    return (Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length) > 0;
+  }
 }

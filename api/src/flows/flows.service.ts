@@ -285,6 +285,17 @@ export class FlowsService {
     return this.view(id);
   }
 
+  /** A draft that never went live can be deleted outright; anything else is archived instead. */
+  async deleteDraft(id: string, caller: Principal): Promise<void> {
+    await this.flows.transaction(async (db) => {
+      const flow = await this.locked(db, id);
+      if (flow.status !== 'draft' || flow.live_version !== null || !(await this.flows.deleteNeverActivated(db, id))) {
+        throw new ConflictException('only a draft that was never activated can be deleted; archive this flow instead');
+      }
+      await this.record(db, caller, 'flow.deleted', id, { name: flow.name });
+    });
+  }
+
   /** active → paused: no enrollment, steps or sends until it is activated again. */
   async pause(id: string, caller: Principal) {
     await this.flows.transaction(async (db) => {

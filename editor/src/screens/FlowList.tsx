@@ -44,6 +44,15 @@ export function FlowList({ me }: { me: Me }) {
       setError(errorText(e));
     }
   };
+  const remove = async (f: FlowSummary) => {
+    if (!window.confirm(`Delete the draft “${f.name}”? This cannot be undone.`)) return;
+    try {
+      await flowsApi.remove(f.id);
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
   const shown = (flows ?? []).filter((f) => f.name.toLowerCase().includes(search.trim().toLowerCase()));
 
   useEffect(() => {
@@ -112,6 +121,11 @@ export function FlowList({ me }: { me: Me }) {
                     {canDesign && (
                       <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void duplicate(f); }}>
                         Duplicate
+                      </a>
+                    )}
+                    {canDesign && f.status === 'draft' && f.liveVersion === null && (
+                      <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void remove(f); }}>
+                        Delete
                       </a>
                     )}
                     {canOperate && f.status !== 'archived' && (
