@@ -108,6 +108,8 @@ export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { 
   const [zone, setZone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [raw, setRaw] = useState<string | null>(null);
+  // "Reached X" rows repeat what the next row says; shown on demand
+  const [everyStep, setEveryStep] = useState(false);
   useEffect(() => {
     setJourneys(null);
     setError(null);
@@ -128,6 +130,10 @@ export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { 
   const sorted = [...journeys].sort((a, b) => Number(b.flowId === flowId) - Number(a.flowId === flowId));
   return (
     <div className="timelines">
+      <label className="check every-step">
+        <input type="checkbox" name="everyStep" checked={everyStep} onChange={(e) => setEveryStep(e.target.checked)} />
+        <span>Show every step reached (not only decisions, waits, messages and outcomes)</span>
+      </label>
       {sorted.map((j) => (
         <div className="timeline" key={j.id}>
           <div className="timeline-head">
@@ -137,6 +143,7 @@ export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { 
           </div>
           <ol className="timeline-list">
             {(j.log ?? []).map((entry, i) => {
+              if (entry.kind === 'node' && !everyStep) return null;
               const key = `${j.id}:${i}`;
               const mine = !flowId || j.flowId === flowId;
               return (
