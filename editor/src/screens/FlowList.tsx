@@ -1,6 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { errorText, flowsApi, publishingApi, type FlowStats, type FlowSummary, type FlowTemplate, type Me } from '../api';
-import { defaultConfig } from '../graph/model';
 import { href, navigate } from '../router';
 import { StatusBadge, when } from '../ui';
 
@@ -171,7 +170,7 @@ function NewFlow({ templates }: { templates: FlowTemplate[] }) {
         ? await flowsApi.create({ name: flowName, templateId: chosen.id })
         : await flowsApi.create({
             name: flowName,
-            graph: { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: defaultConfig.trigger() }], edges: [] },
+            graph: { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'inactive', days: 7 } }], edges: [] },
           });
       navigate({ name: 'flow', id: flow.id, tab: 'canvas' });
     } catch (e) {
