@@ -48,5 +48,6 @@ export const apiKeyView = z.object({
   prefix: z.string(),
   scopes: z.array(apiKeyScope),
   createdAt: z.string(),
+  lastUsedAt: z.string().nullable().optional().describe('when a request last used the key'),
   key: z.string().optional().describe('the plaintext key; returned once, at creation'),
 });

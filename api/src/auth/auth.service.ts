@@ -115,5 +115,5 @@ function userView(user: UserRow) {
 }
 
 function apiKeyView(key: ApiKeyEntity) {
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt.toISOString() };
+  return { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null };
 }
