@@ -479,7 +479,7 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
         >
           <Background gap={20} size={1} color="#d4d8e1" />
           <Controls showInteractive={false} />
-          {minimap && <MiniMap pannable zoomable style={{ width: 180, height: 120 }} nodeStrokeWidth={3} nodeClassName={(n) => `minimap-${n.type}`} />}
+          {minimap && <MiniMap position="top-right" pannable zoomable style={{ width: 160, height: 110 }} nodeStrokeWidth={3} nodeClassName={(n) => `minimap-${n.type}`} />}
           <Panel position="top-left" className="canvas-tools">
             {!readOnly && (
               <>
