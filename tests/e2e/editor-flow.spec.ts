@@ -252,6 +252,14 @@ describe('editor in the browser', () => {
     await page.locator('[data-version-row="2"]', { hasText: 'live' }).waitFor();
     await page.locator('[data-version-row="2"]', { hasText: 'changed delay' }).waitFor();
     await shoot(page, '09-history');
+
+    // one-click revert: version 1's graph becomes the draft (version 3), to review and publish
+    await page.click('[data-revert="1"]');
+    await page.locator('[data-banner="ok"]', { hasText: 'The draft is now a copy of version 1' }).waitFor();
+    await page.locator('[data-action=publish]').waitFor();
+    expect(await page.locator('[data-node-id="delay"] .flow-node-summary').textContent()).toBe('Wait 3 days');
+    const reverted = (await api.http().get(`/api/flows/${flowId}`).set('Authorization', api.admin).expect(200)).body;
+    expect(reverted).toMatchObject({ version: 3, liveVersion: 2, frozen: false });
   });
 
   it('plays the clock forward and reads the timeline, the inbox and the contacts', async () => {
