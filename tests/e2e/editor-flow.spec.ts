@@ -331,6 +331,17 @@ describe('editor in the browser', () => {
     }
   });
 
+  it('draws the weekly check-in loop around the graph', async () => {
+    const checkin = (await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Weekly check-in', templateId: 'weekly-checkin' }).expect(201)).body;
+    await page.goto(`${base}/#/flows/${checkin.id}`);
+    await page.locator('[data-node-id="checkin"]').waitFor();
+    await page.click('[data-action=layout]');
+    await page.waitForTimeout(300);
+    // the edge back up to the weekly wait is the dashed one routed around the side
+    expect(await page.locator('.react-flow__edge path[style*="stroke-dasharray"]').count()).toBeGreaterThan(0);
+    await shoot(page, '19-weekly-checkin-loop');
+  });
+
   it('opens, lays out and pans a 300-node flow (frame times reported, not asserted)', async () => {
     const nodes: FlowGraphDocument['nodes'] = [{ id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'inactive', days: 7 } }];
     const edges: FlowGraphDocument['edges'] = [];

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorText, flowsApi, type FlowView } from '../api';
 import { styled } from '../canvas/edges';
 import { layoutTopDown, needsLayout } from '../graph/layout';
-import { documentKey, toDocument, toEditorEdges, toEditorNodes, type EditorEdge, type EditorNode } from '../graph/model';
+import { documentKey, handlesOf, toDocument, toEditorEdges, toEditorNodes, type EditorEdge, type EditorNode } from '../graph/model';
 
 export function loadGraph(flow: FlowView): { nodes: EditorNode[]; edges: EditorEdge[] } {
   const nodes = toEditorNodes(flow.graph);
@@ -17,7 +17,7 @@ export function loadGraph(flow: FlowView): { nodes: EditorNode[]; edges: EditorE
 
 export function tidy(nodes: EditorNode[], edges: EditorEdge[]): EditorNode[] {
   const at = layoutTopDown(
-    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height })),
+    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height, handles: handlesOf(n.type, n.data.config) })),
     edges,
   );
   return nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position }));

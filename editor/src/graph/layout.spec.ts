@@ -21,3 +21,25 @@ describe('layoutTopDown', () => {
     expect(needsLayout([{ position: { x: 0, y: 0 } }, { position: { x: 0, y: 0 } }])).toBe(true);
   });
 });
+
+//      c
+//   yes/ \no        the "yes" card is laid out under the left exit, the "no" card under the right one
+//    a     b
+describe('exit order', () => {
+  it('puts the targets of a step in the order of its exits', () => {
+    const nodes = [{ id: 'c', handles: ['yes', 'no'] }, { id: 'b', height: 150 }, { id: 'a', height: 90 }];
+    for (const edges of [
+      [
+        { source: 'c', target: 'b', sourceHandle: 'no' },
+        { source: 'c', target: 'a', sourceHandle: 'yes' },
+      ],
+      [
+        { source: 'c', target: 'a', sourceHandle: 'yes' },
+        { source: 'c', target: 'b', sourceHandle: 'no' },
+      ],
+    ]) {
+      const pos = layoutTopDown(nodes, edges);
+      expect(pos.get('a')!.x).toBeLessThan(pos.get('b')!.x);
+    }
+  });
+});

@@ -352,7 +352,7 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
   const autoLayout = useCallback(() => {
     before();
     setNodes((ns) => tidy(ns, getEdges()));
-    requestAnimationFrame(() => void fitView({ padding: 0.1, maxZoom: 1, duration: 200 }));
+    requestAnimationFrame(() => void fitView({ padding: 0.1, maxZoom: 1, minZoom: 0.8, duration: 200 }));
   }, [before, setNodes, getEdges, fitView]);
 
   useCanvasShortcuts({ readOnly, before, restore, setNodes, setEdges });
