@@ -357,6 +357,8 @@ describe('editor in the browser', () => {
     await page.goto(`${base}/#/`);
     await page.reload(); // a fresh page: the time below is opening the flow, not leaving the last one
     await page.getByRole('heading', { name: 'Flows' }).waitFor();
+    await page.locator('.flows-table tr', { hasText: 'Cart win-back (e2e)' }).waitFor();
+    await shoot(page, '20-flows-list');
     const opened = Date.now();
     await page.goto(`${base}/#/flows/${big.id}`);
     // generous: CI shares two cores between test suites; the time is reported, not asserted
