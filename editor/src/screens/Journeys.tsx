@@ -1,6 +1,6 @@
 /** A flow's journeys by state, and one contact's journey log as a timeline: "why did this user get this?" */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { contactJourneys, contactsApi, errorText, flowsApi, journeyStates, type Journey, type JourneyState } from '../api';
+import { contactJourneys, contactsApi, errorText, flowsApi, journeyStates, publishingApi, type Journey, type JourneyState } from '../api';
 import { describeEntry } from '../graph/timeline';
 import { StatusBadge, when, whenExact } from '../ui';
 
@@ -110,6 +110,19 @@ export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { 
   const [raw, setRaw] = useState<string | null>(null);
   // "Reached X" rows repeat what the next row says; shown on demand
   const [everyStep, setEveryStep] = useState(false);
+  // step names of other flows' versions (the contact page shows every flow the contact is in)
+  const [names, setNames] = useState<Record<string, Record<string, string>>>({});
+  useEffect(() => {
+    for (const j of journeys ?? []) {
+      const key = `${j.flowId}:${j.version}`;
+      if (j.flowId === flowId || names[key]) continue;
+      setNames((n) => ({ ...n, [key]: {} }));
+      publishingApi
+        .version(j.flowId, j.version)
+        .then((f) => setNames((n) => ({ ...n, [key]: Object.fromEntries(f.graph.nodes.map((node) => [node.id, node.label ?? node.id])) })))
+        .catch(() => undefined);
+    }
+  }, [journeys, flowId]); // eslint-disable-line react-hooks/exhaustive-deps -- fetch each flow version once
   useEffect(() => {
     setJourneys(null);
     setError(null);
@@ -146,6 +159,7 @@ export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { 
               if (entry.kind === 'node' && !everyStep) return null;
               const key = `${j.id}:${i}`;
               const mine = !flowId || j.flowId === flowId;
+              const stepName = j.flowId === flowId ? nodeName : (id: string) => names[`${j.flowId}:${j.version}`]?.[id] ?? id;
               return (
                 <li
                   key={i}
@@ -158,10 +172,10 @@ export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { 
                     {whenExact(entry.at)}
                     {zone && <small className="muted">contact: {contactTime(entry.at)}</small>}
                   </time>
-                  <span className="tl-node">{mine ? nodeName(entry.nodeId) : entry.nodeId}</span>
+                  <span className="tl-node">{stepName(entry.nodeId)}</span>
                   <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
                   <span className="tl-detail">
-                    <span className="tl-sentence">{describeEntry(entry, mine ? nodeName : (id) => id, whenExact)}</span>
+                    <span className="tl-sentence">{describeEntry(entry, stepName, whenExact)}</span>
                     {entry.delivery && (
                       <span className={`delivery status-${entry.delivery.status}`}>
                         {' '}
