@@ -15,6 +15,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
+import { SchemaModule } from './schema/schema.module';
 import { SettingsModule } from './settings/settings.module';
 import { TrackingModule } from './tracking/tracking.module';
 
@@ -55,6 +56,7 @@ export class AppModule {
         TrackingModule,
         ProvidersModule,
         TemplatesModule,
+        SchemaModule,
         DocsModule,
       ],
     };

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
@@ -18,10 +18,23 @@ const logLevels: Record<AppConfig['LOG_LEVEL'], LogLevel[]> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
 
+/** Nest's ~70 "Mapped {/api/…}" lines at start bury what matters; they are shown only with LOG_LEVEL=debug. */
+class StartupLogger extends ConsoleLogger {
+  private static readonly routeContexts = new Set(['RoutesResolver', 'RouterExplorer']);
+  log(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (typeof context === 'string' && StartupLogger.routeContexts.has(context)) {
+      if (this.isLevelEnabled('debug')) super.debug(message, ...rest);
+      return;
+    }
+    super.log(message, ...rest);
+  }
+}
+
 /** Builds the Nest application on an already migrated DataSource; used by `main.ts` and by the e2e tests. */
 export async function createApp(config: AppConfig, dataSource: DataSource): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, dataSource), {
-    logger: logLevels[config.LOG_LEVEL],
+    logger: new StartupLogger('Nest', { logLevels: logLevels[config.LOG_LEVEL] }),
     bodyParser: false,
   });
   // tracking links live outside /api so that they stay short and unauthenticated

@@ -42,19 +42,28 @@ async function main(): Promise<void> {
     process.on('SIGTERM', () => void stop('SIGTERM'));
 
     await app.listen(config.PORT, config.HOST);
-    const url = `http://localhost:${config.PORT}`;
-    logger.log(`Boomerang is listening on ${url} (API under ${url}/api)`);
     // the engine ticks only once the HTTP side is up; app.close() stops it (onApplicationShutdown) before the pool goes
     app.get(EngineService).start();
-    if (admin.created) {
-      logger.log(
-        admin.generatedPassword
-          ? `admin user created: ${admin.email} with password ${admin.generatedPassword} (shown once; set ADMIN_PASSWORD to choose it)`
-          : `admin user created: ${admin.email} (password from ADMIN_PASSWORD)`,
+    const url = `http://localhost:${config.PORT}`;
+    // one banner, written at once, last: what a person needs to sign in
+    const lines = [
+      `Boomerang is listening on ${url} (API under ${url}/api)`,
+      admin.created
+        ? admin.generatedPassword
+          ? `sign in as ${admin.email} with password ${admin.generatedPassword} (shown once; set ADMIN_PASSWORD to choose it)`
+          : `sign in as ${admin.email} (password from ADMIN_PASSWORD)`
+        : `sign in as an existing user (first admin: ${admin.email})`,
+      key.key ? `admin API key (${key.source}): ${key.key}` : 'admin API key: set API_KEY, or use a key created earlier',
+    ];
+    if (!admin.created && config.ADMIN_PASSWORD) {
+      lines.push(
+        `ADMIN_PASSWORD was not applied: users exist already, and it only sets the first admin's password on an empty database.`,
+        `To regain access, create a new admin with the admin API key: curl -X POST ${url}/api/users -H "Authorization: Bearer <key>" -H "Content-Type: application/json" -d '{"email":"you@example.com","password":"…","role":"admin"}'`,
       );
     }
-    if (key.key) logger.log(`admin API key (${key.source}): ${key.key}`);
-    else logger.log('admin API key: set API_KEY, or use a key created earlier');
+    const width = Math.max(...lines.map((l) => l.length));
+    const rule = '─'.repeat(width + 2);
+    process.stdout.write(`\n┌${rule}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join('\n')}\n└${rule}┘\n\n`);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();

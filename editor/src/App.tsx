@@ -1,9 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { authApi, errorText, onUnauthorized, session, type Me } from './api';
 import { href, useRoute } from './router';
-import { FlowEditor } from './screens/FlowEditor';
 import { FlowList } from './screens/FlowList';
 import { Login } from './screens/Login';
+
+// code-split routes: the canvas (React Flow, dagre, the engine core, Handlebars) loads only when a flow is opened
+const FlowEditor = lazy(() => import('./screens/FlowEditor').then((m) => ({ default: m.FlowEditor })));
+const ContactsPage = lazy(() => import('./screens/People').then((m) => ({ default: m.ContactsPage })));
+const ContactPage = lazy(() => import('./screens/People').then((m) => ({ default: m.ContactPage })));
+const InboxPage = lazy(() => import('./screens/Inbox').then((m) => ({ default: m.InboxPage })));
+const SettingsPage = lazy(() => import('./screens/Settings').then((m) => ({ default: m.SettingsPage })));
 import { Logo } from './ui';
 
 export function App() {
@@ -49,11 +55,15 @@ export function App() {
           <Logo /> Boomerang
         </a>
         <nav className="crumbs">
-          <a href={href({ name: 'flows' })}>Flows</a>
+          <a href={href({ name: 'flows' })} className={route.name === 'flows' || route.name === 'flow' ? 'on' : ''}>Flows</a>
+          <a href={href({ name: 'contacts' })} className={route.name === 'contacts' || route.name === 'contact' ? 'on' : ''}>Contacts</a>
+          <a href={href({ name: 'inbox' })} className={route.name === 'inbox' ? 'on' : ''}>Inbox</a>
+          <a href={href({ name: 'settings', section: 'workspace' })} className={route.name === 'settings' ? 'on' : ''}>Settings</a>
         </nav>
         <div className="spacer" />
         <span className="who" title={me.permissions.join(', ')}>
           {me.kind === 'user' ? `${me.email} · ${me.role}` : `API key ${me.prefix}…`}
+          {!me.permissions.includes('design') && <span className="badge">read only</span>}
         </span>
         <button
           className="btn ghost"
@@ -66,7 +76,21 @@ export function App() {
         </button>
       </header>
       <main className="main">
-        {route.name === 'flows' ? <FlowList me={me} /> : <FlowEditor key={route.id} id={route.id} tab={route.tab} me={me} />}
+        <Suspense fallback={<div className="splash">Loading…</div>}>
+          {route.name === 'flows' ? (
+            <FlowList me={me} />
+          ) : route.name === 'flow' ? (
+            <FlowEditor key={route.id} id={route.id} tab={route.tab} me={me} />
+          ) : route.name === 'contacts' ? (
+            <ContactsPage />
+          ) : route.name === 'contact' ? (
+            <ContactPage key={route.id} externalId={route.id} />
+          ) : route.name === 'inbox' ? (
+            <InboxPage />
+          ) : (
+            <SettingsPage me={me} section={route.section} />
+          )}
+        </Suspense>
       </main>
     </div>
   );

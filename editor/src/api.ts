@@ -166,6 +166,7 @@ export const flowsApi = {
   create: (body: { name: string; templateId: string } | { name: string; graph: FlowGraphDocument }) => api<FlowView>('POST', '/api/flows', body),
   update: (id: string, body: { name?: string; graph?: FlowGraphDocument }) => api<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, body),
   validate: (id: string, graph: FlowGraphDocument) => api<ServerValidation>('POST', `/api/flows/${encodeURIComponent(id)}/validate`, { graph }),
+  remove: (id: string) => api<void>('DELETE', `/api/flows/${encodeURIComponent(id)}`),
   transition: (id: string, action: 'activate' | 'pause' | 'archive') => api<FlowView>('POST', `/api/flows/${encodeURIComponent(id)}/${action}`),
   journeys: (id: string, state?: JourneyState) =>
     api<Page<Journey>>('GET', `/api/flows/${encodeURIComponent(id)}/journeys?limit=200${state ? `&state=${state}` : ''}`),
@@ -180,3 +181,169 @@ export const authApi = {
   me: () => api<Me>('GET', '/api/auth/me'),
   logout: () => api<void>('POST', '/api/auth/logout'),
 };
+
+// ---------------------------------------------------------------------------------------------------- more of the API
+
+/** `GET /api/schema`, typed by the API's own zod schema. */
+export type WorkspaceSchema = import('../../api/src/schema/schema.dto').WorkspaceSchema;
+
+let schemaPromise: Promise<WorkspaceSchema> | null = null;
+export const schemaApi = {
+  /** Fetched once per page load: suggestions need not be live. */
+  get: (): Promise<WorkspaceSchema> => (schemaPromise ??= api<WorkspaceSchema>('GET', '/api/schema').catch((e) => {
+    schemaPromise = null;
+    throw e;
+  })),
+};
+
+export interface Contact {
+  externalId: string;
+  timezone: string;
+  consent: Partial<Record<'email' | 'push' | 'sms' | 'webhook', boolean>>;
+  attributes: Record<string, unknown>;
+  lastActiveAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ContactEvent {
+  id: string;
+  name: string;
+  occurredAt: string;
+  receivedAt: string;
+  isActivity: boolean;
+  properties: Record<string, unknown>;
+}
+
+/** A sent (or queued) message, typed by the API's own zod schema. */
+export type Message = import('zod').infer<typeof import('../../api/src/messages/messages.dto').messageView>;
+
+const q = (params: Record<string, string | number | undefined | null>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+};
+
+export const contactsApi = {
+  list: (search: string, cursor?: string | null) => api<Page<Contact>>('GET', `/api/contacts${q({ q: search, cursor, limit: 50 })}`),
+  get: (externalId: string) => api<Contact>('GET', `/api/contacts/${encodeURIComponent(externalId)}`),
+  events: (externalId: string) => api<Page<ContactEvent>>('GET', `/api/contacts/${encodeURIComponent(externalId)}/events?limit=100`),
+};
+
+export const messagesApi = {
+  list: (filter: { externalId?: string; flowId?: string; channel?: string; cursor?: string | null }) =>
+    api<Page<Message>>('GET', `/api/messages${q({ externalId: filter.externalId, flowId: filter.flowId, channel: filter.channel, cursor: filter.cursor, limit: 100 })}`),
+};
+
+export interface GraphDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  edgesAdded: string[];
+  edgesRemoved: string[];
+}
+
+export interface PublishPreview {
+  status: FlowStatus;
+  liveVersion: number | null;
+  draftVersion: number | null;
+  pending: boolean;
+  diff: GraphDiff;
+  validation: ServerValidation;
+  waiting: { version: number; nodeId: string; count: number; inDraft: boolean; changed: boolean }[];
+  totals: { waiting: number; atChangedSteps: number; atRemovedSteps: number };
+}
+
+export interface FlowHistory {
+  liveVersion: number | null;
+  currentVersion: number;
+  versions: {
+    version: number;
+    createdAt: string;
+    frozenAt: string | null;
+    live: boolean;
+    current: boolean;
+    by: string | null;
+    changes: GraphDiff | null;
+    events: { at: string; actor: string; action: string }[];
+  }[];
+}
+
+export interface Estimate {
+  count: number | null;
+  reason: string | null;
+  kind: string | null;
+}
+
+export interface FlowStats {
+  since: string;
+  items: { flowId: string; entered: number; live: number; converted: number }[];
+}
+
+const flowPath = (id: string, rest = '') => `/api/flows/${encodeURIComponent(id)}${rest}`;
+export const publishingApi = {
+  saveDraft: (id: string, body: { name?: string; graph?: FlowGraphDocument }) => api<FlowView>('PUT', flowPath(id, '/draft'), body),
+  preview: (id: string) => api<PublishPreview>('GET', flowPath(id, '/publish-preview')),
+  publish: (id: string, migrate: 'move' | 'stay') => api<FlowView>('POST', flowPath(id, '/publish'), { migrate }),
+  history: (id: string) => api<FlowHistory>('GET', flowPath(id, '/history')),
+  revert: (id: string, version: number) => api<FlowView>('POST', flowPath(id, '/revert'), { version }),
+  estimate: (id: string) => api<Estimate>('POST', flowPath(id, '/estimate')),
+  stats: () => api<FlowStats>('GET', '/api/flow-stats'),
+  version: (id: string, version: number) => api<FlowView>('GET', flowPath(id, `?version=${version}`)),
+};
+
+export interface WorkspaceSettings {
+  nonActivityEvents: string[];
+  createContactsOnEvent: boolean;
+  activity: { minDays: number; windowDays: number };
+  quietHours: { start: string; end: string } | null;
+  frequencyCaps: { channel: 'email' | 'push' | 'sms' | 'webhook' | 'all'; max: number; per: string }[];
+  attributionWindow: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  role: 'admin' | 'editor' | 'viewer';
+  createdAt: string;
+  disabled?: boolean;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ('admin' | 'ingest')[];
+  createdAt: string;
+  lastUsedAt?: string | null;
+  revokedAt?: string | null;
+  key?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export const adminApi = {
+  settings: () => api<WorkspaceSettings>('GET', '/api/settings'),
+  saveSettings: (body: Partial<WorkspaceSettings>) => api<WorkspaceSettings>('PUT', '/api/settings', body),
+  users: () => api<{ items: User[] } | User[]>('GET', '/api/users'),
+  createUser: (body: { email: string; password: string; role: User['role'] }) => api<User>('POST', '/api/users', body),
+  updateUser: (id: string, body: { role?: User['role']; disabled?: boolean }) => api<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, body),
+  keys: () => api<{ items: ApiKey[] } | ApiKey[]>('GET', '/api/api-keys'),
+  createKey: (body: { name: string; scopes: ApiKey['scopes'] }) => api<ApiKey>('POST', '/api/api-keys', body),
+  revokeKey: (id: string) => api<void>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
+  audit: (filter: { entityType?: string; cursor?: string | null }) => api<Page<AuditEntry>>('GET', `/api/audit${q({ entityType: filter.entityType, cursor: filter.cursor, limit: 100 })}`),
+};
+
+/** Lists come as `{items}` (or a bare array from older routes). */
+export function itemsOf<T>(value: { items: T[] } | T[]): T[] {
+  return Array.isArray(value) ? value : value.items;
+}

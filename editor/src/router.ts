@@ -3,19 +3,34 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { name: 'flows' }
-  | { name: 'flow'; id: string; tab: 'canvas' | 'journeys' | 'metrics' };
+  | { name: 'flow'; id: string; tab: 'canvas' | 'journeys' | 'metrics' | 'history' }
+  | { name: 'contacts' }
+  | { name: 'contact'; id: string }
+  | { name: 'inbox' }
+  | { name: 'settings'; section: 'workspace' | 'users' | 'keys' | 'audit' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'flows' && parts[1]) {
-    const tab = parts[2] === 'journeys' || parts[2] === 'metrics' ? parts[2] : 'canvas';
+    const tab = parts[2] === 'journeys' || parts[2] === 'metrics' || parts[2] === 'history' ? parts[2] : 'canvas';
     return { name: 'flow', id: parts[1], tab };
+  }
+  if (parts[0] === 'contacts' && parts[1]) return { name: 'contact', id: parts[1] };
+  if (parts[0] === 'contacts') return { name: 'contacts' };
+  if (parts[0] === 'inbox') return { name: 'inbox' };
+  if (parts[0] === 'settings') {
+    const section = parts[1] === 'users' || parts[1] === 'keys' || parts[1] === 'audit' ? parts[1] : 'workspace';
+    return { name: 'settings', section };
   }
   return { name: 'flows' };
 }
 
 export function href(route: Route): string {
   if (route.name === 'flows') return '#/';
+  if (route.name === 'contacts') return '#/contacts';
+  if (route.name === 'contact') return `#/contacts/${encodeURIComponent(route.id)}`;
+  if (route.name === 'inbox') return '#/inbox';
+  if (route.name === 'settings') return `#/settings${route.section === 'workspace' ? '' : `/${route.section}`}`;
   return `#/flows/${encodeURIComponent(route.id)}${route.tab === 'canvas' ? '' : `/${route.tab}`}`;
 }
 

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { UuidOr404Pipe } from '../common/ids';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { Access, AuthenticatedRequest, Caller } from './access.decorator';
-import { createApiKeyBody, CreateApiKeyBody, createUserBody, CreateUserBody, loginBody, LoginBody } from './auth.dto';
+import { createApiKeyBody, CreateApiKeyBody, createUserBody, CreateUserBody, loginBody, LoginBody, updateUserBody, UpdateUserBody } from './auth.dto';
 import { AuthService } from './auth.service';
 import type { Principal } from './principal';
 import { Public } from './public.decorator';
@@ -59,6 +59,13 @@ export class UsersController {
   @Get()
   list() {
     return this.auth.listUsers();
+  }
+
+  /** Change a user's role, or disable / enable them (the last admin who can sign in stays). */
+  @Access('admin')
+  @Patch(':id')
+  update(@Param('id', new UuidOr404Pipe('user')) id: string, @Body(new ZodValidationPipe(updateUserBody)) body: UpdateUserBody, @Caller() caller: Principal) {
+    return this.auth.updateUser(id, body, caller);
   }
 }
 

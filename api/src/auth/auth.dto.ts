@@ -25,7 +25,14 @@ export const createApiKeyBody = z
   .strict();
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 
-export const userView = z.object({ id: z.string(), email: z.string(), role: userRole, createdAt: z.string() });
+/** `PATCH /api/users/:id`: change the role, or disable (true) / enable (false) the user. */
+export const updateUserBody = z
+  .object({ role: userRole.optional(), disabled: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, 'nothing to change: send role or disabled');
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+export const userView = z.object({ id: z.string(), email: z.string(), role: userRole, createdAt: z.string(), disabled: z.boolean().optional() });
 export const sessionView = z.object({
   token: z.string().describe('send as `Authorization: Bearer <token>`; also set as the boomerang_session cookie'),
   expiresAt: z.string(),
@@ -41,5 +48,6 @@ export const apiKeyView = z.object({
   prefix: z.string(),
   scopes: z.array(apiKeyScope),
   createdAt: z.string(),
+  lastUsedAt: z.string().nullable().optional().describe('when a request last used the key'),
   key: z.string().optional().describe('the plaintext key; returned once, at creation'),
 });

@@ -3,7 +3,7 @@ import { AuditRepository } from '../audit/audit.repository';
 import type { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey } from './api-key-hash';
 import { ApiKeysRepository } from './api-keys.repository';
-import type { CreateApiKeyBody, CreateUserBody, LoginBody } from './auth.dto';
+import type { CreateApiKeyBody, CreateUserBody, LoginBody, UpdateUserBody } from './auth.dto';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { actorOf, permissionsOf, Principal } from './principal';
 import { generateSessionToken, hashSessionToken, SESSION_TTL_MS } from './session-token';
@@ -57,6 +57,20 @@ export class AuthService {
     });
   }
 
+  async updateUser(id: string, body: UpdateUserBody, caller: Principal) {
+    return this.users.transaction(async (db) => {
+      const demotes = (body.role !== undefined && body.role !== 'admin') || body.disabled === true;
+      if (demotes && (await this.users.otherActiveAdmins(db, id)) === 0) {
+        const [row]: { role: string }[] = await db.query(`SELECT role FROM users WHERE id = $1`, [id]);
+        if (row?.role === 'admin') throw new ConflictException('this is the last admin who can sign in; make someone else admin first');
+      }
+      const user = await this.users.update(db, id, body);
+      if (!user) throw new NotFoundException(`user "${id}" not found`);
+      await this.audit.record(db, { actor: actorOf(caller), action: 'user.updated', entityType: 'user', entityId: id, detail: { email: user.email, ...body } });
+      return userView(user);
+    });
+  }
+
   async listUsers() {
     return { items: (await this.users.list()).map(userView), nextCursor: null };
   }
@@ -97,9 +111,9 @@ export class AuthService {
 }
 
 function userView(user: UserRow) {
-  return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString() };
+  return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString(), disabled: user.disabled_at !== null };
 }
 
 function apiKeyView(key: ApiKeyEntity) {
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt.toISOString() };
+  return { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null };
 }

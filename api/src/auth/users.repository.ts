@@ -46,6 +46,24 @@ export class UsersRepository {
     return rows.length > 0;
   }
 
+  /** Role and/or disabled state; a disabled user's sessions stop working at once (the session lookup checks it). */
+  async update(db: EntityManager, id: string, patch: { role?: UserRole; disabled?: boolean }): Promise<UserRow | null> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected]
+    const [rows]: [UserRow[], number] = await db.query(
+      `UPDATE users SET role = coalesce($2, role),
+              disabled_at = CASE WHEN $3::boolean IS NULL THEN disabled_at WHEN $3 THEN coalesce(disabled_at, now()) ELSE NULL END
+        WHERE id = $1 RETURNING *`,
+      [id, patch.role ?? null, patch.disabled ?? null],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Admins that can still sign in, other than `except`: the last one must not be disabled or demoted. */
+  async otherActiveAdmins(db: EntityManager, except: string): Promise<number> {
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`, [except]);
+    return n;
+  }
+
   list(): Promise<UserRow[]> {
     return this.dataSource.query(`SELECT * FROM users ORDER BY created_at, id`);
   }

@@ -76,3 +76,27 @@ export const contactView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+/** `GET /api/contacts?q=&cursor=&limit=`: `q` matches an externalId or e-mail prefix, a phone's digits, or `key=value`. */
+export const listContactsQuery = z
+  .object({
+    q: z.string().trim().max(200).optional(),
+    cursor: z.string().max(400).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type ListContactsQuery = z.infer<typeof listContactsQuery>;
+
+export const listContactEventsQuery = z
+  .object({ cursor: z.string().max(400).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+export type ListContactEventsQuery = z.infer<typeof listContactEventsQuery>;
+
+export const contactEventView = z.object({
+  id: z.string(),
+  name: z.string(),
+  occurredAt: z.string(),
+  receivedAt: z.string(),
+  isActivity: z.boolean(),
+  properties: z.record(z.string(), z.unknown()),
+});

@@ -59,4 +59,45 @@ export class ContactsRepository {
     const rows: ContactRow[] = await this.dataSource.query(`SELECT * FROM contacts WHERE external_id = $1`, [externalId]);
     return rows[0] ?? null;
   }
+
+  /**
+   * Contacts newest first, by id (the cursor is the last id). `key=value` compares one attribute as text; anything
+   * else matches the start of the externalId or e-mail (case-insensitive) or the digits of the phone number.
+   */
+  list(filter: { q?: string; before?: number; limit: number }): Promise<ContactRow[]> {
+    const q = filter.q ?? '';
+    const eq = /^([^=\s]{1,100})\s*=\s*(.*)$/.exec(q);
+    const digits = q.replace(/\D/g, '');
+    const like = q.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+    return this.dataSource.query(
+      `SELECT * FROM contacts
+        WHERE ($1::bigint IS NULL OR id < $1)
+          AND CASE
+            WHEN $2::text IS NOT NULL THEN attributes ->> $2 = $3
+            WHEN $4::text = '' THEN true
+            ELSE external_id ILIKE $5 OR attributes ->> 'email' ILIKE $5
+              OR ($6::text <> '' AND length($6::text) >= 3 AND regexp_replace(coalesce(attributes ->> 'phone', ''), '\\D', '', 'g') LIKE '%' || $6 || '%')
+          END
+        ORDER BY id DESC LIMIT $7`,
+      [filter.before ?? null, eq ? eq[1] : null, eq ? eq[2] : null, q, like, digits, filter.limit + 1],
+    );
+  }
+
+  /** One contact's events, newest first (the cursor is the last id). */
+  events(contactId: string, filter: { before?: number; limit: number }): Promise<ContactEventRow[]> {
+    return this.dataSource.query(
+      `SELECT id, name, occurred_at, received_at, is_activity, properties FROM events
+        WHERE contact_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+      [contactId, filter.before ?? null, filter.limit + 1],
+    );
+  }
+}
+
+export interface ContactEventRow {
+  id: string;
+  name: string;
+  occurred_at: Date;
+  received_at: Date;
+  is_activity: boolean;
+  properties: Record<string, unknown>;
 }

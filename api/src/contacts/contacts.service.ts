@@ -3,8 +3,9 @@ import { masksPersonalData, Principal } from '../auth/principal';
 import { splitBatch, type BatchResult } from '../common/batch';
 import { ENGINE_KICK, EngineKick, NOW, NowSource } from '../common/clock';
 import { maskDeep } from '../common/masking';
-import { ContactItem, contactItem, eventItem } from './contacts.dto';
-import { ContactRow, ContactsRepository, ContactUpsert } from './contacts.repository';
+import { decodeCursor, pageOf } from '../common/cursor';
+import { ContactItem, contactItem, eventItem, type ListContactEventsQuery, type ListContactsQuery } from './contacts.dto';
+import { ContactEventRow, ContactRow, ContactsRepository, ContactUpsert } from './contacts.repository';
 import { EventIngestor } from '@boomerang/engine/runtime';
 
 @Injectable()
@@ -29,6 +30,37 @@ export class ContactsService {
     const view = contactView(contact);
     return masksPersonalData(caller) ? { ...view, attributes: maskDeep(view.attributes) } : view;
   }
+
+  /** The contacts page: search and cursor paging; viewers get e-mail addresses and phone numbers masked. */
+  async list(query: ListContactsQuery, caller: Principal) {
+    const [before] = (decodeCursor(query.cursor, ['number']) ?? [undefined]) as [number | undefined];
+    const rows = await this.contacts.list({ q: query.q, before, limit: query.limit });
+    const mask = masksPersonalData(caller);
+    return pageOf(rows, query.limit, (row) => {
+      const view = contactView(row);
+      return mask ? { ...view, attributes: maskDeep(view.attributes) } : view;
+    }, (row) => [Number(row.id)]);
+  }
+
+  async events(externalId: string, query: ListContactEventsQuery, caller: Principal) {
+    const contact = await this.contacts.findByExternalId(externalId);
+    if (!contact) throw new NotFoundException(`contact "${externalId.slice(0, 200)}" not found`);
+    const [before] = (decodeCursor(query.cursor, ['number']) ?? [undefined]) as [number | undefined];
+    const rows = await this.contacts.events(contact.id, { before, limit: query.limit });
+    const mask = masksPersonalData(caller);
+    return pageOf(rows, query.limit, (row) => eventView(row, mask), (row) => [Number(row.id)]);
+  }
+}
+
+function eventView(row: ContactEventRow, mask: boolean) {
+  return {
+    id: String(row.id),
+    name: row.name,
+    occurredAt: row.occurred_at.toISOString(),
+    receivedAt: row.received_at.toISOString(),
+    isActivity: row.is_activity,
+    properties: mask ? maskDeep(row.properties) : row.properties,
+  };
 }
 
 function fold(previous: ContactUpsert | undefined, item: ContactItem): ContactUpsert {

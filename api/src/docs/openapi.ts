@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { auditEntry, auditQuery } from '../audit/audit.dto';
-import { apiKeyView, createApiKeyBody, createUserBody, loginBody, meView, sessionView, userView } from '../auth/auth.dto';
+import { apiKeyView, createApiKeyBody, createUserBody, loginBody, meView, sessionView, updateUserBody, userView } from '../auth/auth.dto';
 import type { Permission } from '../auth/principal';
-import { batchResult, contactBatch, contactView, eventBatch } from '../contacts/contacts.dto';
+import { batchResult, contactBatch, contactEventView, contactView, eventBatch, listContactEventsQuery, listContactsQuery } from '../contacts/contacts.dto';
+import { workspaceSchemaView } from '../schema/schema.dto';
 import {
   createFlowBody,
   flowSummaryView,
@@ -14,6 +15,8 @@ import {
   flowView,
   getFlowQuery,
   listFlowsQuery,
+  publishFlowBody,
+  revertFlowBody,
   updateFlowBody,
   validateFlowBody,
   validationView,
@@ -26,7 +29,7 @@ import { updateSettingsBody, workspaceSettingsSchema } from '../settings/setting
 import { previewBody, previewView } from '../templates/templates.dto';
 
 interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   /** who may call it; `public` needs no credentials */
@@ -56,6 +59,17 @@ const operations: Operation[] = [
   { tag: 'flows', method: 'post', path: '/api/flows/{id}/activate', summary: 'draft → active, or resume paused → active; 400 with the validation errors when invalid, 409 when not allowed', access: 'operate', response: flowView },
   { tag: 'flows', method: 'post', path: '/api/flows/{id}/pause', summary: 'active → paused', access: 'operate', response: flowView },
   { tag: 'flows', method: 'post', path: '/api/flows/{id}/archive', summary: 'Archive for good; every live journey exits (logged)', access: 'operate', response: flowView },
+  { tag: 'flows', method: 'put', path: '/api/flows/{id}/draft', summary: 'Edit the draft: on an active flow a new version that is not live until published', access: 'design', body: updateFlowBody, response: flowView },
+  { tag: 'flows', method: 'get', path: '/api/flows/{id}/publish-preview', summary: 'What Publish would do: the diff from the live version and the journeys waiting per step', access: 'read' },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/publish', summary: 'Make the draft live; `migrate: "move"` moves waiting journeys to the same step of the new version, `"stay"` lets them finish', access: 'design', body: publishFlowBody, response: flowView },
+  { tag: 'flows', method: 'get', path: '/api/flows/{id}/history', summary: 'Versions with who, when and what changed', access: 'read' },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/revert', summary: 'Copy an earlier version into the draft', access: 'design', body: revertFlowBody, response: flowView },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/estimate', summary: 'How many contacts the trigger would enroll now (the engine’s enrollment statement, rolled back)', access: 'read', response: z.object({ count: z.number().int().nullable(), reason: z.string().nullable(), kind: z.string().nullable() }) },
+  { tag: 'flows', method: 'delete', path: '/api/flows/{id}', summary: 'Delete a draft that was never activated (409 otherwise: archive it)', access: 'design', status: 204 },
+  { tag: 'flows', method: 'get', path: '/api/flow-stats', summary: 'Per flow: journeys entered and converted in the last 7 days, journeys in progress', access: 'read' },
+  { tag: 'contacts', method: 'get', path: '/api/contacts', summary: 'Contacts newest first; `q` matches an externalId or e-mail prefix, phone digits, or `key=value` (PII masked for viewers)', access: 'read', query: listContactsQuery, response: page(contactView) },
+  { tag: 'contacts', method: 'get', path: '/api/contacts/{externalId}/events', summary: 'A contact’s events, newest first', access: 'read', query: listContactEventsQuery, response: page(contactEventView) },
+  { tag: 'contacts', method: 'get', path: '/api/schema', summary: 'Attribute keys with types and samples, event names with counts (editor suggestions)', access: 'read', response: workspaceSchemaView },
   { tag: 'flows', method: 'get', path: '/api/flow-templates', summary: 'The default weekly check-in flow and the seed playbooks', access: 'read', response: flowTemplatesView },
   { tag: 'contacts', method: 'post', path: '/api/contacts', summary: 'Upsert up to 10,000 contacts by externalId (attributes and consent MERGED; a null attribute removes the key)', access: 'ingest', body: contactBatch, response: batchResult },
   { tag: 'contacts', method: 'get', path: '/api/contacts/{externalId}', summary: 'One contact (e-mail and phone masked for viewers)', access: 'read', response: contactView },
@@ -70,6 +84,7 @@ const operations: Operation[] = [
   { tag: 'auth', method: 'get', path: '/api/auth/me', summary: 'The caller and its permissions', access: 'any', response: meView },
   { tag: 'auth', method: 'post', path: '/api/users', summary: 'Create an editor user (admin, editor or viewer)', access: 'admin', body: createUserBody, response: userView, status: 201 },
   { tag: 'auth', method: 'get', path: '/api/users', summary: 'List users', access: 'admin', response: page(userView) },
+  { tag: 'auth', method: 'patch', path: '/api/users/{id}', summary: 'Change a user’s role, or disable / enable them (never the last admin)', access: 'admin', body: updateUserBody, response: userView },
   { tag: 'auth', method: 'post', path: '/api/api-keys', summary: 'Create an API key (the plaintext is returned once)', access: 'admin', body: createApiKeyBody, response: apiKeyView, status: 201 },
   { tag: 'auth', method: 'get', path: '/api/api-keys', summary: 'List active API keys (prefixes only)', access: 'admin', response: page(apiKeyView) },
   { tag: 'auth', method: 'delete', path: '/api/api-keys/{id}', summary: 'Revoke an API key', access: 'admin', status: 204 },

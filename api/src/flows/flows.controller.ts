@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { Access, Caller } from '../auth/access.decorator';
 import type { Principal } from '../auth/principal';
 import { UuidOr404Pipe } from '../common/ids';
@@ -10,6 +10,10 @@ import {
   GetFlowQuery,
   listFlowsQuery,
   ListFlowsQuery,
+  publishFlowBody,
+  PublishFlowBody,
+  revertFlowBody,
+  RevertFlowBody,
   updateFlowBody,
   UpdateFlowBody,
   validateFlowBody,
@@ -47,6 +51,47 @@ export class FlowsController {
     return this.flows.update(id, body, caller);
   }
 
+  /** Edits the draft: on an active flow a new, not yet live version (publish it with POST :id/publish). */
+  @Access('design')
+  @Put(':id/draft')
+  saveDraft(@Param('id', flowId) id: string, @Body(new ZodValidationPipe(updateFlowBody)) body: UpdateFlowBody, @Caller() caller: Principal) {
+    return this.flows.update(id, body, caller, 'draft');
+  }
+
+  @Access('read')
+  @Get(':id/publish-preview')
+  publishPreview(@Param('id', flowId) id: string) {
+    return this.flows.publishPreview(id);
+  }
+
+  @Access('design')
+  @Post(':id/publish')
+  @HttpCode(200)
+  publish(@Param('id', flowId) id: string, @Body(new ZodValidationPipe(publishFlowBody)) body: PublishFlowBody, @Caller() caller: Principal) {
+    return this.flows.publish(id, body, caller);
+  }
+
+  @Access('read')
+  @Get(':id/history')
+  history(@Param('id', flowId) id: string) {
+    return this.flows.history(id);
+  }
+
+  @Access('design')
+  @Post(':id/revert')
+  @HttpCode(200)
+  revert(@Param('id', flowId) id: string, @Body(new ZodValidationPipe(revertFlowBody)) body: RevertFlowBody, @Caller() caller: Principal) {
+    return this.flows.revert(id, body.version, caller);
+  }
+
+  /** How many contacts would enter now (the engine's enrollment statement, rolled back). */
+  @Access('read')
+  @Post(':id/estimate')
+  @HttpCode(200)
+  estimate(@Param('id', flowId) id: string) {
+    return this.flows.estimate(id);
+  }
+
   @Access('read')
   @Post(':id/validate')
   @HttpCode(200)
@@ -68,6 +113,14 @@ export class FlowsController {
     return this.flows.pause(id, caller);
   }
 
+  /** A draft that never went live is deleted; 409 for anything else (archive it). */
+  @Access('design')
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', flowId) id: string, @Caller() caller: Principal): Promise<void> {
+    await this.flows.deleteDraft(id, caller);
+  }
+
   @Access('operate')
   @Post(':id/archive')
   @HttpCode(200)
@@ -84,5 +137,17 @@ export class FlowTemplatesController {
   @Get()
   list() {
     return this.flows.templates();
+  }
+}
+
+/** Per-flow counts for the flows list: journeys entered and converted in the last 7 days, journeys live now. */
+@Controller('flow-stats')
+export class FlowStatsController {
+  constructor(private readonly flows: FlowsService) {}
+
+  @Access('read')
+  @Get()
+  list() {
+    return this.flows.stats();
   }
 }

@@ -74,3 +74,10 @@ export const validationView = z.object({
 export const flowTemplatesView = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), description: z.string(), graph: flowGraphSchema })),
 });
+
+/** `POST /api/flows/:id/publish`: journeys waiting on older versions move to the new one or finish where they are. */
+export const publishFlowBody = z.object({ migrate: z.enum(['move', 'stay']) }).strict();
+export type PublishFlowBody = z.infer<typeof publishFlowBody>;
+
+export const revertFlowBody = z.object({ version: z.number().int().min(1) }).strict();
+export type RevertFlowBody = z.infer<typeof revertFlowBody>;

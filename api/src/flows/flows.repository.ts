@@ -131,4 +131,50 @@ export class FlowsRepository {
     );
     return rows[0];
   }
+
+  /** Every version with its graph, oldest first (version history and its diffs). */
+  versionsWithGraphs(flowId: string): Promise<VersionRow[]> {
+    return this.dataSource.query(
+      `SELECT version, graph, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 ORDER BY version`,
+      [flowId],
+    );
+  }
+
+  /** Waiting journeys per (version, step) on versions other than `except`. */
+  waitingByStep(flowId: string, except: number, db: EntityManager = this.dataSource.manager): Promise<{ version: number; node_id: string; n: number }[]> {
+    return db.query(
+      `SELECT flow_version AS version, current_node_id AS node_id, count(*)::int AS n FROM journeys
+        WHERE flow_id = $1 AND state = 'waiting' AND flow_version <> $2
+        GROUP BY flow_version, current_node_id ORDER BY flow_version, current_node_id`,
+      [flowId, except],
+    );
+  }
+
+  /** Deletes a flow that never went live (versions cascade); false when it is not such a draft. */
+  async deleteNeverActivated(db: EntityManager, id: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(
+      `DELETE FROM flows WHERE id = $1 AND status = 'draft' AND live_version IS NULL
+          AND NOT EXISTS (SELECT 1 FROM journeys WHERE flow_id = $1) RETURNING id`,
+      [id],
+    );
+    return (Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length) > 0;
+  }
+
+  /** The flow's audit rows, oldest first (version history: who and when). */
+  auditTrail(flowId: string): Promise<{ at: Date; actor: string; action: string; detail: Record<string, unknown> }[]> {
+    return this.dataSource.query(`SELECT at, actor, action, detail FROM audit_log WHERE entity_type = 'flow' AND entity_id = $1 ORDER BY id`, [flowId]);
+  }
+
+  /** Per flow: journeys entered and converted since `since`, and live now (the flows list's counts). */
+  weeklyStats(since: Date): Promise<{ flow_id: string; entered: number; live: number; converted: number }[]> {
+    return this.dataSource.query(
+      `SELECT flow_id,
+              count(*) FILTER (WHERE entered_at >= $1)::int AS entered,
+              count(*) FILTER (WHERE state IN ('waiting', 'running'))::int AS live,
+              count(*) FILTER (WHERE state = 'converted' AND ended_at >= $1)::int AS converted
+         FROM journeys WHERE state IN ('waiting', 'running') OR entered_at >= $1 OR ended_at >= $1
+        GROUP BY flow_id`,
+      [since],
+    );
+  }
 }

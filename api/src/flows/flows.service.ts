@@ -1,13 +1,17 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { findFlowTemplate, flowSettingsSchema, flowTemplates, validateFlow, type FlowGraphDocument, type ValidationResult } from '@boomerang/engine';
 import type { EntityManager } from 'typeorm';
-import { cancelQueuedMessages, exitLiveJourneys } from '@boomerang/engine/runtime';
+import type { Pool } from 'pg';
+import { cancelQueuedMessages, estimateEnrollment, exitLiveJourneys, loadEngineSettings, moveWaitingJourneys } from '@boomerang/engine/runtime';
+import { analyseVersion } from '@boomerang/engine/runtime/graph-facts';
 import { pgClientOf } from '../common/pg-client';
+import { ENGINE_DB } from '../engine/engine.tokens';
 import { AuditRepository } from '../audit/audit.repository';
 import { actorOf, Principal } from '../auth/principal';
 import { NOW, NowSource } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
-import type { CreateFlowBody, ListFlowsQuery, UpdateFlowBody } from './flows.dto';
+import type { CreateFlowBody, ListFlowsQuery, PublishFlowBody, UpdateFlowBody } from './flows.dto';
+import { diffGraphs, isEmptyDiff, type GraphDiff } from './graph-diff';
 import { FlowRow, FlowsRepository, VersionRow } from './flows.repository';
 
 /**
@@ -20,6 +24,7 @@ export class FlowsService {
     private readonly flows: FlowsRepository,
     private readonly audit: AuditRepository,
     @Inject(NOW) private readonly clock: NowSource,
+    @Inject(ENGINE_DB) private readonly engineDb: Pool,
   ) {}
 
   templates() {
@@ -66,7 +71,7 @@ export class FlowsService {
    * Draft (or a paused flow's not-yet-activated version): the graph changes in place. Otherwise the graph becomes
    * version N+1; on an active flow it must be valid and goes live at once (running journeys stay on their version).
    */
-  async update(id: string, body: UpdateFlowBody, caller: Principal) {
+  async update(id: string, body: UpdateFlowBody, caller: Principal, mode: 'publish' | 'draft' = 'publish') {
     await this.flows.transaction(async (db) => {
       const flow = await this.locked(db, id);
       if (flow.status === 'archived') throw new ConflictException('an archived flow cannot be changed; create a new flow');
@@ -80,7 +85,7 @@ export class FlowsService {
           changes.graph = { version: current.version, replaced: true };
         } else if (!sameGraph(current, body.graph)) {
           const next = flow.current_version + 1;
-          if (flow.status === 'active') {
+          if (flow.status === 'active' && mode === 'publish') {
             assertValid(validateFlow(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
             await this.flows.insertVersion(db, id, next, body.graph, await this.clock.now());
             liveVersion = next;
@@ -98,6 +103,137 @@ export class FlowsService {
       await this.record(db, caller, 'flow.updated', id, changes);
     });
     return this.view(id);
+  }
+
+  /**
+   * What "Publish" would do on an active flow with a draft: the diff from the live version, and the journeys waiting
+   * at each step of older versions (those at changed or removed steps are the ones the choice is about).
+   */
+  async publishPreview(id: string) {
+    const flow = await this.flows.find(id);
+    if (!flow) throw notFound(id);
+    const draft = (await this.flows.version(id, flow.current_version))!;
+    const live = flow.live_version !== null ? await this.flows.version(id, flow.live_version) : null;
+    const diff: GraphDiff = live ? diffGraphs(live.graph, draft.graph) : diffGraphs({ nodes: [], edges: [] }, draft.graph);
+    const waiting = await this.flows.waitingByStep(id, draft.frozen_at ? -1 : flow.current_version);
+    const nextIds = new Map(draft.graph.nodes.map((n) => [n.id, n.type]));
+    const touched = new Set([...diff.changed, ...diff.removed]);
+    const sum = (rows: typeof waiting) => rows.reduce((n, r) => n + r.n, 0);
+    return {
+      status: flow.status,
+      liveVersion: flow.live_version,
+      draftVersion: draft.frozen_at ? null : draft.version,
+      pending: !draft.frozen_at && live !== null && !isEmptyDiff(diff),
+      diff,
+      validation: validateFlow(draft.graph),
+      waiting: waiting.map((w) => ({ version: w.version, nodeId: w.node_id, count: w.n, inDraft: nextIds.has(w.node_id), changed: touched.has(w.node_id) })),
+      totals: {
+        waiting: sum(waiting),
+        atChangedSteps: sum(waiting.filter((w) => diff.changed.includes(w.node_id))),
+        atRemovedSteps: sum(waiting.filter((w) => !nextIds.has(w.node_id))),
+      },
+    };
+  }
+
+  /**
+   * Active flow with a draft version: the draft goes live. `migrate: "move"` moves journeys waiting on older versions
+   * to the same step of the new one (when the step still exists with the same type); `"stay"` lets them finish on the
+   * version they entered. Steps that were removed always finish on the old version.
+   */
+  async publish(id: string, body: PublishFlowBody, caller: Principal) {
+    await this.flows.transaction(async (db) => {
+      const flow = await this.locked(db, id);
+      if (flow.status !== 'active') throw new ConflictException(`only an active flow has drafts to publish; this one is ${flow.status} (activate it instead)`);
+      const draft = (await this.flows.version(id, flow.current_version, db))!;
+      if (draft.frozen_at) throw new ConflictException('there is no draft to publish: the current version is already live');
+      assertValid(validateFlow(draft.graph), 'the draft cannot be published until it is valid');
+      const live = flow.live_version !== null ? await this.flows.version(id, flow.live_version, db) : null;
+      const now = await this.clock.now();
+      await this.flows.freeze(db, id, draft.version, now);
+      await this.flows.update(db, id, { liveVersion: draft.version });
+      const moved =
+        body.migrate === 'move'
+          ? await moveWaitingJourneys(pgClientOf(db), id, draft.version, draft.graph.nodes.map((n) => ({ id: n.id, type: n.type })), now)
+          : 0;
+      await this.record(db, caller, 'flow.published', id, {
+        version: draft.version,
+        from: flow.live_version,
+        migrate: body.migrate,
+        movedJourneys: moved,
+        ...(live ? { diff: diffGraphs(live.graph, draft.graph) } : {}),
+      });
+    });
+    return this.view(id);
+  }
+
+  /** Every version with who made it, when, and what changed from the one before (from the audit trail). */
+  async history(id: string) {
+    const flow = await this.flows.find(id);
+    if (!flow) throw notFound(id);
+    const [versions, audit] = await Promise.all([
+      this.flows.versionsWithGraphs(id),
+      this.flows.auditTrail(id),
+    ]);
+    const versionOf = (a: (typeof audit)[number]): number | null => {
+      const d = a.detail as { version?: unknown; graph?: { version?: unknown } };
+      if (typeof d.version === 'number') return d.version;
+      if (d.graph && typeof d.graph.version === 'number') return d.graph.version;
+      return a.action === 'flow.created' ? 1 : null;
+    };
+    return {
+      liveVersion: flow.live_version,
+      currentVersion: flow.current_version,
+      versions: versions
+        .map((v, i) => {
+          const events = audit.filter((a) => versionOf(a) === v.version);
+          const author = events.find((a) => a.action !== 'flow.activated' && a.action !== 'flow.published') ?? events[0];
+          return {
+            version: v.version,
+            createdAt: v.created_at.toISOString(),
+            frozenAt: v.frozen_at?.toISOString() ?? null,
+            live: v.version === flow.live_version,
+            current: v.version === flow.current_version,
+            by: author?.actor ?? null,
+            changes: i === 0 ? null : diffGraphs(versions[i - 1].graph, v.graph),
+            events: events.map((a) => ({ at: a.at.toISOString(), actor: a.actor, action: a.action })),
+          };
+        })
+        .reverse(),
+    };
+  }
+
+  /** Puts an earlier version's graph into the draft (a new draft version when the current one is frozen). */
+  async revert(id: string, version: number, caller: Principal) {
+    const source = await this.flows.version(id, version);
+    if (!source) throw new NotFoundException(`flow "${id}" has no version ${version}`);
+    const view = await this.update(id, { graph: source.graph }, caller, 'draft');
+    await this.flows.transaction((db) => this.record(db, caller, 'flow.reverted', id, { toVersionOf: version, version: view.version }));
+    return view;
+  }
+
+  /**
+   * How many contacts the trigger would enroll right now: the engine's own enrollment statement for the current
+   * version, run in a transaction that is rolled back. Event triggers count only events after activation (so 0 here).
+   */
+  /** How many contacts the current version's trigger would take now (the activation dialog's estimate). */
+  async estimate(id: string) {
+    const flow = await this.flows.find(id);
+    if (!flow) throw notFound(id);
+    const current = (await this.flows.version(id, flow.current_version))!;
+    const checked = validateFlow(current.graph);
+    if (!checked.valid) return { count: null, reason: 'the flow is not valid yet', kind: null };
+    const info = analyseVersion(current.graph);
+    if (!info.trigger) return { count: 0, reason: 'the flow has no trigger', kind: null };
+    const now = await this.clock.now();
+    const settings = await loadEngineSettings(this.engineDb);
+    const estimate = await estimateEnrollment(this.engineDb, { id, live_version: current.version }, info, now, settings);
+    return { count: estimate.count, reason: null, kind: estimate.kind, at: now.toISOString() };
+  }
+
+  async stats() {
+    const now = await this.clock.now();
+    const rows = await this.flows.weeklyStats(new Date(now.getTime() - 7 * 86_400_000));
+    return { since: new Date(now.getTime() - 7 * 86_400_000).toISOString(), items: rows.map((r) => ({ flowId: r.flow_id, entered: r.entered, live: r.live, converted: r.converted })) };
   }
 
   async validate(id: string, graph: unknown) {
@@ -125,6 +261,17 @@ export class FlowsService {
       });
     });
     return this.view(id);
+  }
+
+  /** A draft that never went live can be deleted outright; anything else is archived instead. */
+  async deleteDraft(id: string, caller: Principal): Promise<void> {
+    await this.flows.transaction(async (db) => {
+      const flow = await this.locked(db, id);
+      if (flow.status !== 'draft' || flow.live_version !== null || !(await this.flows.deleteNeverActivated(db, id))) {
+        throw new ConflictException('only a draft that was never activated can be deleted; archive this flow instead');
+      }
+      await this.record(db, caller, 'flow.deleted', id, { name: flow.name });
+    });
   }
 
   /** active → paused: no enrollment, steps or sends until it is activated again. */

@@ -1,4 +1,6 @@
-import type { NodeType, ValidationIssue } from '../engine';
+import type { NodeType } from '../engine';
+import type { PlainIssue } from '../graph/plain-issues';
+import { FieldIssues } from '../forms/fields';
 import { ChannelForm, ConditionForm, DelayForm, GoalForm, TriggerForm } from '../forms/NodeForms';
 import { TextField } from '../forms/fields';
 import type { ConfigOf, EditorNode } from '../graph/model';
@@ -12,7 +14,10 @@ export interface InspectorActions {
 }
 
 /** The selected node's form: label, then the typed fields of its `data`, with its current validation messages. */
-export function NodeInspector({ node, readOnly, errors, warnings, actions }: { node: EditorNode; readOnly: boolean; errors: string[]; warnings: string[]; actions: InspectorActions }) {
+export function NodeInspector({ node, readOnly, errors, warnings, actions }: { node: EditorNode; readOnly: boolean; errors: PlainIssue[]; warnings: PlainIssue[]; actions: InspectorActions }) {
+  const byField: Record<string, string> = {};
+  for (const i of [...warnings, ...errors]) if (i.field) byField[i.field] = i.text;
+  const general = (list: PlainIssue[]) => list.filter((i) => !i.field);
   const change = (config: ConfigOf<NodeType>, renames?: Record<string, string>) => actions.onConfig(node.id, node.type, config, renames);
   return (
     <div className="inspector" data-inspector={node.id}>
@@ -23,30 +28,28 @@ export function NodeInspector({ node, readOnly, errors, warnings, actions }: { n
         <strong>{typeLabel[node.type]}</strong>
         <code>{node.id}</code>
       </div>
-      {errors.length > 0 && (
+      {general(errors).length + general(warnings).length > 0 && (
         <ul className="issue-list compact">
-          {errors.map((m) => (
-            <li key={m} className="issue error">
-              {m}
+          {general(errors).map((m) => (
+            <li key={m.original} className="issue error" title={m.original}>
+              {m.text}
+            </li>
+          ))}
+          {general(warnings).map((m) => (
+            <li key={m.original} className="issue warning" title={m.original}>
+              {m.text}
             </li>
           ))}
         </ul>
       )}
-      {warnings.length > 0 && (
-        <ul className="issue-list compact">
-          {warnings.map((m) => (
-            <li key={m} className="issue warning">
-              {m}
-            </li>
-          ))}
-        </ul>
-      )}
+      <FieldIssues.Provider value={byField}>
       <TextField label="Name on the canvas" name="label" value={node.data.label} placeholder={typeLabel[node.type]} disabled={readOnly} onChange={(label) => actions.onLabel(node.id, label)} />
       {node.type === 'trigger' && <TriggerForm config={node.data.config} onChange={change} disabled={readOnly} />}
       {node.type === 'condition' && <ConditionForm config={node.data.config} onChange={change} disabled={readOnly} />}
       {node.type === 'delay' && <DelayForm config={node.data.config} onChange={change} disabled={readOnly} />}
       {node.type === 'channel' && <ChannelForm config={node.data.config} onChange={change} disabled={readOnly} />}
       {node.type === 'goal' && <GoalForm config={node.data.config} onChange={change} disabled={readOnly} />}
+      </FieldIssues.Provider>
       {!readOnly && (
         <button type="button" className="btn danger small" onClick={() => actions.onDelete(node.id)}>
           Delete step
@@ -57,7 +60,7 @@ export function NodeInspector({ node, readOnly, errors, warnings, actions }: { n
 }
 
 /** Errors and warnings of the whole flow; a click selects the node it names. */
-export function ProblemList({ errors, warnings, source, onPick }: { errors: ValidationIssue[]; warnings: ValidationIssue[]; source: string; onPick: (nodeId: string) => void }) {
+export function ProblemList({ errors, warnings, labels, source, onPick }: { errors: PlainIssue[]; warnings: PlainIssue[]; labels: ReadonlyMap<string, string>; source: string; onPick: (nodeId: string) => void }) {
   return (
     <section className="problems" data-problems>
       <div className="panel-title">
@@ -68,13 +71,15 @@ export function ProblemList({ errors, warnings, source, onPick }: { errors: Vali
       {(errors.length > 0 || warnings.length > 0) && (
         <ul className="issue-list">
           {errors.map((i, k) => (
-            <li key={`e${k}`} className={`issue error ${i.nodeId ? 'clickable' : ''}`} data-issue-node={i.nodeId ?? ''} onClick={() => i.nodeId && onPick(i.nodeId)}>
-              {i.nodeId && <code>{i.nodeId}</code>} {i.message}
+            <li key={`e${k}`} className={`issue error ${i.nodeId ? 'clickable' : ''}`} title={i.original} data-issue-node={i.nodeId ?? ''} onClick={() => i.nodeId && onPick(i.nodeId)}>
+              {i.nodeId && <strong>{labels.get(i.nodeId) ?? i.nodeId}: </strong>}
+              {i.text}
             </li>
           ))}
           {warnings.map((i, k) => (
-            <li key={`w${k}`} className={`issue warning ${i.nodeId ? 'clickable' : ''}`} onClick={() => i.nodeId && onPick(i.nodeId)}>
-              {i.nodeId && <code>{i.nodeId}</code>} {i.message}
+            <li key={`w${k}`} className={`issue warning ${i.nodeId ? 'clickable' : ''}`} title={i.original} data-issue-node={i.nodeId ?? ''} onClick={() => i.nodeId && onPick(i.nodeId)}>
+              {i.nodeId && <strong>{labels.get(i.nodeId) ?? i.nodeId}: </strong>}
+              {i.text}
             </li>
           ))}
         </ul>

@@ -31,7 +31,7 @@ export function Palette({ onAdd }: { onAdd: (type: NodeType) => void }) {
           </span>
         </button>
       ))}
-      <p className="hint palette-help">Connect a handle on the right of a step to the left of the next. Select a step to edit it; Delete removes it.</p>
+      <p className="hint palette-help">Drag a step onto the canvas, then drag from an exit at the bottom of a step to the top of the next. Delete removes the selection; Ctrl-Z undoes, Ctrl-D duplicates, Ctrl-C/V copy and paste.</p>
     </aside>
   );
 }

@@ -3,7 +3,7 @@
  * Each card shows the node's label, a summary of its data, and its named out handles from the engine's rules.
  */
 import { Handle, Position, useUpdateNodeInternals, type NodeProps, type NodeTypes } from '@xyflow/react';
-import { memo, useContext, useEffect, useRef } from 'react';
+import { createContext, memo, useContext, useEffect, useRef } from 'react';
 import type { NodeType } from '../engine';
 import {
   handlesOf,
@@ -14,6 +14,7 @@ import {
   type GoalNode,
   type TriggerNode,
 } from '../graph/model';
+import { handleLabel } from '../graph/plain-issues';
 import { summarize, typeLabel } from '../graph/summary';
 import { NodeIcon } from './icons';
 import { IssuesContext } from './issues';
@@ -32,10 +33,12 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
 
   const errors = issues?.errors ?? [];
   const warnings = issues?.warnings ?? [];
-  const className = ['flow-node', `flow-node-${type}`, selected ? 'is-selected' : '', errors.length ? 'has-error' : ''].join(' ');
+  const counts = useContext(CountsContext)?.[id];
+  const highlighted = useContext(HighlightContext) === id;
+  const className = ['flow-node', `flow-node-${type}`, selected ? 'is-selected' : '', errors.length ? 'has-error' : '', highlighted ? 'is-highlighted' : ''].join(' ');
   return (
     <div className={className} data-node-id={id} title={[...errors, ...warnings].join('\n') || undefined}>
-      {type !== 'trigger' && <Handle type="target" position={Position.Left} className="handle-in" />}
+      {type !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" />}
       <div className="flow-node-head">
         <span className="flow-node-icon">
           <NodeIcon type={type} />
@@ -52,13 +55,21 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
         <div className="flow-node-title">{data.label || typeLabel[type]}</div>
         <div className="flow-node-summary">{summarize(type, data.config)}</div>
         {errors.length > 0 && <div className="flow-node-error">{errors[0]}</div>}
+        {counts && (
+          <div className="flow-node-counts" data-counts>
+            <span title="journeys that entered this step">{counts.entered} in</span>
+            <span title="journeys waiting here now">{counts.waiting} waiting</span>
+            {type === 'channel' && <span title="messages sent">{counts.sent} sent</span>}
+            {counts.converted > 0 && <span title="converted after this step">{counts.converted} conv.</span>}
+          </div>
+        )}
       </div>
       {handles.length > 0 && (
         <div className="flow-node-outs">
           {handles.map((h) => (
             <div className={`flow-node-out out-${h}`} key={h}>
-              {handles.length > 1 || h !== 'out' ? <span>{h}</span> : <span className="muted">next</span>}
-              <Handle type="source" id={h} position={Position.Right} className={`handle-out handle-${h}`} />
+              <span>{handleLabel(h)}</span>
+              <Handle type="source" id={h} position={Position.Bottom} className={`handle-out handle-${h}`} />
             </div>
           ))}
         </div>
@@ -66,6 +77,11 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
     </div>
   );
 }
+
+/** Per-node counts from the metrics endpoint, shown on each card. */
+export const CountsContext = createContext<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
+/** The step a timeline entry points at, outlined on the canvas. */
+export const HighlightContext = createContext<string | null>(null);
 
 const TriggerView = memo((p: NodeProps<TriggerNode>) => <NodeCard id={p.id} type="trigger" data={p.data} selected={p.selected} />);
 const ConditionView = memo((p: NodeProps<ConditionNode>) => <NodeCard id={p.id} type="condition" data={p.data} selected={p.selected} />);

@@ -1,6 +1,24 @@
 /** The inspector's typed forms, one per node type; each edits exactly the engine's `data` shape for that type. */
 import { channelKinds, type ChannelData, type ChannelKind, type ConditionData, type DelayData, type GoalData, type MessageTemplate, type Rule, type TriggerData } from '../engine';
-import { Check, DurationField, IntegerField, JsonField, SelectField, TextField } from './fields';
+import { createContext, useContext } from 'react';
+import { CopyFields, CopyPreview } from './CopyEditor';
+import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField } from './fields';
+import { RuleBuilder, useWorkspaceSchema } from './RuleBuilder';
+
+/** The flow being edited, for the copy preview's `{{flow.name}}`. */
+export const FlowInfo = createContext<{ id: string; name: string }>({ id: '', name: '' });
+
+/** Event names the workspace has seen, for `<input list>` suggestions. */
+function EventNames() {
+  const schema = useWorkspaceSchema();
+  return (
+    <datalist id="event-names">
+      {schema?.events.map((e) => (
+        <option key={e.name} value={e.name}>{`${e.count} received`}</option>
+      ))}
+    </datalist>
+  );
+}
 
 interface FormProps<C> {
   config: C;
@@ -8,12 +26,6 @@ interface FormProps<C> {
   disabled: boolean;
 }
 
-const ruleHint = (
-  <>
-    e.g. <code>{'{"active":true}'}</code>, <code>{'{"attribute":"cart_items","op":"gt","value":0}'}</code>,{' '}
-    <code>{'{"event":"app_open","within":"P7D","count":{"gte":1}}'}</code>
-  </>
-);
 
 // ---------------------------------------------------------------------------------------------------- trigger
 
@@ -50,14 +62,15 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
       )}
       {config.kind === 'event' && (
         <>
-          <TextField label="Event name" name="event" value={config.event} disabled={disabled} onChange={(event) => onChange({ ...config, event })} />
-          <JsonField label="Only when the event's properties match (optional)" name="where" rule optional value={config.where} disabled={disabled} onChange={(where) => onChange(withOptional(config, 'where', where as Rule | undefined))} />
+          <TextField label="Event name" name="event" list="event-names" issueKey="event" value={config.event} disabled={disabled} onChange={(event) => onChange({ ...config, event })} />
+          <EventNames />
+          <RuleBuilder label="Only when the event's properties match (optional)" name="where" subject="event" optional value={config.where} disabled={disabled} onChange={(where) => onChange(withOptional(config, 'where', where))} />
         </>
       )}
       {config.kind === 'segment' && (
-        <JsonField label="Segment rule" name="rule" rule value={config.rule} hint={ruleHint} disabled={disabled} onChange={(rule) => onChange({ ...config, rule: rule as Rule })} />
+        <RuleBuilder label="Contacts who match" name="rule" value={config.rule} disabled={disabled} onChange={(rule) => rule && onChange({ ...config, rule })} />
       )}
-      <JsonField label="Audience (optional rule every entrant must match)" name="audience" rule optional value={audience} disabled={disabled} onChange={(a) => onChange(withOptional(config, 'audience', a as Rule | undefined))} />
+      <RuleBuilder label="Only contacts who also match (optional)" name="audience" optional value={audience} disabled={disabled} onChange={(a) => onChange(withOptional(config, 'audience', a))} />
       <SelectField<Reentry>
         label="Re-entry"
         name="reentry"
@@ -71,7 +84,7 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
         onChange={(mode) => onChange(withOptional(config, 'reentry', mode === 'default' ? undefined : mode === 'never' ? 'never' : { cooldown: 'P30D' }))}
       />
       {reentry && reentry !== 'never' && (
-        <DurationField label="Cooldown" name="cooldown" value={reentry.cooldown} disabled={disabled} onChange={(cooldown) => onChange({ ...config, reentry: { cooldown } })} />
+        <DurationField label="Can enter again after" name="cooldown" value={reentry.cooldown} disabled={disabled} onChange={(cooldown) => onChange({ ...config, reentry: { cooldown } })} />
       )}
     </>
   );
@@ -112,14 +125,14 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
           )
         }
       />
-      {'rule' in config && <JsonField label="Rule" name="rule" rule value={config.rule} hint={ruleHint} disabled={disabled} onChange={(rule) => onChange({ rule: rule as Rule })} />}
+      {'rule' in config && <RuleBuilder label="Go down “yes” when" name="rule" value={config.rule} disabled={disabled} onChange={(rule) => rule && onChange({ rule })} />}
       {'branches' in config && (
         <div className="rows">
           {config.branches.map((b, i) => (
             <div className="row-card" key={i}>
               <div className="row-head">
                 <TextField
-                  label={`Branch ${i + 1} id (handle)`}
+                  label={`Path ${i + 1} name (shown on its exit)`}
                   name={`branch-${i}-id`}
                   value={b.id}
                   disabled={disabled}
@@ -131,7 +144,7 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
                   </button>
                 )}
               </div>
-              <JsonField label="Rule" name={`branch-${i}-rule`} rule value={b.rule} disabled={disabled} onChange={(rule) => onChange({ branches: config.branches.map((x, j) => (j === i ? { ...x, rule: rule as Rule } : x)) })} />
+              <RuleBuilder label="Contacts who match" name={`branch-${i}-rule`} value={b.rule} disabled={disabled} onChange={(rule) => rule && onChange({ branches: config.branches.map((x, j) => (j === i ? { ...x, rule } : x)) })} />
             </div>
           ))}
           {!disabled && (
@@ -193,26 +206,28 @@ export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) 
         ]}
         onChange={(m) => onChange(m === 'duration' ? { duration: 'P1D' } : m === 'until' ? { until: '09:00' } : { waitFor: { event: 'app_open', timeout: 'P3D' } })}
       />
-      {'duration' in config && <DurationField label="Duration" name="duration" value={config.duration} disabled={disabled} onChange={(duration) => onChange({ duration })} />}
+      {'duration' in config && <DurationField label="Wait time" name="duration" value={config.duration} disabled={disabled} onChange={(duration) => onChange({ duration })} />}
       {'until' in config && (
         <>
-          <TextField label="Time of day (HH:mm)" name="until" type="time" value={config.until} disabled={disabled} onChange={(until) => onChange({ ...config, until })} />
+          <TimeOfDayField label="Continue at" name="until" value={config.until} timezone={config.timezone} disabled={disabled} onChange={(until) => onChange({ ...config, until })} />
           <TextField
-            label="Time zone (optional)"
+            label="In the time zone"
             name="timezone"
-            placeholder="the contact's own"
+            issueKey="timezone"
+            placeholder="each contact's own time zone"
             value={config.timezone}
             disabled={disabled}
-            hint="IANA zone such as Asia/Shanghai; empty = each contact's time zone"
+            hint="Leave empty to use each contact's time zone, or name one such as Asia/Shanghai"
             onChange={(tz) => onChange(withOptional({ until: config.until, timezone: config.timezone }, 'timezone', tz.trim() === '' ? undefined : tz))}
           />
         </>
       )}
       {'waitFor' in config && (
         <>
-          <TextField label="Event" name="waitEvent" value={config.waitFor.event} disabled={disabled} onChange={(event) => onChange({ waitFor: { ...config.waitFor, event } })} />
-          <DurationField label="Timeout" name="timeout" value={config.waitFor.timeout} disabled={disabled} onChange={(timeout) => onChange({ waitFor: { ...config.waitFor, timeout } })} />
-          <p className="hint">Leaves by “event” when it happens, by “timeout” otherwise.</p>
+          <TextField label="Event" name="waitEvent" list="event-names" value={config.waitFor.event} disabled={disabled} onChange={(event) => onChange({ waitFor: { ...config.waitFor, event } })} />
+          <EventNames />
+          <DurationField label="Wait at most" name="timeout" value={config.waitFor.timeout} disabled={disabled} onChange={(timeout) => onChange({ waitFor: { ...config.waitFor, timeout } })} />
+          <p className="hint">Leaves by the “event” exit when it happens, by “timeout” otherwise.</p>
         </>
       )}
     </>
@@ -221,18 +236,11 @@ export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) 
 
 // ---------------------------------------------------------------------------------------------------- channel
 
-const templateFieldsOf: Record<ChannelKind, (keyof MessageTemplate)[]> = {
-  email: ['subject', 'html', 'text'],
-  push: ['title', 'body', 'url'],
-  sms: ['body'],
-  webhook: ['url', 'body'],
-};
-const multiline = new Set<keyof MessageTemplate>(['html', 'text', 'body']);
 const channelNames: Record<ChannelKind, string> = { email: 'Email', push: 'App push', sms: 'SMS', webhook: 'Webhook' };
 
 export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelData>) {
   const channels = [config.channel, ...(config.fallback ?? [])];
-  const fields = [...new Set(channels.flatMap((c) => templateFieldsOf[c]))];
+  const flow = useContext(FlowInfo);
   const setTemplate = (key: keyof MessageTemplate, value: string) => onChange({ ...config, template: withOptional(config.template, key, value === '' ? undefined : value) });
   return (
     <>
@@ -264,13 +272,18 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
             ))}
         </div>
       </div>
-      <fieldset className="template-fields">
-        <legend>Template (Handlebars: {'{{firstName}}'}, {'{{default firstName "there"}}'}, {'{{links.click}}'})</legend>
-        {fields.map((f) => (
-          <TextField key={f} label={f} name={`template-${f}`} multiline={multiline.has(f)} value={config.template[f]} disabled={disabled} onChange={(v) => setTemplate(f, v)} />
-        ))}
-      </fieldset>
-      <IntegerField label="Cost per message (cents)" name="costCents" optional min={0} max={1_000_000} value={config.costCents} disabled={disabled} onChange={(costCents) => onChange(withOptional(config, 'costCents', costCents))} />
+      {channels.map((c) => (
+        <fieldset className="template-fields" key={c}>
+          <legend>
+            {c === config.channel ? `${channelNames[c]} copy` : `${channelNames[c]} fallback copy`}
+            {c !== config.channel && <small className="muted"> (shares fields with the main copy)</small>}
+          </legend>
+          <CopyFields channel={c} template={config.template} disabled={disabled} onChange={setTemplate} />
+        </fieldset>
+      ))}
+      <CopyPreview channel={config.channel} template={config.template} costCents={config.costCents} flow={flow} />
+      <p className="hint">Variables: any contact attribute ({'{{firstName}}'}), {'{{default firstName "there"}}'} for a fallback, {'{{links.click}}'} for a tracked link.</p>
+      <IntegerField label="Cost per message (cents)" name="costCents" hint="Counts toward the flow's spend; an SMS costs this per segment" optional min={0} max={1_000_000} value={config.costCents} disabled={disabled} onChange={(costCents) => onChange(withOptional(config, 'costCents', costCents))} />
       <Check label="Win-back message (counts for “re-engaged” attribution)" name="winback" checked={config.winback ?? false} disabled={disabled} onChange={(winback) => onChange({ ...config, winback })} />
     </>
   );
@@ -295,11 +308,12 @@ export function GoalForm({ config, onChange, disabled }: FormProps<GoalData>) {
       />
       {'event' in config ? (
         <>
-          <TextField label="Event" name="goalEvent" value={config.event} disabled={disabled} onChange={(event) => onChange({ ...config, event })} />
-          <JsonField label="Only when the event's properties match (optional)" name="goalWhere" rule optional value={config.where} disabled={disabled} onChange={(where) => onChange(withOptional(config, 'where', where as Rule | undefined))} />
+          <TextField label="Event" name="goalEvent" list="event-names" value={config.event} disabled={disabled} onChange={(event) => onChange({ ...config, event })} />
+          <EventNames />
+          <RuleBuilder label="Only when the event's properties match (optional)" name="where" subject="event" optional value={config.where} disabled={disabled} onChange={(where) => onChange(withOptional(config, 'where', where))} />
         </>
       ) : (
-        <JsonField label="Rule" name="goalRule" rule value={config.rule} hint={ruleHint} disabled={disabled} onChange={(rule) => onChange({ rule: rule as Rule })} />
+        <RuleBuilder label="Converted when" name="rule" value={config.rule} disabled={disabled} onChange={(rule) => rule && onChange({ rule })} />
       )}
       <p className="hint">Goals are checked on every tick and event: reaching one ends the journey as converted.</p>
     </>

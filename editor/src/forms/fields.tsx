@@ -1,10 +1,21 @@
 /** Form fields for the inspector. Text-backed fields keep what is typed and pass on only values that parse. */
-import { useEffect, useState, type ReactNode } from 'react';
-import { isValidDuration, ruleSchema } from '../engine';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { ruleSchema } from '../engine';
+import { describeTimeOfDay, durationUnits, joinDuration, splitDuration, type DurationUnit } from '../graph/durations';
 
-export function Field({ label, hint, error, children }: { label: string; hint?: ReactNode; error?: string | null; children: ReactNode }) {
+/** Plain-words validation messages of the selected step, by form field (see graph/plain-issues.ts). */
+export const FieldIssues = createContext<Readonly<Record<string, string>>>({});
+
+export function useFieldIssue(key: string | undefined): string | null {
+  const issues = useContext(FieldIssues);
+  return key ? (issues[key] ?? null) : null;
+}
+
+export function Field({ label, hint, error, issueKey, children }: { label: string; hint?: ReactNode; error?: string | null; issueKey?: string; children: ReactNode }) {
+  const issue = useFieldIssue(issueKey);
+  error = error || issue;
   return (
-    <label className={`field ${error ? 'invalid' : ''}`}>
+    <label className={`field ${error ? 'invalid' : ''}`} data-field={issueKey}>
       <span>{label}</span>
       {children}
       {error ? <small className="field-error">{error}</small> : hint ? <small className="hint">{hint}</small> : null}
@@ -23,6 +34,8 @@ export function TextField(props: {
   disabled?: boolean;
   multiline?: boolean;
   type?: string;
+  issueKey?: string;
+  list?: string;
 }) {
   const common = {
     name: props.name,
@@ -32,8 +45,8 @@ export function TextField(props: {
     onChange: (e: { target: { value: string } }) => props.onChange(e.target.value),
   };
   return (
-    <Field label={props.label} hint={props.hint} error={props.error}>
-      {props.multiline ? <textarea rows={4} {...common} /> : <input type={props.type ?? 'text'} {...common} />}
+    <Field label={props.label} hint={props.hint} error={props.error} issueKey={props.issueKey}>
+      {props.multiline ? <textarea rows={4} {...common} /> : <input type={props.type ?? 'text'} list={props.list} {...common} />}
     </Field>
   );
 }
@@ -121,24 +134,66 @@ export function IntegerField(props: {
   );
 }
 
-const durationPresets = ['PT1H', 'PT24H', 'P3D', 'P7D', 'P30D'];
+const unitWords: Record<DurationUnit, string> = { minutes: 'minutes', hours: 'hours', days: 'days', weeks: 'weeks' };
 
-/** ISO 8601 duration: the typed text is stored as is (validation names the node when it is wrong). */
-export function DurationField(props: { label: string; name: string; value: string | undefined; onChange: (v: string) => void; disabled?: boolean }) {
-  const value = props.value ?? '';
-  const error = value && !isValidDuration(value) ? `“${value}” is not an ISO 8601 duration (e.g. PT24H, P7D)` : !value ? 'required' : null;
+/**
+ * A length of time as a number and a unit; stored as ISO 8601 (`P7D`). A stored value the picker cannot show
+ * exactly (`P1DT12H`) is offered as text with a button back to the picker.
+ */
+export function DurationField(props: { label: string; name: string; value: string | undefined; onChange: (v: string) => void; disabled?: boolean; hint?: ReactNode }) {
+  const parts = splitDuration(props.value);
+  const [amountText, setAmountText] = useState(parts ? String(parts.amount) : '');
+  useEffect(() => {
+    const p = splitDuration(props.value);
+    if (p && Number(amountText) !== p.amount) setAmountText(String(p.amount));
+  }, [props.value]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the outside value changes
+  if (!parts) {
+    return (
+      <Field label={props.label} issueKey={props.name} hint={<>Written as ISO 8601 (e.g. P1DT12H). <button type="button" className="linkish" disabled={props.disabled} onClick={() => props.onChange('P1D')}>Use the picker</button></>}>
+        <input name={props.name} value={props.value ?? ''} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value)} />
+      </Field>
+    );
+  }
   return (
-    <Field label={props.label} error={error} hint="ISO 8601: PT30M, PT24H, P3D, P1W">
-      <input name={props.name} value={value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value)} />
-      {!props.disabled && (
-        <span className="chips">
-          {durationPresets.map((p) => (
-            <button type="button" key={p} className={`chip ${p === value ? 'on' : ''}`} onClick={() => props.onChange(p)}>
-              {p}
-            </button>
+    <Field label={props.label} issueKey={props.name} hint={props.hint}>
+      <span className="duration-picker">
+        <input
+          name={`${props.name}-amount`}
+          aria-label={`${props.label}: number`}
+          type="number"
+          min={0}
+          step={1}
+          value={amountText}
+          disabled={props.disabled}
+          onChange={(e) => {
+            setAmountText(e.target.value);
+            const n = Number(e.target.value);
+            if (e.target.value.trim() !== '' && Number.isFinite(n)) props.onChange(joinDuration({ amount: n, unit: parts.unit }));
+          }}
+        />
+        <select
+          name={`${props.name}-unit`}
+          aria-label={`${props.label}: unit`}
+          value={parts.unit}
+          disabled={props.disabled}
+          onChange={(e) => props.onChange(joinDuration({ amount: parts.amount, unit: e.target.value as DurationUnit }))}
+        >
+          {durationUnits.map((u) => (
+            <option key={u} value={u}>
+              {unitWords[u]}
+            </option>
           ))}
-        </span>
-      )}
+        </select>
+      </span>
+    </Field>
+  );
+}
+
+/** A local time of day (HH:mm) with the zone it is read in, in words. */
+export function TimeOfDayField(props: { label: string; name: string; value: string; timezone?: string; onChange: (v: string) => void; disabled?: boolean }) {
+  return (
+    <Field label={props.label} issueKey={props.name} hint={`Sends at ${describeTimeOfDay(props.value || '09:00', props.timezone)}.`}>
+      <input type="time" name={props.name} value={props.value} step={60} disabled={props.disabled} onChange={(e) => e.target.value && props.onChange(e.target.value)} />
     </Field>
   );
 }

@@ -103,15 +103,18 @@ describe('connection rules', () => {
 
 describe('summaries', () => {
   it('describe the data in words', () => {
-    expect(summarize('trigger', { kind: 'inactive', days: 7, reentry: { cooldown: 'P30D' } })).toBe('No activity for 7 days · again after P30D');
+    expect(summarize('trigger', { kind: 'inactive', days: 7, reentry: { cooldown: 'P30D' } })).toBe('No activity for 7 days · again after 30 days');
     expect(summarize('condition', { rule: { attribute: 'cart_items', op: 'gt', value: 0 } })).toBe('cart_items > 0');
     expect(summarize('condition', { rule: { visits: { node: 'checkin', gte: 12 } } })).toBe('visits of checkin ≥ 12');
-    expect(summarize('delay', { waitFor: { event: 'app_open', timeout: 'P3D' } })).toBe('Wait for “app_open”, at most P3D');
+    expect(summarize('delay', { waitFor: { event: 'app_open', timeout: 'P3D' } })).toBe('Wait for “app_open”, at most 3 days');
     expect(summarize('goal', { rule: { active: true } })).toBe('Rule: contact is active');
+    expect(summarize('condition', { rule: { all: [{ event: 'app_open', within: 'P7D', count: { lte: 0 } }, { attribute: 'churn', op: 'in', value: ['a', 'b'] }] } })).toBe('app_open at most 0 times in the last 7 days and churn is one of a, b');
   });
 
   it('show templates without Handlebars noise', () => {
     expect(plainTemplate('We miss you{{#if firstName}}, {{firstName}}{{/if}}!')).toBe('We miss you!');
-    expect(plainTemplate('{{default firstName "Hey"}}, your account is waiting')).toBe('{firstName}, your account is waiting');
+    expect(plainTemplate('{{default firstName "Hey"}}, your account is waiting')).toBe('{{firstName}}, your account is waiting');
+    expect(summarize('channel', { channel: 'push', template: { title: 'Hi {{firstName}}' } })).toBe('push · Hi {{firstName}}');
+    expect(summarize('delay', { until: '09:00' })).toBe("Wait until 9:00 in the contact's time zone");
   });
 });

@@ -1,11 +1,21 @@
 /** One-line, human summaries of node data and rules for the canvas cards and lists. */
 import type { NodeType, Rule } from '../engine';
+import { describeDuration, describeTimeOfDay } from './durations';
 import type { ConfigOf } from './model';
 
-const opText: Record<string, string> = { eq: '=', neq: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'in', contains: 'contains', exists: 'exists' };
+const opText: Record<string, string> = { eq: 'is', neq: 'is not', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'is one of', contains: 'contains', exists: 'is set' };
+
+const countWords: Record<string, string> = { eq: 'exactly', gt: 'more than', gte: 'at least', lt: 'fewer than', lte: 'at most' };
 
 function countText(c: Partial<Record<'eq' | 'gt' | 'gte' | 'lt' | 'lte', number>> | undefined): string {
-  if (!c) return '≥ 1';
+  if (!c) return 'at least 1 time';
+  return Object.entries(c)
+    .filter(([k]) => k in countWords)
+    .map(([k, v]) => `${countWords[k]} ${v} time${v === 1 ? '' : 's'}`)
+    .join(', ');
+}
+
+function visitsText(c: Partial<Record<'eq' | 'gt' | 'gte' | 'lt' | 'lte', number>>): string {
   return Object.entries(c)
     .filter(([k]) => k in opText)
     .map(([k, v]) => `${opText[k]} ${v}`)
@@ -19,15 +29,16 @@ export function describeRule(rule: Rule | undefined, depth = 0): string {
   if ('any' in rule && Array.isArray(rule.any)) return wrap(rule.any.map((r) => describeRule(r, depth + 1)).join(' or '));
   if ('not' in rule) return `not ${describeRule(rule.not, depth + 1)}`;
   if ('attribute' in rule) {
-    if (rule.op === 'exists') return `${rule.attribute} exists`;
-    return `${rule.attribute} ${opText[rule.op] ?? rule.op} ${JSON.stringify(rule.value)}`;
+    if (rule.op === 'exists') return rule.value === false ? `${rule.attribute} is not set` : `${rule.attribute} is set`;
+    const value = Array.isArray(rule.value) ? rule.value.join(', ') : typeof rule.value === 'string' ? `“${rule.value}”` : String(rule.value);
+    return `${rule.attribute} ${opText[rule.op] ?? rule.op} ${value}`;
   }
-  if ('event' in rule) return `${rule.event} ${countText(rule.count)} in ${rule.within}`;
+  if ('event' in rule) return `${rule.event} ${countText(rule.count)} in the last ${describeDuration(rule.within)}`;
   if ('active' in rule) return rule.active ? 'contact is active' : 'contact is not active';
   if ('reengaged' in rule) return rule.reengaged ? 'contact re-engaged' : 'not re-engaged';
   if ('visits' in rule && rule.visits) {
     const { node, ...count } = rule.visits;
-    return `visits of ${node} ${countText(count)}`;
+    return `visits of ${node} ${visitsText(count)}`;
   }
   return JSON.stringify(rule);
 }
@@ -42,7 +53,7 @@ export function summarize<T extends NodeType>(type: T, config: ConfigOf<T>): str
           : c.kind === 'event'
             ? `On event “${c.event}”`
             : `Segment: ${describeRule(c.rule)}`;
-      const reentry = c.reentry === 'never' ? ' · once' : c.reentry?.cooldown ? ` · again after ${c.reentry.cooldown}` : '';
+      const reentry = c.reentry === 'never' ? ' · once' : c.reentry?.cooldown ? ` · again after ${describeDuration(c.reentry.cooldown)}` : '';
       return base + reentry;
     }
     case 'condition':
@@ -51,9 +62,9 @@ export function summarize<T extends NodeType>(type: T, config: ConfigOf<T>): str
       if ('split' in c) return `Split ${c.split.map((s: { percent: number }) => `${s.percent}%`).join(' / ')}`;
       return '';
     case 'delay':
-      if ('duration' in c) return `Wait ${c.duration}`;
-      if ('until' in c) return `Until ${c.until}${c.timezone ? ` (${c.timezone})` : ' local time'}`;
-      if ('waitFor' in c) return `Wait for “${c.waitFor?.event}”, at most ${c.waitFor?.timeout}`;
+      if ('duration' in c) return `Wait ${describeDuration(c.duration)}`;
+      if ('until' in c) return `Wait until ${describeTimeOfDay(c.until, c.timezone)}`;
+      if ('waitFor' in c) return `Wait for “${c.waitFor?.event}”, at most ${describeDuration(c.waitFor?.timeout)}`;
       return '';
     case 'channel': {
       const t = c.template ?? {};
@@ -103,11 +114,14 @@ export function describeDetail(detail: Record<string, unknown> | undefined): str
   return parts.join(' · ');
 }
 
-/** A Handlebars template as short display text: block helpers dropped, `{{default firstName "x"}}` → `{firstName}`. */
+/**
+ * A Handlebars template as short display text: block helpers dropped, variables kept as the marketer typed them
+ * (`{{firstName}}`; `{{default firstName "x"}}` → `{{firstName}}`), never the half-braced `{firstName}`.
+ */
 export function plainTemplate(source: string): string {
   return source
     .replace(/\{\{#(\w+)[^}]*\}\}[\s\S]*?\{\{\/\1\}\}/g, '')
-    .replace(/\{\{\{?\s*(?:default\s+)?([\w.]+)[^}]*\}?\}\}/g, '{$1}')
+    .replace(/\{\{\{?\s*(?:default\s+)?([\w.]+)[^}]*\}?\}\}/g, '{{$1}}')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -1,54 +1,54 @@
 /**
- * One flow: the canvas (palette, React Flow, inspector with problems), journeys and metrics tabs, and the status
- * actions. The canvas state lives here so unsaved edits survive switching tabs.
+ * One flow: the canvas (palette, React Flow, inspector with problems), journeys, metrics and history tabs, and the
+ * status and publishing actions. The document lives in `useFlowDocument` so unsaved edits survive switching tabs;
+ * validation in `useFlowValidation`; undo and shortcuts in `canvas/useUndoRedo` and `canvas/useCanvasShortcuts`.
  */
 import {
   Background,
   Controls,
-  MarkerType,
   MiniMap,
+  Panel,
   ReactFlow,
   ReactFlowProvider,
-  useEdgesState,
   useNodesInitialized,
-  useNodesState,
   useReactFlow,
   useStore,
   type Connection,
   type Edge,
   type FinalConnectionState,
   type IsValidConnection,
+  type useEdgesState,
+  type useNodesState,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { shallow } from 'zustand/shallow';
-import { ApiError, errorText, flowsApi, type FlowView, type Me, type ServerValidation } from '../api';
-import { DRAG_TYPE, Palette } from '../canvas/Palette';
-import { IssuesContext, issuesByNode } from '../canvas/issues';
+import { ApiError, errorText, flowsApi, publishingApi, type Me } from '../api';
+import { edgeTypes, styled } from '../canvas/edges';
 import { NodeInspector, ProblemList, type InspectorActions } from '../canvas/Inspector';
-import { nodeTypes } from '../canvas/nodes';
-import { edgeHandle, flowNodeTypes, OUT, validateFlow, type NodeType, type ValidationIssue } from '../engine';
+import { IssuesContext } from '../canvas/issues';
+import { CountsContext, HighlightContext, nodeTypes } from '../canvas/nodes';
+import { DRAG_TYPE, Palette } from '../canvas/Palette';
+import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts';
+import { useUndoRedo } from '../canvas/useUndoRedo';
+import { edgeHandle, flowNodeTypes, type NodeType } from '../engine';
+import { ActivateDialog, PublishDialog } from '../flow/Dialogs';
+import { HistoryTab } from '../flow/History';
+import { tidy, useFlowDocument } from '../flow/useFlowDocument';
+import { useFlowValidation } from '../flow/useFlowValidation';
+import { FlowInfo } from '../forms/NodeForms';
 import { connectionProblem } from '../graph/connection-rules';
-import {
-  documentKey,
-  handlesOf,
-  newEdgeId,
-  newNode,
-  reconcileEdges,
-  shapeOf,
-  toDocument,
-  toEditorEdges,
-  toEditorNodes,
-  type EditorEdge,
-  type EditorNode,
-} from '../graph/model';
+import { handlesOf, newEdgeId, newNode, reconcileEdges, shapeOf, type EditorEdge, type EditorNode } from '../graph/model';
+import type { PlainIssue } from '../graph/plain-issues';
 import { href } from '../router';
 import { StatusBadge } from '../ui';
 import { JourneysTab } from './Journeys';
 import { MetricsTab } from './Metrics';
 
-type Banner = { kind: 'error' | 'ok' | 'info'; text: string } | null;
+/** `key`: the document the message is about; it disappears once the document changes (no stale "1 error"). */
+type Banner = { kind: 'error' | 'ok' | 'info'; text: string; key?: string } | null;
+type Tab = 'canvas' | 'journeys' | 'metrics' | 'history';
 
-export function FlowEditor(props: { id: string; tab: 'canvas' | 'journeys' | 'metrics'; me: Me }) {
+export function FlowEditor(props: { id: string; tab: Tab; me: Me }) {
   return (
     <ReactFlowProvider>
       <FlowEditorInner {...props} />
@@ -56,77 +56,30 @@ export function FlowEditor(props: { id: string; tab: 'canvas' | 'journeys' | 'me
   );
 }
 
-/** Edges drawn with an arrow and, for named handles, the handle as label. */
-function styled(edge: EditorEdge): EditorEdge {
-  const handle = edgeHandle(edge);
-  return {
-    ...edge,
-    type: 'smoothstep',
-    markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-    ...(handle !== OUT ? { label: handle, className: `edge-${handle}` } : {}),
-  };
-}
-
-function loadGraph(flow: FlowView): { nodes: EditorNode[]; edges: EditorEdge[] } {
-  return { nodes: toEditorNodes(flow.graph), edges: toEditorEdges(flow.graph).map(styled) };
-}
-
-/** Positions do not change what the flow means: the validation key ignores them. */
-function semanticKeyOf(nodes: EditorNode[], edges: EditorEdge[]): string {
-  const doc = toDocument(nodes, edges);
-  return documentKey({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) });
-}
-
-function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journeys' | 'metrics'; me: Me }) {
-  const [flow, setFlow] = useState<FlowView | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [nodes, setNodes, onNodesChange] = useNodesState<EditorNode>([]);
-  const [edges, setEdges, onEdgesChange] = useEdgesState<EditorEdge>([]);
-  const [savedKey, setSavedKey] = useState('');
-  const [server, setServer] = useState<{ key: string; result: ServerValidation } | null>(null);
+function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
+  const { flow, setFlow, loadError, nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, name, setName, doc, currentKey, semanticKey, dirty, markSaved, reload } =
+    useFlowDocument(id);
+  const { errors: plainErrors, warnings: plainWarnings, issues, source, setServer } = useFlowValidation(semanticKey);
   const [banner, setBanner] = useState<Banner>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [name, setName] = useState('');
-
+  const [dialog, setDialog] = useState<'publish' | 'activate' | null>(null);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
   useEffect(() => {
     flowsApi
-      .get(id)
-      .then((f) => {
-        const g = loadGraph(f);
-        setFlow(f);
-        setName(f.name);
-        setNodes(g.nodes);
-        setEdges(g.edges);
-        setSavedKey(documentKey(toDocument(g.nodes, g.edges)));
-      })
-      .catch((e) => setLoadError(errorText(e)));
-  }, [id, setNodes, setEdges]);
+      .metrics(id)
+      .then((m) => setCounts(m.nodes))
+      .catch(() => setCounts(null)); // counts are a bonus on the cards
+  }, [id]);
 
-  const doc = useMemo(() => toDocument(nodes, edges), [nodes, edges]);
-  const currentKey = useMemo(() => documentKey(doc), [doc]);
-  const semanticKey = useMemo(() => semanticKeyOf(nodes, edges), [nodes, edges]);
-  // live client-side validation with the engine's own validateFlow; re-run only when the meaning changes
-  const live = useMemo(() => validateFlow(JSON.parse(semanticKey)), [semanticKey]);
-  const checked = server && server.key === semanticKey ? server.result : null;
-  const errors: ValidationIssue[] = checked ? checked.errors : live.errors;
-  const warnings: ValidationIssue[] = checked ? checked.warnings : live.warnings;
-  const issues = useMemo(() => issuesByNode(errors, warnings), [errors, warnings]);
-
-  const dirty = flow !== null && currentKey !== savedKey;
+  const shownBanner = banner && (!banner.key || banner.key === semanticKey) ? banner : null;
   const canDesign = me.permissions.includes('design');
   const canOperate = me.permissions.includes('operate');
   const readOnly = !flow || flow.status === 'archived' || !canDesign;
 
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
-
   const showApiError = useCallback(
     (e: unknown, key: string) => {
-      setBanner({ kind: 'error', text: errorText(e) });
+      setBanner({ kind: 'error', text: errorText(e), key });
       if (e instanceof ApiError && e.errors.length > 0) setServer({ key, result: { valid: false, errors: e.errors, warnings: [] } });
     },
     [],
@@ -138,12 +91,16 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
     setBanner(null);
     const sentKey = currentKey;
     try {
-      const updated = await flowsApi.update(flow.id, { graph: doc, ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}) });
+      // the draft endpoint: on an active flow this is a new version that is not live until published
+      const updated = await publishingApi.saveDraft(flow.id, { graph: doc, ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}) });
       setFlow(updated);
-      setSavedKey(sentKey);
+      markSaved(sentKey);
       setBanner({
         kind: 'ok',
-        text: updated.version !== flow.version ? `Saved as version ${updated.version}${updated.liveVersion === updated.version ? ' (live now)' : ''}.` : 'Saved.',
+        text:
+          updated.status === 'active' && updated.liveVersion !== updated.version
+            ? `Draft saved as version ${updated.version}. Live version ${updated.liveVersion} keeps running until you publish.`
+            : 'Saved.',
       });
       return true;
     } catch (e) {
@@ -160,7 +117,11 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
     try {
       const result = await flowsApi.validate(flow.id, doc);
       setServer({ key: semanticKey, result });
-      setBanner(result.valid ? { kind: 'ok', text: `The server says the flow is valid${result.warnings.length ? ` (${result.warnings.length} warnings)` : ''}.` } : { kind: 'error', text: `The server found ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}.` });
+      setBanner(
+        result.valid
+          ? { kind: 'ok', key: semanticKey, text: `The server says the flow is valid${result.warnings.length ? ` (${result.warnings.length} warnings)` : ''}.` }
+          : { kind: 'error', key: semanticKey, text: `The server found ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}: see the list on the right.` },
+      );
     } catch (e) {
       showApiError(e, semanticKey);
     } finally {
@@ -173,6 +134,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
       if (!flow) return;
       if (action === 'archive' && !window.confirm('Archive this flow? Live journeys exit and queued messages are cancelled. This cannot be undone.')) return;
       if (action === 'activate' && dirty && !(await save())) return;
+      setDialog(null);
       setBusy(action);
       setBanner(null);
       try {
@@ -192,6 +154,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
   if (!flow) return <div className="page"><div className="empty">Loading flow…</div></div>;
 
   const labels = new Map(nodes.map((n) => [n.id, n.data.label || n.id]));
+  const hasDraft = flow.status === 'active' && flow.liveVersion !== null && flow.version !== flow.liveVersion;
 
   return (
     <div className="flow-screen">
@@ -214,9 +177,9 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
           {(dirty || name.trim() !== flow.name) && !readOnly && <span className="badge unsaved">unsaved</span>}
         </div>
         <nav className="tabs">
-          {(['canvas', 'journeys', 'metrics'] as const).map((t) => (
+          {(['canvas', 'journeys', 'metrics', 'history'] as const).map((t) => (
             <a key={t} href={href({ name: 'flow', id: flow.id, tab: t })} className={tab === t ? 'on' : ''}>
-              {t === 'canvas' ? 'Canvas' : t === 'journeys' ? 'Journeys' : 'Metrics'}
+              {t === 'canvas' ? 'Canvas' : t === 'journeys' ? 'Journeys' : t === 'metrics' ? 'Metrics' : 'History'}
             </a>
           ))}
         </nav>
@@ -227,15 +190,20 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
                 Validate
               </button>
               <button className="btn primary" data-action="save" onClick={() => void save()} disabled={busy !== null || (!dirty && name.trim() === flow.name)}>
-                {busy === 'save' ? 'Saving…' : 'Save'}
+                {busy === 'save' ? 'Saving…' : flow.status === 'active' ? 'Save draft' : 'Save'}
               </button>
+              {hasDraft && (
+                <button className="btn success" data-action="publish" disabled={busy !== null || dirty} title={dirty ? 'Save the draft first' : undefined} onClick={() => setDialog('publish')}>
+                  Publish…
+                </button>
+              )}
             </>
           )}
           {canOperate && flow.status !== 'archived' && (
             <>
               {(flow.status === 'draft' || flow.status === 'paused') && (
-                <button className="btn success" data-action="activate" onClick={() => void transition('activate')} disabled={busy !== null} title={dirty ? 'Saves, then activates' : undefined}>
-                  {flow.status === 'paused' ? 'Resume' : 'Activate'}
+                <button className="btn success" data-action="activate" onClick={() => (dirty ? void save().then((ok) => ok && setDialog('activate')) : setDialog('activate'))} disabled={busy !== null} title={dirty ? 'Saves, then asks to confirm' : undefined}>
+                  {flow.status === 'paused' ? 'Resume…' : 'Activate…'}
                 </button>
               )}
               {flow.status === 'active' && (
@@ -250,9 +218,21 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
           )}
         </div>
       </div>
-      {banner && (
-        <div className={`alert ${banner.kind} banner`} role="status" data-banner={banner.kind}>
-          {banner.text}
+      {dialog === 'publish' && (
+        <PublishDialog
+          flowId={flow.id}
+          name={(nid) => labels.get(nid) ?? nid}
+          onClose={() => setDialog(null)}
+          onDone={(text) => {
+            setDialog(null);
+            void reload().then(() => setBanner({ kind: 'ok', text }));
+          }}
+        />
+      )}
+      {dialog === 'activate' && <ActivateDialog flowId={flow.id} resume={flow.status === 'paused'} onClose={() => setDialog(null)} onConfirm={() => void transition('activate')} />}
+      {shownBanner && (
+        <div className={`alert ${shownBanner.kind} banner`} role="status" data-banner={shownBanner.kind}>
+          {shownBanner.text}
           <button className="close" aria-label="Dismiss" onClick={() => setBanner(null)}>
             ×
           </button>
@@ -260,9 +240,16 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
       )}
       {flow.status === 'archived' && <div className="alert info banner">This flow is archived: read only. Create a new flow to change it.</div>}
       {flow.status === 'active' && !readOnly && tab === 'canvas' && (
-        <div className="alert info banner subtle">Saving an active flow publishes a new version at once; running journeys stay on the version they entered.</div>
+        <div className="alert info banner subtle" data-draft-note>
+          {hasDraft
+            ? `You are editing draft version ${flow.version}; live version ${flow.liveVersion} keeps running until you publish.`
+            : 'This flow is live: your edits are saved as a draft and go live only when you publish them.'}
+        </div>
       )}
       {tab === 'canvas' ? (
+        <FlowInfo.Provider value={flowInfo(flow.id, name)}>
+        <CountsContext.Provider value={counts}>
+        <HighlightContext.Provider value={highlight}>
         <IssuesContext.Provider value={issues}>
           <Canvas
             nodes={nodes}
@@ -272,14 +259,34 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: 'canvas' | 'journey
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             readOnly={readOnly}
-            errors={errors}
-            warnings={warnings}
-            source={checked ? 'checked by the server' : 'live check'}
+            errors={plainErrors}
+            warnings={plainWarnings}
+            labels={labels}
+            source={source}
             onRefused={(text) => setBanner({ kind: 'info', text })}
           />
         </IssuesContext.Provider>
+        </HighlightContext.Provider>
+        </CountsContext.Provider>
+        </FlowInfo.Provider>
       ) : tab === 'journeys' ? (
-        <JourneysTab flowId={flow.id} labels={labels} />
+        <JourneysTab
+          flowId={flow.id}
+          labels={labels}
+          onPickStep={(nodeId) => {
+            setHighlight(nodeId);
+            window.location.hash = href({ name: 'flow', id: flow.id, tab: 'canvas' });
+          }}
+        />
+      ) : tab === 'history' ? (
+        <HistoryTab
+          flowId={flow.id}
+          canRevert={!readOnly}
+          onReverted={(v) => {
+            void reload().then(() => setBanner({ kind: 'ok', text: `The draft is now a copy of version ${v}. Review it, then publish.` }));
+            window.location.hash = href({ name: 'flow', id: flow.id, tab: 'canvas' });
+          }}
+        />
       ) : (
         <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
       )}
@@ -295,13 +302,24 @@ interface CanvasProps {
   onNodesChange: ReturnType<typeof useNodesState<EditorNode>>[2];
   onEdgesChange: ReturnType<typeof useEdgesState<EditorEdge>>[2];
   readOnly: boolean;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
+  errors: PlainIssue[];
+  warnings: PlainIssue[];
+  labels: ReadonlyMap<string, string>;
   source: string;
   onRefused: (reason: string) => void;
 }
 
-function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, readOnly, errors, warnings, source, onRefused }: CanvasProps) {
+const flowInfoCache = new Map<string, { id: string; name: string }>();
+function flowInfo(id: string, name: string) {
+  const key = `${id}\u0000${name}`;
+  let v = flowInfoCache.get(key);
+  if (!v) flowInfoCache.set(key, (v = { id, name }));
+  return v;
+}
+
+const MINIMAP_KEY = 'boomerang.minimap';
+
+function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, readOnly, errors, warnings, labels, source, onRefused }: CanvasProps) {
   const { screenToFlowPosition, getNodes, getEdges, fitView } = useReactFlow<EditorNode, EditorEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
   // only the selection, compared shallowly: moving a node does not re-render the inspector's parent
@@ -314,8 +332,30 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
   useEffect(() => {
     if (!initialized || fitted.current) return;
     fitted.current = true;
-    void fitView({ padding: 0.12, maxZoom: 1 });
+    // readable at 100 %: fit only when it needs little zooming out; otherwise start at the trigger, full size
+    const box = wrapper.current?.getBoundingClientRect();
+    const trigger = getNodes().find((n) => n.type === 'trigger');
+    void fitView({ padding: 0.08, maxZoom: 1, minZoom: 0.8 }).then(() => {
+      if (box && trigger && getNodes().length > 12) void fitView({ nodes: [{ id: trigger.id }], maxZoom: 1, minZoom: 1, padding: 2 });
+    });
   }, [initialized, fitView]);
+
+  const { before, restore } = useUndoRedo(setNodes, setEdges);
+
+  const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== 'off');
+  const toggleMinimap = () =>
+    setMinimap((on) => {
+      localStorage.setItem(MINIMAP_KEY, on ? 'off' : 'on');
+      return !on;
+    });
+
+  const autoLayout = useCallback(() => {
+    before();
+    setNodes((ns) => tidy(ns, getEdges()));
+    requestAnimationFrame(() => void fitView({ padding: 0.1, maxZoom: 1, minZoom: 0.8, duration: 200 }));
+  }, [before, setNodes, getEdges, fitView]);
+
+  useCanvasShortcuts({ readOnly, before, restore, setNodes, setEdges });
 
   const isValidConnection: IsValidConnection<EditorEdge> = useCallback(
     (c) => connectionProblem(getNodes().map(shapeOf), getEdges(), c) === null,
@@ -324,6 +364,7 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
 
   const onConnect = useCallback(
     (c: Connection) => {
+      before();
       setEdges((es) => {
         if (connectionProblem(getNodes().map(shapeOf), es, c) !== null) return es;
         const handle = edgeHandle(c);
@@ -331,7 +372,7 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
         return [...es, styled(edge)];
       });
     },
-    [setEdges, getNodes],
+    [setEdges, getNodes, before],
   );
 
   const onConnectEnd = useCallback(
@@ -362,9 +403,10 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
         const box = wrapper.current?.getBoundingClientRect();
         position = box ? screenToFlowPosition({ x: box.left + box.width / 2 - 110, y: box.top + box.height / 2 - 40 }) : { x: 0, y: 0 };
       }
+      before();
       setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), { ...newNode(type, position, ns.map((n) => n.id)), selected: true }]);
     },
-    [setNodes, screenToFlowPosition],
+    [setNodes, screenToFlowPosition, before],
   );
 
   const onDrop = useCallback(
@@ -380,28 +422,32 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
   const actions: InspectorActions = useMemo(
     () => ({
       onConfig: (id, type, config, renames) => {
+        before(`config:${id}`);
         setNodes((ns) => ns.map((n) => (n.id === id ? ({ ...n, data: { ...n.data, config } } as EditorNode) : n)));
         setEdges((es) => reconcileEdges(es, id, handlesOf(type, config), renames).map(styled));
       },
-      onLabel: (id, label) =>
+      onLabel: (id, label) => {
+        before(`label:${id}`);
         setNodes((ns) =>
           ns.map((n) => {
             if (n.id !== id) return n;
             const { label: _old, ...rest } = n.data;
             return { ...n, data: label ? { ...rest, label } : rest } as EditorNode;
           }),
-        ),
+        );
+      },
       onDelete: (id) => {
+        before();
         setNodes((ns) => ns.filter((n) => n.id !== id));
         setEdges((es) => es.filter((e) => e.source !== id && e.target !== id));
       },
     }),
-    [setNodes, setEdges],
+    [setNodes, setEdges, before],
   );
 
   const issueOf = (id: string) => ({
-    errors: errors.filter((i) => i.nodeId === id).map((i) => i.message),
-    warnings: warnings.filter((i) => i.nodeId === id).map((i) => i.message),
+    errors: errors.filter((i) => i.nodeId === id),
+    warnings: warnings.filter((i) => i.nodeId === id),
   });
 
   return (
@@ -412,6 +458,12 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodeDragStart={() => before()}
+          onBeforeDelete={async () => {
+            before();
+            return true;
+          }}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
@@ -427,11 +479,29 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
         >
           <Background gap={20} size={1} color="#d4d8e1" />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={(n) => `minimap-${n.type}`} />
+          {minimap && <MiniMap position="top-right" pannable zoomable style={{ width: 160, height: 110 }} nodeStrokeWidth={3} nodeClassName={(n) => `minimap-${n.type}`} />}
+          <Panel position="top-left" className="canvas-tools">
+            {!readOnly && (
+              <>
+                <button className="btn small" data-action="undo" title="Undo (Ctrl-Z)" onClick={() => restore('undo')}>
+                  ↶ Undo
+                </button>
+                <button className="btn small" data-action="redo" title="Redo (Ctrl-Shift-Z)" onClick={() => restore('redo')}>
+                  ↷ Redo
+                </button>
+                <button className="btn small" data-action="layout" title="Lay the steps out top to bottom" onClick={autoLayout}>
+                  Tidy up
+                </button>
+              </>
+            )}
+            <button className="btn small ghost" data-action="minimap" onClick={toggleMinimap}>
+              {minimap ? 'Hide map' : 'Show map'}
+            </button>
+          </Panel>
         </ReactFlow>
       </div>
       <aside className="sidebar">
-        <ProblemList errors={errors} warnings={warnings} source={source} onPick={select} />
+        <ProblemList errors={errors} warnings={warnings} labels={labels} source={source} onPick={select} />
         {selected ? (
           <NodeInspector key={selected.id} node={selected} readOnly={readOnly} {...issueOf(selected.id)} actions={actions} />
         ) : (

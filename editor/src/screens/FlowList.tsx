@@ -1,6 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { errorText, flowsApi, type FlowSummary, type FlowTemplate, type Me } from '../api';
-import { defaultConfig } from '../graph/model';
+import { errorText, flowsApi, publishingApi, type FlowStats, type FlowSummary, type FlowTemplate, type Me } from '../api';
 import { href, navigate } from '../router';
 import { StatusBadge, when } from '../ui';
 
@@ -11,13 +10,52 @@ export function FlowList({ me }: { me: Me }) {
   const [templates, setTemplates] = useState<FlowTemplate[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [search, setSearch] = useState('');
+  const [stats, setStats] = useState<Map<string, FlowStats['items'][number]>>(new Map());
   const canDesign = me.permissions.includes('design');
+  const canOperate = me.permissions.includes('operate');
 
-  useEffect(() => {
+  const load = () => {
     flowsApi
       .list()
       .then((page) => setFlows(page.items))
       .catch((e) => setError(errorText(e)));
+    publishingApi
+      .stats()
+      .then((s) => setStats(new Map(s.items.map((i) => [i.flowId, i]))))
+      .catch(() => undefined);
+  };
+  const duplicate = async (f: FlowSummary) => {
+    try {
+      const full = await flowsApi.get(f.id);
+      const copy = await flowsApi.create({ name: `${f.name} (copy)`, graph: full.graph });
+      navigate({ name: 'flow', id: copy.id, tab: 'canvas' });
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const archive = async (f: FlowSummary) => {
+    if (!window.confirm(`Archive “${f.name}”? Live journeys exit and queued messages are cancelled.`)) return;
+    try {
+      await flowsApi.transition(f.id, 'archive');
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const remove = async (f: FlowSummary) => {
+    if (!window.confirm(`Delete the draft “${f.name}”? This cannot be undone.`)) return;
+    try {
+      await flowsApi.remove(f.id);
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const shown = (flows ?? []).filter((f) => f.name.toLowerCase().includes(search.trim().toLowerCase()));
+
+  useEffect(() => {
+    load();
     flowsApi
       .templates()
       .then((t) => setTemplates(t.items))
@@ -31,6 +69,7 @@ export function FlowList({ me }: { me: Me }) {
           <h1>Flows</h1>
           <p className="muted">Win-back journeys: who enters, what they get, and when they count as won back.</p>
         </div>
+        <input className="search" name="flowSearch" placeholder="Search flows" value={search} onChange={(e) => setSearch(e.target.value)} />
         {canDesign && (
           <button className="btn primary" onClick={() => setCreating((c) => !c)}>
             {creating ? 'Close' : 'New flow'}
@@ -51,12 +90,15 @@ export function FlowList({ me }: { me: Me }) {
                 <th>Name</th>
                 <th>Status</th>
                 <th>Version</th>
+                <th title="in the last 7 days">Entered (7 d)</th>
+                <th title="journeys waiting or running now">In progress</th>
+                <th title="in the last 7 days">Converted (7 d)</th>
                 <th>Updated</th>
                 <th />
               </tr>
             </thead>
             <tbody>
-              {flows.map((f) => (
+              {shown.map((f) => (
                 <tr key={f.id} className="clickable" onClick={() => navigate({ name: 'flow', id: f.id, tab: 'canvas' })}>
                   <td>
                     <a href={href({ name: 'flow', id: f.id, tab: 'canvas' })} className="flow-name">
@@ -70,8 +112,26 @@ export function FlowList({ me }: { me: Me }) {
                     v{f.version}
                     {f.liveVersion !== null && f.liveVersion !== f.version && <span className="muted"> (live v{f.liveVersion})</span>}
                   </td>
+                  <td data-stat="entered">{stats.get(f.id)?.entered ?? 0}</td>
+                  <td>{stats.get(f.id)?.live ?? 0}</td>
+                  <td>{stats.get(f.id)?.converted ?? 0}</td>
                   <td className="muted">{when(f.updatedAt)}</td>
                   <td className="row-links">
+                    {canDesign && (
+                      <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void duplicate(f); }}>
+                        Duplicate
+                      </a>
+                    )}
+                    {canDesign && f.status === 'draft' && f.liveVersion === null && (
+                      <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void remove(f); }}>
+                        Delete
+                      </a>
+                    )}
+                    {canOperate && f.status !== 'archived' && (
+                      <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void archive(f); }}>
+                        Archive
+                      </a>
+                    )}
                     <a href={href({ name: 'flow', id: f.id, tab: 'journeys' })} onClick={(e) => e.stopPropagation()}>
                       Journeys
                     </a>
@@ -110,7 +170,7 @@ function NewFlow({ templates }: { templates: FlowTemplate[] }) {
         ? await flowsApi.create({ name: flowName, templateId: chosen.id })
         : await flowsApi.create({
             name: flowName,
-            graph: { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: defaultConfig.trigger() }], edges: [] },
+            graph: { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'inactive', days: 7 } }], edges: [] },
           });
       navigate({ name: 'flow', id: flow.id, tab: 'canvas' });
     } catch (e) {

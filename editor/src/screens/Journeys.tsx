@@ -1,10 +1,10 @@
 /** A flow's journeys by state, and one contact's journey log as a timeline: "why did this user get this?" */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { contactJourneys, errorText, flowsApi, journeyStates, type Journey, type JourneyState } from '../api';
-import { describeDetail } from '../graph/summary';
+import { contactJourneys, contactsApi, errorText, flowsApi, journeyStates, publishingApi, type Journey, type JourneyState } from '../api';
+import { describeEntry } from '../graph/timeline';
 import { StatusBadge, when, whenExact } from '../ui';
 
-export function JourneysTab({ flowId, labels }: { flowId: string; labels: ReadonlyMap<string, string> }) {
+export function JourneysTab({ flowId, labels, onPickStep }: { flowId: string; labels: ReadonlyMap<string, string>; onPickStep?: (nodeId: string) => void }) {
   const [state, setState] = useState<JourneyState | ''>('');
   const [items, setItems] = useState<Journey[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -97,58 +97,118 @@ export function JourneysTab({ flowId, labels }: { flowId: string; labels: Readon
             </button>
           </form>
         </div>
-        {contact ? <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} /> : <div className="empty">Pick a journey or look up a contact to see every step the engine took and why.</div>}
+        {contact ? <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} onPickStep={onPickStep} /> : <div className="empty">Pick a journey or look up a contact to see every step the engine took and why.</div>}
       </section>
     </div>
   );
 }
 
-function ContactTimeline({ externalId, flowId, nodeName }: { externalId: string; flowId: string; nodeName: (id: string) => string }) {
+export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { externalId: string; flowId?: string; nodeName: (id: string) => string; onPickStep?: (nodeId: string) => void }) {
   const [journeys, setJourneys] = useState<Journey[] | null>(null);
+  const [zone, setZone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [raw, setRaw] = useState<string | null>(null);
+  // "Reached X" rows repeat what the next row says; shown on demand
+  const [everyStep, setEveryStep] = useState(false);
+  // step names of other flows' versions (the contact page shows every flow the contact is in)
+  const [names, setNames] = useState<Record<string, Record<string, string>>>({});
+  useEffect(() => {
+    for (const j of journeys ?? []) {
+      const key = `${j.flowId}:${j.version}`;
+      if (j.flowId === flowId || names[key]) continue;
+      setNames((n) => ({ ...n, [key]: {} }));
+      publishingApi
+        .version(j.flowId, j.version)
+        .then((f) => setNames((n) => ({ ...n, [key]: Object.fromEntries(f.graph.nodes.map((node) => [node.id, node.label ?? node.id])) })))
+        .catch(() => undefined);
+    }
+  }, [journeys, flowId]); // eslint-disable-line react-hooks/exhaustive-deps -- fetch each flow version once
   useEffect(() => {
     setJourneys(null);
     setError(null);
     contactJourneys(externalId)
       .then((page) => setJourneys(page.items))
       .catch((e) => setError(errorText(e)));
+    contactsApi
+      .get(externalId)
+      .then((c) => setZone(c.timezone))
+      .catch(() => setZone(null));
   }, [externalId]);
 
   if (error) return <div className="alert error">{error}</div>;
   if (!journeys) return <div className="empty">Loading {externalId}…</div>;
   if (journeys.length === 0) return <div className="empty">{externalId} has no journeys.</div>;
+  const contactTime = (iso: string) => (zone ? inZone(iso, zone) : whenExact(iso));
   // this flow's journeys first
   const sorted = [...journeys].sort((a, b) => Number(b.flowId === flowId) - Number(a.flowId === flowId));
   return (
     <div className="timelines">
+      <label className="check every-step">
+        <input type="checkbox" name="everyStep" checked={everyStep} onChange={(e) => setEveryStep(e.target.checked)} />
+        <span>Show every step reached (not only decisions, waits, messages and outcomes)</span>
+      </label>
       {sorted.map((j) => (
         <div className="timeline" key={j.id}>
           <div className="timeline-head">
             <strong>{j.externalId}</strong> in <em>{j.flowName}</em> v{j.version} <StatusBadge status={j.state} />
             {j.holdout && <span className="badge holdout">holdout: nothing is sent</span>}
-            <span className="muted"> · entered {when(j.enteredAt)}</span>
+            <span className="muted"> · entered {when(j.enteredAt)}{zone ? ` · contact's time zone ${zone}` : ''}</span>
           </div>
           <ol className="timeline-list">
-            {(j.log ?? []).map((entry, i) => (
-              <li key={i} className="tl" data-kind={entry.kind}>
-                <time dateTime={entry.at}>{whenExact(entry.at)}</time>
-                <span className="tl-node">{j.flowId === flowId ? nodeName(entry.nodeId) : entry.nodeId}</span>
-                <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
-                <span className="tl-detail">
-                  {describeDetail(entry.detail)}
-                  {entry.delivery && (
-                    <span className="delivery">
-                      {' '}
-                      → {entry.delivery.status}
-                      {entry.delivery.lastError ? ` (${entry.delivery.lastError})` : ''}
-                    </span>
-                  )}
-                </span>
-              </li>
-            ))}
+            {(j.log ?? []).map((entry, i) => {
+              if (entry.kind === 'node' && !everyStep) return null;
+              const key = `${j.id}:${i}`;
+              const mine = !flowId || j.flowId === flowId;
+              const stepName = j.flowId === flowId ? nodeName : (id: string) => names[`${j.flowId}:${j.version}`]?.[id] ?? id;
+              return (
+                <li
+                  key={i}
+                  className={`tl ${onPickStep && mine ? 'clickable' : ''}`}
+                  data-kind={entry.kind}
+                  onClick={() => onPickStep && mine && onPickStep(entry.nodeId)}
+                  title={onPickStep && mine ? 'Show this step on the canvas' : undefined}
+                >
+                  <time dateTime={entry.at}>
+                    {whenExact(entry.at)}
+                    {zone && <small className="muted">contact: {contactTime(entry.at)}</small>}
+                  </time>
+                  <span className="tl-node">{stepName(entry.nodeId)}</span>
+                  <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
+                  <span className="tl-detail">
+                    <span className="tl-sentence">{describeEntry(entry, stepName, whenExact)}</span>
+                    {entry.delivery && (
+                      <span className={`delivery status-${entry.delivery.status}`}>
+                        {' '}
+                        Delivery: {entry.delivery.status}
+                        {entry.delivery.lastError ? ` (${entry.delivery.lastError})` : ''}
+                      </span>
+                    )}
+                    <button
+                      type="button"
+                      className="linkish small"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setRaw(raw === key ? null : key);
+                      }}
+                    >
+                      {raw === key ? 'hide details' : 'details'}
+                    </button>
+                    {raw === key && <pre className="raw">{JSON.stringify(entry.detail, null, 2)}</pre>}
+                  </span>
+                </li>
+              );
+            })}
           </ol>
         </div>
       ))}
     </div>
   );
+}
+
+function inZone(iso: string, zone: string): string {
+  try {
+    return new Date(iso).toLocaleString(undefined, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+  } catch {
+    return whenExact(iso);
+  }
 }

@@ -60,17 +60,24 @@ function journeyInsert(flowId: string, version: string, nodeId: string, nowP: st
 
 const liveConflict = `ON CONFLICT (flow_id, contact_id) WHERE state IN ('waiting', 'running') DO NOTHING`;
 
-/**
- * The enrollment statement of an `inactive` or `segment` trigger: every contact (`sweep`) or only the candidates
- * since `from`. Exported for tests.
- */
-export function matchingEnrollmentSql(
+interface MatchingQuery {
+  flowId: string;
+  version: string;
+  nodeId: string;
+  nowP: string;
+  source: string;
+  where: string[];
+  params: SqlParams;
+}
+
+/** The contacts an `inactive` or `segment` trigger takes now: every contact (`from` null) or the candidates since `from`. */
+function matchingQuery(
   flow: Pick<ActiveFlowRow, 'id' | 'live_version'>,
   info: VersionInfo,
   now: Date,
   settings: EngineSettings,
   from: Date | null,
-): Statement | null {
+): MatchingQuery | null {
   const trigger = info.trigger;
   if (!trigger) return null;
   const data = trigger.data as TriggerData;
@@ -116,11 +123,58 @@ export function matchingEnrollmentSql(
     }
     source = `(${candidates.join('\n      UNION ')}) k JOIN contacts c ON c.id = k.id`;
   }
-  const sql = `${journeyInsert(flowId, version, nodeId, nowP)}
-    FROM ${source}
-    WHERE ${where.join('\n      AND ')}
+  return { flowId, version, nodeId, nowP, source, where, params };
+}
+
+/**
+ * The enrollment statement of an `inactive` or `segment` trigger: every contact (`sweep`) or only the candidates
+ * since `from`. Exported for tests.
+ */
+export function matchingEnrollmentSql(
+  flow: Pick<ActiveFlowRow, 'id' | 'live_version'>,
+  info: VersionInfo,
+  now: Date,
+  settings: EngineSettings,
+  from: Date | null,
+): Statement | null {
+  const q = matchingQuery(flow, info, now, settings, from);
+  if (!q) return null;
+  const sql = `${journeyInsert(q.flowId, q.version, q.nodeId, q.nowP)}
+    FROM ${q.source}
+    WHERE ${q.where.join('\n      AND ')}
     ${liveConflict}`;
-  return { sql, params: params.values };
+  return { sql, params: q.params.values };
+}
+
+export interface EnrollmentEstimate {
+  kind: TriggerData['kind'] | null;
+  /** contacts who would enter if the version went live now; for an event trigger, contacts who sent the event in the last 7 days */
+  count: number;
+}
+
+/**
+ * How many contacts a version's trigger would take now — the activation dialog's audience estimate. A count over the
+ * same compiled trigger as enrollment, writing nothing.
+ */
+export async function estimateEnrollment(
+  db: Pick<Db, 'query'>,
+  flow: Pick<ActiveFlowRow, 'id' | 'live_version'>,
+  info: VersionInfo,
+  now: Date,
+  settings: EngineSettings,
+): Promise<EnrollmentEstimate> {
+  const data = info.trigger?.data as TriggerData | undefined;
+  if (!data) return { kind: null, count: 0 };
+  if (data.kind === 'event') {
+    const result = await db.query<{ n: number }>(
+      `SELECT count(DISTINCT contact_id)::int AS n FROM events WHERE name = $1 AND received_at > $2::timestamptz - interval '7 days' AND received_at <= $2`,
+      [data.event, now],
+    );
+    return { kind: 'event', count: result.rows[0].n };
+  }
+  const q = matchingQuery(flow, info, now, settings, null)!;
+  const result = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.source} WHERE ${q.where.join(' AND ')}`, q.params.values);
+  return { kind: data.kind, count: result.rows[0].n };
 }
 
 /**

@@ -132,3 +132,25 @@ export async function exitLiveJourneys(db: Pick<Db, 'query'>, flowId: string, at
   );
   return result.rows[0].n;
 }
+
+/**
+ * Publish with "move": waiting journeys of older versions whose step exists in the new version with the same type
+ * continue there. Their wait (due time, awaited event) is kept as it was.
+ */
+export async function moveWaitingJourneys(db: Pick<Db, 'query'>, flowId: string, to: number, steps: { id: string; type: string }[], at: Date): Promise<number> {
+  if (steps.length === 0) return 0;
+  const result = await db.query<{ n: number }>(
+    `WITH moved AS (
+       UPDATE journeys j SET flow_version = $2, updated_at = $5
+         FROM flow_versions v, jsonb_array_elements(v.graph -> 'nodes') old_node
+        WHERE j.flow_id = $1 AND j.state = 'waiting' AND j.flow_version <> $2
+          AND v.flow_id = j.flow_id AND v.version = j.flow_version
+          AND old_node ->> 'id' = j.current_node_id
+          AND (old_node ->> 'id', old_node ->> 'type') IN (SELECT * FROM unnest($3::text[], $4::text[]))
+        RETURNING 1)
+     SELECT count(*)::int AS n FROM moved`,
+    [flowId, to, steps.map((s) => s.id), steps.map((s) => s.type), at],
+  );
+  return result.rows[0].n;
+}
+

@@ -1,0 +1,91 @@
+/**
+ * The flow being edited: the stored flow, React Flow's node and edge state built from its graph (laid out top to
+ * bottom when the document has no usable positions), the document and its keys, and "unsaved?".
+ */
+import { useEdgesState, useNodesState } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { errorText, flowsApi, type FlowView } from '../api';
+import { styled } from '../canvas/edges';
+import { layoutTopDown, needsLayout } from '../graph/layout';
+import { documentKey, handlesOf, toDocument, toEditorEdges, toEditorNodes, type EditorEdge, type EditorNode } from '../graph/model';
+
+export function loadGraph(flow: FlowView): { nodes: EditorNode[]; edges: EditorEdge[] } {
+  const nodes = toEditorNodes(flow.graph);
+  const edges = toEditorEdges(flow.graph).map(styled);
+  return { nodes: needsLayout(nodes) ? tidy(nodes, edges) : nodes, edges };
+}
+
+export function tidy(nodes: EditorNode[], edges: EditorEdge[]): EditorNode[] {
+  const at = layoutTopDown(
+    nodes.map((n) => ({ id: n.id, width: n.measured?.width, height: n.measured?.height, handles: handlesOf(n.type, n.data.config) })),
+    edges,
+  );
+  return nodes.map((n) => ({ ...n, position: at.get(n.id) ?? n.position }));
+}
+
+/** Positions do not change what the flow means: the validation key ignores them. */
+export function semanticKeyOf(nodes: EditorNode[], edges: EditorEdge[]): string {
+  const doc = toDocument(nodes, edges);
+  return documentKey({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) });
+}
+
+
+export function useFlowDocument(id: string) {
+  const [flow, setFlow] = useState<FlowView | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [nodes, setNodes, onNodesChange] = useNodesState<EditorNode>([]);
+  const [edges, setEdges, onEdgesChange] = useEdgesState<EditorEdge>([]);
+  const [savedKey, setSavedKey] = useState('');
+  const [name, setName] = useState('');
+
+  const show = useCallback(
+    (f: FlowView) => {
+      const g = loadGraph(f);
+      setFlow(f);
+      setName(f.name);
+      setNodes(g.nodes);
+      setEdges(g.edges);
+      setSavedKey(documentKey(toDocument(g.nodes, g.edges)));
+    },
+    [setNodes, setEdges],
+  );
+  useEffect(() => {
+    flowsApi
+      .get(id)
+      .then(show)
+      .catch((e) => setLoadError(errorText(e)));
+  }, [id, show]);
+  const reload = useCallback(async () => show(await flowsApi.get(id)), [id, show]);
+
+  const doc = useMemo(() => toDocument(nodes, edges), [nodes, edges]);
+  const currentKey = useMemo(() => documentKey(doc), [doc]);
+  const semanticKey = useMemo(() => semanticKeyOf(nodes, edges), [nodes, edges]);
+  const dirty = flow !== null && currentKey !== savedKey;
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  return {
+    flow,
+    setFlow,
+    loadError,
+    nodes,
+    edges,
+    setNodes,
+    setEdges,
+    onNodesChange,
+    onEdgesChange,
+    name,
+    setName,
+    doc,
+    currentKey,
+    semanticKey,
+    dirty,
+    markSaved: setSavedKey,
+    reload,
+  };
+}

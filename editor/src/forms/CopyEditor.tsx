@@ -1,0 +1,217 @@
+/**
+ * Channel-specific copy: labelled fields per channel, "Insert variable" from the workspace schema, and a live preview
+ * rendered by the engine core's own renderer against a real contact (email in a sandboxed frame, a push card, an SMS
+ * bubble with its segment count and cost, a webhook request).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { contactsApi, errorText, type Contact } from '../api';
+import { renderContent, templateVariables } from '@boomerang/engine/core/render';
+import type { ChannelKind, MessageTemplate } from '../engine';
+import { smsSegments } from '../graph/sms';
+import { useFieldIssue } from './fields';
+import { useWorkspaceSchema } from './RuleBuilder';
+
+type Key = keyof MessageTemplate;
+const fieldsOf: Record<ChannelKind, { key: Key; label: string; multiline?: boolean; placeholder?: string }[]> = {
+  email: [
+    { key: 'subject', label: 'Subject', placeholder: 'We saved your cart, {{firstName}}' },
+    { key: 'html', label: 'HTML body', multiline: true, placeholder: '<p>Hi {{default firstName "there"}},</p>' },
+    { key: 'text', label: 'Plain-text body', multiline: true },
+  ],
+  push: [
+    { key: 'title', label: 'Title', placeholder: 'We miss you, {{firstName}}' },
+    { key: 'body', label: 'Text', multiline: true },
+    { key: 'url', label: 'Link (opens on tap)', placeholder: 'https://… or {{links.click}}' },
+  ],
+  sms: [{ key: 'body', label: 'Text', multiline: true, placeholder: 'Your coupon: … Reply STOP to opt out' }],
+  webhook: [
+    { key: 'url', label: 'URL', placeholder: 'https://example.com/hooks/winback' },
+    { key: 'body', label: 'Body (JSON)', multiline: true, placeholder: '{"externalId":"{{contact.externalId}}"}' },
+  ],
+};
+
+const builtinVariables = ['contact.externalId', 'flow.name', 'links.click', 'links.unsubscribe'];
+
+export function CopyFields({ channel, template, onChange, disabled }: { channel: ChannelKind; template: MessageTemplate; onChange: (key: Key, value: string) => void; disabled: boolean }) {
+  const schema = useWorkspaceSchema();
+  const variables = useMemo(() => [...(schema?.attributes.filter((a) => a.type !== 'object' && a.type !== 'array').map((a) => a.key) ?? ['firstName']), ...builtinVariables], [schema]);
+  return (
+    <div className="copy-fields" data-copy={channel}>
+      {fieldsOf[channel].map((f) => (
+        <TemplateInput key={f.key} field={f} value={template[f.key]} variables={variables} disabled={disabled} onChange={(v) => onChange(f.key, v)} />
+      ))}
+    </div>
+  );
+}
+
+function TemplateInput({ field, value, variables, disabled, onChange }: { field: (typeof fieldsOf)['email'][number]; value: string | undefined; variables: string[]; disabled: boolean; onChange: (v: string) => void }) {
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const issue = useFieldIssue(field.key);
+  const insert = (variable: string) => {
+    const el = ref.current;
+    const text = value ?? '';
+    const at = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? at;
+    const token = `{{${variable}}}`;
+    onChange(text.slice(0, at) + token + text.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + token.length, at + token.length);
+    });
+  };
+  const common = {
+    ref,
+    name: `template-${field.key}`,
+    value: value ?? '',
+    placeholder: field.placeholder,
+    disabled,
+    onChange: (e: { target: { value: string } }) => onChange(e.target.value),
+  };
+  return (
+    <div className={`field ${issue ? 'invalid' : ''}`} data-field={field.key}>
+      <div className="rule-head">
+        <label htmlFor={`tpl-${field.key}`}>{field.label}</label>
+        {!disabled && (
+          <select aria-label={`Insert variable into ${field.label}`} name={`insert-${field.key}`} value="" onChange={(e) => e.target.value && insert(e.target.value)}>
+            <option value="">Insert variable…</option>
+            {variables.map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      {field.multiline ? <textarea id={`tpl-${field.key}`} rows={field.key === 'html' ? 6 : 3} {...common} /> : <input id={`tpl-${field.key}`} {...common} />}
+      {issue && <small className="field-error">{issue}</small>}
+    </div>
+  );
+}
+
+/** Picks a real contact (the first ones of the contacts list, or any externalId typed) to render the preview for. */
+function useContactChoice() {
+  const [options, setOptions] = useState<Contact[]>([]);
+  const [externalId, setExternalId] = useState('');
+  const [contact, setContact] = useState<Contact | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    contactsApi
+      .list('')
+      .then((page) => {
+        setOptions(page.items);
+        if (page.items[0]) setExternalId((id) => id || page.items[0].externalId);
+      })
+      .catch((e) => setError(errorText(e)));
+  }, []);
+  useEffect(() => {
+    const found = options.find((c) => c.externalId === externalId);
+    if (found) {
+      setContact(found);
+      return;
+    }
+    if (!externalId) return;
+    const t = setTimeout(() => {
+      contactsApi
+        .get(externalId)
+        .then((c) => {
+          setContact(c);
+          setError(null);
+        })
+        .catch((e) => setError(errorText(e)));
+    }, 300);
+    return () => clearTimeout(t);
+  }, [externalId, options]);
+  return { options, externalId, setExternalId, contact, error };
+}
+
+export function CopyPreview({ channel, template, costCents, flow }: { channel: ChannelKind; template: MessageTemplate; costCents?: number; flow: { id: string; name: string } }) {
+  const choice = useContactChoice();
+  const rendered = useMemo(() => {
+    if (!choice.contact) return null;
+    try {
+      const vars = templateVariables({
+        externalId: choice.contact.externalId,
+        attributes: choice.contact.attributes,
+        flow,
+        messageId: 'preview',
+        publicUrl: window.location.origin,
+      });
+      return { ok: true as const, content: renderContent(channel, template, vars) };
+    } catch (e) {
+      return { ok: false as const, error: errorText(e) };
+    }
+  }, [choice.contact, channel, template, flow]);
+
+  return (
+    <section className="preview" data-preview={channel}>
+      <div className="rule-head">
+        <strong>Preview</strong>
+        <span className="preview-contact">
+          as{' '}
+          <input
+            name="preview-contact"
+            aria-label="Preview as contact"
+            list="preview-contacts"
+            value={choice.externalId}
+            placeholder="externalId"
+            onChange={(e) => choice.setExternalId(e.target.value)}
+          />
+          <datalist id="preview-contacts">
+            {choice.options.map((c) => (
+              <option key={c.externalId} value={c.externalId}>
+                {String(c.attributes.firstName ?? c.attributes.email ?? '')}
+              </option>
+            ))}
+          </datalist>
+        </span>
+      </div>
+      {choice.error && <p className="hint warn">{choice.error}</p>}
+      {!choice.contact && !choice.error && <p className="hint">No contacts yet: ingest some to preview with real data.</p>}
+      {rendered && !rendered.ok && <p className="field-error">The preview cannot render: {rendered.error}</p>}
+      {rendered?.ok && <Rendered channel={channel} content={rendered.content as Record<string, string | undefined>} costCents={costCents} />}
+    </section>
+  );
+}
+
+export function Rendered({ channel, content, costCents }: { channel: ChannelKind; content: Record<string, string | undefined>; costCents?: number }) {
+  if (channel === 'email') {
+    return (
+      <div className="mock-email" data-rendered="email">
+        <div className="mock-email-subject">{content.subject || <span className="muted">(no subject)</span>}</div>
+        {content.html ? (
+          <iframe title="Email preview" sandbox="" className="mock-email-frame" srcDoc={content.html} />
+        ) : (
+          <pre className="mock-email-text">{content.text}</pre>
+        )}
+      </div>
+    );
+  }
+  if (channel === 'push') {
+    return (
+      <div className="mock-push" data-rendered="push">
+        <div className="mock-push-app">Boomerang · now</div>
+        <div className="mock-push-title">{content.title}</div>
+        <div className="mock-push-body">{content.body}</div>
+        {content.url && <div className="mock-push-url">↗ {content.url}</div>}
+      </div>
+    );
+  }
+  if (channel === 'sms') {
+    const seg = smsSegments(content.body ?? '');
+    return (
+      <div className="mock-sms" data-rendered="sms">
+        <div className="mock-sms-bubble">{content.body}</div>
+        <div className="hint" data-sms-segments={seg.segments}>
+          {seg.characters} characters · {seg.encoding} · {seg.segments} segment{seg.segments === 1 ? '' : 's'}
+          {costCents !== undefined ? ` · ${((seg.segments * costCents) / 100).toFixed(2)} per contact` : ''}
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="mock-webhook" data-rendered="webhook">
+      <code>POST {content.url}</code>
+      <pre>{content.body}</pre>
+    </div>
+  );
+}
