@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const engineSrc = fileURLToPath(new URL('../engine/src/', import.meta.url));
 
@@ -27,7 +27,13 @@ function browserOnlyEngine(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => {
+  // a build is always for production: under jest NODE_ENV is "test", and Vite would bundle React's development build
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return config;
+});
+
+const config = {
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
   plugins: [browserOnlyEngine()],
@@ -50,4 +56,4 @@ export default defineConfig({
   server: {
     proxy: { '/api': 'http://localhost:3000', '/t': 'http://localhost:3000' },
   },
-});
+} satisfies UserConfig;

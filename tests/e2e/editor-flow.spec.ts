@@ -202,6 +202,12 @@ describe('editor in the browser', () => {
     await channel.locator('[data-rendered=push] .mock-push-title', { hasText: 'Hi Li' }).waitFor();
     expect(await page.locator('[data-node-id="channel"] .flow-node-summary').textContent()).toContain('Hi {{firstName}}');
     await shoot(page, '05-copy-preview');
+    // an SMS fallback shows its copy with the live segment count
+    await channel.locator('input[name=fallback-sms]').check();
+    await channel.locator('[data-copy=sms] [data-sms-count="1"]', { hasText: '30 characters · GSM-7 · 1 SMS segment' }).waitFor();
+    await shoot(page, '05b-sms-fallback');
+    await channel.locator('input[name=fallback-sms]').uncheck();
+    await channel.locator('[data-copy=sms]').waitFor({ state: 'detached' });
 
     await page.click('[data-action=save]');
     await page.locator('[data-banner="ok"]', { hasText: 'Saved' }).waitFor();

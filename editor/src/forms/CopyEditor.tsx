@@ -32,7 +32,7 @@ const fieldsOf: Record<ChannelKind, { key: Key; label: string; multiline?: boole
 
 const builtinVariables = ['contact.externalId', 'flow.name', 'links.click', 'links.unsubscribe'];
 
-export function CopyFields({ channel, template, onChange, disabled }: { channel: ChannelKind; template: MessageTemplate; onChange: (key: Key, value: string) => void; disabled: boolean }) {
+export function CopyFields({ channel, template, onChange, disabled, costCents }: { channel: ChannelKind; template: MessageTemplate; onChange: (key: Key, value: string) => void; disabled: boolean; costCents?: number }) {
   const schema = useWorkspaceSchema();
   const variables = useMemo(() => [...(schema?.attributes.filter((a) => a.type !== 'object' && a.type !== 'array').map((a) => a.key) ?? ['firstName']), ...builtinVariables], [schema]);
   return (
@@ -40,7 +40,20 @@ export function CopyFields({ channel, template, onChange, disabled }: { channel:
       {fieldsOf[channel].map((f) => (
         <TemplateInput key={f.key} field={f} value={template[f.key]} variables={variables} disabled={disabled} onChange={(v) => onChange(f.key, v)} />
       ))}
+      {channel === 'sms' && <SmsCount text={template.body ?? template.text ?? template.title ?? ''} costCents={costCents} />}
     </div>
+  );
+}
+
+/** As typed (variables unexpanded): the preview below counts the rendered text for a real contact. */
+function SmsCount({ text, costCents }: { text: string; costCents?: number }) {
+  const seg = smsSegments(text);
+  return (
+    <p className={`hint ${seg.segments > 1 ? 'warn' : ''}`} data-sms-count={seg.segments}>
+      {seg.characters} characters · {seg.encoding} · {seg.segments} SMS segment{seg.segments === 1 ? '' : 's'}
+      {costCents !== undefined ? ` · about ${((seg.segments * costCents) / 100).toFixed(2)} per contact` : ''}
+      {seg.encoding === 'UCS-2' ? ' (emoji or non-Latin text: 70 characters per segment)' : ''}
+    </p>
   );
 }
 

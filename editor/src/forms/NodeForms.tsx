@@ -278,7 +278,7 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
             {c === config.channel ? `${channelNames[c]} copy` : `${channelNames[c]} fallback copy`}
             {c !== config.channel && <small className="muted"> (shares fields with the main copy)</small>}
           </legend>
-          <CopyFields channel={c} template={config.template} disabled={disabled} onChange={setTemplate} />
+          <CopyFields channel={c} template={config.template} disabled={disabled} onChange={setTemplate} costCents={config.costCents} />
         </fieldset>
       ))}
       <CopyPreview channel={config.channel} template={config.template} costCents={config.costCents} flow={flow} />
