@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
+import { AuditWriterModule } from './common/audit-writer';
 import { AuthModule } from './auth/auth.module';
 import { EngineBridgeModule } from './engine/engine-bridge.module';
 import { ContactsModule } from './contacts/contacts.module';
@@ -46,6 +47,7 @@ export class AppModule {
         HealthModule,
         EngineModule,
         EngineBridgeModule,
+        AuditWriterModule,
         AuditModule,
         SettingsModule,
         FlowsModule,

@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 
-@Module({ controllers: [AuditController], providers: [AuditRepository], exports: [AuditRepository] })
+@Module({ controllers: [AuditController], providers: [AuditRepository] })
 export class AuditModule {}

@@ -1,13 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-
-export interface AuditRecord {
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  detail?: Record<string, unknown>;
-}
+import { DataSource } from 'typeorm';
 
 export interface AuditRow {
   id: string;
@@ -22,14 +14,6 @@ export interface AuditRow {
 @Injectable()
 export class AuditRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  /** Written inside the caller's transaction, so a change and its audit row commit together. */
-  async record(db: EntityManager, entry: AuditRecord): Promise<void> {
-    await db.query(
-      `INSERT INTO audit_log (actor, action, entity_type, entity_id, detail) VALUES ($1, $2, $3, $4, $5)`,
-      [entry.actor, entry.action, entry.entityType, entry.entityId, JSON.stringify(entry.detail ?? {})],
-    );
-  }
 
   /** Newest first; `before` is the id of the last row of the previous page. */
   list(filter: { entityType?: string; entityId?: string; before?: number; limit: number }): Promise<AuditRow[]> {

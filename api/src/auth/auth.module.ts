@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysController, AuthController, UsersController } from './auth.controller';
@@ -11,7 +10,7 @@ import { SessionsRepository } from './sessions.repository';
 import { UsersRepository } from './users.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity]), AuditModule],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
   controllers: [AuthController, UsersController, ApiKeysController],
   providers: [ApiKeysRepository, UsersRepository, SessionsRepository, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [ApiKeysRepository, UsersRepository],

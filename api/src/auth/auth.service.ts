@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditWriter } from '../common/audit-writer';
 import type { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey } from './api-key-hash';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -16,7 +16,7 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly keys: ApiKeysRepository,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditWriter,
   ) {}
 
   /** One answer for "no such user", "disabled" and "wrong password", in the same time. */

@@ -6,7 +6,7 @@ import { cancelQueuedMessages, estimateEnrollment, exitLiveJourneys, loadEngineS
 import { analyseVersion } from '@boomerang/engine/runtime/graph-facts';
 import { pgClientOf } from '../common/pg-client';
 import { ENGINE_DB } from '../engine/engine.tokens';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditWriter } from '../common/audit-writer';
 import { actorOf, Principal } from '../auth/principal';
 import { NOW, NowSource } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
@@ -22,7 +22,7 @@ import { FlowRow, FlowsRepository, VersionRow } from './flows.repository';
 export class FlowsService {
   constructor(
     private readonly flows: FlowsRepository,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditWriter,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(ENGINE_DB) private readonly engineDb: Pool,
   ) {}

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { SettingsRepository } from '../settings/settings.repository';
+import { SettingsService } from '../settings/settings.service';
 import { MetricsRepository } from './metrics.repository';
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -8,7 +8,7 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 export class MetricsService {
   constructor(
     private readonly metrics: MetricsRepository,
-    private readonly settings: SettingsRepository,
+    private readonly settings: SettingsService,
   ) {}
 
   /** The flow's recall funnel, for one version or all; node ids from every version measured. */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
 import { SettingsController } from './settings.controller';
 import { SettingsRepository } from './settings.repository';
+import { SettingsService } from './settings.service';
 
-@Module({ imports: [AuditModule], controllers: [SettingsController], providers: [SettingsRepository], exports: [SettingsRepository] })
+@Module({ controllers: [SettingsController], providers: [SettingsRepository, SettingsService], exports: [SettingsService] })
 export class SettingsModule {}

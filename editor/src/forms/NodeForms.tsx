@@ -1,5 +1,5 @@
 /** The inspector's typed forms, one per node type; each edits exactly the engine's `data` shape for that type. */
-import { channelKinds, type ChannelData, type ChannelKind, type ConditionData, type DelayData, type GoalData, type MessageTemplate, type Rule, type TriggerData } from '../engine';
+import { channelKinds, type ChannelData, type ChannelKind, type ConditionData, type DelayData, type GoalData, type MessageTemplate, type TriggerData } from '../engine';
 import { createContext, useContext } from 'react';
 import { CopyFields, CopyPreview } from './CopyEditor';
 import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField } from './fields';

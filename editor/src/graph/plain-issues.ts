@@ -62,11 +62,11 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
     return out(`The “${handleLabel(m[1])}” exit is not connected: journeys that take it end here.`);
   }
   if ((m = /^handle "(.+)" already has edge/.exec(original))) return out(`The “${handleLabel(m[1])}” exit has two connections; keep one.`);
-  if ((m = /^node "(.+)" is unreachable from the trigger/.exec(original))) {
+  if (/^node "(.+)" is unreachable from the trigger/.test(original)) {
     return out('Nothing leads to this step: connect an earlier step to it, or delete it.');
   }
   if (original === 'the flow needs a trigger node') return out('The flow needs a trigger: add one from the palette.');
-  if ((m = /^only one trigger is allowed/.exec(original))) return out('A flow has one trigger: delete this one.');
+  if (/^only one trigger is allowed/.test(original)) return out('A flow has one trigger: delete this one.');
   if ((m = /^cycle without a delay: (.*) \(a loop/.exec(original))) return out(`These steps loop without waiting (${m[1]}): put a delay in the loop.`);
   if ((m = /^data\.template: (.*)$/.exec(original)) && needs[m[1]]) return out(...needs[m[1]]);
   if ((m = /^data\.fallback: (\w+) fallback cannot be sent: (.*)$/.exec(original))) {

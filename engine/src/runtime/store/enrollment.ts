@@ -62,8 +62,6 @@ const liveConflict = `ON CONFLICT (flow_id, contact_id) WHERE state IN ('waiting
 
 interface MatchingQuery {
   flowId: string;
-  version: string;
-  nodeId: string;
   nowP: string;
   source: string;
   where: string[];
@@ -84,8 +82,6 @@ function matchingQuery(
   if (data.kind === 'event') return null;
   const params = new SqlParams();
   const flowId = params.add(flow.id);
-  const version = params.add(flow.live_version);
-  const nodeId = params.add(trigger.id);
   const nowP = params.add(now);
   const ctx: RuleSqlContext = { params, contactId: 'c.id', timezone: 'c.timezone', now: nowP, activity: settings.activity };
   const where: string[] = [`c.created_at <= ${nowP}::timestamptz`];
@@ -123,7 +119,7 @@ function matchingQuery(
     }
     source = `(${candidates.join('\n      UNION ')}) k JOIN contacts c ON c.id = k.id`;
   }
-  return { flowId, version, nodeId, nowP, source, where, params };
+  return { flowId, nowP, source, where, params };
 }
 
 /**
@@ -139,7 +135,7 @@ export function matchingEnrollmentSql(
 ): Statement | null {
   const q = matchingQuery(flow, info, now, settings, from);
   if (!q) return null;
-  const sql = `${journeyInsert(q.flowId, q.version, q.nodeId, q.nowP)}
+  const sql = `${journeyInsert(q.flowId, q.params.add(flow.live_version), q.params.add(info.trigger!.id), q.nowP)}
     FROM ${q.source}
     WHERE ${q.where.join('\n      AND ')}
     ${liveConflict}`;
