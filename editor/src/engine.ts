@@ -22,4 +22,5 @@ export {
 } from '@boomerang/engine/core/schema';
 export { validateFlow, type ValidationIssue, type ValidationResult } from '@boomerang/engine/core/validate';
 export { edgeHandle, outHandles, OUT } from '@boomerang/engine/core/graph';
+export { edgeProblems, handlesOfStep, type EdgeProblem } from '@boomerang/engine/core/edges';
 export { isValidDuration, isValidTimeZone } from '@boomerang/engine/core/durations';

@@ -1,15 +1,32 @@
 /**
- * Which connections the canvas accepts, from the engine's own handle rules (the ones `validateFlow` enforces):
- * the source handle is one `outHandles` offers, one edge per handle, nothing leads into the trigger, and a loop must
- * pass through a delay. Returns the reason a connection is refused, or null.
+ * Which connections the canvas accepts: the engine's own edge rules (`edgeProblems`, the ones `validateFlow`
+ * enforces: a handle the source offers, one edge per handle, nothing into the trigger), plus what only a connection
+ * being drawn needs: no step leads to itself, and a new loop must pass through a delay. Returns the reason a
+ * connection is refused, in the words of the person dragging it, or null.
  */
-import { edgeHandle } from '../engine';
-import { handlesOf, type NodeShape } from './model';
+import { edgeProblems, type EdgeProblem } from '../engine';
+import type { NodeShape } from './model';
 
 export interface ConnectionLike {
   source: string | null;
   target: string | null;
   sourceHandle?: string | null;
+}
+
+function words(problem: EdgeProblem, sourceId: string): string {
+  switch (problem.kind) {
+    case 'unknown-source':
+    case 'unknown-target':
+      return 'both ends must be nodes of this flow';
+    case 'no-handles':
+      return `a ${problem.sourceType} node has no out handles`;
+    case 'wrong-handle':
+      return `"${sourceId}" offers ${problem.offered.map((h) => `"${h}"`).join(', ')}, not "${problem.handle}"`;
+    case 'handle-taken':
+      return `handle "${problem.handle}" of "${sourceId}" is already connected; one edge per handle`;
+    case 'into-trigger':
+      return 'nothing may lead into the trigger';
+  }
 }
 
 export function connectionProblem(
@@ -18,22 +35,17 @@ export function connectionProblem(
   connection: ConnectionLike,
 ): string | null {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const source = connection.source ? byId.get(connection.source) : undefined;
-  const target = connection.target ? byId.get(connection.target) : undefined;
-  if (!source || !target) return 'both ends must be nodes of this flow';
-  if (source.id === target.id) return 'a node cannot lead to itself';
-  if (target.type === 'trigger') return 'nothing may lead into the trigger';
-  const handle = edgeHandle(connection);
-  const handles = handlesOf(source.type, source.config);
-  if (!handles.includes(handle)) {
-    return handles.length === 0
-      ? `a ${source.type} node has no out handles`
-      : `"${source.id}" offers ${handles.map((h) => `"${h}"`).join(', ')}, not "${handle}"`;
-  }
-  if (edges.some((e) => e.source === source.id && edgeHandle(e) === handle)) {
-    return `handle "${handle}" of "${source.id}" is already connected; one edge per handle`;
-  }
-  if (source.type !== 'delay' && target.type !== 'delay' && reachesWithoutDelay(byId, edges, target.id, source.id)) {
+  const step = (id: string | null) => {
+    const node = id ? byId.get(id) : undefined;
+    return node ? { id: node.id, type: node.type, data: node.config } : undefined;
+  };
+  const source = step(connection.source);
+  const target = step(connection.target);
+  if (source && target && source.id === target.id) return 'a node cannot lead to itself';
+  const siblings = source ? edges.filter((e) => e.source === source.id) : [];
+  const [problem] = edgeProblems(source, target, connection, siblings);
+  if (problem) return words(problem, source?.id ?? '');
+  if (source!.type !== 'delay' && target!.type !== 'delay' && reachesWithoutDelay(byId, edges, target!.id, source!.id)) {
     return 'a loop must pass through a delay node';
   }
   return null;

@@ -7,12 +7,13 @@
  */
 import type { z } from 'zod';
 import { isValidDuration, isValidTimeZone } from './durations';
+import { edgeProblems, type EdgeProblem } from './edges';
 import { edgeHandle, FlowGraph, outHandles } from './graph';
 import { localeChain } from './locale';
 import { checkTemplate, missingChannelFields, templateFields } from './render';
 import { forEachLeaf } from './rules';
 import { flattenZodIssues, formatPath } from './zod-issues';
-import { flowGraphSchema, nodeTypes, type FlowGraphDocument, type FlowNode, type Rule } from './schema';
+import { flowGraphSchema, nodeTypes, type FlowEdge, type FlowGraphDocument, type FlowNode, type Rule } from './schema';
 
 export interface ValidationIssue {
   nodeId: string | null;
@@ -132,45 +133,22 @@ function checkGraph(doc: FlowGraphDocument, errors: ValidationIssue[], warnings:
     errors.push({ nodeId: extra.id, message: `only one trigger is allowed (the first is "${triggers[0].id}")` });
   }
 
-  // edges: endpoints, handles, one edge per handle, nothing into the trigger
-  const used = new Map<string, string>();
+  // edges: endpoints, handles, one edge per handle, nothing into the trigger (core/edges.ts, shared with the canvas)
+  const leaving = new Map<string, FlowEdge[]>();
   for (const edge of doc.edges) {
     const source = graph.node(edge.source);
     const target = graph.node(edge.target);
-    const handle = edgeHandle(edge);
-    if (!source) {
-      errors.push({ nodeId: target?.id ?? null, edgeId: edge.id, message: `edge "${edge.id}" starts at unknown node "${edge.source}"` });
-      continue;
+    const siblings = leaving.get(edge.source) ?? [];
+    for (const problem of edgeProblems(source, target, edge, siblings)) {
+      errors.push(edgeIssue(problem, edge, source, target));
     }
-    if (!target) {
-      errors.push({ nodeId: source.id, edgeId: edge.id, message: `edge "${edge.id}" leads to unknown node "${edge.target}"` });
-      continue;
-    }
-    const handles = outHandles(source);
-    if (!handles.includes(handle)) {
-      errors.push({
-        nodeId: source.id,
-        edgeId: edge.id,
-        message:
-          handles.length === 0
-            ? `a ${source.type} node has no out handles (edge "${edge.id}")`
-            : `edge "${edge.id}" leaves from handle "${edge.sourceHandle ?? 'out'}"; ${describeNode(source)} offers ${handles.map((h) => `"${h}"`).join(', ')}`,
-      });
-    }
-    const key = `${source.id}\u0000${handle}`;
-    const first = used.get(key);
-    if (first !== undefined) {
-      errors.push({ nodeId: source.id, edgeId: edge.id, message: `handle "${handle}" already has edge "${first}"; one edge per handle` });
-    } else used.set(key, edge.id);
-    if (target.type === 'trigger') {
-      errors.push({ nodeId: target.id, edgeId: edge.id, message: `edge "${edge.id}" leads into the trigger; nothing may` });
-    }
+    if (source && target) leaving.set(edge.source, [...siblings, edge]);
   }
 
   // unconnected handles: warnings
   for (const node of doc.nodes) {
     for (const handle of outHandles(node)) {
-      if (!used.has(`${node.id}\u0000${handle}`)) {
+      if (!(leaving.get(node.id) ?? []).some((e) => edgeHandle(e) === handle)) {
         warnings.push({ nodeId: node.id, message: `handle "${handle}" is not connected: journeys end there (completed)` });
       }
     }
@@ -295,6 +273,29 @@ function cyclePath(component: string[], adj: Map<string, string[]>, order: Map<s
     }
   }
   return [start];
+}
+
+/** The validator's words for an edge problem: each names the edge, and the step it belongs to. */
+function edgeIssue(problem: EdgeProblem, edge: FlowEdge, source: FlowNode | undefined, target: FlowNode | undefined): ValidationIssue {
+  const at = { edgeId: edge.id };
+  switch (problem.kind) {
+    case 'unknown-source':
+      return { nodeId: target?.id ?? null, ...at, message: `edge "${edge.id}" starts at unknown node "${edge.source}"` };
+    case 'unknown-target':
+      return { nodeId: source!.id, ...at, message: `edge "${edge.id}" leads to unknown node "${edge.target}"` };
+    case 'no-handles':
+      return { nodeId: source!.id, ...at, message: `a ${problem.sourceType} node has no out handles (edge "${edge.id}")` };
+    case 'wrong-handle':
+      return {
+        nodeId: source!.id,
+        ...at,
+        message: `edge "${edge.id}" leaves from handle "${edge.sourceHandle ?? 'out'}"; ${describeNode(source!)} offers ${problem.offered.map((h) => `"${h}"`).join(', ')}`,
+      };
+    case 'handle-taken':
+      return { nodeId: source!.id, ...at, message: `handle "${problem.handle}" already has edge "${problem.by}"; one edge per handle` };
+    case 'into-trigger':
+      return { nodeId: target!.id, ...at, message: `edge "${edge.id}" leads into the trigger; nothing may` };
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ node data
