@@ -6,7 +6,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import {
   edgeHandle,
-  outHandles,
+  handlesOfStep,
   OUT,
   type FlowEdge,
   type FlowGraphDocument,
@@ -35,11 +35,7 @@ export function shapeOf(node: EditorNode): NodeShape {
 
 /** The out handles of a node type with this data: the engine's `outHandles`, the same list validation checks. */
 export function handlesOf(type: NodeType, config: unknown): string[] {
-  try {
-    return outHandles({ id: '', type, position: { x: 0, y: 0 }, data: config } as FlowNode);
-  } catch {
-    return []; // data mid-edit in a shape outHandles does not know yet
-  }
+  return handlesOfStep({ id: '', type, data: config });
 }
 
 export function toEditorNodes(doc: Pick<FlowGraphDocument, 'nodes'>): EditorNode[] {
