@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { EngineBridgeModule } from './common/clock';
 import { ContactsModule } from './contacts/contacts.module';
+import { DemoModule } from './demo/demo.module';
 import { DocsModule } from './docs/docs.module';
 import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
@@ -52,6 +53,7 @@ export class AppModule {
         MetricsModule,
         TrackingModule,
         DocsModule,
+        DemoModule,
       ],
     };
   }
