@@ -7,6 +7,7 @@ import { EngineBridgeModule } from './common/clock';
 import { ContactsModule } from './contacts/contacts.module';
 import { DemoModule } from './demo/demo.module';
 import { DocsModule } from './docs/docs.module';
+import { ExportsModule } from './exports/exports.module';
 import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
 import { FlowsModule } from './flows/flows.module';
@@ -54,6 +55,7 @@ export class AppModule {
         TrackingModule,
         DocsModule,
         DemoModule,
+        ExportsModule,
       ],
     };
   }
