@@ -16,6 +16,7 @@ import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SettingsModule } from './settings/settings.module';
+import { SimulationModule } from './simulation/simulation.module';
 import { TrackingModule } from './tracking/tracking.module';
 
 @Global()
@@ -56,6 +57,7 @@ export class AppModule {
         DocsModule,
         DemoModule,
         ExportsModule,
+        SimulationModule,
       ],
     };
   }
