@@ -42,7 +42,7 @@ export class SimulationRepository {
     const simFlow = await this.db.query<{ id: string; graph: unknown }>(
       `WITH f AS (
          INSERT INTO flows (id, name, status, current_version, live_version, settings, created_at, updated_at, activated_at)
-         SELECT gen_random_uuid(), 'simulation of ' || name, 'active', $2, $2, settings, $3, $3, $3 FROM public.flows WHERE id = $1
+         SELECT md5('simulation:' || id::text)::uuid, 'simulation of ' || name, 'active', $2, $2, settings, $3, $3, $3 FROM public.flows WHERE id = $1
          RETURNING id)
        INSERT INTO flow_versions (flow_id, version, graph, created_at, frozen_at)
        SELECT f.id, v.version, v.graph, $3, $3 FROM f, public.flow_versions v WHERE v.flow_id = $1 AND v.version = $2
@@ -73,7 +73,7 @@ export class SimulationRepository {
     const { rows } = await this.db.query(
       `SELECT c.external_id AS e, ev.name AS n, ev.occurred_at AS t, ev.properties AS p
          FROM events ev JOIN contacts c ON c.id = ev.contact_id
-        WHERE ev.occurred_at >= $1 AND ev.occurred_at < $2 AND ev.id <= $3::bigint ORDER BY ev.occurred_at`,
+        WHERE ev.occurred_at >= $1 AND ev.occurred_at < $2 AND ev.id <= $3::bigint ORDER BY ev.occurred_at, ev.id`,
       [from, to, maxCopiedId],
     );
     return rows;
@@ -93,7 +93,8 @@ export class SimulationRepository {
   async messagesById(ids: string[]): Promise<{ id: string; node_id: string; external_id: string; channel: string }[]> {
     if (!ids.length) return [];
     const { rows } = await this.db.query(
-      `SELECT m.id, m.node_id, c.external_id, m.channel FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id = ANY($1::uuid[])`,
+      `SELECT m.id, m.node_id, c.external_id, m.channel FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id = ANY($1::uuid[])
+        ORDER BY c.external_id, m.node_id, m.created_at`,
       [ids],
     );
     return rows;
