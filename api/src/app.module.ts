@@ -12,6 +12,7 @@ import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -58,6 +59,7 @@ export class AppModule {
         DemoModule,
         ExportsModule,
         SimulationModule,
+        ImportsModule,
       ],
     };
   }
