@@ -102,14 +102,24 @@ export class ImportsService {
     // malformed lines wait in the batch too, so the report lists every rejection in line order
     let batch: { line: number; item?: Record<string, unknown>; error?: string }[] = [];
     let lastReport = 0;
-    const flush = async () => {
-      if (!batch.length) return;
-      const parsed = batch.filter((b) => b.item);
-      const result = parsed.length ? (kind === 'contacts' ? await this.contacts.upsert(parsed.map((b) => b.item)) : await this.events.ingest(parsed.map((b) => b.item))) : { accepted: 0, rejected: [] };
+    // one batch is stored while the next one is parsed (at most one in flight, so batches stay in order)
+    let inFlight: Promise<void> = Promise.resolve();
+    const store = async (rows: typeof batch) => {
+      const parsed = rows.filter((b) => b.item);
+      const result = parsed.length
+        ? kind === 'contacts'
+          ? await this.contacts.upsert(parsed.map((b) => b.item))
+          : await this.events.ingest(parsed.map((b) => b.item))
+        : { accepted: 0, rejected: [] };
       job.accepted += result.accepted;
       for (const r of result.rejected) parsed[r.index].error = r.error.replace(/^\[\d+\]\.?/, '');
-      for (const b of batch) if (b.error) await reject(b.line, b.error);
+      for (const b of rows) if (b.error) await reject(b.line, b.error);
+    };
+    const flush = async () => {
+      const rows = batch;
       batch = [];
+      await inFlight;
+      inFlight = rows.length ? store(rows) : Promise.resolve();
     };
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number } }>) {
@@ -132,8 +142,10 @@ export class ImportsService {
         batch.push({ line: s.line, error: s.reason });
       }
       await flush();
+      await inFlight;
       job.status = 'done';
     } catch (error) {
+      await inFlight.catch(() => undefined);
       job.status = 'failed';
       job.error = (error as Error).message;
     } finally {
