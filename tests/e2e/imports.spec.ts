@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { importProgressView } from '../../api/src/imports/imports.dto';
 import { ApiHarness, startApi } from '../support/api-app';
 
 const DATA_DIR = `/tmp/boomerang-imports-test-${process.pid}`;
@@ -34,6 +35,7 @@ describe('CSV import', () => {
     const res = await post('contacts', csv).expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const last = ndjson(res.text).at(-1);
+    expect(importProgressView.parse(last)).toEqual(last);
     expect(last).toMatchObject({ kind: 'contacts', status: 'done', rows: 7, accepted: 3, rejected: 4, bytes: Buffer.byteLength(csv) });
     const contact = await api.http().get('/api/contacts/c1').set('Authorization', api.admin).expect(200);
     expect(contact.body).toMatchObject({ timezone: 'Asia/Shanghai', consent: { sms: true, push: false }, attributes: { firstName: '伟', cart_items: 2, locale: 'zh-CN' } });

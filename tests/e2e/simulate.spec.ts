@@ -3,6 +3,7 @@
  * throw-away schema inside a rolled-back transaction; nothing real changes. Prints how long flow 2 × 30 days took.
  */
 import { DemoService } from '../../api/src/demo/demo.service';
+import { simulationJobView } from '../../api/src/simulation/simulation.dto';
 import { ApiHarness, startApi } from '../support/api-app';
 
 const TABLES = ['contacts', 'events', 'flows', 'flow_versions', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'engine_clock', 'workspace_settings'];
@@ -78,6 +79,7 @@ describe('flow simulator', () => {
     };
     const a = await run();
     expect(a.status).toBe('done');
+    expect(simulationJobView.parse(a)).toEqual(a); // the documented shape
     expect(a.report.contacts).toBe(500);
     expect(a.report.responses.sms).toMatchObject({ reach: 1, return: 0.5, click: 0.1 });
     const b = await run();
