@@ -97,7 +97,7 @@ export class DemoService implements OnApplicationShutdown {
     const rand = prng(DEMO_SEED + round);
     const now = await this.clock.now();
     const signups = Array.from({ length: 2 + Math.floor(rand() * 2) }, (_, i) =>
-      demoContact(rand, `demo-live-${now.getTime().toString(36)}-${i}`, now),
+      demoContact(rand, `demo-live-${now.getTime().toString(36)}-${round}-${i}`, now),
     );
     await this.contacts.upsert(
       signups.map((c) => ({ externalId: c.externalId, timezone: c.timezone, consent: c.consent, attributes: c.attributes })),
