@@ -16,6 +16,13 @@ export interface SimFlow {
   graph: unknown;
 }
 
+/** Runs the thunks one after the other (one connection), answering like Promise.all. */
+async function inTurn<T extends readonly (() => Promise<unknown>)[]>(work: T): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const results: unknown[] = [];
+  for (const w of work) results.push(await w());
+  return results as { [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
 export class SimulationRepository {
   readonly schema = `sim_${randomBytes(6).toString('hex')}`;
 
@@ -101,8 +108,9 @@ export class SimulationRepository {
   }
 
   async report(simFlowId: string, start: Date) {
-    const [totals, perDay, perNode] = await Promise.all([
-      this.db.query<{ entered: number; holdout: number; converted: number; holdout_converted: number; cost: number }>(
+    // one connection runs one statement at a time
+    const [totals, perDay, perNode] = await inTurn([
+      () => this.db.query<{ entered: number; holdout: number; converted: number; holdout_converted: number; cost: number }>(
         `SELECT count(*)::int AS entered, count(*) FILTER (WHERE holdout)::int AS holdout,
                 count(*) FILTER (WHERE state = 'converted' AND NOT holdout)::int AS converted,
                 count(*) FILTER (WHERE state = 'converted' AND holdout)::int AS holdout_converted,
@@ -110,7 +118,7 @@ export class SimulationRepository {
            FROM journeys WHERE flow_id = $1`,
         [simFlowId],
       ),
-      this.db.query<{ day: number; channel: string; sent: number; delivered: number; cost: number }>(
+      () => this.db.query<{ day: number; channel: string; sent: number; delivered: number; cost: number }>(
         `SELECT floor(extract(epoch FROM coalesce(sent_at, created_at) - $1::timestamptz) / 86400)::int + 1 AS day, channel,
                 -- in a simulation a failed message is one the provider did not deliver: it was sent
                 count(*) FILTER (WHERE status IN ('sent', 'delivered', 'failed'))::int AS sent,
@@ -119,7 +127,7 @@ export class SimulationRepository {
            FROM messages GROUP BY 1, 2 ORDER BY 1, 2`,
         [start],
       ),
-      this.db.query<{ node_id: string; entered: number; sent: number; delivered: number; clicked: number; cost: number; converted: number }>(
+      () => this.db.query<{ node_id: string; entered: number; sent: number; delivered: number; clicked: number; cost: number; converted: number }>(
         `WITH visits AS (
            SELECT node_id, count(*)::int AS entered FROM journey_log WHERE kind = 'node' GROUP BY node_id),
          sends AS (
@@ -139,7 +147,7 @@ export class SimulationRepository {
            LEFT JOIN visits v USING (node_id) LEFT JOIN sends s USING (node_id) LEFT JOIN credited c USING (node_id)
           ORDER BY n.node_id`,
       ),
-    ]);
+    ] as const);
     return { totals: totals.rows[0], perDay: perDay.rows, perNode: perNode.rows };
   }
 

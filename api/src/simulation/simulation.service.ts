@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NOW, NowSource } from '../common/clock';
@@ -24,9 +24,10 @@ const KEEP_JOBS = 20;
  * report are kept in memory for the last KEEP_JOBS jobs (`GET /api/flows/:id/simulations/:jobId`).
  */
 @Injectable()
-export class SimulationService {
+export class SimulationService implements OnApplicationShutdown {
   private readonly logger = new Logger('Simulation');
   private readonly jobs = new Map<string, Job>();
+  private stopping = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,7 +42,7 @@ export class SimulationService {
     if (!flow) throw new NotFoundException(`flow "${flowId}" not found`);
     const start = await this.clock.now();
     const job: Job = { id: randomUUID(), flowId, status: 'running', progress: null, createdAt: start.toISOString(), report: null, error: null, done: Promise.resolve() };
-    job.done = simulateFlow(poolOf(this.dataSource), { id: flowId, version: flow.current_version }, body, start, (p) => (job.progress = p))
+    job.done = simulateFlow(poolOf(this.dataSource), { id: flowId, version: flow.current_version }, body, start, (p) => (job.progress = p), () => this.stopping)
       .then((report) => {
         job.report = report;
         job.status = 'done';
@@ -68,7 +69,9 @@ export class SimulationService {
     await this.jobs.get(jobId)?.done;
   }
 
+  /** Stops running simulations at their next step (each rolls back) and waits for them. */
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
 

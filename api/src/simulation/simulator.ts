@@ -9,6 +9,8 @@
  * - Responses to messages: each send is delivered with the channel's `reach`; a delivered one is clicked with `click`;
  *   the contact comes back (`app_open`) with `return` within 0.5–24 h; a return converts (the flow's goal event) with
  *   `convert` shortly after. Draws come from a seeded PRNG: same data, same body → same report.
+ * - The copy of the flow has its own id (md5 of the real one): its holdout draw differs from the live flow's, and its
+ *   enrollment lock never blocks the live engine.
  * - Sends go through simulated adapters only: nothing leaves the process; the real tables are never written.
  */
 import type { Pool } from 'pg';
@@ -74,6 +76,8 @@ export async function simulateFlow(
   body: SimulateBody,
   start: Date,
   onProgress: (progress: SimulationProgress) => void,
+  /** checked every step: true stops the run (rolled back like any other) */
+  cancelled: () => boolean = () => false,
 ): Promise<SimulationReport> {
   const started = performance.now();
   const rates = Object.fromEntries(
@@ -95,6 +99,7 @@ export async function simulateFlow(
     let returns = 0;
     const hours = body.days * 24;
     for (let h = 0; h <= hours; h += STEP_HOURS) {
+      if (cancelled()) throw new Error('simulation cancelled: the server is stopping');
       const now = new Date(start.getTime() + h * HOUR);
       await clock.set(now);
       // baseline: the same hour REPLAY_DAYS (× k) ago, shifted forward
