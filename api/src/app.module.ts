@@ -6,11 +6,14 @@ import { AuditWriterModule } from './common/audit-writer';
 import { AuthModule } from './auth/auth.module';
 import { EngineBridgeModule } from './engine/engine-bridge.module';
 import { ContactsModule } from './contacts/contacts.module';
+import { DemoModule } from './demo/demo.module';
 import { DocsModule } from './docs/docs.module';
+import { ExportsModule } from './exports/exports.module';
 import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
 import { FlowsModule } from './flows/flows.module';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -18,6 +21,7 @@ import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
 import { SchemaModule } from './schema/schema.module';
 import { SettingsModule } from './settings/settings.module';
+import { SimulationModule } from './simulation/simulation.module';
 import { TrackingModule } from './tracking/tracking.module';
 
 @Global()
@@ -60,6 +64,10 @@ export class AppModule {
         TemplatesModule,
         SchemaModule,
         DocsModule,
+        DemoModule,
+        ExportsModule,
+        SimulationModule,
+        ImportsModule,
       ],
     };
   }

@@ -26,6 +26,9 @@ const schema = z.object({
   ENGINE: onOff.default('on').describe('host the engine in this process'),
   ENGINE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500).describe('journeys claimed per batch'),
   DEMO: onOff.optional().describe('seed the demo workspace into an empty database'),
+  DEMO_TRAFFIC: onOff
+    .optional()
+    .describe('keep generating synthetic behaviour through the ingestion path; only ever in a workspace seeded as the demo (default: on when DEMO is on)'),
   ADMIN_EMAIL: z.string().email().default('admin@localhost').describe('first editor user'),
   ADMIN_PASSWORD: z.string().min(8).optional().describe('first editor user password'),
   PUBLIC_URL: z.string().url().optional().describe('base of tracking links'),
@@ -58,6 +61,7 @@ const schema = z.object({
 export type RawConfig = z.infer<typeof schema>;
 export interface AppConfig extends RawConfig {
   DEMO: 'on' | 'off';
+  DEMO_TRAFFIC: 'on' | 'off';
   PUBLIC_URL: string;
   embeddedDatabase: boolean;
 }
@@ -76,9 +80,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const missing = missingChannelVariables(raw);
   if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}`).join('\n')}`);
   const embeddedDatabase = raw.DATABASE_URL === undefined;
+  const demo = raw.DEMO ?? (embeddedDatabase ? 'on' : 'off');
   return {
     ...raw,
-    DEMO: raw.DEMO ?? (embeddedDatabase ? 'on' : 'off'),
+    DEMO: demo,
+    DEMO_TRAFFIC: raw.DEMO_TRAFFIC ?? demo,
     PUBLIC_URL: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
     embeddedDatabase,
   };

@@ -8,6 +8,7 @@ import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { connectAndMigrate, createDataSource } from './database/data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { DemoService } from './demo/demo.service';
 import { EngineService } from './engine/engine.service';
 
 async function main(): Promise<void> {
@@ -41,9 +42,17 @@ async function main(): Promise<void> {
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
 
+    if (config.DEMO === 'on') {
+      const started = Date.now();
+      const demo = await app.get(DemoService).seedIfEmpty();
+      if (demo.seeded) logger.log(`demo workspace seeded: ${demo.contacts} contacts, ${demo.events} events, ${demo.flows?.length} active flows (${Date.now() - started} ms)`);
+    }
+
     await app.listen(config.PORT, config.HOST);
     // the engine ticks only once the HTTP side is up; app.close() stops it (onApplicationShutdown) before the pool goes
     app.get(EngineService).start();
+    // DEMO_TRAFFIC: behaviour keeps coming, only in a workspace seeded as the demo (checked inside, every round)
+    if (config.DEMO_TRAFFIC === 'on') await app.get(DemoService).startTraffic();
     const url = `http://localhost:${config.PORT}`;
     // one banner, written at once, last: what a person needs to sign in
     const lines = [

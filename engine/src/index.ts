@@ -22,6 +22,7 @@ export {
 } from './core/render';
 export { nodeHandlers, type NodeHandler, type NodeHandlers, type NodeOutcome, type StepContext, type FlowInfo } from './core/nodes';
 export { flowTemplates, findFlowTemplate, WEEKLY_CHECKIN_CAP, type FlowTemplate } from './core/templates';
+export { demoFlows, type DemoFlow } from './core/templates';
 // the clock is pure enough for any importer; the rest of the runtime (pg, node-cron) is `@boomerang/engine/runtime`
 export { SystemClock, VirtualClock, type Clock } from './runtime/clock';
 export { flattenZodIssues, formatPath } from './core/zod-issues';

@@ -184,7 +184,7 @@ describe('GET /api/messages', () => {
 describe('GET /api/flows/:id/metrics', () => {
   it('computes the funnel, retention, holdout lift and per-node counts', async () => {
     const res = await get(`/api/flows/${flowId}/metrics`).expect(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       flowId,
       version: null,
       attributionWindow: 'PT72H',
@@ -205,6 +205,16 @@ describe('GET /api/flows/:id/metrics', () => {
         t: { entered: 5, journeys: 5, waiting: 0, converted: 1, sent: 0, delivered: 0, clicked: 0, costCents: 0 },
         m: { entered: 3, journeys: 3, waiting: 1, converted: 1, sent: 3, delivered: 2, clicked: 1, costCents: 0 },
       },
+    });
+    expect(Object.keys(res.body.nodes)).toEqual(['m', 't']);
+    // issue 11 additions
+    expect(res.body).toMatchObject({
+      treatment: { size: 3, converted: 1, conversionRate: 1 / 3 },
+      holdoutConversionRate: 1 / 2,
+      liftAnalysis: { absolute: 1 / 3 - 1 / 2, sufficient: false, summary: expect.stringMatching(/^Too few contacts to tell yet/) },
+      cost: { totalCents: 0, perConvertedCents: 0 },
+      versions: [{ version: 1, entered: 5, treatment: 3, converted: 1, holdout: 2, holdoutConverted: 1 }],
+      arms: {},
     });
     const v2 = await get(`/api/flows/${flowId}/metrics?version=2`).expect(200);
     expect(v2.body).toMatchObject({ version: 2, entered: 0, reachRate: null, lift: null, nodes: {} });

@@ -6,6 +6,6 @@ import { ContactsService, EventsService } from './contacts.service';
 @Module({
   controllers: [ContactsController, EventsController],
   providers: [ContactsRepository, ContactsService, EventsService],
-  exports: [ContactsRepository],
+  exports: [ContactsRepository, ContactsService, EventsService],
 })
 export class ContactsModule {}

@@ -25,6 +25,8 @@ import { flowJourneysQuery, journeyView } from '../journeys/journeys.dto';
 import { messagesQuery, messageView } from '../messages/messages.dto';
 import { metricsQuery, metricsView } from '../metrics/metrics.dto';
 import { receiptsBody } from '../providers/providers.dto';
+import { importProgressView } from '../imports/imports.dto';
+import { simulateBody, simulationJobView } from '../simulation/simulation.dto';
 import { updateSettingsBody, workspaceSettingsSchema } from '../settings/settings.dto';
 import { previewBody, previewView } from '../templates/templates.dto';
 
@@ -79,6 +81,15 @@ const operations: Operation[] = [
   { tag: 'journeys', method: 'get', path: '/api/journeys/{id}', summary: 'One journey with its full log', access: 'read', response: journeyView },
   { tag: 'messages', method: 'get', path: '/api/messages', summary: 'Messages with delivery status (the sandbox inbox)', access: 'read', query: messagesQuery, response: page(messageView) },
   { tag: 'metrics', method: 'get', path: '/api/flows/{id}/metrics', summary: 'Recall funnel, retention, holdout lift, per-node counts', access: 'read', query: metricsQuery, response: metricsView },
+  // issue 11: exports, simulator, CSV import
+  { tag: 'metrics', method: 'get', path: '/api/flows/{id}/export/metrics.csv', summary: 'The metrics as CSV (scope,id,metric,value)', access: 'read', query: metricsQuery },
+  { tag: 'metrics', method: 'get', path: '/api/flows/{id}/export/journeys.csv', summary: 'Every journey of the flow as CSV (streamed)', access: 'read' },
+  { tag: 'metrics', method: 'get', path: '/api/flows/{id}/export/messages.csv', summary: 'Every message of the flow as CSV (streamed)', access: 'read' },
+  { tag: 'simulation', method: 'post', path: '/api/flows/{id}/simulate', summary: 'What-if run of the current version on a virtual clock, rolled back: 202 with a job; 409 while one runs', access: 'design', body: simulateBody, response: simulationJobView, status: 202 },
+  { tag: 'simulation', method: 'get', path: '/api/flows/{id}/simulations/{jobId}', summary: 'Progress and, when done, the report of a simulation', access: 'read', response: simulationJobView },
+  { tag: 'imports', method: 'post', path: '/api/imports/{kind}', summary: 'CSV import of contacts or events (body text/csv, any size); answers NDJSON progress lines, the last with status done', access: 'ingest', response: importProgressView },
+  { tag: 'imports', method: 'get', path: '/api/imports/{importId}', summary: 'Progress of an import', access: 'read', response: importProgressView },
+  { tag: 'imports', method: 'get', path: '/api/imports/{importId}/rejected.csv', summary: 'Rejected rows with line numbers and reasons (line,reason)', access: 'read' },
   { tag: 'auth', method: 'post', path: '/api/auth/login', summary: 'Sign in → session token (Bearer) and HttpOnly cookie', access: 'public', body: loginBody, response: sessionView },
   { tag: 'auth', method: 'post', path: '/api/auth/logout', summary: 'End the session', access: 'any', status: 204 },
   { tag: 'auth', method: 'get', path: '/api/auth/me', summary: 'The caller and its permissions', access: 'any', response: meView },

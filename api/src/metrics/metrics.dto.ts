@@ -4,6 +4,7 @@ export const metricsQuery = z.object({ version: z.coerce.number().int().min(1).o
 export type MetricsQuery = z.infer<typeof metricsQuery>;
 
 const rate = z.number().nullable().describe('0–1; null when the denominator is 0');
+const interval = z.object({ low: z.number(), high: z.number() });
 
 export const metricsView = z.object({
   flowId: z.string(),
@@ -43,6 +44,50 @@ export const metricsView = z.object({
       delivered: z.number().int(),
       clicked: z.number().int(),
       costCents: z.number().int().describe('cost of the messages sent from this node (escalation hops included)'),
+    }),
+  ),
+  treatment: z.object({ size: z.number().int(), converted: z.number().int(), conversionRate: rate }),
+  holdoutConversionRate: rate,
+  liftAnalysis: z
+    .object({
+      absolute: z.number().nullable().describe('treatment conversion rate − holdout conversion rate'),
+      absoluteInterval: interval.nullable().describe('95 %, Newcombe hybrid score (method 10)'),
+      relative: z.number().nullable().describe('treatment rate / holdout rate − 1'),
+      relativeInterval: interval.nullable().describe('95 %, Katz log interval of the risk ratio, minus 1'),
+      method: z.string(),
+      sufficient: z.boolean().describe('false: too few contacts or conversions to state a result'),
+      summary: z.string().describe('the finding, or why there is none, in one sentence'),
+    })
+    .describe('incremental lift over the holdout'),
+  cost: z.object({
+    totalCents: z.number().int().describe('sum of messages.cost_cents of sent and delivered messages'),
+    perConvertedCents: z.number().nullable().describe('totalCents / converted treatment journeys'),
+  }),
+  timeToReactivation: z.object({
+    medianHours: z.number().nullable().describe('from a returned journey’s first message to its return'),
+    distribution: z.array(z.object({ bucket: z.string(), count: z.number().int() })),
+  }),
+  arms: z
+    .record(z.string(), z.record(z.string(), z.object({
+      journeys: z.number().int(),
+      converted: z.number().int(),
+      sent: z.number().int(),
+      delivered: z.number().int(),
+      clicked: z.number().int(),
+      costCents: z.number().int(),
+      conversionRate: rate,
+      reachRate: rate,
+    })))
+    .describe('per split node, per arm: treatment journeys that took the arm'),
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      entered: z.number().int(),
+      treatment: z.number().int(),
+      converted: z.number().int(),
+      holdout: z.number().int(),
+      holdoutConverted: z.number().int(),
+      conversionRate: rate,
     }),
   ),
 });

@@ -21,6 +21,32 @@ export interface FunnelRow {
   m_clicked: number;
   m_unsubscribed: number;
   m_cost: number;
+  /** hours from a returned journey's first message to its return */
+  reactivation_median_hours: number | null;
+  reactivation_buckets: number[];
+}
+
+/** Buckets of `timeToReactivation.distribution`, in the order of `reactivation_buckets`. */
+export const REACTIVATION_BUCKETS = ['< 1 h', '1–6 h', '6–24 h', '1–2 d', '2–3 d', '≥ 3 d'] as const;
+
+export interface ArmRow {
+  node_id: string;
+  arm: string;
+  journeys: number;
+  converted: number;
+  sent: number;
+  delivered: number;
+  clicked: number;
+  cost: number;
+}
+
+export interface VersionRow {
+  version: number;
+  entered: number;
+  treatment: number;
+  converted: number;
+  holdout: number;
+  holdout_converted: number;
 }
 
 export interface NodeRow {
@@ -32,7 +58,7 @@ export interface NodeRow {
   sent: number;
   delivered: number;
   clicked: number;
-  cost_cents: number;
+  cost: number;
 }
 
 /**
@@ -55,7 +81,8 @@ export class MetricsRepository {
            FROM messages WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2)),
        per_journey AS (
          SELECT journey_id,
-                bool_or(status IN ('sent', 'delivered')) AS sent,
+                -- sent = left for the provider (a message that failed after it was sent still counts: reach < 1)
+                bool_or(status IN ('sent', 'delivered') OR sent_at IS NOT NULL) AS sent,
                 bool_or(status = 'delivered') AS delivered,
                 bool_or(clicked_at IS NOT NULL) AS clicked
            FROM m GROUP BY journey_id),
@@ -66,6 +93,9 @@ export class MetricsRepository {
                         AND e.occurred_at > m.at AND e.occurred_at <= m.at + $3::interval
           WHERE NOT j.holdout
           GROUP BY j.id, j.contact_id),
+       reactivation AS (
+         SELECT extract(epoch FROM r.at - f.at) / 3600.0 AS hours
+           FROM returned r JOIN (SELECT journey_id, min(at) AS at FROM m GROUP BY journey_id) f ON f.journey_id = r.id),
        retention AS (
          SELECT d.n, count(*) FILTER (WHERE EXISTS (
                   SELECT 1 FROM events e
@@ -93,7 +123,12 @@ export class MetricsRepository {
          (SELECT count(*) FILTER (WHERE opened_at IS NOT NULL)::int FROM m) AS m_opened,
          (SELECT count(*) FILTER (WHERE clicked_at IS NOT NULL)::int FROM m) AS m_clicked,
          (SELECT count(*) FILTER (WHERE unsubscribed_at IS NOT NULL)::int FROM m) AS m_unsubscribed,
-         (SELECT coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int FROM m) AS m_cost`,
+         (SELECT coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int FROM m) AS m_cost,
+         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FROM reactivation)::float8 AS reactivation_median_hours,
+         (SELECT ARRAY[count(*) FILTER (WHERE hours < 1), count(*) FILTER (WHERE hours >= 1 AND hours < 6),
+                       count(*) FILTER (WHERE hours >= 6 AND hours < 24), count(*) FILTER (WHERE hours >= 24 AND hours < 48),
+                       count(*) FILTER (WHERE hours >= 48 AND hours < 72), count(*) FILTER (WHERE hours >= 72)]::int[]
+            FROM reactivation) AS reactivation_buckets`,
       [flowId, version, window],
     );
     return row;
@@ -116,16 +151,62 @@ export class MetricsRepository {
                 count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
                 count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
                 count(*) FILTER (WHERE clicked_at IS NOT NULL)::int AS clicked,
-                coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int AS cost_cents
+                coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int AS cost
            FROM messages WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2) GROUP BY node_id)
        SELECT n.node_id, coalesce(v.entered, 0) AS entered, coalesce(v.journeys, 0) AS journeys,
               coalesce(h.waiting, 0) AS waiting, coalesce(h.converted, 0) AS converted,
               coalesce(s.sent, 0) AS sent, coalesce(s.delivered, 0) AS delivered, coalesce(s.clicked, 0) AS clicked,
-              coalesce(s.cost_cents, 0) AS cost_cents
+              coalesce(s.cost, 0) AS cost
          FROM (SELECT node_id FROM visits UNION SELECT node_id FROM here UNION SELECT node_id FROM sends) n
          LEFT JOIN visits v USING (node_id) LEFT JOIN here h USING (node_id) LEFT JOIN sends s USING (node_id)
         ORDER BY n.node_id`,
       [flowId, version],
+    );
+  }
+
+  /**
+   * Split arms: the treatment journeys that took each arm of each split condition (the `decision` log row of a split
+   * carries the arm as `handle`), their conversions, and the messages they were sent anywhere in the flow.
+   */
+  arms(flowId: string, version: number | null): Promise<ArmRow[]> {
+    return this.dataSource.query(
+      `WITH j AS (
+         SELECT id, state FROM journeys
+          WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2) AND NOT holdout),
+       took AS (
+         SELECT DISTINCT l.node_id, l.detail ->> 'handle' AS arm, l.journey_id
+           FROM journey_log l JOIN j ON j.id = l.journey_id
+          WHERE l.kind = 'decision' AND l.detail ? 'split'),
+       sends AS (
+         SELECT journey_id,
+                -- sent = left for the provider (a message that failed after it was sent still counts: reach < 1)
+                bool_or(status IN ('sent', 'delivered') OR sent_at IS NOT NULL) AS sent,
+                bool_or(status = 'delivered') AS delivered,
+                bool_or(clicked_at IS NOT NULL) AS clicked,
+                coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0) AS cost
+           FROM messages WHERE journey_id IN (SELECT journey_id FROM took) GROUP BY journey_id)
+       SELECT t.node_id, t.arm, count(*)::int AS journeys,
+              count(*) FILTER (WHERE j.state = 'converted')::int AS converted,
+              count(*) FILTER (WHERE s.sent)::int AS sent,
+              count(*) FILTER (WHERE s.delivered)::int AS delivered,
+              count(*) FILTER (WHERE s.clicked)::int AS clicked,
+              coalesce(sum(s.cost), 0)::int AS cost
+         FROM took t JOIN j ON j.id = t.journey_id LEFT JOIN sends s ON s.journey_id = t.journey_id
+        GROUP BY t.node_id, t.arm ORDER BY t.node_id, t.arm`,
+      [flowId, version],
+    );
+  }
+
+  /** Entries and conversions per version of the flow. */
+  versions(flowId: string): Promise<VersionRow[]> {
+    return this.dataSource.query(
+      `SELECT flow_version AS version, count(*)::int AS entered,
+              count(*) FILTER (WHERE NOT holdout)::int AS treatment,
+              count(*) FILTER (WHERE NOT holdout AND state = 'converted')::int AS converted,
+              count(*) FILTER (WHERE holdout)::int AS holdout,
+              count(*) FILTER (WHERE holdout AND state = 'converted')::int AS holdout_converted
+         FROM journeys WHERE flow_id = $1 GROUP BY flow_version ORDER BY flow_version`,
+      [flowId],
     );
   }
 

@@ -1,8 +1,20 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { SettingsService } from '../settings/settings.service';
-import { MetricsRepository } from './metrics.repository';
+import { liftReport } from './lift';
+import { MetricsRepository, REACTIVATION_BUCKETS } from './metrics.repository';
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+interface ArmView {
+  journeys: number;
+  converted: number;
+  sent: number;
+  delivered: number;
+  clicked: number;
+  costCents: number;
+  conversionRate: number | null;
+  reachRate: number | null;
+}
 
 @Injectable()
 export class MetricsService {
@@ -15,7 +27,12 @@ export class MetricsService {
   async forFlow(flowId: string, version: number | null) {
     if (!(await this.metrics.flowExists(flowId))) throw new NotFoundException(`flow "${flowId}" not found`);
     const { attributionWindow } = await this.settings.get();
-    const [f, nodes] = await Promise.all([this.metrics.funnel(flowId, version, attributionWindow), this.metrics.nodes(flowId, version)]);
+    const [f, nodes, arms, versions] = await Promise.all([
+      this.metrics.funnel(flowId, version, attributionWindow),
+      this.metrics.nodes(flowId, version),
+      this.metrics.arms(flowId, version),
+      this.metrics.versions(flowId),
+    ]);
     const treatmentRate = ratio(f.converted, f.treatment);
     const holdoutRate = ratio(f.holdout_converted, f.holdout);
     const retention = Array.from({ length: 7 }, (_, i) => ratio(f.retention[i] ?? 0, f.returned));
@@ -46,7 +63,29 @@ export class MetricsService {
         unsubscribed: f.m_unsubscribed,
         costCents: f.m_cost,
       },
-      nodes: Object.fromEntries(nodes.map(({ node_id, cost_cents, ...counts }) => [node_id, { ...counts, costCents: cost_cents }])),
+      nodes: Object.fromEntries(nodes.map(({ node_id, cost, ...counts }) => [node_id, { ...counts, costCents: cost }])),
+      // added by issue 11 (the fields above are unchanged)
+      treatment: { size: f.treatment, converted: f.converted, conversionRate: treatmentRate },
+      holdoutConversionRate: holdoutRate,
+      liftAnalysis: liftReport(f.converted, f.treatment, f.holdout_converted, f.holdout),
+      cost: { totalCents: f.m_cost, perConvertedCents: f.converted > 0 ? f.m_cost / f.converted : null },
+      timeToReactivation: {
+        medianHours: f.reactivation_median_hours,
+        distribution: REACTIVATION_BUCKETS.map((bucket, i) => ({ bucket, count: f.reactivation_buckets?.[i] ?? 0 })),
+      },
+      arms: arms.reduce<Record<string, Record<string, ArmView>>>((byNode, { node_id, arm, cost, ...counts }) => {
+        (byNode[node_id] ??= {})[arm] = { ...counts, costCents: cost, conversionRate: ratio(counts.converted, counts.journeys), reachRate: ratio(counts.delivered, counts.sent) };
+        return byNode;
+      }, {}),
+      versions: versions.map((v) => ({
+        version: v.version,
+        entered: v.entered,
+        treatment: v.treatment,
+        converted: v.converted,
+        holdout: v.holdout,
+        holdoutConverted: v.holdout_converted,
+        conversionRate: ratio(v.converted, v.treatment),
+      })),
     };
   }
 }

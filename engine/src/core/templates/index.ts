@@ -45,3 +45,4 @@ export function findFlowTemplate(id: string): FlowTemplate | undefined {
 
 export { WEEKLY_CHECKIN_CAP, weeklyCheckinGraph } from './weekly-checkin';
 export { cartReminderGraph, firstOrderCouponGraph, layeredWinbackGraph } from './playbooks';
+export { demoFlows, demoFirstOrderGraph, demoCartGraph, demoMerchantGraph, demoWeeklyCheckinGraph, type DemoFlow } from './demo-playbooks';
