@@ -6,7 +6,7 @@
  *   trigger(signed_up) → day(PT24H) → ordered? —no→ lang —yes→ smsZh ─┬→ window(P3D)      goal(order_paid)
  *                                                        —no→  smsEn ─┘
  */
-import { demoFlows, isHoldout } from '@boomerang/engine';
+import { demoFlows, isHoldout, smsSegments } from '@boomerang/engine';
 
 const demoFirstOrderGraph = demoFlows.find((f) => f.key === 'first-order')!.graph;
 import { Engine, VirtualClock, type ChannelAdapter, type OutgoingMessage } from '@boomerang/engine/runtime';
@@ -70,6 +70,10 @@ describe('the seed case on the virtual clock', () => {
     await api.http().post('/api/events').set(auth).send([...converters, ...naturals].map((externalId) => ({ externalId, name: 'order_paid', properties: { amount: 42 } }))).expect(200);
     await engine.advanceClock(clock, 'P3D');
 
+    // SMS is priced per segment (5 ¢ each): the coupon copy with its tracking link takes more than one
+    const bodies = await api.sql<{ body: string }>(`SELECT content->>'body' AS body FROM messages WHERE flow_id = $1 AND status IN ('sent', 'delivered')`, [flowId]);
+    const costCents = bodies.reduce((sum, m) => sum + 5 * smsSegments(m.body).segments, 0);
+    expect(costCents).toBeGreaterThan(897 * 5);
     const metrics = (await api.http().get(`/api/flows/${flowId}/metrics`).set(auth).expect(200)).body;
     expect(metrics).toMatchObject({
       entered: 987,
@@ -84,7 +88,7 @@ describe('the seed case on the virtual clock', () => {
       treatment: { size: 897, converted: 68, conversionRate: 68 / 897 },
       holdoutConversionRate: 3 / 90,
       lift: 68 / 897 - 3 / 90,
-      cost: { totalCents: 897 * 5, perConvertedCents: (897 * 5) / 68 },
+      cost: { totalCents: costCents, perConvertedCents: costCents / 68 },
       timeToReactivation: { medianHours: 1 },
     });
     expect(metrics.timeToReactivation.distribution).toEqual([
@@ -126,7 +130,8 @@ describe('the seed case on the virtual clock', () => {
     const messages = await api.http().get(`/api/flows/${flowId}/export/messages.csv`).set(auth).expect(200);
     const rows = messages.text.trim().split('\r\n');
     expect(rows).toHaveLength(1 + 897);
-    expect(rows.filter((l) => l.includes(',sms,delivered,5,'))).toHaveLength(856);
+    // each row carries its own cost: 5 ¢ per segment of its copy
+    expect(rows.filter((l) => /,sms,delivered,(5|10|15),/.test(l))).toHaveLength(856);
     await api.http().get(`/api/flows/00000000-0000-4000-8000-000000000000/export/journeys.csv`).set(auth).expect(404);
   }, 180_000);
 });

@@ -93,7 +93,7 @@ export async function simulateFlow(
     const db = savepointDb(client);
     const clock = new VirtualClock(db);
     const adapter = new SimulatedAdapter(rates, rand);
-    const engine = new Engine({ db, clock, pipeline: 1, adapters: { default: adapter }, dispatch: { maxAttempts: 1 } });
+    const engine = new Engine({ db, clock, pipeline: 1, adapters: { default: adapter }, dispatch: { maxAttempts: 1, pipelined: false } });
     const pending: { at: number; e: string; n: string }[] = [];
     const nodeReturns = new Map<string, number>();
     let returns = 0;

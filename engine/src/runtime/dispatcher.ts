@@ -25,6 +25,11 @@ export interface DispatchOptions {
   concurrency: number;
   /** base of tracking links in escalation hops (the engine's PUBLIC_URL) */
   publicUrl?: string;
+  /**
+   * claim the next chunk while one is with the providers (default true). Off when every "transaction" shares one
+   * connection (the simulator's savepoints): overlapping transactions cannot nest there.
+   */
+  pipelined?: boolean;
 }
 
 export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
@@ -74,7 +79,8 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         break;
       }
       result.claimed += rows.length;
-      if (rows.length === chunk && result.claimed < options.batchSize) next = open(Math.min(chunk, options.batchSize - result.claimed));
+      const more = rows.length === chunk && result.claimed < options.batchSize;
+      if (more && options.pipelined !== false) next = open(Math.min(chunk, options.batchSize - result.claimed));
       let toSend: DueMessage[];
       let outcomes: DeliveryOutcome[];
       try {
@@ -105,6 +111,10 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
           await abort(tx);
         }
       });
+      if (more && options.pipelined === false) {
+        await committing;
+        if (!failure) next = open(Math.min(chunk, options.batchSize - result.claimed));
+      }
     }
   } finally {
     const pending = await next.catch(() => null);
