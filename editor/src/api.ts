@@ -236,13 +236,8 @@ export const messagesApi = {
     api<Page<Message>>('GET', `/api/messages${q({ externalId: filter.externalId, flowId: filter.flowId, channel: filter.channel, cursor: filter.cursor, limit: 100 })}`),
 };
 
-export interface GraphDiff {
-  added: string[];
-  removed: string[];
-  changed: string[];
-  edgesAdded: string[];
-  edgesRemoved: string[];
-}
+export type { GraphDiff } from '@boomerang/engine/core/graph-diff';
+import type { GraphDiff } from '@boomerang/engine/core/graph-diff';
 
 export interface PublishPreview {
   status: FlowStatus;

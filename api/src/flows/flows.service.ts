@@ -11,7 +11,7 @@ import { actorOf, Principal } from '../auth/principal';
 import { NOW, NowSource } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
 import type { CreateFlowBody, ListFlowsQuery, PublishFlowBody, UpdateFlowBody } from './flows.dto';
-import { diffGraphs, isEmptyDiff, type GraphDiff } from './graph-diff';
+import { diffGraphs, isEmptyDiff, type GraphDiff } from '@boomerang/engine/core/graph-diff';
 import { FlowRow, FlowsRepository, VersionRow } from './flows.repository';
 
 /**

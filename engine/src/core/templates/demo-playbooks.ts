@@ -5,6 +5,7 @@
  */
 import type { FlowGraphDocument, Rule } from '../schema';
 import { graph, node } from './graph-data';
+import { usageLayers } from './playbooks';
 
 const zh: Rule = { attribute: 'locale', op: 'eq', value: 'zh-CN' };
 const lang = (id: string, col: number, row: number) => node(id, 'condition', { rule: zh }, col, row, '中文? / Chinese?');
@@ -180,13 +181,7 @@ export const demoMerchantGraph: FlowGraphDocument = graph(
     node(
       'layer',
       'condition',
-      {
-        branches: [
-          { id: 'heavy', rule: { attribute: 'usage_minutes_30d', op: 'gt', value: 180 } },
-          { id: 'medium', rule: { attribute: 'usage_minutes_30d', op: 'gte', value: 20 } },
-          { id: 'light', rule: { attribute: 'usage_minutes_30d', op: 'gte', value: 1 } },
-        ],
-      },
+      usageLayers('usage_minutes_30d'),
       1,
       2,
       'Usage layer (30 days)',

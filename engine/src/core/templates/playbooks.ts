@@ -2,6 +2,20 @@ import type { FlowGraphDocument } from '../schema';
 import { graph, node } from './graph-data';
 
 /**
+ * The seeds' stickiness layers over minutes of use: heavy > 3 h, medium 20 min–3 h, light 1–20 min; the `else` handle
+ * takes the rest (< 1 min). Branches are tried in order, so each is a lower bound.
+ */
+export function usageLayers(attribute: string) {
+  return {
+    branches: [
+      { id: 'heavy', rule: { attribute, op: 'gt' as const, value: 180 } },
+      { id: 'medium', rule: { attribute, op: 'gte' as const, value: 20 } },
+      { id: 'light', rule: { attribute, op: 'gte' as const, value: 1 } },
+    ],
+  };
+}
+
+/**
  * Seed case "registered, no order in 24 h": an SMS with a coupon, converted when an order is paid within 3 days.
  *
  *   trigger(event signed_up) → day(PT24H) → ordered?(order_paid in 24 h) —yes→ (end)
@@ -64,13 +78,7 @@ export const layeredWinbackGraph: FlowGraphDocument = graph(
     node(
       'layer',
       'condition',
-      {
-        branches: [
-          { id: 'heavy', rule: { attribute: 'total_call_minutes', op: 'gt', value: 180 } },
-          { id: 'medium', rule: { attribute: 'total_call_minutes', op: 'gte', value: 20 } },
-          { id: 'light', rule: { attribute: 'total_call_minutes', op: 'gte', value: 1 } },
-        ],
-      },
+      usageLayers('total_call_minutes'),
       1,
       1,
       'Stickiness layer',

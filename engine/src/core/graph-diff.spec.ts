@@ -1,4 +1,4 @@
-import type { FlowGraphDocument } from '@boomerang/engine';
+import type { FlowGraphDocument } from './schema';
 import { diffGraphs, isEmptyDiff } from './graph-diff';
 
 //  t ──▶ push ──▶ wait        (v1)

@@ -2,7 +2,8 @@
  * What changed between two versions of a flow, in the terms a marketer reviews before publishing: steps added,
  * removed or changed (type, data or label; moving a card is not a change) and connections added or removed.
  */
-import { edgeHandle, type FlowGraphDocument } from '@boomerang/engine';
+import { edgeHandle } from './graph';
+import type { FlowGraphDocument } from './schema';
 
 export interface GraphDiff {
   added: string[];
