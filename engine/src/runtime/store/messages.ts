@@ -26,18 +26,24 @@ type Row = { id: string; journey_id: string; channel: ChannelKind; url: string |
 const view = (r: Row | undefined): TrackedMessage | null =>
   r ? { id: r.id, journeyId: r.journey_id, channel: r.channel, url: r.url, locale: r.locale, first: r.first } : null;
 
-/** A click (implies an open); null when the message does not exist. */
-export async function recordClick(db: Pick<Db, 'query'>, messageId: string, at: Date): Promise<TrackedMessage | null> {
+/**
+ * The first click or open of a message is stamped and logged; a repeat only answers the message. A click implies an
+ * open. One statement: the message row is locked, so two concurrent clicks log one row.
+ */
+async function recordEngagement(db: Pick<Db, 'query'>, messageId: string, at: Date, kind: 'click' | 'open'): Promise<TrackedMessage | null> {
+  const column = kind === 'click' ? 'clicked_at' : 'opened_at';
+  const also = kind === 'click' ? ', opened_at = coalesce(m.opened_at, $2)' : '';
+  const verb = kind === 'click' ? 'clicked' : 'opened';
   const result = await db.query<Row>(
-    `WITH before AS (SELECT id, clicked_at IS NULL AS first FROM messages WHERE id = $1 FOR UPDATE),
+    `WITH before AS (SELECT id, ${column} IS NULL AS first FROM messages WHERE id = $1 FOR UPDATE),
      m AS (
-       UPDATE messages m SET clicked_at = coalesce(m.clicked_at, $2), opened_at = coalesce(m.opened_at, $2)
+       UPDATE messages m SET ${column} = coalesce(m.${column}, $2)${also}
          FROM before WHERE m.id = before.id
        RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
      log AS (
        INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT m.journey_id, $2, m.node_id, 'click', jsonb_build_object('messageId', m.id, 'channel', m.channel,
-              'explanation', 'the contact clicked the ' || m.channel || ' message')
+       SELECT m.journey_id, $2, m.node_id, '${kind}', jsonb_build_object('messageId', m.id, 'channel', m.channel,
+              'explanation', 'the contact ${verb} the ' || m.channel || ' message')
          FROM m WHERE m.first)
      SELECT m.id, m.journey_id, m.channel, m.url, c.attributes->>'locale' AS locale, m.first
        FROM m JOIN contacts c ON c.id = m.contact_id`,
@@ -46,23 +52,14 @@ export async function recordClick(db: Pick<Db, 'query'>, messageId: string, at: 
   return view(result.rows[0]);
 }
 
+/** A click (implies an open); null when the message does not exist. */
+export function recordClick(db: Pick<Db, 'query'>, messageId: string, at: Date): Promise<TrackedMessage | null> {
+  return recordEngagement(db, messageId, at, 'click');
+}
+
 /** An open (tracking pixel). */
-export async function recordOpen(db: Pick<Db, 'query'>, messageId: string, at: Date): Promise<TrackedMessage | null> {
-  const result = await db.query<Row>(
-    `WITH before AS (SELECT id, opened_at IS NULL AS first FROM messages WHERE id = $1 FOR UPDATE),
-     m AS (
-       UPDATE messages m SET opened_at = coalesce(m.opened_at, $2) FROM before WHERE m.id = before.id
-       RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
-     log AS (
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT m.journey_id, $2, m.node_id, 'open', jsonb_build_object('messageId', m.id, 'channel', m.channel,
-              'explanation', 'the contact opened the ' || m.channel || ' message')
-         FROM m WHERE m.first)
-     SELECT m.id, m.journey_id, m.channel, m.url, c.attributes->>'locale' AS locale, m.first
-       FROM m JOIN contacts c ON c.id = m.contact_id`,
-    [messageId, at],
-  );
-  return view(result.rows[0]);
+export function recordOpen(db: Pick<Db, 'query'>, messageId: string, at: Date): Promise<TrackedMessage | null> {
+  return recordEngagement(db, messageId, at, 'open');
 }
 
 /** The message and its contact's locale, writing nothing but a log row that the confirmation page was shown. */
