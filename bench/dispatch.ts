@@ -86,9 +86,9 @@ async function main(): Promise<void> {
             : { title: 'We miss you', body: 'Your cart is waiting', url: 'https://shop.example/cart' };
     const seedStarted = Date.now();
     await db.query(
-      `INSERT INTO contacts (external_id, attributes, consent, timezone, created_at)
+      `INSERT INTO contacts (external_id, attributes, consent, timezone, created_at, updated_at)
        SELECT 'b' || g, jsonb_build_object('email', 'b' || g || '@example.com', 'pushToken', 'tok' || g, 'phone', '+1555' || g),
-              '{"email":true,"push":true,"sms":true}', 'UTC', $2 FROM generate_series(1, $1) g`,
+              '{"email":true,"push":true,"sms":true}', 'UTC', $2, $2 FROM generate_series(1, $1) g`,
       [total, now],
     );
     await db.query(

@@ -33,7 +33,9 @@ export interface DispatchOptions {
 }
 
 export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
-  batchSize: 500,
+  // a round is four pipelined chunks of 500: chunks of 125 (a round of 500) measured half the sandbox throughput
+  // (bench:engine 20k: 1,453 → 5,279 messages/s) for the same push figure against a loopback provider
+  batchSize: 2000,
   maxAttempts: 5,
   backoffMs: 60_000,
   concurrency: 32,
