@@ -20,7 +20,7 @@ import {
   type useEdgesState,
   type useNodesState,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { shallow } from 'zustand/shallow';
 import { ApiError, errorText, flowsApi, publishingApi, type Me } from '../api';
 import { edgeTypes, styled } from '../canvas/edges';
@@ -42,7 +42,9 @@ import type { PlainIssue } from '../graph/plain-issues';
 import { href } from '../router';
 import { StatusBadge } from '../ui';
 import { JourneysTab } from './Journeys';
-import { MetricsTab } from './Metrics';
+
+// recharts loads only when the Metrics tab (or a simulation report) is opened
+const MetricsTab = lazy(() => import('./Metrics').then((m) => ({ default: m.MetricsTab })));
 
 /** `key`: the document the message is about; it disappears once the document changes (no stale "1 error"). */
 type Banner = { kind: 'error' | 'ok' | 'info'; text: string; key?: string } | null;
@@ -288,7 +290,9 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           }}
         />
       ) : (
-        <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
+        <Suspense fallback={<div className="tab-page"><div className="empty">Loading metrics…</div></div>}>
+          <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
+        </Suspense>
       )}
     </div>
   );
