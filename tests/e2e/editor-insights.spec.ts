@@ -1,0 +1,119 @@
+/**
+ * The editor's metrics, simulator, CSV import and the escalation / maxAge / locale forms, in Debian's Chromium
+ * against the real app on a virtual clock. A 200-contact A/B flow runs four virtual days first, so the Metrics tab
+ * has journeys, arms and a lift sentence to draw. Screenshots at 1440×900 under tests/artifacts/ (git-ignored).
+ *
+ *   trigger(segment: pushToken exists) → ab(split 50/50) —a→ pushA ─┐
+ *                                                         —b→ pushB ─┴→ wait(P3D)        goal(order_paid)
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { FlowGraphDocument } from '@boomerang/engine';
+import { Engine, VirtualClock } from '@boomerang/engine/runtime';
+import { poolOf } from '../../api/src/engine/engine.module';
+import { startApi, type ApiHarness } from '../support/api-app';
+import { ensureEditorBuilt, launchChromium, listenLocally } from '../support/editor-browser';
+import { repoRoot } from '../support/process';
+
+jest.setTimeout(300_000);
+
+const ARTIFACTS = join(repoRoot, 'tests', 'artifacts');
+const EMAIL = 'analyst@example.com';
+const PASSWORD = 'correct horse battery staple';
+
+const graph = {
+  nodes: [
+    { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } } },
+    { id: 'ab', type: 'condition', position: { x: 0, y: 150 }, data: { split: [{ id: 'a', percent: 50 }, { id: 'b', percent: 50 }] } },
+    { id: 'pushA', type: 'channel', position: { x: -200, y: 330 }, data: { channel: 'push', costCents: 1, template: { title: 'A', body: 'a' } } },
+    { id: 'pushB', type: 'channel', position: { x: 200, y: 330 }, data: { channel: 'push', costCents: 2, template: { title: 'B', body: 'b' } } },
+    { id: 'wait', type: 'delay', position: { x: 0, y: 520 }, data: { duration: 'P3D' } },
+    { id: 'paid', type: 'goal', position: { x: 400, y: 0 }, data: { event: 'order_paid' } },
+  ],
+  edges: [
+    { id: 'e1', source: 't', target: 'ab' },
+    { id: 'e2', source: 'ab', target: 'pushA', sourceHandle: 'a' },
+    { id: 'e3', source: 'ab', target: 'pushB', sourceHandle: 'b' },
+    { id: 'e4', source: 'pushA', target: 'wait' },
+    { id: 'e5', source: 'pushB', target: 'wait' },
+  ],
+} as unknown as FlowGraphDocument;
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-1440x900.png`), fullPage: false });
+}
+
+describe('editor insights in the browser', () => {
+  let api: ApiHarness;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let flowId: string;
+  let dataDir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    ensureEditorBuilt();
+    dataDir = mkdtempSync(join(tmpdir(), 'editor-insights-'));
+    api = await startApi('editor_insights', { CLOCK: 'virtual', DATA_DIR: dataDir });
+    await api.sql(`INSERT INTO engine_clock (id, now) VALUES (1, '2026-11-02T12:00:00Z')`);
+    const auth = { Authorization: api.admin };
+    await api.http().put('/api/settings').set(auth).send({ quietHours: null, frequencyCaps: [] }).expect(200);
+    await api.http().post('/api/users').set(auth).send({ email: EMAIL, password: PASSWORD, role: 'admin' }).expect(201);
+    const people = Array.from({ length: 200 }, (_, i) => ({ externalId: `p${i}`, consent: { push: true }, attributes: { pushToken: `tok${i}`, firstName: `P${i}` } }));
+    await api.http().post('/api/contacts').set(auth).send(people).expect(200);
+    const flow = await api.http().post('/api/flows').set(auth).send({ name: 'A/B push', graph, settings: { holdoutPercent: 10 } }).expect(201);
+    flowId = flow.body.id;
+    await api.http().post(`/api/flows/${flowId}/activate`).set(auth).expect(200);
+    const pool = poolOf(api.db.dataSource);
+    const clock = new VirtualClock(pool);
+    const engine = new Engine({ db: pool, clock });
+    await engine.advanceClock(clock, 'PT1H');
+    await api.http().post('/api/events').set(auth).send(people.filter((_, i) => i % 3 === 0).map((p) => ({ externalId: p.externalId, name: 'order_paid' }))).expect(200);
+    await api.http().post('/api/events').set(auth).send(people.filter((_, i) => i % 4 === 0).map((p) => ({ externalId: p.externalId, name: 'app_open' }))).expect(200);
+    await engine.advanceClock(clock, 'P4D');
+
+    base = await listenLocally(api);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${base}/`);
+    await page.fill('input[name=email]', EMAIL);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('draws the metrics charts with the lift sentence, the split arms and the CSV exports', async () => {
+    await page.goto(`${base}/#/flows/${flowId}/metrics`);
+    await page.locator('[data-chart="funnel"] svg.recharts-surface').first().waitFor();
+    for (const chart of ['funnel', 'lift', 'retention', 'reactivation', 'arms']) {
+      expect(await page.locator(`[data-chart="${chart}"] svg.recharts-surface`).count()).toBeGreaterThan(0);
+    }
+    const m = (await api.http().get(`/api/flows/${flowId}/metrics`).set('Authorization', api.admin).expect(200)).body;
+    expect(m.entered).toBe(200);
+    expect(await page.locator('[data-lift-summary]').textContent()).toBe(m.liftAnalysis.summary);
+    expect(await page.locator('[data-stat="entered"] .stat-value').textContent()).toBe('200');
+    expect(await page.locator('[data-arm="a"]').count()).toBe(1);
+    expect(await page.locator('[data-versions] tbody tr').count()).toBe(1);
+    await shoot(page, 'insights-01-metrics');
+    await page.mouse.wheel(0, 900);
+    await shoot(page, 'insights-02-metrics-lower');
+
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="journeys"]')]);
+    expect(file.suggestedFilename()).toBe('journeys.csv');
+    const path = await file.path();
+    expect(path).toBeTruthy();
+    expect(pageErrors).toEqual([]);
+  });
+});
