@@ -116,4 +116,21 @@ describe('editor insights in the browser', () => {
     expect(path).toBeTruthy();
     expect(pageErrors).toEqual([]);
   });
+
+  it('simulates 30 days: a progress bar while it runs, then the report, also on the canvas cards', async () => {
+    await page.goto(`${base}/#/flows/${flowId}`);
+    await page.locator('[data-node-id="pushA"]').waitFor();
+    await page.click('[data-action="simulate"]');
+    await page.locator('[data-simulation]').waitFor();
+    await page.locator('[data-sim-report]').waitFor({ timeout: 240_000 });
+    expect(await page.locator('[data-chart="sim-days"] svg.recharts-surface').count()).toBeGreaterThan(0);
+    const entries = Number((await page.locator('[data-stat="sim-entries"] .stat-value').textContent())?.replace(/\D/g, ''));
+    expect(entries).toBeGreaterThan(0);
+    expect(await page.locator('[data-sim-nodes] tbody tr').count()).toBeGreaterThan(0);
+    await page.locator('[data-node-id="pushA"] [data-sim-counts]').waitFor();
+    await shoot(page, 'insights-03-simulation');
+    await page.getByRole('button', { name: 'Close simulation' }).click();
+    expect(await page.locator('[data-sim-counts]').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });
