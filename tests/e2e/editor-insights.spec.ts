@@ -133,4 +133,26 @@ describe('editor insights in the browser', () => {
     expect(await page.locator('[data-sim-counts]').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+
+  it('imports a contacts CSV with a progress bar and a link to the rejected rows', async () => {
+    await page.goto(`${base}/#/contacts`);
+    await page.click('[data-action="import"]');
+    await page.selectOption('select[name=importKind]', 'contacts');
+    const csv = ['externalId,timezone,consent.push,plan', 'imp-1,Europe/Paris,yes,gold', 'imp-2,Not/AZone,no,silver', ',UTC,yes,none', 'imp-3,UTC,1,gold'].join('\n');
+    await page.setInputFiles('input[name=importFile]', { name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('[data-import="done"]').waitFor();
+    expect(await page.locator('[role=progressbar]').getAttribute('aria-valuenow')).toBe('100');
+    expect(await page.locator('[data-import-counts]').textContent()).toContain('4 rows read, 2 imported, 2 rejected');
+    await page.locator('[data-contacts] tbody tr').first().waitFor(); // the list reloads after the import
+    await shoot(page, 'insights-04-import');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-rejected-report]')]);
+    const { readFileSync } = await import('node:fs');
+    const report = readFileSync((await file.path())!, 'utf8');
+    expect(report).toMatch(/^line,reason/);
+    expect(report).toContain('\n3,');
+    expect(report).toContain('\n4,');
+    const imported = await api.sql<{ external_id: string }>(`SELECT external_id FROM contacts WHERE external_id LIKE 'imp-%' ORDER BY 1`);
+    expect(imported.map((r) => r.external_id)).toEqual(['imp-1', 'imp-3']);
+    expect(pageErrors).toEqual([]);
+  });
 });
