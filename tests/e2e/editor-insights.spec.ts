@@ -155,4 +155,64 @@ describe('editor insights in the browser', () => {
     expect(imported.map((r) => r.external_id)).toEqual(['imp-1', 'imp-3']);
     expect(pageErrors).toEqual([]);
   });
+
+  it('writes maxAge, escalation and a zh-CN copy variant from the forms, previewed by the server', async () => {
+    const auth = { Authorization: api.admin };
+    await api.http().post('/api/contacts').set(auth).send([{ externalId: 'zh-1', consent: { sms: true, push: true }, attributes: { firstName: '丽', locale: 'zh-CN', phone: '+8613800000000', pushToken: 'tok-zh' } }]).expect(200);
+    const draft = {
+      nodes: [
+        { id: 'signup', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'event', event: 'signed_up' } },
+        { id: 'hello', type: 'channel', position: { x: 0, y: 200 }, data: { channel: 'sms', costCents: 5, template: { body: 'Hi {{firstName}}, welcome back' } } },
+      ],
+      edges: [{ id: 'e1', source: 'signup', target: 'hello' }],
+    };
+    const created = await api.http().post('/api/flows').set(auth).send({ name: 'Forms', graph: draft }).expect(201);
+    const id = created.body.id as string;
+    await page.goto(`${base}/#/flows/${id}`);
+
+    await page.click('[data-node-id="signup"]');
+    const trigger = page.locator('[data-inspector="signup"]');
+    await trigger.locator('input[name=maxAgeOn]').check();
+    await trigger.locator('input[name=maxAge-amount]').fill('6');
+    await trigger.locator('select[name=maxAge-unit]').selectOption('hours');
+    await trigger.getByText('more than 6 hours before it reached us').waitFor();
+
+    await page.click('[data-node-id="hello"]');
+    const channel = page.locator('[data-inspector="hello"]');
+    await channel.locator('input[name=escalateOn]').check();
+    await channel.locator('select[name=escalateUnless]').selectOption('opened');
+    await channel.locator('input[name=escalateAfter-amount]').fill('2');
+    await channel.locator('select[name=escalateAfter-unit]').selectOption('days');
+    expect(await channel.locator('input[name=escalate-email]').isChecked()).toBe(true); // the first other channel, kept: at least one
+    await channel.locator('input[name=escalate-push]').check();
+    await channel.locator('input[name=template-subject]').fill('We miss you, {{firstName}}'); // the email escalation's own field
+    await channel.locator('input[name=template-title]').fill('We miss you');
+    await page.locator('[data-node-id="hello"] .flow-node-error').waitFor({ state: 'detached' });
+    await channel.locator('select[name=addLocale]').selectOption('zh-CN');
+    await channel.locator('[data-copy=sms] textarea[name=template-body]').fill('{{firstName}}，欢迎回来');
+    await channel.locator('input[name=preview-contact]').fill('zh-1');
+    await channel.locator('[data-preview-source=server] [data-rendered=sms] .mock-sms-bubble', { hasText: '丽，欢迎回来' }).waitFor();
+    expect(await channel.locator('[data-preview-source=server] [data-preview-cost]').getAttribute('data-preview-cost')).toBe('5');
+    await channel.locator('[data-locale-tab=default]').click();
+    await channel.locator('[data-preview-source=server] .mock-sms-bubble', { hasText: '丽，欢迎回来' }).waitFor(); // the contact's locale picks zh-CN
+    await channel.locator('input[name=preview-contact]').fill('p1');
+    await channel.locator('[data-preview-source=server] .mock-sms-bubble', { hasText: 'Hi P1, welcome back' }).waitFor();
+    await channel.locator('[data-escalate]').scrollIntoViewIfNeeded();
+    await shoot(page, 'insights-05-channel-forms');
+
+    await page.click('[data-action=save]');
+    await page.locator('[data-banner="ok"]', { hasText: 'Saved' }).waitFor();
+    const stored = (await api.http().get(`/api/flows/${id}`).set(auth).expect(200)).body;
+    const byId = (nid: string) => stored.graph.nodes.find((n: { id: string }) => n.id === nid);
+    expect(byId('signup').data).toEqual({ kind: 'event', event: 'signed_up', maxAge: 'PT6H' });
+    expect(byId('hello').data).toEqual({
+      channel: 'sms',
+      costCents: 5,
+      template: { body: 'Hi {{firstName}}, welcome back', subject: 'We miss you, {{firstName}}', title: 'We miss you' },
+      // a new language starts as a copy of the default copy
+      locales: { 'zh-CN': { body: '{{firstName}}，欢迎回来', subject: 'We miss you, {{firstName}}', title: 'We miss you' } },
+      escalate: { after: 'P2D', unless: 'opened', to: ['email', 'push'] },
+    });
+    expect(pageErrors).toEqual([]);
+  });
 });
