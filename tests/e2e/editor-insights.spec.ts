@@ -107,6 +107,8 @@ describe('editor insights in the browser', () => {
     expect(await page.locator('[data-arm="a"]').count()).toBe(1);
     expect(await page.locator('[data-versions] tbody tr').count()).toBe(1);
     await shoot(page, 'insights-01-metrics');
+    await page.locator('[data-chart="lift-interval"]').scrollIntoViewIfNeeded();
+    await shoot(page, 'insights-02-metrics-lift');
     await page.mouse.wheel(0, 900);
     await shoot(page, 'insights-02-metrics-lower');
 
@@ -122,6 +124,7 @@ describe('editor insights in the browser', () => {
     await page.locator('[data-node-id="pushA"]').waitFor();
     await page.click('[data-action="simulate"]');
     await page.locator('[data-simulation]').waitFor();
+    if ((await page.locator('[data-sim-progress]').count()) > 0) await shoot(page, 'insights-03a-simulation-running'); // when still running
     await page.locator('[data-sim-report]').waitFor({ timeout: 240_000 });
     expect(await page.locator('[data-chart="sim-days"] svg.recharts-surface').count()).toBeGreaterThan(0);
     const entries = Number((await page.locator('[data-stat="sim-entries"] .stat-value').textContent())?.replace(/\D/g, ''));

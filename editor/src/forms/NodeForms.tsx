@@ -2,7 +2,7 @@
 import { channelKinds, type ChannelData, type ChannelKind, type Escalate, type ConditionData, type DelayData, type GoalData, type MessageTemplate, type TriggerData } from '../engine';
 import { createContext, useContext, useState } from 'react';
 import { CopyFields, CopyPreview } from './CopyEditor';
-import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField } from './fields';
+import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField, useFieldIssue } from './fields';
 import { RuleBuilder, useWorkspaceSchema } from './RuleBuilder';
 import { describeDuration } from '../graph/durations';
 
@@ -284,6 +284,7 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
     onChange(withOptional(config, 'locales', Object.keys(rest).length ? rest : undefined));
     setLocale(null);
   };
+  const localeIssue = useFieldIssue('locales');
   const previewTemplate = activeLocale ? { ...config.template, ...config.locales?.[activeLocale] } : config.template;
   return (
     <>
@@ -315,8 +316,9 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
             ))}
         </div>
       </div>
-      <div className="field" data-field="locales">
+      <div className={`field ${localeIssue ? 'invalid' : ''}`} data-field="locales">
         <span>Copy by language</span>
+        {localeIssue && <small className="field-error">{localeIssue}</small>}
         <div className="locale-tabs" role="tablist">
           <button type="button" role="tab" className={`btn small ${activeLocale === null ? 'on' : ''}`} data-locale-tab="default" onClick={() => setLocale(null)}>
             Default
@@ -377,6 +379,7 @@ function EscalateFields({ config, onChange, disabled }: FormProps<ChannelData>) 
   const esc = config.escalate;
   const others = channelKinds.filter((c) => c !== config.channel);
   const set = (next: Escalate) => onChange({ ...config, escalate: next });
+  const toIssue = useFieldIssue('escalateTo');
   return (
     <div className="rows" data-escalate>
       <Check
@@ -400,7 +403,7 @@ function EscalateFields({ config, onChange, disabled }: FormProps<ChannelData>) 
             onChange={(unless) => set({ ...esc, unless })}
           />
           <DurationField label="After" name="escalateAfter" value={esc.after} disabled={disabled} onChange={(after) => set({ ...esc, after })} />
-          <div className={`field ${esc.to.length === 0 ? 'invalid' : ''}`} data-field="escalateTo">
+          <div className={`field ${toIssue ? 'invalid' : ''}`} data-field="escalateTo">
             <span>Send the same copy by (in this order)</span>
             <div className="checks">
               {others.map((c) => (
@@ -414,6 +417,7 @@ function EscalateFields({ config, onChange, disabled }: FormProps<ChannelData>) 
                 />
               ))}
             </div>
+            {toIssue && <small className="field-error">{toIssue}</small>}
             <small className="hint">
               {`If not ${esc.unless} within ${describeDuration(esc.after)}, the message goes again by ${esc.to.map((c) => channelNames[c]).join(', then ')}. At least one channel; a channel the contact cannot get is skipped.`}
             </small>

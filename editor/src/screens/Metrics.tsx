@@ -323,12 +323,14 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
 /** The lift and its 95 % interval on a line through zero: an interval clear of zero is a finding. */
 function LiftInterval({ low, high, value }: { low: number; high: number; value: number }) {
   const data = [{ name: 'lift', value: value * 100, error: [(value - low) * 100, (high - value) * 100] }];
-  const span = Math.max(Math.abs(low), Math.abs(high), 0.01) * 100 * 1.2;
+  const raw = Math.max(Math.abs(low), Math.abs(high), 0.01) * 100;
+  const step = raw <= 2 ? 0.5 : raw <= 10 ? 2 : raw <= 40 ? 10 : 25;
+  const span = Math.ceil((raw * 1.05) / step) * step;
   return (
     <div className="chart" style={{ height: 70 }} data-chart="lift-interval">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 0, left: 8 }}>
-          <XAxis type="number" domain={[-span, span]} unit=" pts" tickFormatter={(v: number) => v.toFixed(1)} />
+          <XAxis type="number" domain={[-span, span]} ticks={[-span, -span / 2, 0, span / 2, span]} tickFormatter={(v: number) => `${v > 0 ? '+' : ''}${v} pts`} />
           <YAxis type="category" dataKey="name" width={40} />
           <Bar dataKey="value" fill={low > 0 ? '#16a34a' : high < 0 ? '#dc2626' : '#94a3b8'} barSize={14} isAnimationActive={false}>
             <ErrorBar dataKey="error" width={8} strokeWidth={2} stroke="#334155" direction="x" />
