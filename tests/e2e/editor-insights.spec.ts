@@ -6,7 +6,7 @@
  *   trigger(segment: pushToken exists) → ab(split 50/50) —a→ pushA ─┐
  *                                                         —b→ pushB ─┴→ wait(P3D)        goal(order_paid)
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -149,7 +149,6 @@ describe('editor insights in the browser', () => {
     await page.locator('[data-contacts] tbody tr').first().waitFor(); // the list reloads after the import
     await shoot(page, 'insights-04-import');
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-rejected-report]')]);
-    const { readFileSync } = await import('node:fs');
     const report = readFileSync((await file.path())!, 'utf8');
     expect(report).toMatch(/^line,reason/);
     expect(report).toContain('\n3,');
