@@ -141,23 +141,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface Metrics {
-  entered: number;
-  sent: number;
-  delivered: number;
-  clicked: number;
-  returned: number;
-  converted: number;
-  reachRate: number | null;
-  clickRate: number | null;
-  returnRate: number | null;
-  retention: (number | null)[];
-  holdout: { size: number; converted: number };
-  lift: number | null;
-  attributionWindow: string;
-  messages?: { total: number; queued: number; sent: number; delivered: number; failed: number; opened: number; clicked: number; unsubscribed: number; costCents: number };
-  nodes: Record<string, { entered: number; journeys: number; waiting: number; converted: number; sent: number; delivered: number; clicked: number }>;
-}
+/** `GET /api/flows/:id/metrics`, typed by the API's own zod schema. */
+export type Metrics = import('zod').infer<typeof import('../../api/src/metrics/metrics.dto').metricsView>;
 
 export const flowsApi = {
   list: () => api<Page<FlowSummary>>('GET', '/api/flows?limit=500'),
@@ -342,3 +327,81 @@ export const adminApi = {
 export function itemsOf<T>(value: { items: T[] } | T[]): T[] {
   return Array.isArray(value) ? value : value.items;
 }
+
+// ---------------------------------------------------------------------------------------------------- exports, simulator, imports, preview
+
+/** Fetches an authenticated file (CSV export, rejected rows) and hands it to the browser as a download. */
+export async function download(path: string, filename: string): Promise<void> {
+  const token = session.token();
+  const res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: 'omit' });
+  if (!res.ok) throw new ApiError(res.status, `Download failed: ${res.status} ${res.statusText}`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export type ExportKind = 'metrics' | 'journeys' | 'messages';
+export const exportPath = (flowId: string, kind: ExportKind) => flowPath(flowId, `/export/${kind}.csv`);
+
+/** A simulation job (`POST …/simulate`, `GET …/simulations/:jobId`), typed by the API's zod schema. */
+export type SimulationJob = import('zod').infer<typeof import('../../api/src/simulation/simulation.dto').simulationJobView>;
+export type SimulationReport = NonNullable<SimulationJob['report']>;
+
+export const simulationApi = {
+  start: (flowId: string, days: number) => api<SimulationJob>('POST', flowPath(flowId, '/simulate'), { days }),
+  get: (flowId: string, jobId: string) => api<SimulationJob>('GET', flowPath(flowId, `/simulations/${encodeURIComponent(jobId)}`)),
+};
+
+/** One NDJSON progress line of a CSV import. */
+export type ImportProgress = import('zod').infer<typeof import('../../api/src/imports/imports.dto').importProgressView>;
+export type ImportKind = ImportProgress['kind'];
+
+export const importsApi = {
+  /**
+   * Uploads a CSV file and reads the NDJSON progress stream line by line (fetch + a reader), calling `onProgress`
+   * with each line; resolves with the last one.
+   */
+  async upload(kind: ImportKind, file: Blob, onProgress: (p: ImportProgress) => void): Promise<ImportProgress> {
+    const token = session.token();
+    const headers: Record<string, string> = { 'Content-Type': 'text/csv', Accept: 'application/x-ndjson' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const res = await fetch(`/api/imports/${kind}`, { method: 'POST', headers, body: file, credentials: 'omit' });
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      const payload = (safeJson(text) ?? {}) as { message?: unknown };
+      throw new ApiError(res.status, typeof payload.message === 'string' ? payload.message : `${res.status} ${res.statusText}`);
+    }
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    let last: ImportProgress | null = null;
+    const take = (line: string) => {
+      if (!line.trim()) return;
+      last = JSON.parse(line) as ImportProgress;
+      onProgress(last);
+    };
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      lines.forEach(take);
+    }
+    take(buffer);
+    if (!last) throw new ApiError(500, 'The import answered nothing.');
+    return last;
+  },
+  get: (id: string) => api<ImportProgress>('GET', `/api/imports/${encodeURIComponent(id)}`),
+  rejectedPath: (id: string) => `/api/imports/${encodeURIComponent(id)}/rejected.csv`,
+};
+
+export type PreviewBody = import('zod').infer<typeof import('../../api/src/templates/templates.dto').previewBody>;
+export type TemplatePreview = import('zod').infer<typeof import('../../api/src/templates/templates.dto').previewView>;
+export const templatesApi = {
+  preview: (body: PreviewBody) => api<TemplatePreview>('POST', '/api/templates/preview', body),
+};

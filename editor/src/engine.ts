@@ -10,6 +10,7 @@ export {
   type ChannelKind,
   type ConditionData,
   type DelayData,
+  type Escalate,
   type FlowEdge,
   type FlowGraphDocument,
   type FlowNode,

@@ -35,6 +35,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
   const warnings = issues?.warnings ?? [];
   const counts = useContext(CountsContext)?.[id];
   const highlighted = useContext(HighlightContext) === id;
+  const sim = useContext(SimulationContext)?.[id];
   const className = ['flow-node', `flow-node-${type}`, selected ? 'is-selected' : '', errors.length ? 'has-error' : '', highlighted ? 'is-highlighted' : ''].join(' ');
   return (
     <div className={className} data-node-id={id} title={[...errors, ...warnings].join('\n') || undefined}>
@@ -63,6 +64,14 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
             {counts.converted > 0 && <span title="converted after this step">{counts.converted} conv.</span>}
           </div>
         )}
+        {sim && (
+          <div className="flow-node-sim" data-sim-counts title="expected over the simulated days">
+            <span>sim: {sim.entered} in</span>
+            {type === 'channel' && <span>{sim.sent} sent</span>}
+            {sim.returns > 0 && <span>{sim.returns} back</span>}
+            {sim.conversions > 0 && <span>{sim.conversions} conv.</span>}
+          </div>
+        )}
       </div>
       {handles.length > 0 && (
         <div className="flow-node-outs">
@@ -80,6 +89,8 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
 
 /** Per-node counts from the metrics endpoint, shown on each card. */
 export const CountsContext = createContext<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
+/** Per-node figures of the last simulation report, shown on each card while the report is open. */
+export const SimulationContext = createContext<Record<string, { entered: number; sent: number; returns: number; conversions: number }> | null>(null);
 /** The step a timeline entry points at, outlined on the canvas. */
 export const HighlightContext = createContext<string | null>(null);
 

@@ -4,7 +4,7 @@
  * bubble with its segment count and cost, a webhook request).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { contactsApi, errorText, type Contact } from '../api';
+import { contactsApi, errorText, templatesApi, type Contact, type TemplatePreview } from '../api';
 import { renderContent, templateVariables } from '@boomerang/engine/core/render';
 import type { ChannelKind, MessageTemplate } from '../engine';
 import { smsSegments } from '../graph/sms';
@@ -137,9 +137,26 @@ function useContactChoice() {
   return { options, externalId, setExternalId, contact, error };
 }
 
-export function CopyPreview({ channel, template, costCents, flow }: { channel: ChannelKind; template: MessageTemplate; costCents?: number; flow: { id: string; name: string } }) {
+/**
+ * The copy as a chosen contact gets it: `POST /api/templates/preview` renders it on the server (locale variant picked
+ * by the contact's locale, SMS segments and cost, variables the contact lacks); offline or on an API error it falls
+ * back to the engine core's own renderer in the browser.
+ */
+export function CopyPreview({
+  channel,
+  template,
+  locales,
+  costCents,
+  flow,
+}: {
+  channel: ChannelKind;
+  template: MessageTemplate;
+  locales?: Record<string, MessageTemplate>;
+  costCents?: number;
+  flow: { id: string; name: string };
+}) {
   const choice = useContactChoice();
-  const rendered = useMemo(() => {
+  const local = useMemo(() => {
     if (!choice.contact) return null;
     try {
       const vars = templateVariables({
@@ -155,8 +172,27 @@ export function CopyPreview({ channel, template, costCents, flow }: { channel: C
     }
   }, [choice.contact, channel, template, flow]);
 
+  const [server, setServer] = useState<{ key: string; preview: TemplatePreview } | null>(null);
+  const requestKey = JSON.stringify([channel, template, locales ?? null, costCents ?? null, choice.contact?.externalId ?? null]);
+  useEffect(() => {
+    const externalId = choice.contact?.externalId;
+    if (!externalId) return;
+    let stale = false;
+    const t = setTimeout(() => {
+      templatesApi
+        .preview({ channel, template, ...(locales && Object.keys(locales).length ? { locales } : {}), ...(costCents !== undefined ? { costCents } : {}), externalId })
+        .then((preview) => !stale && setServer({ key: requestKey, preview }))
+        .catch(() => !stale && setServer(null)); // offline or refused: the local render stands
+    }, 300);
+    return () => {
+      stale = true;
+      clearTimeout(t);
+    };
+  }, [requestKey]); // eslint-disable-line react-hooks/exhaustive-deps -- requestKey stands for all the inputs
+  const fromServer = server?.key === requestKey ? server.preview : null;
+
   return (
-    <section className="preview" data-preview={channel}>
+    <section className="preview" data-preview={channel} data-preview-source={fromServer ? 'server' : 'local'}>
       <div className="rule-head">
         <strong>Preview</strong>
         <span className="preview-contact">
@@ -180,8 +216,31 @@ export function CopyPreview({ channel, template, costCents, flow }: { channel: C
       </div>
       {choice.error && <p className="hint warn">{choice.error}</p>}
       {!choice.contact && !choice.error && <p className="hint">No contacts yet: ingest some to preview with real data.</p>}
-      {rendered && !rendered.ok && <p className="field-error">The preview cannot render: {rendered.error}</p>}
-      {rendered?.ok && <Rendered channel={channel} content={rendered.content as Record<string, string | undefined>} costCents={costCents} />}
+      {fromServer ? (
+        <>
+          <Rendered channel={channel} content={fromServer.content} costCents={fromServer.sms ? undefined : costCents} />
+          <p className="hint" data-preview-cost={fromServer.costCents}>
+            {fromServer.locale ? `Language: ${fromServer.locale} · ` : ''}
+            costs {(fromServer.costCents / 100).toFixed(2)} for this contact
+            {fromServer.sms ? ` (${fromServer.sms.segments} SMS segment${fromServer.sms.segments === 1 ? '' : 's'})` : ''}
+          </p>
+          {fromServer.missingVariables.length > 0 && (
+            <p className="hint warn" data-missing-variables>
+              This contact has no {fromServer.missingVariables.join(', ')}: use {'{{default name "…"}}'} for a fallback.
+            </p>
+          )}
+          {fromServer.problems.map((p) => (
+            <p className="field-error" key={p}>
+              {p}
+            </p>
+          ))}
+        </>
+      ) : (
+        <>
+          {local && !local.ok && <p className="field-error">The preview cannot render: {local.error}</p>}
+          {local?.ok && <Rendered channel={channel} content={local.content as Record<string, string | undefined>} costCents={costCents} />}
+        </>
+      )}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 /** The inspector's typed forms, one per node type; each edits exactly the engine's `data` shape for that type. */
-import { channelKinds, type ChannelData, type ChannelKind, type ConditionData, type DelayData, type GoalData, type MessageTemplate, type TriggerData } from '../engine';
-import { createContext, useContext } from 'react';
+import { channelKinds, type ChannelData, type ChannelKind, type Escalate, type ConditionData, type DelayData, type GoalData, type MessageTemplate, type TriggerData } from '../engine';
+import { createContext, useContext, useState } from 'react';
 import { CopyFields, CopyPreview } from './CopyEditor';
-import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField } from './fields';
+import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField, useFieldIssue } from './fields';
 import { RuleBuilder, useWorkspaceSchema } from './RuleBuilder';
+import { describeDuration } from '../graph/durations';
 
 /** The flow being edited, for the copy preview's `{{flow.name}}`. */
 export const FlowInfo = createContext<{ id: string; name: string }>({ id: '', name: '' });
@@ -65,6 +66,23 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
           <TextField label="Event name" name="event" list="event-names" issueKey="event" value={config.event} disabled={disabled} onChange={(event) => onChange({ ...config, event })} />
           <EventNames />
           <RuleBuilder label="Only when the event's properties match (optional)" name="where" subject="event" optional value={config.where} disabled={disabled} onChange={(where) => onChange(withOptional(config, 'where', where))} />
+          <Check
+            label="Ignore events that arrive late (old imports, phones that were offline)"
+            name="maxAgeOn"
+            checked={config.maxAge !== undefined}
+            disabled={disabled}
+            onChange={(on) => onChange(withOptional(config, 'maxAge', on ? 'P1D' : undefined))}
+          />
+          {config.maxAge !== undefined && (
+            <DurationField
+              label="Ignore events older than"
+              name="maxAge"
+              value={config.maxAge}
+              disabled={disabled}
+              hint={`An event that happened more than ${describeDuration(config.maxAge)} before it reached us does not start the flow.`}
+              onChange={(maxAge) => onChange({ ...config, maxAge })}
+            />
+          )}
         </>
       )}
       {config.kind === 'segment' && (
@@ -238,10 +256,36 @@ export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) 
 
 const channelNames: Record<ChannelKind, string> = { email: 'Email', push: 'App push', sms: 'SMS', webhook: 'Webhook' };
 
+/** Locales offered for copy variants; the contact's `locale` attribute picks one (zh-Hant-TW → zh-Hant → zh → default). */
+const localeChoices = ['zh-CN', 'zh-TW', 'zh', 'en', 'en-US', 'en-GB', 'ja', 'ko', 'fr', 'de', 'es', 'pt-BR', 'ru', 'ar'];
+
 export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelData>) {
-  const channels = [config.channel, ...(config.fallback ?? [])];
+  // fallback and escalation channels send the same template: show their fields too
+  const channels = [...new Set([config.channel, ...(config.fallback ?? []), ...(config.escalate?.to ?? [])])];
   const flow = useContext(FlowInfo);
-  const setTemplate = (key: keyof MessageTemplate, value: string) => onChange({ ...config, template: withOptional(config.template, key, value === '' ? undefined : value) });
+  const [locale, setLocale] = useState<string | null>(null); // the copy tab: null = the default copy
+  const activeLocale = locale !== null && config.locales?.[locale] ? locale : null;
+  const shown = activeLocale ? (config.locales?.[activeLocale] ?? {}) : config.template;
+  const setTemplate = (key: keyof MessageTemplate, value: string) => {
+    if (!activeLocale) {
+      onChange({ ...config, template: withOptional(config.template, key, value === '' ? undefined : value) });
+      return;
+    }
+    onChange({ ...config, locales: { ...config.locales, [activeLocale]: withOptional(config.locales?.[activeLocale] ?? {}, key, value === '' ? undefined : value) } });
+  };
+  const addLocale = (tag: string) => {
+    if (!tag || config.locales?.[tag]) return;
+    onChange({ ...config, locales: { ...config.locales, [tag]: { ...config.template } } });
+    setLocale(tag);
+  };
+  const removeLocale = (tag: string) => {
+    const rest = { ...config.locales };
+    delete rest[tag];
+    onChange(withOptional(config, 'locales', Object.keys(rest).length ? rest : undefined));
+    setLocale(null);
+  };
+  const localeIssue = useFieldIssue('locales');
+  const previewTemplate = activeLocale ? { ...config.template, ...config.locales?.[activeLocale] } : config.template;
   return (
     <>
       <SelectField<ChannelKind>
@@ -272,20 +316,115 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
             ))}
         </div>
       </div>
+      <div className={`field ${localeIssue ? 'invalid' : ''}`} data-field="locales">
+        <span>Copy by language</span>
+        {localeIssue && <small className="field-error">{localeIssue}</small>}
+        <div className="locale-tabs" role="tablist">
+          <button type="button" role="tab" className={`btn small ${activeLocale === null ? 'on' : ''}`} data-locale-tab="default" onClick={() => setLocale(null)}>
+            Default
+          </button>
+          {Object.keys(config.locales ?? {}).map((tag) => (
+            <button type="button" role="tab" key={tag} className={`btn small ${activeLocale === tag ? 'on' : ''}`} data-locale-tab={tag} onClick={() => setLocale(tag)}>
+              {tag}
+            </button>
+          ))}
+          {!disabled && (
+            <select name="addLocale" aria-label="Add a language" value="" onChange={(e) => addLocale(e.target.value)}>
+              <option value="">+ Add a language…</option>
+              {localeChoices
+                .filter((tag) => !config.locales?.[tag])
+                .map((tag) => (
+                  <option key={tag} value={tag}>
+                    {tag}
+                  </option>
+                ))}
+            </select>
+          )}
+        </div>
+        <small className="hint">
+          {activeLocale
+            ? `Sent to contacts whose locale is ${activeLocale} (or a narrower one); empty fields use the default copy.`
+            : 'Sent to everyone without a matching language variant.'}
+          {activeLocale && !disabled && (
+            <>
+              {' '}
+              <button type="button" className="linkish" data-remove-locale={activeLocale} onClick={() => removeLocale(activeLocale)}>
+                Remove {activeLocale}
+              </button>
+            </>
+          )}
+        </small>
+      </div>
       {channels.map((c) => (
         <fieldset className="template-fields" key={c}>
           <legend>
-            {c === config.channel ? `${channelNames[c]} copy` : `${channelNames[c]} fallback copy`}
+            {c === config.channel ? `${channelNames[c]} copy` : config.fallback?.includes(c) ? `${channelNames[c]} fallback copy` : `${channelNames[c]} escalation copy`}
+            {activeLocale && ` · ${activeLocale}`}
             {c !== config.channel && <small className="muted"> (shares fields with the main copy)</small>}
           </legend>
-          <CopyFields channel={c} template={config.template} disabled={disabled} onChange={setTemplate} costCents={config.costCents} />
+          <CopyFields channel={c} template={shown} disabled={disabled} onChange={setTemplate} costCents={config.costCents} />
         </fieldset>
       ))}
-      <CopyPreview channel={config.channel} template={config.template} costCents={config.costCents} flow={flow} />
+      <CopyPreview channel={config.channel} template={previewTemplate} locales={activeLocale ? undefined : config.locales} costCents={config.costCents} flow={flow} />
+      <EscalateFields config={config} disabled={disabled} onChange={onChange} />
       <p className="hint">Variables: any contact attribute ({'{{firstName}}'}), {'{{default firstName "there"}}'} for a fallback, {'{{links.click}}'} for a tracked link.</p>
       <IntegerField label="Cost per message (cents)" name="costCents" hint="Counts toward the flow's spend; an SMS costs this per segment" optional min={0} max={1_000_000} value={config.costCents} disabled={disabled} onChange={(costCents) => onChange(withOptional(config, 'costCents', costCents))} />
       <Check label="Win-back message (counts for “re-engaged” attribution)" name="winback" checked={config.winback ?? false} disabled={disabled} onChange={(winback) => onChange({ ...config, winback })} />
     </>
+  );
+}
+
+/** "Escalate if not clicked/opened after … to …": the same copy on the next channel(s), no wiring. */
+function EscalateFields({ config, onChange, disabled }: FormProps<ChannelData>) {
+  const esc = config.escalate;
+  const others = channelKinds.filter((c) => c !== config.channel);
+  const set = (next: Escalate) => onChange({ ...config, escalate: next });
+  const toIssue = useFieldIssue('escalateTo');
+  return (
+    <div className="rows" data-escalate>
+      <Check
+        label="Escalate to another channel when this message is ignored"
+        name="escalateOn"
+        checked={esc !== undefined}
+        disabled={disabled}
+        onChange={(on) => onChange(withOptional(config, 'escalate', on ? { after: 'P1D', unless: 'clicked', to: [others.includes('sms') ? 'sms' : others[0]] } : undefined))}
+      />
+      {esc && (
+        <div className="row-card">
+          <SelectField<Escalate['unless']>
+            label="If the contact has not"
+            name="escalateUnless"
+            value={esc.unless}
+            disabled={disabled}
+            options={[
+              ['clicked', 'clicked it'],
+              ['opened', 'opened it'],
+            ]}
+            onChange={(unless) => set({ ...esc, unless })}
+          />
+          <DurationField label="After" name="escalateAfter" value={esc.after} disabled={disabled} onChange={(after) => set({ ...esc, after })} />
+          <div className={`field ${toIssue ? 'invalid' : ''}`} data-field="escalateTo">
+            <span>Send the same copy by (in this order)</span>
+            <div className="checks">
+              {others.map((c) => (
+                <Check
+                  key={c}
+                  name={`escalate-${c}`}
+                  label={esc.to.includes(c) ? `${channelNames[c]} (${esc.to.indexOf(c) + 1})` : channelNames[c]}
+                  disabled={disabled || (esc.to.length === 1 && esc.to[0] === c)}
+                  checked={esc.to.includes(c)}
+                  onChange={(on) => set({ ...esc, to: on ? [...esc.to, c] : esc.to.filter((x) => x !== c) })}
+                />
+              ))}
+            </div>
+            {toIssue && <small className="field-error">{toIssue}</small>}
+            <small className="hint">
+              {`If not ${esc.unless} within ${describeDuration(esc.after)}, the message goes again by ${esc.to.map((c) => channelNames[c]).join(', then ')}. At least one channel; a channel the contact cannot get is skipped.`}
+            </small>
+          </div>
+        </div>
+      )}
+    </div>
   );
 }
 

@@ -40,6 +40,8 @@ const durationWhat: Record<string, [string, string]> = {
   'data.duration': ['Wait time', 'duration'],
   'data.waitFor.timeout': ['The longest wait for the event', 'timeout'],
   'data.reentry.cooldown': ['The re-entry cooldown', 'cooldown'],
+  'data.maxAge': ['The age limit of events', 'maxAge'],
+  'data.escalate.after': ['The wait before escalating', 'escalateAfter'],
 };
 
 function zeroish(value: string): boolean {
@@ -51,7 +53,7 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
   const out = (text: string, field: string | null = null): PlainIssue => ({ nodeId: issue.nodeId, field, text, original });
   let m: RegExpExecArray | null;
 
-  if ((m = /^(data\.duration|data\.waitFor\.timeout|data\.reentry\.cooldown): "(.*)" is not a positive ISO 8601 duration/.exec(original))) {
+  if ((m = /^(data\.duration|data\.waitFor\.timeout|data\.reentry\.cooldown|data\.maxAge|data\.escalate\.after): "(.*)" is not a positive ISO 8601 duration/.exec(original))) {
     const [what, field] = durationWhat[m[1]];
     return zeroish(m[2]) ? out(`${what} must be more than zero.`, field) : out(`${what} “${m[2]}” is not a length of time: pick a number and a unit.`, field);
   }
@@ -72,6 +74,16 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
   if ((m = /^data\.fallback: (\w+) fallback cannot be sent: (.*)$/.exec(original))) {
     const [text, field] = needs[m[2]] ?? [m[2], null];
     return out(`The ${m[1] === 'sms' ? 'SMS' : m[1]} fallback cannot be sent. ${text}`, field);
+  }
+  if ((m = /^data\.escalate\.to\[\d+\]: (\w+) cannot be sent: (.*)$/.exec(original))) {
+    const [text, field] = needs[m[2]] ?? [m[2], null];
+    return out(`The ${m[1] === 'sms' ? 'SMS' : m[1]} escalation cannot be sent. ${text}`, field ?? 'escalateTo');
+  }
+  if ((m = /^data\.locales\.([^.:]+): not a BCP 47 locale/.exec(original))) return out(`“${m[1]}” is not a language tag (e.g. zh-CN, en).`, 'locales');
+  if ((m = /^data\.locales\.([^.:]+)\.(\w+): (.*)$/.exec(original))) {
+    const v = /^unknown variable "(.+)"/.exec(m[3]);
+    const name = `${m[1]} ${fieldNames[m[2]] ?? m[2]}`;
+    return out(v ? `The ${name} uses “${v[1]}”, which is not a variable; pick one from “Insert variable”.` : `The ${name}: ${m[3]}`, 'locales');
   }
   if ((m = /^data\.template\.(\w+): (.*)$/.exec(original))) {
     const name = fieldNames[m[1]] ?? m[1];

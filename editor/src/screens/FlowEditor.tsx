@@ -20,13 +20,13 @@ import {
   type useEdgesState,
   type useNodesState,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { shallow } from 'zustand/shallow';
-import { ApiError, errorText, flowsApi, publishingApi, type Me } from '../api';
+import { ApiError, errorText, flowsApi, publishingApi, type Me, type SimulationReport } from '../api';
 import { edgeTypes, styled } from '../canvas/edges';
 import { NodeInspector, ProblemList, type InspectorActions } from '../canvas/Inspector';
 import { IssuesContext } from '../canvas/issues';
-import { CountsContext, HighlightContext, nodeTypes } from '../canvas/nodes';
+import { CountsContext, HighlightContext, nodeTypes, SimulationContext } from '../canvas/nodes';
 import { DRAG_TYPE, Palette } from '../canvas/Palette';
 import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts';
 import { useUndoRedo } from '../canvas/useUndoRedo';
@@ -42,7 +42,10 @@ import type { PlainIssue } from '../graph/plain-issues';
 import { href } from '../router';
 import { StatusBadge } from '../ui';
 import { JourneysTab } from './Journeys';
-import { MetricsTab } from './Metrics';
+
+// recharts loads only when the Metrics tab (or a simulation report) is opened
+const MetricsTab = lazy(() => import('./Metrics').then((m) => ({ default: m.MetricsTab })));
+const SimulationPanel = lazy(() => import('../flow/Simulation').then((m) => ({ default: m.SimulationPanel })));
 
 /** `key`: the document the message is about; it disappears once the document changes (no stale "1 error"). */
 type Banner = { kind: 'error' | 'ok' | 'info'; text: string; key?: string } | null;
@@ -64,6 +67,8 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'publish' | 'activate' | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  const [simulating, setSimulating] = useState(0); // a new key per run; 0 = closed
+  const [simReport, setSimReport] = useState<SimulationReport | null>(null);
   const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
   useEffect(() => {
     flowsApi
@@ -199,6 +204,21 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
               )}
             </>
           )}
+          {canDesign && flow.status !== 'archived' && (
+            <button
+              className="btn"
+              data-action="simulate"
+              disabled={busy !== null}
+              title={dirty ? 'Saves, then simulates the saved version' : 'Runs this version for 30 virtual days on a copy of your contacts; nothing is sent'}
+              onClick={() => {
+                setSimReport(null);
+                if (dirty) void save().then((ok) => ok && setSimulating(Date.now()));
+                else setSimulating(Date.now());
+              }}
+            >
+              Simulate 30 days
+            </button>
+          )}
           {canOperate && flow.status !== 'archived' && (
             <>
               {(flow.status === 'draft' || flow.status === 'paused') && (
@@ -230,6 +250,22 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         />
       )}
       {dialog === 'activate' && <ActivateDialog flowId={flow.id} resume={flow.status === 'paused'} onClose={() => setDialog(null)} onConfirm={() => void transition('activate')} />}
+      {simulating > 0 && (
+        <Suspense fallback={null}>
+          <SimulationPanel
+            key={simulating}
+            flowId={flow.id}
+            days={30}
+            labels={labels}
+            order={nodes.map((n) => n.id)}
+            onReport={setSimReport}
+            onClose={() => {
+              setSimulating(0);
+              setSimReport(null);
+            }}
+          />
+        </Suspense>
+      )}
       {shownBanner && (
         <div className={`alert ${shownBanner.kind} banner`} role="status" data-banner={shownBanner.kind}>
           {shownBanner.text}
@@ -249,6 +285,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       {tab === 'canvas' ? (
         <FlowInfo.Provider value={flowInfo(flow.id, name)}>
         <CountsContext.Provider value={counts}>
+        <SimulationContext.Provider value={simReport?.nodes ?? null}>
         <HighlightContext.Provider value={highlight}>
         <IssuesContext.Provider value={issues}>
           <Canvas
@@ -267,6 +304,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           />
         </IssuesContext.Provider>
         </HighlightContext.Provider>
+        </SimulationContext.Provider>
         </CountsContext.Provider>
         </FlowInfo.Provider>
       ) : tab === 'journeys' ? (
@@ -288,7 +326,9 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           }}
         />
       ) : (
-        <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
+        <Suspense fallback={<div className="tab-page"><div className="empty">Loading metrics…</div></div>}>
+          <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
+        </Suspense>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { contactsApi, errorText, messagesApi, type Contact, type ContactEvent, t
 import { Rendered } from '../forms/CopyEditor';
 import { href } from '../router';
 import { when, whenExact } from '../ui';
+import { ImportCsv } from './ImportCsv';
 import { ContactTimeline } from './Journeys';
 
 export function ContactsPage() {
@@ -12,6 +13,8 @@ export function ContactsPage() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  const [reload, setReload] = useState(0);
+  const [importing, setImporting] = useState(false);
   useEffect(() => {
     setLoading(true);
     const t = setTimeout(() => {
@@ -26,13 +29,17 @@ export function ContactsPage() {
         .finally(() => setLoading(false));
     }, 250);
     return () => clearTimeout(t);
-  }, [q]);
+  }, [q, reload]);
   return (
     <div className="page">
       <div className="page-head">
         <h1>Contacts</h1>
         <input className="search" name="contactSearch" placeholder="Search externalId, e-mail, phone, or key=value" value={q} onChange={(e) => setQ(e.target.value)} />
+        <button className="btn" data-action="import" onClick={() => setImporting((on) => !on)}>
+          {importing ? 'Hide import' : 'Import CSV'}
+        </button>
       </div>
+      {importing && <ImportCsv onDone={() => setReload((n) => n + 1)} />}
       {error && <div className="alert error">{error}</div>}
       <table className="table" data-contacts>
         <thead>
