@@ -9,8 +9,8 @@
  * with its event, so a trigger sees every event that was received while its flow was active, whatever its
  * `occurredAt` and however long the ingest statement took to commit.
  *
- * `EventIngestor` coalesces concurrent callers into one flush: while a flush is in flight, newly submitted rows wait
- * and go together in the next one (no timer: a lone request is flushed at once). Single-event `track` calls then
+ * `EventIngestor` coalesces concurrent callers: a few statements run at once, and rows submitted while all of them are
+ * busy go together in the next one (no timer: a lone request is written at once). Single-event `track` calls then
  * cost a share of one statement instead of a transaction of their own.
  */
 import type { Db } from '../db';
@@ -93,16 +93,22 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Coalesces concurrent `ingest` calls into one transaction each flush (see the file comment). */
+/**
+ * Coalesces concurrent `ingest` calls: up to `maxInFlight` statements run at once (PostgreSQL uses more than one core),
+ * and requests that arrive while all of them are busy wait and go together in the next one (no timer: a lone
+ * request is written at once).
+ */
 export class EventIngestor {
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Pick<Db, 'query'>,
     private readonly now: () => Promise<Date>,
     private readonly defaults: () => IngestDefaults,
-    /** rows per flush at most; a request is never split */
+    /** statements in flight at once */
+    private readonly maxInFlight = 4,
+    /** rows per statement at most; a request is never split */
     private readonly maxRows = 10_000,
   ) {}
 
@@ -111,13 +117,12 @@ export class EventIngestor {
     if (!rows.length) return Promise.resolve([]);
     return new Promise<number[]>((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.pump();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.queue.length) {
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length) {
       const group: Pending[] = [];
       let size = 0;
       while (this.queue.length && (group.length === 0 || size + this.queue[0].rows.length <= this.maxRows)) {
@@ -125,23 +130,30 @@ export class EventIngestor {
         group.push(next);
         size += next.rows.length;
       }
-      try {
-        const missing = await ingestEventRows(this.db, group.flatMap((p) => p.rows), await this.now(), this.defaults());
-        let offset = 0;
-        const sorted = [...missing].sort((a, b) => a - b);
-        let k = 0;
-        for (const pending of group) {
-          const end = offset + pending.rows.length;
-          const mine: number[] = [];
-          while (k < sorted.length && sorted[k] < end) mine.push(sorted[k++] - offset);
-          pending.resolve(mine);
-          offset = end;
-        }
-      } catch (error) {
-        for (const pending of group) pending.reject(error);
-      }
+      this.inFlight++;
+      void this.write(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
-    this.flushing = false;
+  }
+
+  private async write(group: Pending[]): Promise<void> {
+    try {
+      const missing = await ingestEventRows(this.db, group.flatMap((p) => p.rows), await this.now(), this.defaults());
+      const sorted = [...missing].sort((a, b) => a - b);
+      let offset = 0;
+      let k = 0;
+      for (const pending of group) {
+        const end = offset + pending.rows.length;
+        const mine: number[] = [];
+        while (k < sorted.length && sorted[k] < end) mine.push(sorted[k++] - offset);
+        pending.resolve(mine);
+        offset = end;
+      }
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+    }
   }
 }
 
