@@ -8,9 +8,9 @@
  * provider to deduplicate. Chunks are pipelined: the next chunk is claimed while one is with the providers and the
  * previous one commits, each on its own pooled connection.
  */
-import { addressOf, hasConsent } from '../core/guardrails';
+import { addressOf, hasConsent, sendHoldUntil } from '../core/guardrails';
 import type { ChannelKind, RenderedContent } from '../core/types';
-import type { Db, Tx } from './db';
+import { checkout, type Db, type Tx } from './db';
 import type { EngineSettings } from '../core/types';
 import { queueNextHops, screenDueHops, type EscalationInfo } from './escalation';
 import { loadEngineSettings } from './settings';
@@ -88,7 +88,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
   let settings: EngineSettings | null = null;
   let failure: unknown = null;
   const open = async (limit: number): Promise<{ tx: Tx; rows: Claimed[] }> => {
-    const tx = await db.connect();
+    const tx = await checkout(db);
     try {
       await tx.query('BEGIN');
       return { tx, rows: await claim(tx, now, limit) };
@@ -118,7 +118,10 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
         const hops = rows.filter((m) => m.escalation);
         const going = hops.length ? await screenDueHops(tx, hops, now, settings) : null;
-        toSend = going ? rows.filter((m) => !m.escalation || going.has(m.id)) : rows;
+        const screened = going ? rows.filter((m) => !m.escalation || going.has(m.id)) : rows;
+        // quiet hours again at send time: a retry or a backlog can come due inside them (hops were screened above)
+        const held = await holdForQuietHours(tx, screened.filter((m) => !m.escalation), now, settings);
+        toSend = held.size ? screened.filter((m) => !held.has(m.id)) : screened;
         outcomes = await sendAll(toSend, now, options);
       } catch (error) {
         await abort(tx);
@@ -149,6 +152,29 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
   }
   if (failure) throw failure;
   return result;
+}
+
+/**
+ * Messages that came due inside the contact's quiet hours wait until the window opens: next_attempt_at moves, the
+ * attempt is not counted, and the journey log says why. Returns the ids held.
+ */
+async function holdForQuietHours(tx: Tx, rows: Claimed[], now: Date, settings: EngineSettings): Promise<Set<string>> {
+  const hold = rows
+    .map((m) => ({ m, until: sendHoldUntil(m.channel, now, m.timezone, settings.quietHours) }))
+    .filter((h): h is { m: Claimed; until: Date } => h.until !== null);
+  if (!hold.length) return new Set();
+  await tx.query(
+    `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
+                     FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id AND m.status = 'queued'
+                   RETURNING m.id, m.journey_id, m.node_id, m.channel, m.contact_id, u.until)
+     INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+     SELECT h.journey_id, $3, h.node_id, 'guardrail', jsonb_build_object('messageId', h.id, 'channel', h.channel,
+              'reason', 'quiet_hours', 'until', h.until, 'atSend', true,
+              'explanation', 'quiet hours in ' || COALESCE(c.timezone, 'UTC') || ' at send time: held until ' || h.until)
+       FROM held h JOIN contacts c ON c.id = h.contact_id`,
+    [hold.map((h) => h.m.id), hold.map((h) => h.until), now],
+  );
+  return new Set(hold.map((h) => h.m.id));
 }
 
 async function abort(tx: Tx): Promise<void> {
