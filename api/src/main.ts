@@ -53,7 +53,10 @@ async function main(): Promise<void> {
           : `admin user created: ${admin.email} (password from ADMIN_PASSWORD)`,
       );
     }
-    if (key.key) logger.log(`admin API key (${key.source}): ${key.key}`);
+    // never the key itself (logs are shipped and kept): its prefix and where to read it
+    if (key.revokedEnvKeys) logger.log(`revoked ${key.revokedEnvKeys} API key(s) that came from an earlier API_KEY`);
+    if (key.source === 'env') logger.log(`admin API key: from API_KEY (${key.key!.slice(0, 8)}…)`);
+    else if (key.key) logger.log(`admin API key (${key.source}): in ${key.file} (${key.key.slice(0, 8)}…)`);
     else logger.log('admin API key: set API_KEY, or use a key created earlier');
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
