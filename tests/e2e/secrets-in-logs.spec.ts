@@ -4,7 +4,6 @@
  * API_KEY included), a password, a session token or a full phone number. Then the key that came from API_KEY stops
  * working once the variable is removed (or changed) and the server restarted.
  */
-import { readFileSync } from 'node:fs';
 import { freePort } from '../../api/src/database/free-port';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startServer, waitForOutput, type RunningServer } from '../support/process';
@@ -22,7 +21,7 @@ const PHONE = '+8613800138000';
 
 let database: TestDatabase;
 let stub: HttpStub;
-let servers: RunningServer[] = [];
+const servers: RunningServer[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase('secrets_in_logs');

@@ -355,20 +355,26 @@ export async function runFaultSuite(options: FaultOptions, seed = Number(process
       }
       if (step === restartAt) {
         killsPaused = true;
-        const before = new Map([...replicas.values()].map((r) => [r.id, r.ticks]));
         const t = Date.now();
         log(`restarting PostgreSQL at step ${step}`);
         await database.restart();
         summary.postgresRestarts++;
-        // every replica (the same processes: no respawn while paused) completes a tick after the restart
-        const deadline = Date.now() + 30_000;
-        while ([...replicas.values()].some((r) => r.ticks <= (before.get(r.id) ?? 0) + 1)) {
+        // the same engine processes (no respawn while kills are paused) write journey steps again: the journey log,
+        // which only the engine writes, grows past where it stood when PostgreSQL came back
+        const deadline = t + 30_000;
+        const lastLogId = async () => Number((await db.query<{ n: string | null }>(`SELECT max(id) n FROM journey_log`)).rows[0].n ?? 0);
+        let mark: number | null = null;
+        for (;;) {
           if (Date.now() > deadline) {
-            summary.violations.push('an engine replica did not resume within 30 s of the PostgreSQL restart');
+            summary.violations.push('the engine did not resume within 30 s of the PostgreSQL restart');
             break;
           }
+          const id = await lastLogId().catch(() => null);
+          if (id !== null && mark === null) mark = id;
+          else if (id !== null && mark !== null && id > mark) break;
           await sleep(50);
         }
+        if ([...replicas.values()].some((r) => r.child.exitCode !== null)) summary.violations.push('an engine replica exited during the restart');
         summary.resumedAfterRestartMs = Date.now() - t;
         log(`engine resumed ${summary.resumedAfterRestartMs} ms after the restart began`);
         killsPaused = false;
