@@ -53,6 +53,15 @@ const schema = z.object({
     .optional()
     .describe('shared secret of POST /api/providers/:channel/status (delivery receipts); unset → receipts refused'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  // ---- security (issue 13)
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'must be origins like https://app.example.com, comma-separated')))
+    .describe('origins allowed to call the API from a browser (CORS); unset → none'),
+  RATE_LIMIT_LOGIN: z.coerce.number().int().min(0).default(10).describe('sign-in attempts per minute per client address; 0 = off'),
+  RATE_LIMIT_INGEST: z.coerce.number().int().min(0).default(60_000).describe('POST /api/events and /api/contacts per minute per credential; 0 = off'),
 });
 
 export type RawConfig = z.infer<typeof schema>;

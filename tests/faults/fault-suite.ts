@@ -28,13 +28,15 @@ export interface FaultOptions {
   minKills: number;
   /** virtual hours played while faults are injected */
   hours: number;
+  /** seconds between two kills (uniform): at the full size a tick must be able to reach its dispatch phase */
+  killEvery: [number, number];
   /** how long the recovery phase may take to drain everything */
   drainSeconds: number;
   log?: (line: string) => void;
 }
 
-export const reducedSize: FaultOptions = { dormant: 1200, signups: 1800, replicas: 3, minKills: 20, hours: 72, drainSeconds: 150 };
-export const fullSize: FaultOptions = { dormant: 20_000, signups: 30_000, replicas: 3, minKills: 40, hours: 96, drainSeconds: 1200 };
+export const reducedSize: FaultOptions = { dormant: 1200, signups: 1800, replicas: 3, minKills: 20, hours: 72, drainSeconds: 150, killEvery: [0.6, 2.4] };
+export const fullSize: FaultOptions = { dormant: 20_000, signups: 30_000, replicas: 3, minKills: 30, hours: 96, drainSeconds: 1200, killEvery: [4, 10] };
 
 export interface FaultSummary {
   kills: number;
@@ -305,7 +307,7 @@ export async function runFaultSuite(options: FaultOptions, seed = Number(process
     let killsPaused = false;
     const killer = (async () => {
       while (!stopping) {
-        await sleep(600 + random() * 1800);
+        await sleep((options.killEvery[0] + random() * (options.killEvery[1] - options.killEvery[0])) * 1000);
         if (stopping || killsPaused) continue;
         const ids = [...replicas.keys()];
         const victim = replicas.get(ids[Math.floor(random() * ids.length)])!;
