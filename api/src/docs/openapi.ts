@@ -7,6 +7,7 @@ import { auditEntry, auditQuery } from '../audit/audit.dto';
 import { apiKeyView, createApiKeyBody, createUserBody, loginBody, meView, sessionView, userView } from '../auth/auth.dto';
 import type { Permission } from '../auth/principal';
 import { batchResult, contactBatch, contactView, eventBatch } from '../contacts/contacts.dto';
+import { advanceBody, advanceView, clockView } from '../engine/clock.dto';
 import {
   createFlowBody,
   flowSummaryView,
@@ -78,6 +79,10 @@ const operations: Operation[] = [
   { tag: 'settings', method: 'put', path: '/api/settings', summary: 'Merge the given keys into the workspace settings', access: 'admin', body: updateSettingsBody, response: workspaceSettingsSchema },
   { tag: 'templates', method: 'post', path: '/api/templates/preview', summary: 'Render copy for a contact (or a sample one): content, SMS segments and cost, missing variables', access: 'design', body: previewBody, response: previewView },
   { tag: 'providers', method: 'post', path: '/api/providers/{channel}/status', summary: 'Delivery receipt (delivered, bounced, failed) behind PROVIDER_STATUS_SECRET (X-Boomerang-Provider-Secret or basic auth); Twilio form callbacks accepted', access: 'public', body: receiptsBody },
+  { tag: 'clock', method: 'get', path: '/api/clock', summary: 'The engine clock: {now, kind} (system or virtual)', access: 'read', response: clockView },
+  { tag: 'clock', method: 'post', path: '/api/clock/advance', summary: 'CLOCK=virtual: play time forward by an ISO duration; every due step runs in order of due time (409 with the system clock)', access: 'operate', body: advanceBody, response: advanceView, status: 201 },
+  { tag: 'docs', method: 'get', path: '/api/docs/openapi.json', summary: 'This document', access: 'public' },
+  { tag: 'docs', method: 'get', path: '/api/docs', summary: 'A browsable page of this document (HTML)', access: 'public' },
   { tag: 'tracking', method: 'get', path: '/t/c/{id}', summary: 'Click: records clicked_at, 302 to the message’s stored url only (no open redirect; never this server)', access: 'public', status: 302 },
   { tag: 'tracking', method: 'get', path: '/t/o/{id}', summary: 'Open pixel: a 1×1 GIF, records opened_at', access: 'public' },
   { tag: 'tracking', method: 'get', path: '/t/u/{id}', summary: 'Unsubscribe confirmation page in the contact’s locale (changes nothing)', access: 'public' },
