@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OperationsModule } from './operations/operations.module';
 import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
 import { SettingsModule } from './settings/settings.module';
@@ -56,6 +57,7 @@ export class AppModule {
         ProvidersModule,
         TemplatesModule,
         DocsModule,
+        OperationsModule,
       ],
     };
   }

@@ -26,7 +26,8 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
     bodyParser: false,
   });
   // tracking links live outside /api so that they stay short and unauthenticated
-  app.setGlobalPrefix('api', { exclude: ['t/{*path}'] });
+  // tracking links and Prometheus' /metrics live outside /api
+  app.setGlobalPrefix('api', { exclude: ['t/{*path}', 'metrics'] });
   // security headers, CORS (closed unless CORS_ORIGINS), sign-in and ingestion rate limits
   applySecurity(app, config);
   // malformed JSON → 400 and oversized bodies → 413, as JSON naming the problem (not Express's HTML page)

@@ -24,6 +24,7 @@ const publicRoutes = [
   'get /t/o/:id',
   'get /t/u/:id',
   'post /t/u/:id',
+  'get /metrics', // Prometheus, behind METRICS_TOKEN
 ];
 
 const principals: Record<string, Set<Permission>> = {
