@@ -30,13 +30,15 @@ export interface FaultOptions {
   hours: number;
   /** seconds between two kills (uniform): at the full size a tick must be able to reach its dispatch phase */
   killEvery: [number, number];
+  /** wall pause between two clock steps: paces the run so that the kills fall while ingestion goes on */
+  stepPauseMs: number;
   /** how long the recovery phase may take to drain everything */
   drainSeconds: number;
   log?: (line: string) => void;
 }
 
-export const reducedSize: FaultOptions = { dormant: 1200, signups: 1800, replicas: 3, minKills: 20, hours: 72, drainSeconds: 150, killEvery: [0.6, 2.4] };
-export const fullSize: FaultOptions = { dormant: 20_000, signups: 30_000, replicas: 3, minKills: 30, hours: 96, drainSeconds: 1200, killEvery: [4, 10] };
+export const reducedSize: FaultOptions = { dormant: 1200, signups: 1800, replicas: 3, minKills: 20, hours: 72, drainSeconds: 150, killEvery: [0.6, 2.4], stepPauseMs: 120 };
+export const fullSize: FaultOptions = { dormant: 20_000, signups: 30_000, replicas: 3, minKills: 30, hours: 96, drainSeconds: 1200, killEvery: [4, 10], stepPauseMs: 900 };
 
 export interface FaultSummary {
   kills: number;
@@ -389,7 +391,7 @@ export async function runFaultSuite(options: FaultOptions, seed = Number(process
           await sleep(100);
         }
       }
-      await sleep(120);
+      await sleep(options.stepPauseMs);
       if (step % 30 === 0) log(`step ${step}/${steps}: ${now.toISOString()}, ${summary.kills} kills`);
     }
     while (summary.kills < options.minKills) await sleep(200);
