@@ -14,7 +14,7 @@ import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './di
 import { enrollFlow } from './store/enrollment';
 import { listActiveFlows, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
-import { forgetDeadProcesses, writeHeartbeat } from './store/processes';
+import { writeHeartbeat } from './store/processes';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
@@ -150,7 +150,6 @@ export class Engine {
         lastTickMs: now ? wall - started : null,
         lastError: error ? String((error as Error).message ?? error).slice(0, 500) : null,
       });
-      if (this.process.ticks % 100 === 1) await forgetDeadProcesses(this.db, 86_400);
     } catch {
       // the database may be what failed the tick: the heartbeat waits for the next one
     }

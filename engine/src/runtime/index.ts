@@ -13,4 +13,4 @@ export { ruleToSql, RuleSqlError, SqlParams } from './rule-sql';
 export { GraphCache, runBatch, type BatchResult } from './batch';
 export { loadEngineSettings } from './settings';
 export * from './store/messages';
-export { writeHeartbeat, forgetDeadProcesses, type Heartbeat } from './store/processes';
+export { writeHeartbeat, type Heartbeat } from './store/processes';
