@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   await db.query('SELECT 1');
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  process.stdin.destroy(); // the open pipe would keep this process alive after its tick
   const started = process.hrtime.bigint();
   const report = await engine.tick(new Date(process.env.BENCH_NOW!));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

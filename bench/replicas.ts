@@ -34,6 +34,7 @@ async function run(replicas: number, contacts: number, batch: number): Promise<R
   const database = await createBenchDatabase(`replicas${replicas}`);
   const children: ChildProcess[] = [];
   const db = new Pool({ connectionString: database.url, max: 4 });
+  db.on('error', () => undefined); // the teardown's DROP DATABASE … WITH (FORCE) ends idle connections
   try {
     const dataSource = createDataSource(database.url, { poolSize: 2 });
     await connectAndMigrate(dataSource);
@@ -52,6 +53,7 @@ async function run(replicas: number, contacts: number, batch: number): Promise<R
       [T0],
     );
     await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, $2, now())`, [flow.rows[0].id, JSON.stringify(graph)]);
+    console.error(`seeded ${contacts} contacts; enrolling`);
     const enrolled = await new Engine({ db, clock: new SystemClock(), heartbeat: false }).enroll(T0);
     await db.query(`VACUUM ANALYZE journeys`);
 
@@ -68,10 +70,11 @@ async function run(replicas: number, contacts: number, batch: number): Promise<R
       child.stdout!.on('data', (c: Buffer) => (outputs[i] += c.toString()));
       done.push(new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`replica ${i} exited ${code}`))))));
     }
-    while (outputs.some((o) => !o.includes('ready'))) await new Promise((r) => setTimeout(r, 50));
+    while (outputs.some((o) => !o.includes("ready"))) await new Promise((r) => setTimeout(r, 50));
+    console.error(`${replicas} replica(s) ready; ${enrolled} journeys due`);
     const load = loadavg()[0];
     const started = process.hrtime.bigint();
-    for (const child of children) child.stdin!.write('go\n');
+    for (const child of children) child.stdin!.end('go\n');
     await Promise.all(done);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const reports = outputs.map((o) => JSON.parse(/done (.*)/.exec(o)![1]) as { steps: number; claimed: number; sent: number });
