@@ -97,7 +97,14 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
       throw error;
     }
   };
-  let next: Promise<{ tx: Tx; rows: Claimed[] } | null> = open(Math.min(chunk, options.batchSize));
+  // the next chunk's claim runs while this one is with the providers and is awaited only later: marked handled at
+  // once, or a failure in between (PostgreSQL restarting: ECONNREFUSED) is an unhandled rejection that ends the process
+  const prefetch = (limit: number) => {
+    const claimed = open(limit);
+    claimed.catch(() => undefined);
+    return claimed;
+  };
+  let next: Promise<{ tx: Tx; rows: Claimed[] } | null> = prefetch(Math.min(chunk, options.batchSize));
   let committing: Promise<void> = Promise.resolve();
   try {
     while (!failure) {
@@ -110,7 +117,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         break;
       }
       result.claimed += rows.length;
-      if (rows.length === chunk && result.claimed < options.batchSize) next = open(Math.min(chunk, options.batchSize - result.claimed));
+      if (rows.length === chunk && result.claimed < options.batchSize) next = prefetch(Math.min(chunk, options.batchSize - result.claimed));
       let toSend: Claimed[];
       let outcomes: Outcome[];
       try {
