@@ -65,7 +65,7 @@ const schema = z.object({
   OVERDUE_AFTER_SECONDS: z.coerce.number().int().min(1).default(60).describe('a due journey, message or trigger event not handled after this (engine clock) counts as overdue'),
   ENGINE_ALIVE_SECONDS: z.coerce.number().int().min(1).default(60).describe('an engine process whose heartbeat is older than this is not alive'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('bearer token of GET /metrics (Prometheus); unset → /metrics refused'),
-  RATE_LIMIT_INGEST: z.coerce.number().int().min(0).default(60_000).describe('POST /api/events and /api/contacts per minute per credential; 0 = off'),
+  RATE_LIMIT_INGEST: z.coerce.number().int().min(0).default(600_000).describe('POST /api/events and /api/contacts per minute per credential; 0 = off'),
 });
 
 export type RawConfig = z.infer<typeof schema>;
