@@ -43,5 +43,7 @@ module.exports = {
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/tests/support/jest-setup.ts'],
     },
+    // fault injection: its own embedded PostgreSQL (restarted under load), engine replicas as OS processes
+    { ...base, displayName: 'faults', testMatch: ['<rootDir>/tests/faults/**/*.spec.ts'] },
   ],
 };

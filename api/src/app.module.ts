@@ -17,6 +17,7 @@ import { ImportsModule } from './imports/imports.module';
 import { JourneysModule } from './journeys/journeys.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OperationsModule } from './operations/operations.module';
 import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
 import { SchemaModule } from './schema/schema.module';
@@ -68,6 +69,7 @@ export class AppModule {
         ExportsModule,
         SimulationModule,
         ImportsModule,
+        OperationsModule,
       ],
     };
   }

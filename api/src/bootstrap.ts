@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { jsonBody } from './common/json-body';
 import type { AppConfig } from './config';
 import { serveEditor } from './editor-static/serve-editor';
+import { applySecurity } from './security/security';
 
 /** Large enough for a batch of 10,000 events with small properties; batches are capped at 10,000 items anyway. */
 export const BODY_LIMIT = '20mb';
@@ -38,7 +39,10 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
     bodyParser: false,
   });
   // tracking links live outside /api so that they stay short and unauthenticated
-  app.setGlobalPrefix('api', { exclude: ['t/{*path}'] });
+  // tracking links and Prometheus' /metrics live outside /api
+  app.setGlobalPrefix('api', { exclude: ['t/{*path}', 'metrics'] });
+  // security headers, CORS (closed unless CORS_ORIGINS), sign-in and ingestion rate limits
+  applySecurity(app, config);
   // malformed JSON → 400 and oversized bodies → 413, as JSON naming the problem (not Express's HTML page)
   app.use(jsonBody(BODY_LIMIT));
   // the browser editor at `/` once built (`npm run build:editor`; `npm start` builds it when stale)

@@ -56,6 +56,19 @@ const schema = z.object({
     .optional()
     .describe('shared secret of POST /api/providers/:channel/status (delivery receipts); unset → receipts refused'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  // ---- security (issue 13)
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'must be origins like https://app.example.com, comma-separated')))
+    .describe('origins allowed to call the API from a browser (CORS); unset → none'),
+  RATE_LIMIT_LOGIN: z.coerce.number().int().min(0).default(10).describe('sign-in attempts per minute per client address; 0 = off'),
+  // ---- operations (issue 13)
+  OVERDUE_AFTER_SECONDS: z.coerce.number().int().min(1).default(60).describe('a due journey, message or trigger event not handled after this (engine clock) counts as overdue'),
+  ENGINE_ALIVE_SECONDS: z.coerce.number().int().min(1).default(60).describe('an engine process whose heartbeat is older than this is not alive'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('bearer token of GET /metrics (Prometheus); unset → /metrics refused'),
+  RATE_LIMIT_INGEST: z.coerce.number().int().min(0).default(600_000).describe('POST /api/events and /api/contacts per minute per credential; 0 = off'),
 });
 
 export type RawConfig = z.infer<typeof schema>;

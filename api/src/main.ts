@@ -62,7 +62,12 @@ async function main(): Promise<void> {
           ? `sign in as ${admin.email} with password ${admin.generatedPassword} (shown once; set ADMIN_PASSWORD to choose it)`
           : `sign in as ${admin.email} (password from ADMIN_PASSWORD)`
         : `sign in as an existing user (first admin: ${admin.email})`,
-      key.key ? `admin API key (${key.source}): ${key.key}` : 'admin API key: set API_KEY, or use a key created earlier',
+      // never the key itself (logs are shipped and kept): its prefix and where to read it
+      key.source === 'env'
+        ? `admin API key: from API_KEY (${key.key!.slice(0, 8)}…)`
+        : key.key
+          ? `admin API key (${key.source}): in ${key.file} (${key.key.slice(0, 8)}…)`
+          : 'admin API key: set API_KEY, or use a key created earlier',
     ];
     if (!admin.created && config.ADMIN_PASSWORD) {
       lines.push(
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
         `To regain access, create a new admin with the admin API key: curl -X POST ${url}/api/users -H "Authorization: Bearer <key>" -H "Content-Type: application/json" -d '{"email":"you@example.com","password":"…","role":"admin"}'`,
       );
     }
+    if (key.revokedEnvKeys) lines.push(`revoked ${key.revokedEnvKeys} API key(s) that came from an earlier API_KEY`);
     const width = Math.max(...lines.map((l) => l.length));
     const rule = '─'.repeat(width + 2);
     process.stdout.write(`\n┌${rule}┐\n${lines.map((l) => `│ ${l.padEnd(width)} │`).join('\n')}\n└${rule}┘\n\n`);

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../../api/src/database/free-port';
 import { createTestDatabase } from '../support/database';
@@ -24,14 +24,18 @@ describe('npm start', () => {
       expect(await health.json()).toEqual({ status: 'ok' });
       const editor = await fetch(`http://127.0.0.1:${port}/`);
       expect(await editor.text()).toMatch(/<title>Boomerang<\/title>/);
-      const [, firstKey] = plain(first.output()).match(/admin API key \(generated\): (\S+)/) ?? [];
+      // the generated key is in DATA_DIR/api-key, never in the log
+      const firstKey = readFileSync(join(dataDir, 'api-key'), 'utf8').trim();
       expect(firstKey).toMatch(/^bk_/);
+      expect(plain(first.output())).toContain(`admin API key (generated): in ${join(resolve(dataDir), 'api-key')} (${firstKey.slice(0, 8)}…)`);
+      expect(first.output()).not.toContain(firstKey);
       expect(await first.stop('SIGINT')).toBe(0);
 
       const second = startServer(env);
       await waitForOutput(second, /Boomerang is listening on/);
       // "stored" is only printed when the key's hash is found in the database the first start wrote
-      expect(plain(second.output())).toContain(`admin API key (stored): ${firstKey}`);
+      expect(plain(second.output())).toContain(`admin API key (stored): in ${join(resolve(dataDir), 'api-key')}`);
+      expect(second.output()).not.toContain(firstKey);
       expect(plain(second.output())).not.toMatch(/applied migrations/);
       expect(await second.stop('SIGINT')).toBe(0);
     } finally {

@@ -310,7 +310,10 @@ describe('idle costs nothing', () => {
     const engine = new Engine({ db: counting, clock: new VirtualClock(db, () => T0), batchSize: 100 });
     const idle = await engine.tick(at(0));
     expect(idle).toMatchObject({ enrolled: 0, claimed: 0, batches: 0, sent: 0 });
-    expect(statements).toHaveLength(1);
+    // plus the heartbeat row (engine_processes), written at most every 5 s of wall time
+    const work = () => statements.filter((sql) => !sql.includes('engine_processes'));
+    expect(work()).toHaveLength(1);
+    expect(statements.length - work().length).toBeLessThanOrEqual(1);
 
     const flowId = await createActiveFlow(db, eventFlow());
     await engine.tick(at(1)); // loads the graph once
@@ -322,7 +325,7 @@ describe('idle costs nothing', () => {
     await setFlowStatus(db, flowId, 'paused');
     statements.length = 0;
     await engine.tick(at(3));
-    expect(statements).toHaveLength(1);
+    expect(work()).toHaveLength(1);
   });
 
   it('ingestEvents through the fixture feeds the inbox like the API does', async () => {

@@ -26,7 +26,8 @@ export interface ApiHarness {
 /** The real app in-process on a fresh migrated database; ENGINE=off so nothing moves unless a test moves it. */
 export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
   const db = await createMigratedDatabase(label);
-  const config = loadConfig({ DATABASE_URL: db.url, ENGINE: 'off', API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', ...env });
+  // sign-in limit raised: a test file signs many users in from 127.0.0.1 (security.spec.ts tests the limit itself)
+  const config = loadConfig({ DATABASE_URL: db.url, ENGINE: 'off', API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', RATE_LIMIT_LOGIN: '1000', ...env });
   const app = await createApp(config, db.dataSource);
   await app.init();
   // what main.ts does at start with API_KEY set

@@ -11,6 +11,9 @@ import { hashApiKey } from './api-key-hash';
  */
 export const API_KEY_CACHE_MS = 5_000;
 
+/** The name under which the key given in `API_KEY` is stored (the mark that lets a later start revoke it). */
+export const ENV_KEY_NAME = 'API_KEY';
+
 @Injectable()
 export class ApiKeysRepository {
   private readonly verified = new Map<string, { key: ApiKeyEntity; until: number }>();
@@ -57,6 +60,22 @@ export class ApiKeysRepository {
     await db.getRepository(ApiKeyEntity).update({ id }, { revokedAt: at });
     this.verified.clear();
     return key;
+  }
+
+  /**
+   * Revokes the active keys that came from the `API_KEY` variable (stored under that name), except `keepPlaintext`:
+   * a key removed from the environment, or replaced there, stops working at the next start.
+   */
+  async revokeEnvKeys(keepPlaintext: string | null, at: Date): Promise<number> {
+    const query = this.keys
+      .createQueryBuilder()
+      .update(ApiKeyEntity)
+      .set({ revokedAt: at })
+      .where('name = :name AND revoked_at IS NULL', { name: ENV_KEY_NAME });
+    if (keepPlaintext) query.andWhere('key_hash <> :hash', { hash: hashApiKey(keepPlaintext) });
+    const result = await query.execute();
+    this.verified.clear();
+    return result.affected ?? 0;
   }
 
   transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {

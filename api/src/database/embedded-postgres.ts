@@ -7,6 +7,8 @@ import { freePort } from './free-port';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+  /** stops and starts the same server on the same port and files (the fault suite restarts it under load) */
+  restart(): Promise<void>;
 }
 
 interface EmbeddedCredentials {
@@ -117,6 +119,12 @@ export async function startEmbeddedPostgres(
       if (stopped) return;
       stopped = true;
       await server.stop();
+    },
+    async restart() {
+      if (stopped) throw new Error('embedded PostgreSQL was stopped');
+      await server.stop();
+      removeStalePidFile(databaseDir);
+      await server.start();
     },
   };
 }

@@ -10,9 +10,9 @@ import { join, resolve } from 'node:path';
 
 export const defaultEditorDist = resolve(__dirname, '..', '..', '..', 'editor', 'dist');
 
-/** Paths the API owns: `/api`, `/api/…`, `/t/…`. */
+/** Paths the API owns: `/api`, `/api/…`, `/t/…`, `/metrics`. */
 export function isApiPath(path: string): boolean {
-  return path === '/api' || path.startsWith('/api/') || path === '/t' || path.startsWith('/t/');
+  return path === '/api' || path.startsWith('/api/') || path === '/t' || path.startsWith('/t/') || path === '/metrics';
 }
 
 /** Returns whether the editor is served (false when it has not been built). */

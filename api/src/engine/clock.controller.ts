@@ -1,15 +1,12 @@
 import { Body, ConflictException, Controller, Get, Inject, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { isValidDuration } from '@boomerang/engine';
 import { VirtualClock, type Clock } from '@boomerang/engine/runtime';
 import { Access } from '../auth/access.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { CLOCK } from './engine.tokens';
 import { EngineService } from './engine.service';
 
-const advanceBody = z.strictObject({
-  by: z.string().refine((v) => isValidDuration(v), 'must be an ISO 8601 duration such as P7D or PT1H'),
-});
+import { advanceBody } from './clock.dto';
 
 /** `GET /api/clock` → {now}; `POST /api/clock/advance {"by":"P7D"}` plays time forward (CLOCK=virtual only). */
 @Controller('clock')

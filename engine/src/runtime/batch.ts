@@ -14,7 +14,7 @@ import type { Tx } from './db';
 import { loadFacts } from './facts';
 import { analyseVersion, eventsSince, type VersionInfo } from './graph-facts';
 import { listActiveFlows, loadFlowVersions, type ActiveFlowRow } from './store/flows';
-import { appendLog, claimDueJourneys, saveJourneys, type ClaimCursor, type JourneyRow } from './store/journeys';
+import { appendLog, claimDueJourneys, lockContacts, saveJourneys, type ClaimCursor, type JourneyRow } from './store/journeys';
 import { queueMessages } from './store/messages';
 
 export type { ClaimCursor } from './store/journeys';
@@ -91,8 +91,11 @@ function snapshotOf(row: JourneyRow): JourneySnapshot {
 export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promise<BatchResult> {
   const flows = new Map((await listActiveFlows(tx)).map((f) => [f.id, f]));
   if (!flows.size) return { claimed: 0, advanced: 0, steps: 0, messages: 0, noActiveFlow: true };
-  const rows = await claim(tx, now, [...flows.keys()], options);
-  if (!rows.length) return { claimed: 0, advanced: 0, steps: 0, messages: 0 };
+  const claimed = await claim(tx, now, [...flows.keys()], options);
+  if (!claimed.length) return { claimed: 0, advanced: 0, steps: 0, messages: 0 };
+  // contacts another process is stepping stay locked but untouched here: the next pass takes them (caps across processes)
+  const mine = await lockContacts(tx, claimed.map((r) => r.contact_id));
+  const rows = mine.size === claimed.length ? claimed : claimed.filter((r) => mine.has(r.contact_id));
   await options.graphs.load(tx, rows.map((r) => ({ flowId: r.flow_id, version: r.flow_version })));
   const facts = await loadFacts(tx, lookbacks(rows, options, now), now, options.settings);
   const outcome = advanceAll(rows, flows, facts, now, options);
@@ -100,7 +103,7 @@ export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promis
   await appendLog(tx, outcome.logs, now);
   const messages = await queueMessages(tx, outcome.sends);
   if (options.beforeCommit) await options.beforeCommit();
-  return { claimed: rows.length, advanced: outcome.advanced, steps: outcome.steps, messages };
+  return { claimed: claimed.length, advanced: outcome.advanced, steps: outcome.steps, messages };
 }
 
 /** The claim, taking its turn among this process's in-flight batches when there is a gate. */

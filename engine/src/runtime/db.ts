@@ -7,9 +7,27 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 export type Db = Pick<Pool, 'query' | 'connect'>;
 export type Tx = PoolClient;
 
+const guarded = Symbol('boomerang.errorGuard');
+
+/**
+ * A pooled connection for a transaction. pg emits 'error' on a checked-out client whose connection is cut between
+ * two queries (a PostgreSQL restart: "terminating connection due to administrator command"); the pool listens only
+ * while the client is idle, and an 'error' without a listener ends the process. The cut surfaces anyway as the
+ * failure of the next query on it (rolled back and released by the caller; pg then discards the dead client).
+ */
+export async function checkout(db: Db): Promise<Tx> {
+  const tx = await db.connect();
+  const marked = tx as Tx & { [guarded]?: true };
+  if (!marked[guarded]) {
+    marked[guarded] = true;
+    tx.on('error', () => undefined);
+  }
+  return tx;
+}
+
 /** Runs `work` in one transaction on one connection; rolls back on any error. */
 export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const tx = await db.connect();
+  const tx = await checkout(db);
   try {
     await tx.query('BEGIN');
     const result = await work(tx);

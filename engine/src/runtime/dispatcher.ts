@@ -8,11 +8,11 @@
  * provider to deduplicate. Chunks are pipelined: the next chunk is claimed while one is with the providers and the
  * previous one commits, each on its own pooled connection.
  */
-import { addressOf, hasConsent } from '../core/guardrails';
+import { addressOf, hasConsent, sendHoldUntil } from '../core/guardrails';
 import type { EngineSettings } from '../core/types';
-import type { Db, Tx } from './db';
+import { checkout, type Db, type Tx } from './db';
 import { queueNextHops, screenDueHops } from './escalation';
-import { claimDueMessages, recordDeliveries, type DeliveryOutcome, type DueMessage } from './store/messages';
+import { claimDueMessages, holdForQuietHours, recordDeliveries, type DeliveryOutcome, type DueMessage } from './store/messages';
 import { loadEngineSettings } from './settings';
 import { clearAttributeOf, isHardBounce, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
@@ -59,7 +59,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
   let settings: EngineSettings | null = null;
   let failure: unknown = null;
   const open = async (limit: number): Promise<{ tx: Tx; rows: DueMessage[] }> => {
-    const tx = await db.connect();
+    const tx = await checkout(db);
     try {
       await tx.query('BEGIN');
       return { tx, rows: await claimDueMessages(tx, now, limit) };
@@ -68,7 +68,14 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
       throw error;
     }
   };
-  let next: Promise<{ tx: Tx; rows: DueMessage[] } | null> = open(Math.min(chunk, options.batchSize));
+  // the next chunk's claim runs while this one is with the providers and is awaited only later: marked handled at
+  // once, or a failure in between (PostgreSQL restarting: ECONNREFUSED) is an unhandled rejection that ends the process
+  const prefetch = (limit: number) => {
+    const claimed = open(limit);
+    claimed.catch(() => undefined);
+    return claimed;
+  };
+  let next: Promise<{ tx: Tx; rows: DueMessage[] } | null> = prefetch(Math.min(chunk, options.batchSize));
   let committing: Promise<void> = Promise.resolve();
   try {
     while (!failure) {
@@ -82,7 +89,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
       }
       result.claimed += rows.length;
       const more = rows.length === chunk && result.claimed < options.batchSize;
-      if (more && options.pipelined !== false) next = open(Math.min(chunk, options.batchSize - result.claimed));
+      if (more && options.pipelined !== false) next = prefetch(Math.min(chunk, options.batchSize - result.claimed));
       let toSend: DueMessage[];
       let outcomes: DeliveryOutcome[];
       try {
@@ -90,7 +97,15 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
         const hops = rows.filter((m) => m.escalation);
         const going = hops.length ? await screenDueHops(tx, hops, now, settings) : null;
-        toSend = going ? rows.filter((m) => !m.escalation || going.has(m.id)) : rows;
+        const screened = going ? rows.filter((m) => !m.escalation || going.has(m.id)) : rows;
+        // quiet hours again at send time: a retry or a backlog can come due inside them (hops were screened above)
+        const hold = screened
+          .filter((m) => !m.escalation)
+          .map((m) => ({ id: m.id, until: sendHoldUntil(m.channel, now, m.timezone, settings!.quietHours) }))
+          .filter((h): h is { id: string; until: Date } => h.until !== null);
+        if (hold.length) await holdForQuietHours(tx, hold, now);
+        const held = new Set(hold.map((h) => h.id));
+        toSend = held.size ? screened.filter((m) => !held.has(m.id)) : screened;
         outcomes = await sendAll(toSend, now, options);
       } catch (error) {
         await abort(tx);

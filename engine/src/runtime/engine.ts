@@ -14,6 +14,9 @@ import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './di
 import { enrollFlow } from './store/enrollment';
 import { listActiveFlows, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
+import { writeHeartbeat } from './store/processes';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 
 export interface EngineLogger {
   warn(message: string): void;
@@ -32,6 +35,8 @@ export interface EngineOptions {
   pipeline?: number;
   /** test hook: awaited inside each batch transaction before COMMIT */
   beforeCommit?: () => Promise<void>;
+  /** heartbeat (`engine_processes`): this process's id (default host:pid:random) and the least wall time between two writes */
+  heartbeat?: { id?: string; everyMs?: number } | false;
 }
 
 export interface TickReport {
@@ -108,12 +113,46 @@ export class Engine {
     };
   }
 
-  /** One tick at `now`: enroll, run every due journey, dispatch every due message. */
+  /** One tick at `now`: enroll, run every due journey, dispatch every due message. Then the heartbeat. */
   tick(now: Date): Promise<TickReport> {
-    const run = this.runTick(now);
+    const started = Date.now();
+    const run = this.runTick(now).then(
+      async (report) => (await this.beat(now, started, null), report),
+      async (error: unknown) => {
+        await this.beat(null, started, error);
+        throw error;
+      },
+    );
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
     return run;
+  }
+
+  private readonly process = { id: '', startedAt: new Date(), ticks: 0, lastWrite: 0 };
+
+  /** The heartbeat row, at most every `heartbeat.everyMs` of wall time (and after every failed tick); never fails a tick. */
+  private async beat(now: Date | null, started: number, error: unknown): Promise<void> {
+    const options = this.options.heartbeat;
+    if (options === false) return;
+    this.process.ticks++;
+    const wall = Date.now();
+    if (!error && wall - this.process.lastWrite < (options?.everyMs ?? 5_000)) return;
+    this.process.id ||= options?.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.process.lastWrite = wall;
+    try {
+      await writeHeartbeat(this.db, {
+        id: this.process.id,
+        hostname: hostname(),
+        pid: process.pid,
+        startedAt: this.process.startedAt,
+        lastTickAt: now,
+        ticks: this.process.ticks,
+        lastTickMs: now ? wall - started : null,
+        lastError: error ? String((error as Error).message ?? error).slice(0, 500) : null,
+      });
+    } catch {
+      // the database may be what failed the tick: the heartbeat waits for the next one
+    }
   }
 
   private async runTick(now: Date): Promise<TickReport> {

@@ -46,9 +46,10 @@ export async function loadFacts(
     );
   const sends = await tx.query<{ contact_id: string; channel: ChannelKind; created_at: Date }>(
       `SELECT contact_id::text, channel, created_at FROM messages
-        WHERE contact_id = ANY($1::bigint[]) AND created_at > $2 AND created_at <= $3 AND status <> 'failed'
+        WHERE contact_id = ANY($1::bigint[]) AND created_at > $2 AND status <> 'failed'
         ORDER BY created_at`,
-      [ids, new Date(now.getTime() - capWindowMs(settings)), now],
+      // sends after now count too: another engine process's tick may have read a later clock (frequencyCapVerdict)
+      [ids, new Date(now.getTime() - capWindowMs(settings))],
     );
   const facts = new Map<string, ContactFacts>();
   for (const c of contacts.rows) {

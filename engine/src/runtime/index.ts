@@ -13,3 +13,4 @@ export { ruleToSql, RuleSqlError, SqlParams } from './rule-sql';
 export { GraphCache, runBatch, type BatchResult } from './batch';
 export { loadEngineSettings } from './settings';
 export * from './store/messages';
+export { writeHeartbeat, type Heartbeat } from './store/processes';

@@ -9,7 +9,10 @@ export type FrequencyCapVerdict =
 
 /**
  * Checks every cap that applies to `channel` (its own and `all`) over the contact's recent sends from all flows.
- * A send counts while `now − per < at ≤ now`. When several caps block, the latest retryAt wins (all must clear).
+ * A send counts while `now − per < at`. A send after `now` counts too: another engine process whose tick read a later
+ * clock (replicas tick at slightly different instants, the virtual clock moves during a tick) already sent it, and
+ * ignoring it let two processes send one contact two pushes in 20 minutes (found by the fault suite).
+ * When several caps block, the latest retryAt wins (all must clear).
  */
 export function frequencyCapVerdict(
   channel: ChannelKind,
@@ -22,7 +25,7 @@ export function frequencyCapVerdict(
     if (cap.channel !== 'all' && cap.channel !== channel) continue;
     const windowStart = subtractDuration(now, cap.per).getTime();
     const counted = recentSends
-      .filter((s) => (cap.channel === 'all' || s.channel === cap.channel) && s.at.getTime() > windowStart && s.at.getTime() <= now.getTime())
+      .filter((s) => (cap.channel === 'all' || s.channel === cap.channel) && s.at.getTime() > windowStart)
       .map((s) => s.at.getTime())
       .sort((a, b) => a - b);
     if (counted.length < cap.max) continue;

@@ -154,3 +154,20 @@ export async function moveWaitingJourneys(db: Pick<Db, 'query'>, flowId: string,
   return result.rows[0].n;
 }
 
+/**
+ * Per-contact transaction locks (two-key advisory locks, never waited for): the contacts of a claimed batch that no
+ * other engine process's batch is stepping right now. Frequency caps are counted over the contact's sends across
+ * flows, so two processes must not decide sends for one contact at the same time; a contact held elsewhere is left
+ * for the next pass, when that batch has committed and its sends are visible.
+ */
+export async function lockContacts(tx: Tx, contactIds: string[]): Promise<Set<string>> {
+  if (!contactIds.length) return new Set();
+  const locked = await tx.query<{ id: string }>(
+    `SELECT c::text AS id FROM unnest($1::bigint[]) AS c WHERE pg_try_advisory_xact_lock(${CONTACT_LOCK_CLASS}, (c % 2147483647)::int)`,
+    [[...new Set(contactIds)]],
+  );
+  return new Set(locked.rows.map((r) => r.id));
+}
+
+/** The first key of the per-contact advisory locks ('boom'), apart from the one-key locks of enrollment. */
+const CONTACT_LOCK_CLASS = 0x626f6f6d;

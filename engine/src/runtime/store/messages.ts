@@ -423,3 +423,21 @@ export async function insertHops(
   }
   return created;
 }
+
+/**
+ * Messages that came due inside the contact's quiet hours wait until the window opens: next_attempt_at moves, the
+ * attempt is not counted, and the journey log says why.
+ */
+export async function holdForQuietHours(tx: Tx, hold: { id: string; until: Date }[], now: Date): Promise<void> {
+  await tx.query(
+    `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
+                     FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id AND m.status = 'queued'
+                   RETURNING m.id, m.journey_id, m.node_id, m.channel, m.contact_id, u.until)
+     INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+     SELECT h.journey_id, $3, h.node_id, 'guardrail', jsonb_build_object('messageId', h.id, 'channel', h.channel,
+              'reason', 'quiet_hours', 'until', h.until, 'atSend', true,
+              'explanation', 'quiet hours in ' || COALESCE(c.timezone, 'UTC') || ' at send time: held until ' || h.until)
+       FROM held h JOIN contacts c ON c.id = h.contact_id`,
+    [hold.map((h) => h.id), hold.map((h) => h.until), now],
+  );
+}

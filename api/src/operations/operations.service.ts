@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Clock } from '@boomerang/engine/runtime';
+import { defaultDispatchOptions } from '@boomerang/engine/runtime';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { CLOCK } from '../engine/engine.tokens';
+import { OperationsRepository, type EngineProcessRow, type SlowFlow } from './operations.repository';
+
+export interface OperationsReport {
+  now: string;
+  overdueAfterSeconds: number;
+  journeys: { overdue: number };
+  messages: { overdue: number; failedAfterRetries: number; failedAfterRetriesLastDay: number };
+  enrollment: { slowFlows: number; flows: SlowFlow[] };
+  engine: { alive: number; aliveAfterSeconds: number; processes: (EngineProcessRow & { alive: boolean })[] };
+}
+
+/**
+ * What an operator watches: journeys and messages overdue (due more than OVERDUE_AFTER_SECONDS ago by the engine
+ * clock and still not advanced or sent), messages failed after every retry, active flows whose received trigger
+ * events wait longer than that for enrollment, and engine processes with their last tick (alive when their
+ * heartbeat is newer than ENGINE_ALIVE_SECONDS of wall time).
+ */
+@Injectable()
+export class OperationsService {
+  constructor(
+    private readonly repository: OperationsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async report(): Promise<OperationsReport> {
+    const now = await this.clock.now();
+    const overdue = this.config.OVERDUE_AFTER_SECONDS;
+    const [journeys, messages, failed, slow, processes] = await Promise.all([
+      this.repository.overdueJourneys(now, overdue),
+      this.repository.overdueMessages(now, overdue),
+      this.repository.failedAfterRetries(now, defaultDispatchOptions.maxAttempts),
+      this.repository.slowEnrollment(now, overdue),
+      this.repository.engineProcesses(),
+    ]);
+    const aliveAfter = this.config.ENGINE_ALIVE_SECONDS;
+    const marked = processes.map((p) => ({ ...p, alive: p.secondsSinceSeen <= aliveAfter }));
+    return {
+      now: now.toISOString(),
+      overdueAfterSeconds: overdue,
+      journeys: { overdue: journeys },
+      messages: { overdue: messages, failedAfterRetries: failed.total, failedAfterRetriesLastDay: failed.lastDay },
+      enrollment: { slowFlows: slow.length, flows: slow },
+      engine: { alive: marked.filter((p) => p.alive).length, aliveAfterSeconds: aliveAfter, processes: marked },
+    };
+  }
+}

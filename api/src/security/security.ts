@@ -1,0 +1,16 @@
+/**
+ * HTTP hardening applied to the whole app at boot: security headers (helmet: CSP, nosniff, frame-ancestors, referrer
+ * policy…) on the editor and every answer; CORS closed unless CORS_ORIGINS lists origins; rate limits on sign-in
+ * and ingestion (rate-limit.ts).
+ */
+import type { INestApplication } from '@nestjs/common';
+import helmet from 'helmet';
+import type { AppConfig } from '../config';
+import { rateLimitMiddleware } from './rate-limit';
+
+export function applySecurity(app: INestApplication, config: Pick<AppConfig, 'CORS_ORIGINS' | 'RATE_LIMIT_LOGIN' | 'RATE_LIMIT_INGEST'>): void {
+  app.use(helmet());
+  // no CORS headers at all by default: a browser page on another origin cannot call the API with a user's session
+  if (config.CORS_ORIGINS.length) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });
+  app.use(rateLimitMiddleware({ loginPerMinute: config.RATE_LIMIT_LOGIN, ingestPerMinute: config.RATE_LIMIT_INGEST }));
+}
