@@ -41,7 +41,7 @@ it('gives every operation a response and every body-taking operation a request s
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       if (!op.responses || !Object.keys(op.responses).length) problems.push(`${method} ${path}: no response`);
-      const bodyless = method === 'get' || method === 'delete' || /\/(activate|pause|archive|logout)$/.test(path) || path.startsWith('/t/');
+      const bodyless = method === 'get' || method === 'delete' || /\/(activate|pause|archive|logout|estimate)$/.test(path) || path.startsWith('/t/');
       if (!bodyless && !op.requestBody) problems.push(`${method} ${path}: no request body schema`);
     }
   }

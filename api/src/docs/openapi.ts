@@ -39,6 +39,8 @@ interface Operation {
   /** who may call it; `public` needs no credentials */
   access: Permission | 'any' | 'public';
   body?: z.ZodType;
+  /** a raw (not JSON) request body, e.g. text/csv */
+  rawBody?: { type: string; description: string };
   query?: z.ZodObject;
   response?: z.ZodType;
   status?: number;
@@ -68,7 +70,7 @@ const operations: Operation[] = [
   { tag: 'flows', method: 'post', path: '/api/flows/{id}/publish', summary: 'Make the draft live; `migrate: "move"` moves waiting journeys to the same step of the new version, `"stay"` lets them finish', access: 'design', body: publishFlowBody, response: flowView },
   { tag: 'flows', method: 'get', path: '/api/flows/{id}/history', summary: 'Versions with who, when and what changed', access: 'read' },
   { tag: 'flows', method: 'post', path: '/api/flows/{id}/revert', summary: 'Copy an earlier version into the draft', access: 'design', body: revertFlowBody, response: flowView },
-  { tag: 'flows', method: 'post', path: '/api/flows/{id}/estimate', summary: 'How many contacts the trigger would enroll now (the engine’s enrollment statement, rolled back)', access: 'read', response: z.object({ count: z.number().int().nullable(), reason: z.string().nullable(), kind: z.string().nullable() }) },
+  { tag: 'flows', method: 'post', path: '/api/flows/{id}/estimate', summary: 'How many contacts the current version’s trigger would enroll now (a count over the compiled trigger; writes nothing)', access: 'read', response: z.object({ count: z.number().int().nullable(), reason: z.string().nullable(), kind: z.string().nullable() }) },
   { tag: 'flows', method: 'delete', path: '/api/flows/{id}', summary: 'Delete a draft that was never activated (409 otherwise: archive it)', access: 'design', status: 204 },
   { tag: 'flows', method: 'get', path: '/api/flow-stats', summary: 'Per flow: journeys entered and converted in the last 7 days, journeys in progress', access: 'read' },
   { tag: 'contacts', method: 'get', path: '/api/contacts', summary: 'Contacts newest first; `q` matches an externalId or e-mail prefix, phone digits, or `key=value` (PII masked for viewers)', access: 'read', query: listContactsQuery, response: page(contactView) },
@@ -89,9 +91,9 @@ const operations: Operation[] = [
   { tag: 'metrics', method: 'get', path: '/api/flows/{id}/export/messages.csv', summary: 'Every message of the flow as CSV (streamed)', access: 'read' },
   { tag: 'simulation', method: 'post', path: '/api/flows/{id}/simulate', summary: 'What-if run of the current version on a virtual clock, rolled back: 202 with a job; 409 while one runs', access: 'design', body: simulateBody, response: simulationJobView, status: 202 },
   { tag: 'simulation', method: 'get', path: '/api/flows/{id}/simulations/{jobId}', summary: 'Progress and, when done, the report of a simulation', access: 'read', response: simulationJobView },
-  { tag: 'imports', method: 'post', path: '/api/imports/{kind}', summary: 'CSV import of contacts or events (body text/csv, any size); answers NDJSON progress lines, the last with status done', access: 'ingest', response: importProgressView },
-  { tag: 'imports', method: 'get', path: '/api/imports/{importId}', summary: 'Progress of an import', access: 'read', response: importProgressView },
-  { tag: 'imports', method: 'get', path: '/api/imports/{importId}/rejected.csv', summary: 'Rejected rows with line numbers and reasons (line,reason)', access: 'read' },
+  { tag: 'imports', method: 'post', path: '/api/imports/{kind}', summary: 'CSV import of contacts or events (body text/csv, any size); answers NDJSON progress lines, the last with status done', access: 'ingest', rawBody: { type: 'text/csv', description: 'a header row (externalId, … or externalId,name,occurredAt,…) then one row per item' }, response: importProgressView },
+  { tag: 'imports', method: 'get', path: '/api/imports/{id}', summary: 'Progress of an import', access: 'read', response: importProgressView },
+  { tag: 'imports', method: 'get', path: '/api/imports/{id}/rejected.csv', summary: 'Rejected rows with line numbers and reasons (line,reason)', access: 'read' },
   { tag: 'auth', method: 'post', path: '/api/auth/login', summary: 'Sign in → session token (Bearer) and HttpOnly cookie', access: 'public', body: loginBody, response: sessionView },
   { tag: 'auth', method: 'post', path: '/api/auth/logout', summary: 'End the session', access: 'any', status: 204 },
   { tag: 'auth', method: 'get', path: '/api/auth/me', summary: 'The caller and its permissions', access: 'any', response: meView },
@@ -163,6 +165,7 @@ export function openApiDocument(): unknown {
       ...(op.access === 'public' ? { security: [] } : {}),
       parameters: parameters(op),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } } : {}),
+      ...(op.rawBody ? { requestBody: { required: true, description: op.rawBody.description, content: { [op.rawBody.type]: { schema: { type: 'string' } } } } } : {}),
       responses,
     };
   }
