@@ -39,8 +39,10 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
   // another transaction inserted meanwhile conflicts, and DO UPDATE returns its id (DO NOTHING would return nothing
   // and its events would be reported missing). Contacts already visible are never written.
   const missing = await retryOnDeadlock(() =>
-    db.query<{ i: number }>(
-      `WITH input AS (
+    db.query<{ i: number }>({
+      // named: each connection parses and plans this statement once (the text is long; single-event requests repeat it)
+      name: 'boomerang-ingest-events',
+      text: `WITH input AS (
          SELECT x.i, x.e, x.n, x.t, x.p, c.id AS contact_id
            FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb)
            LEFT JOIN contacts c ON c.external_id = x.e),
@@ -81,8 +83,8 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
           RETURNING 1)
        -- (data-modifying CTEs run to completion whether or not the final SELECT reads them)
        SELECT i FROM resolved WHERE contact_id IS NULL`,
-      [json, now, JSON.stringify(defaults.nonActivityEvents), defaults.createContactsOnEvent],
-    ),
+      values: [json, now, JSON.stringify(defaults.nonActivityEvents), defaults.createContactsOnEvent],
+    }),
   );
   return missing.rows.map((row) => row.i);
 }
@@ -107,7 +109,7 @@ export class EventIngestor {
     private readonly now: () => Promise<Date>,
     private readonly defaults: () => IngestDefaults,
     /** statements in flight at once */
-    private readonly maxInFlight = 4,
+    private readonly maxInFlight = 2,
     /** rows per statement at most; a request is never split */
     private readonly maxRows = 10_000,
   ) {}
