@@ -17,7 +17,8 @@ const apiBoundaries = apiModules.map((module) => ({
         patterns: [
           {
             regex: `^\\.\\./(?!${module}/)[^/]+/[^/]+\\.repository$`,
-            message: "an API module reaches another module's data through that module's service or an engine function, never its repository",
+            message:
+              "an API module reaches another module's data through that module's service or an engine function, never its repository",
           },
         ],
       },
@@ -30,7 +31,46 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly', Buffer: 'readonly', __dirname: 'readonly', __filename: 'readonly', module: 'writable', require: 'readonly', document: 'readonly', window: 'readonly', navigator: 'readonly', localStorage: 'readonly', requestAnimationFrame: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', Blob: 'readonly', FormData: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', EventSource: 'readonly', HTMLElement: 'readonly', KeyboardEvent: 'readonly', MouseEvent: 'readonly', Event: 'readonly', getComputedStyle: 'readonly', crypto: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+        module: 'writable',
+        require: 'readonly',
+        document: 'readonly',
+        window: 'readonly',
+        navigator: 'readonly',
+        localStorage: 'readonly',
+        requestAnimationFrame: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        AbortController: 'readonly',
+        structuredClone: 'readonly',
+        queueMicrotask: 'readonly',
+        Blob: 'readonly',
+        FormData: 'readonly',
+        Response: 'readonly',
+        Request: 'readonly',
+        Headers: 'readonly',
+        EventSource: 'readonly',
+        HTMLElement: 'readonly',
+        KeyboardEvent: 'readonly',
+        MouseEvent: 'readonly',
+        Event: 'readonly',
+        getComputedStyle: 'readonly',
+        crypto: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // decorators, Nest tokens and the SQL row shapes cast at the I/O seams; the core and the API bodies are zod-typed
@@ -48,7 +88,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/runtime', '**/runtime/**', '@boomerang/engine/runtime', '@boomerang/engine/runtime/**'], message: 'the core may not import the runtime' },
+            {
+              group: ['**/runtime', '**/runtime/**', '@boomerang/engine/runtime', '@boomerang/engine/runtime/**'],
+              message: 'the core may not import the runtime',
+            },
             { group: ['**/api/**', '@boomerang/api/**', '**/editor/**'], message: 'the core may not import the API or the editor' },
             { group: server, message: 'the core does no I/O' },
           ],
@@ -67,7 +110,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^@boomerang/engine(/runtime(/.*)?)?$', message: 'the editor imports only @boomerang/engine/core/… (the package root pulls in node:crypto and the runtime)' },
+            {
+              regex: '^@boomerang/engine(/runtime(/.*)?)?$',
+              message: 'the editor imports only @boomerang/engine/core/… (the package root pulls in node:crypto and the runtime)',
+            },
             { group: ['**/engine/src/runtime/**'], message: 'the editor imports only @boomerang/engine/core/…' },
             { group: ['**/api/src/**', '@boomerang/api/**', ...server, 'node:*'], message: 'the editor may not import server code' },
           ],

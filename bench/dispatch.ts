@@ -20,7 +20,9 @@ const channelArg = (() => {
   return (i >= 0 ? process.argv[i + 1] : 'push') as ChannelKind;
 })();
 
-async function startStub(kind: 'http' | 'smtp'): Promise<{ child: ChildProcessWithoutNullStreams; port: number; received(): Promise<number> }> {
+async function startStub(
+  kind: 'http' | 'smtp',
+): Promise<{ child: ChildProcessWithoutNullStreams; port: number; received(): Promise<number> }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `${__dirname}/provider-stub.ts`, kind], { stdio: 'pipe' });
   const lines = createInterface({ input: child.stdout });
   const next = () => once(lines, 'line').then(([line]) => JSON.parse(line as string));
@@ -40,7 +42,10 @@ function settingsFor(channel: ChannelKind, port: number): ChannelSettings {
   const base = { publicUrl: 'http://localhost:3000', timeoutMs: 10_000 };
   switch (channel) {
     case 'email':
-      return { ...base, smtp: { url: `smtp://127.0.0.1:${port}`, from: 'bench@boomerang.test', maxConnections: arg('smtp-connections', 5) } };
+      return {
+        ...base,
+        smtp: { url: `smtp://127.0.0.1:${port}`, from: 'bench@boomerang.test', maxConnections: arg('smtp-connections', 5) },
+      };
     case 'push':
       return { ...base, fcm: { url: `http://127.0.0.1:${port}/v1/projects/bench/messages:send`, token: 'bench-token' } };
     case 'sms':
@@ -52,7 +57,8 @@ function settingsFor(channel: ChannelKind, port: number): ChannelSettings {
 
 async function main(): Promise<void> {
   const channel = channelArg;
-  if (!['email', 'push', 'sms', 'webhook'].includes(channel)) throw new Error(`--channel: one of email, push, sms, webhook (got ${channel})`);
+  if (!['email', 'push', 'sms', 'webhook'].includes(channel))
+    throw new Error(`--channel: one of email, push, sms, webhook (got ${channel})`);
   const total = arg('messages', 50_000);
   const concurrency = arg('concurrency', channel === 'email' ? 16 : 64);
   const batchSize = arg('batch', 1000);
@@ -75,7 +81,9 @@ async function main(): Promise<void> {
       [now],
     );
     const flowId = flow.rows[0].id;
-    await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, '{"nodes":[],"edges":[]}', now())`, [flowId]);
+    await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, '{"nodes":[],"edges":[]}', now())`, [
+      flowId,
+    ]);
     const content =
       channel === 'email'
         ? { subject: 'We miss you', html: '<p>Hello there, your cart is waiting.</p>', text: 'Hello there, your cart is waiting.' }
@@ -102,7 +110,9 @@ async function main(): Promise<void> {
       [flowId, channel, JSON.stringify(content), now],
     );
     await db.query('ANALYZE');
-    console.log(`queued ${total} ${channel} messages in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s; dispatching (concurrency ${concurrency}, batch ${batchSize})`);
+    console.log(
+      `queued ${total} ${channel} messages in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s; dispatching (concurrency ${concurrency}, batch ${batchSize})`,
+    );
 
     const options = { ...defaultDispatchOptions, adapters: built.adapters, concurrency, batchSize };
     const started = process.hrtime.bigint();
@@ -121,7 +131,15 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     console.log(
-      JSON.stringify({ channel, messages: total, sent, failedOrRetried: failed, providerReceived: received, rounds, seconds: Number(seconds.toFixed(2)) }),
+      JSON.stringify({
+        channel,
+        messages: total,
+        sent,
+        failedOrRetried: failed,
+        providerReceived: received,
+        rounds,
+        seconds: Number(seconds.toFixed(2)),
+      }),
     );
     console.log(`${channel}: ${Math.round(received / seconds).toLocaleString('en')} messages/s delivered to the loopback provider`);
     console.log(`peak RSS of the dispatcher process: ${Math.round(peakRss / 1024 / 1024)} MiB`);

@@ -21,7 +21,6 @@ const T0 = new Date('2026-03-02T12:00:00Z');
 const DAY = 86_400_000;
 const MiB = 1_048_576;
 
-
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const emptyReport = (now: Date): TickReport => ({ now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 });
 
@@ -139,7 +138,10 @@ async function main(): Promise<void> {
     if (measureJourneys) {
       // journeys the window did not reach are moved out of the way (untimed) so the tick below has exactly 10k due
       t = process.hrtime.bigint();
-      await db.query(`UPDATE journeys SET next_run_at = $1 WHERE state = 'waiting' AND next_run_at <= $2`, [new Date(T0.getTime() + 30 * DAY), T0]);
+      await db.query(`UPDATE journeys SET next_run_at = $1 WHERE state = 'waiting' AND next_run_at <= $2`, [
+        new Date(T0.getTime() + 30 * DAY),
+        T0,
+      ]);
       await db.query(`VACUUM ANALYZE journeys`);
       out.parkSeconds = seconds(t).toFixed(2);
     }
@@ -183,7 +185,12 @@ async function main(): Promise<void> {
     out.peakRssMiB = rss.stop();
 
     // ---- raw ceiling: the steps phase's rows written again by plain statements into the same tables, batch by batch
-    const ceiling = await rawCeiling(db, batchSize, T0, { journeys: phase1.claimed, logs: phase1Logs, messages: phase1Messages, firstLogId });
+    const ceiling = await rawCeiling(db, batchSize, T0, {
+      journeys: phase1.claimed,
+      logs: phase1Logs,
+      messages: phase1Messages,
+      firstLogId,
+    });
     out.ceilingJourneys = ceiling.journeys;
     out.ceilingLogRows = ceiling.logs;
     out.ceilingMessages = ceiling.messages;
@@ -202,11 +209,22 @@ async function main(): Promise<void> {
  * ingest statement in batches of 1,000, 4 in flight (timed: ingest events/s, trigger inbox rows included); then one
  * enrollment drains the inbox into journeys (timed: events/s drained).
  */
-async function eventTriggerBench(db: Pool, contacts: number, batchSize: number, pipeline: number, out: Record<string, string | number>): Promise<void> {
+async function eventTriggerBench(
+  db: Pool,
+  contacts: number,
+  batchSize: number,
+  pipeline: number,
+  out: Record<string, string | number>,
+): Promise<void> {
   const graph = {
     nodes: [
       { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'event', event: 'winback' } },
-      { id: 'm', type: 'channel', position: { x: 0, y: 1 }, data: { channel: 'push', template: { title: 'Hi', body: 'Hello {{firstName}}' } } },
+      {
+        id: 'm',
+        type: 'channel',
+        position: { x: 0, y: 1 },
+        data: { channel: 'push', template: { title: 'Hi', body: 'Hello {{firstName}}' } },
+      },
     ],
     edges: [{ id: 'e1', source: 't', target: 'm' }],
   };
@@ -215,7 +233,10 @@ async function eventTriggerBench(db: Pool, contacts: number, batchSize: number, 
      VALUES ('bench event', 'active', 1, 1, '{"holdoutPercent":10}', $1) RETURNING id`,
     [T0],
   );
-  await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, $2, now())`, [flow.rows[0].id, JSON.stringify(graph)]);
+  await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, $2, now())`, [
+    flow.rows[0].id,
+    JSON.stringify(graph),
+  ]);
   const defaults = { createContactsOnEvent: true, nonActivityEvents: [] };
   let next = 0;
   let t = process.hrtime.bigint();
@@ -225,7 +246,12 @@ async function eventTriggerBench(db: Pool, contacts: number, batchSize: number, 
         const from = next;
         if (from >= contacts) return;
         next += 1000;
-        const rows = Array.from({ length: Math.min(1000, contacts - from) }, (_, k) => ({ e: `c${from + k + 1}`, n: 'winback', t: T0.toISOString(), p: {} }));
+        const rows = Array.from({ length: Math.min(1000, contacts - from) }, (_, k) => ({
+          e: `c${from + k + 1}`,
+          n: 'winback',
+          t: T0.toISOString(),
+          p: {},
+        }));
         await ingestEventRows(db, rows, T0, defaults);
       }
     }),
@@ -301,11 +327,24 @@ async function rawCeiling(
       ).rows;
       if (ms.length) lastMessage = ms[ms.length - 1].id;
       // the cheapest plain encoding we know (the engine's own): each statement's rows as one JSON document
-      const journeyDoc = JSON.stringify(js.map((r) => [r.id, r.state, r.current_node_id, r.next_run_at, r.wait, r.step_seq, r.holdout, r.context]));
+      const journeyDoc = JSON.stringify(
+        js.map((r) => [r.id, r.state, r.current_node_id, r.next_run_at, r.wait, r.step_seq, r.holdout, r.context]),
+      );
       const logDoc = JSON.stringify(ls.map((r) => [r.journey_id, r.at, r.node_id, r.kind, r.detail]));
       const messageDoc = JSON.stringify(
-        ms.map((r) => [randomUUID(), `${r.idempotency_key}:ceiling`, r.journey_id, r.flow_id, r.flow_version, r.contact_id, r.node_id,
-                       r.channel, r.content, r.cost_cents, r.created_at]),
+        ms.map((r) => [
+          randomUUID(),
+          `${r.idempotency_key}:ceiling`,
+          r.journey_id,
+          r.flow_id,
+          r.flow_version,
+          r.contact_id,
+          r.node_id,
+          r.channel,
+          r.content,
+          r.cost_cents,
+          r.created_at,
+        ]),
       );
       const t = process.hrtime.bigint();
       await c.query('BEGIN');

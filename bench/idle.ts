@@ -22,7 +22,14 @@ async function main(): Promise<void> {
     await connectAndMigrate(dataSource);
     const key = 'bench-admin-key-0123456789abcdef';
     const port = await freePort();
-    const config = loadConfig({ DATABASE_URL: database.url, ENGINE: 'on', TICK_CRON: '* * * * * *', API_KEY: key, LOG_LEVEL: 'error', PORT: String(port) });
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      ENGINE: 'on',
+      TICK_CRON: '* * * * * *',
+      API_KEY: key,
+      LOG_LEVEL: 'error',
+      PORT: String(port),
+    });
     const app = await createApp(config, dataSource);
     await ensureAdminApiKey(app.get(ApiKeysRepository), key, '.boomerang-bench');
     await app.listen(port, '127.0.0.1');
@@ -38,7 +45,9 @@ async function main(): Promise<void> {
     const measure = async (label: string) => {
       await new Promise((resolve) => setTimeout(resolve, 2000)); // settle
       const xacts = async () =>
-        Number((await dataSource.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`))[0].n);
+        Number(
+          (await dataSource.query(`SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()`))[0].n,
+        );
       const cpu0 = process.cpuUsage();
       const x0 = await xacts();
       const t0 = ticks;
@@ -62,7 +71,11 @@ async function main(): Promise<void> {
     );
     const auth = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
     const base = `http://127.0.0.1:${port}`;
-    const created = await fetch(`${base}/api/flows`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Weekly check-in', templateId: 'weekly-checkin' }) });
+    const created = await fetch(`${base}/api/flows`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'Weekly check-in', templateId: 'weekly-checkin' }),
+    });
     const flow = (await created.json()) as { id: string };
     const activated = await fetch(`${base}/api/flows/${flow.id}/activate`, { method: 'POST', headers: auth });
     if (!activated.ok) throw new Error(`activate: ${activated.status} ${await activated.text()}`);

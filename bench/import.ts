@@ -87,7 +87,14 @@ async function server(): Promise<void> {
     await connectAndMigrate(dataSource);
     const key = 'bench-admin-key-0123456789abcdef';
     const port = await freePort();
-    const config = loadConfig({ DATABASE_URL: database.url, ENGINE: 'off', API_KEY: key, LOG_LEVEL: 'error', PORT: String(port), DATA_DIR: dir });
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      ENGINE: 'off',
+      API_KEY: key,
+      LOG_LEVEL: 'error',
+      PORT: String(port),
+      DATA_DIR: dir,
+    });
     const app = await createApp(config, dataSource);
     await ensureAdminApiKey(app.get(ApiKeysRepository), key, dir);
     await app.listen(port, '127.0.0.1');
@@ -106,7 +113,15 @@ async function server(): Promise<void> {
     await app.close();
     const line = output.split('\n').find((l) => l.startsWith('REPORT '));
     if (code !== 0 || !line) throw new Error(`client exited with ${code}: ${output}`);
-    const r = JSON.parse(line.slice(7)) as { rows: number; accepted: number; rejected: number; seconds: number; size: number; elapsedMs: number; reportHead: string[] };
+    const r = JSON.parse(line.slice(7)) as {
+      rows: number;
+      accepted: number;
+      rejected: number;
+      seconds: number;
+      size: number;
+      elapsedMs: number;
+      reportHead: string[];
+    };
     const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
     console.log(
       [
@@ -124,7 +139,9 @@ async function server(): Promise<void> {
 }
 
 const clientIndex = process.argv.indexOf('--client');
-(clientIndex >= 0 ? client(process.argv[clientIndex + 1], process.argv[clientIndex + 2], process.argv[clientIndex + 3]) : server()).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+(clientIndex >= 0 ? client(process.argv[clientIndex + 1], process.argv[clientIndex + 2], process.argv[clientIndex + 3]) : server()).catch(
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

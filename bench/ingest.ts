@@ -13,7 +13,6 @@ import { connectAndMigrate, createDataSource } from '../api/src/database/data-so
 import { arg, createBenchDatabase } from './bench-database';
 import { freePort } from '../api/src/database/free-port';
 
-
 interface ClientReport {
   events: number;
   requests: number;
@@ -31,7 +30,11 @@ async function client(base: string, key: string): Promise<void> {
   const batch = arg('batch', 1000);
   const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
   for (let i = 0; i < contacts; i += 5000) {
-    const body = Array.from({ length: Math.min(5000, contacts - i) }, (_, k) => ({ externalId: `u${i + k}`, timezone: 'Europe/Paris', attributes: { plan: 'free' } }));
+    const body = Array.from({ length: Math.min(5000, contacts - i) }, (_, k) => ({
+      externalId: `u${i + k}`,
+      timezone: 'Europe/Paris',
+      attributes: { plan: 'free' },
+    }));
     const res = await fetch(`${base}/api/contacts`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`contacts: ${res.status} ${await res.text()}`);
   }
@@ -42,7 +45,12 @@ async function client(base: string, key: string): Promise<void> {
     JSON.stringify(
       Array.from({ length: batch }, (_, k) => {
         const n = b * batch + k;
-        return { externalId: `u${(n * 7919) % contacts}`, name: names[n % names.length], occurredAt: new Date(t0 + n * 1000).toISOString(), properties: { n } };
+        return {
+          externalId: `u${(n * 7919) % contacts}`,
+          name: names[n % names.length],
+          occurredAt: new Date(t0 + n * 1000).toISOString(),
+          properties: { n },
+        };
       }),
     ),
   );
@@ -92,9 +100,13 @@ async function server(): Promise<void> {
     await ensureAdminApiKey(app.get(ApiKeysRepository), key, '.boomerang-bench');
     await app.listen(port, '127.0.0.1');
 
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', __filename, '--client', `http://127.0.0.1:${port}`, key, ...process.argv.slice(2)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', __filename, '--client', `http://127.0.0.1:${port}`, key, ...process.argv.slice(2)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

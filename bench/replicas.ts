@@ -21,7 +21,12 @@ const root = join(__dirname, '..');
 const graph = {
   nodes: [
     { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'inactive', days: 3 } },
-    { id: 'm', type: 'channel', position: { x: 0, y: 1 }, data: { channel: 'push', template: { title: 'Hi', body: 'We miss you {{firstName}}' } } },
+    {
+      id: 'm',
+      type: 'channel',
+      position: { x: 0, y: 1 },
+      data: { channel: 'push', template: { title: 'Hi', body: 'We miss you {{firstName}}' } },
+    },
     { id: 'd', type: 'delay', position: { x: 0, y: 2 }, data: { duration: 'P1D' } },
   ],
   edges: [
@@ -52,7 +57,10 @@ async function run(replicas: number, contacts: number, batch: number): Promise<R
        VALUES ('bench', 'active', 1, 1, '{"holdoutPercent":10}', $1) RETURNING id`,
       [T0],
     );
-    await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, $2, now())`, [flow.rows[0].id, JSON.stringify(graph)]);
+    await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, $2, now())`, [
+      flow.rows[0].id,
+      JSON.stringify(graph),
+    ]);
     console.error(`seeded ${contacts} contacts; enrolling`);
     const enrolled = await new Engine({ db, clock: new SystemClock(), heartbeat: false }).enroll(T0);
     await db.query(`VACUUM ANALYZE journeys`);
@@ -68,9 +76,13 @@ async function run(replicas: number, contacts: number, batch: number): Promise<R
       children.push(child);
       outputs.push('');
       child.stdout!.on('data', (c: Buffer) => (outputs[i] += c.toString()));
-      done.push(new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`replica ${i} exited ${code}`))))));
+      done.push(
+        new Promise((resolve, reject) =>
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`replica ${i} exited ${code}`)))),
+        ),
+      );
     }
-    while (outputs.some((o) => !o.includes("ready"))) await new Promise((r) => setTimeout(r, 50));
+    while (outputs.some((o) => !o.includes('ready'))) await new Promise((r) => setTimeout(r, 50));
     console.error(`${replicas} replica(s) ready; ${enrolled} journeys due`);
     const load = loadavg()[0];
     const started = process.hrtime.bigint();
@@ -80,7 +92,9 @@ async function run(replicas: number, contacts: number, batch: number): Promise<R
     const reports = outputs.map((o) => JSON.parse(/done (.*)/.exec(o)![1]) as { steps: number; claimed: number; sent: number });
     const steps = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM journey_log WHERE kind = 'node'`)).rows[0].n);
     const messages = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM messages WHERE status <> 'queued'`)).rows[0].n);
-    const left = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM journeys WHERE state = 'waiting' AND next_run_at <= $1`, [T0])).rows[0].n);
+    const left = Number(
+      (await db.query<{ n: string }>(`SELECT count(*) n FROM journeys WHERE state = 'waiting' AND next_run_at <= $1`, [T0])).rows[0].n,
+    );
     return {
       replicas,
       journeys: enrolled,

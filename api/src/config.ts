@@ -28,12 +28,18 @@ const schema = z.object({
   DEMO: onOff.optional().describe('seed the demo workspace into an empty database'),
   DEMO_TRAFFIC: onOff
     .optional()
-    .describe('keep generating synthetic behaviour through the ingestion path; only ever in a workspace seeded as the demo (default: on when DEMO is on)'),
+    .describe(
+      'keep generating synthetic behaviour through the ingestion path; only ever in a workspace seeded as the demo (default: on when DEMO is on)',
+    ),
   ADMIN_EMAIL: z.string().email().default('admin@localhost').describe('first editor user'),
   ADMIN_PASSWORD: z.string().min(8).optional().describe('first editor user password'),
   PUBLIC_URL: z.string().url().optional().describe('base of tracking links'),
   // ---- channels (issue 10): each channel is live when its variables are set, else the sandbox
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional().describe('email over SMTP: smtp://user:pass@host:port'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// URL')
+    .optional()
+    .describe('email over SMTP: smtp://user:pass@host:port'),
   SMTP_FROM: z.string().optional().describe('From header of emails, e.g. "Shop <hello@shop.example>"'),
   PUSH_URL: z.string().url().optional().describe('FCM HTTP v1 messages:send URL'),
   PUSH_TOKEN: z.string().optional().describe('OAuth bearer token for PUSH_URL'),
@@ -60,15 +66,39 @@ const schema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'must be origins like https://app.example.com, comma-separated')))
     .describe('origins allowed to call the API from a browser (CORS); unset → none'),
   RATE_LIMIT_LOGIN: z.coerce.number().int().min(0).default(10).describe('sign-in attempts per minute per client address; 0 = off'),
   // ---- operations (issue 13)
-  OVERDUE_AFTER_SECONDS: z.coerce.number().int().min(1).default(60).describe('a due journey, message or trigger event not handled after this (engine clock) counts as overdue'),
-  ENGINE_ALIVE_SECONDS: z.coerce.number().int().min(1).default(60).describe('an engine process whose heartbeat is older than this is not alive'),
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('bearer token of GET /metrics (Prometheus); unset → /metrics refused'),
-  RATE_LIMIT_INGEST: z.coerce.number().int().min(0).default(600_000).describe('POST /api/events and /api/contacts per minute per credential; 0 = off'),
+  OVERDUE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60)
+    .describe('a due journey, message or trigger event not handled after this (engine clock) counts as overdue'),
+  ENGINE_ALIVE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60)
+    .describe('an engine process whose heartbeat is older than this is not alive'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe('bearer token of GET /metrics (Prometheus); unset → /metrics refused'),
+  RATE_LIMIT_INGEST: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(600_000)
+    .describe('POST /api/events and /api/contacts per minute per credential; 0 = off'),
 });
 
 export type RawConfig = z.infer<typeof schema>;

@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     if (config.DEMO === 'on') {
       const started = Date.now();
       const demo = await app.get(DemoService).seedIfEmpty();
-      if (demo.seeded) logger.log(`demo workspace seeded: ${demo.contacts} contacts, ${demo.events} events, ${demo.flows?.length} active flows (${Date.now() - started} ms)`);
+      if (demo.seeded)
+        logger.log(
+          `demo workspace seeded: ${demo.contacts} contacts, ${demo.events} events, ${demo.flows?.length} active flows (${Date.now() - started} ms)`,
+        );
     }
 
     await app.listen(config.PORT, config.HOST);

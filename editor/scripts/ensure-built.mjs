@@ -42,7 +42,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   // always a production build: under jest NODE_ENV is "test", and Vite would then bundle React's development build
   // (JSX dev runtime, checks) — ten times slower on a 300-step flow
-  const result = spawnSync(npm, ['run', 'build', '-w', 'editor'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(npm, ['run', 'build', '-w', 'editor'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) {
     if (existsSync(built)) {
       console.error('the editor build failed; serving the previous build');

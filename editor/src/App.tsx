@@ -55,10 +55,18 @@ export function App() {
           <Logo /> Boomerang
         </a>
         <nav className="crumbs">
-          <a href={href({ name: 'flows' })} className={route.name === 'flows' || route.name === 'flow' ? 'on' : ''}>Flows</a>
-          <a href={href({ name: 'contacts' })} className={route.name === 'contacts' || route.name === 'contact' ? 'on' : ''}>Contacts</a>
-          <a href={href({ name: 'inbox' })} className={route.name === 'inbox' ? 'on' : ''}>Inbox</a>
-          <a href={href({ name: 'settings', section: 'workspace' })} className={route.name === 'settings' ? 'on' : ''}>Settings</a>
+          <a href={href({ name: 'flows' })} className={route.name === 'flows' || route.name === 'flow' ? 'on' : ''}>
+            Flows
+          </a>
+          <a href={href({ name: 'contacts' })} className={route.name === 'contacts' || route.name === 'contact' ? 'on' : ''}>
+            Contacts
+          </a>
+          <a href={href({ name: 'inbox' })} className={route.name === 'inbox' ? 'on' : ''}>
+            Inbox
+          </a>
+          <a href={href({ name: 'settings', section: 'workspace' })} className={route.name === 'settings' ? 'on' : ''}>
+            Settings
+          </a>
         </nav>
         <div className="spacer" />
         <span className="who" title={me.permissions.join(', ')}>

@@ -118,7 +118,14 @@ export interface JourneyLogEntry {
   nodeId: string;
   kind: string;
   detail: Record<string, unknown>;
-  delivery?: { status: string; sentAt: string | null; deliveredAt: string | null; openedAt: string | null; clickedAt: string | null; lastError: string | null };
+  delivery?: {
+    status: string;
+    sentAt: string | null;
+    deliveredAt: string | null;
+    openedAt: string | null;
+    clickedAt: string | null;
+    lastError: string | null;
+  };
 }
 
 export interface Journey {
@@ -148,11 +155,15 @@ export const flowsApi = {
   list: () => api<Page<FlowSummary>>('GET', '/api/flows?limit=500'),
   get: (id: string) => api<FlowView>('GET', `/api/flows/${encodeURIComponent(id)}`),
   templates: () => api<{ items: FlowTemplate[] }>('GET', '/api/flow-templates'),
-  create: (body: { name: string; templateId: string } | { name: string; graph: FlowGraphDocument }) => api<FlowView>('POST', '/api/flows', body),
-  update: (id: string, body: { name?: string; graph?: FlowGraphDocument }) => api<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, body),
-  validate: (id: string, graph: FlowGraphDocument) => api<ServerValidation>('POST', `/api/flows/${encodeURIComponent(id)}/validate`, { graph }),
+  create: (body: { name: string; templateId: string } | { name: string; graph: FlowGraphDocument }) =>
+    api<FlowView>('POST', '/api/flows', body),
+  update: (id: string, body: { name?: string; graph?: FlowGraphDocument }) =>
+    api<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, body),
+  validate: (id: string, graph: FlowGraphDocument) =>
+    api<ServerValidation>('POST', `/api/flows/${encodeURIComponent(id)}/validate`, { graph }),
   remove: (id: string) => api<void>('DELETE', `/api/flows/${encodeURIComponent(id)}`),
-  transition: (id: string, action: 'activate' | 'pause' | 'archive') => api<FlowView>('POST', `/api/flows/${encodeURIComponent(id)}/${action}`),
+  transition: (id: string, action: 'activate' | 'pause' | 'archive') =>
+    api<FlowView>('POST', `/api/flows/${encodeURIComponent(id)}/${action}`),
   journeys: (id: string, state?: JourneyState) =>
     api<Page<Journey>>('GET', `/api/flows/${encodeURIComponent(id)}/journeys?limit=200${state ? `&state=${state}` : ''}`),
   metrics: (id: string) => api<Metrics>('GET', `/api/flows/${encodeURIComponent(id)}/metrics`),
@@ -175,10 +186,11 @@ export type WorkspaceSchema = import('../../api/src/schema/schema.dto').Workspac
 let schemaPromise: Promise<WorkspaceSchema> | null = null;
 export const schemaApi = {
   /** Fetched once per page load: suggestions need not be live. */
-  get: (): Promise<WorkspaceSchema> => (schemaPromise ??= api<WorkspaceSchema>('GET', '/api/schema').catch((e) => {
-    schemaPromise = null;
-    throw e;
-  })),
+  get: (): Promise<WorkspaceSchema> =>
+    (schemaPromise ??= api<WorkspaceSchema>('GET', '/api/schema').catch((e) => {
+      schemaPromise = null;
+      throw e;
+    })),
 };
 
 export interface Contact {
@@ -218,7 +230,10 @@ export const contactsApi = {
 
 export const messagesApi = {
   list: (filter: { externalId?: string; flowId?: string; channel?: string; cursor?: string | null }) =>
-    api<Page<Message>>('GET', `/api/messages${q({ externalId: filter.externalId, flowId: filter.flowId, channel: filter.channel, cursor: filter.cursor, limit: 100 })}`),
+    api<Page<Message>>(
+      'GET',
+      `/api/messages${q({ externalId: filter.externalId, flowId: filter.flowId, channel: filter.channel, cursor: filter.cursor, limit: 100 })}`,
+    ),
 };
 
 export type { GraphDiff } from '@boomerang/engine/core/graph-diff';
@@ -316,11 +331,13 @@ export const adminApi = {
   saveSettings: (body: Partial<WorkspaceSettings>) => api<WorkspaceSettings>('PUT', '/api/settings', body),
   users: () => api<{ items: User[] } | User[]>('GET', '/api/users'),
   createUser: (body: { email: string; password: string; role: User['role'] }) => api<User>('POST', '/api/users', body),
-  updateUser: (id: string, body: { role?: User['role']; disabled?: boolean }) => api<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, body),
+  updateUser: (id: string, body: { role?: User['role']; disabled?: boolean }) =>
+    api<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, body),
   keys: () => api<{ items: ApiKey[] } | ApiKey[]>('GET', '/api/api-keys'),
   createKey: (body: { name: string; scopes: ApiKey['scopes'] }) => api<ApiKey>('POST', '/api/api-keys', body),
   revokeKey: (id: string) => api<void>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
-  audit: (filter: { entityType?: string; cursor?: string | null }) => api<Page<AuditEntry>>('GET', `/api/audit${q({ entityType: filter.entityType, cursor: filter.cursor, limit: 100 })}`),
+  audit: (filter: { entityType?: string; cursor?: string | null }) =>
+    api<Page<AuditEntry>>('GET', `/api/audit${q({ entityType: filter.entityType, cursor: filter.cursor, limit: 100 })}`),
 };
 
 /** Lists come as `{items}` (or a bare array from older routes). */

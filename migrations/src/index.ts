@@ -10,7 +10,6 @@ export function loadMigrations(dir: string = __dirname): Function[] {
     .filter((file) => /^\d{13}-[\w-]+\.(ts|js)$/.test(file) && !file.endsWith('.d.ts'))
     .sort()
     .flatMap((file) => {
-       
       const module = require(join(dir, file)) as Record<string, unknown>;
       return Object.values(module).filter((value): value is Function => typeof value === 'function');
     });

@@ -17,7 +17,8 @@ beforeAll(async () => {
     ingest: await api.keyToken(['ingest']),
     adminKey: await api.keyToken(['admin']),
   };
-  flowId = (await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Shared', graph: tinyGraph() }).expect(201)).body.id;
+  flowId = (await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Shared', graph: tinyGraph() }).expect(201))
+    .body.id;
 });
 afterAll(() => api?.close());
 
@@ -49,10 +50,17 @@ const matrix: [string, string, unknown, Who[]][] = [
 describe('who may do what', () => {
   it.each(matrix)('%s %s', async (method, path, body, allowed) => {
     // the contact must exist before the read rows run for anyone
-    await api.http().post('/api/contacts').set('Authorization', api.admin).send([{ externalId: 'role-contact' }]).expect(200);
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'role-contact' }])
+      .expect(200);
     const url = path.replace(':id', flowId);
     for (const who of everyone) {
-      const req = (api.http() as unknown as Record<string, (u: string) => import('supertest').Test>)[method](url).set('Authorization', tokens[who]);
+      const req = (api.http() as unknown as Record<string, (u: string) => import('supertest').Test>)
+        [method](url)
+        .set('Authorization', tokens[who]);
       const res = body === undefined ? await req : await req.send(body as object);
       if (allowed.includes(who)) {
         expect([who, res.status]).toEqual([who, expect.any(Number)]);
@@ -67,7 +75,12 @@ describe('who may do what', () => {
   });
 
   it('editors design flows but cannot activate, pause or archive; nothing changes when refused', async () => {
-    const { body: flow } = await api.http().post('/api/flows').set('Authorization', tokens.editor).send({ name: 'Editor flow', graph: tinyGraph() }).expect(201);
+    const { body: flow } = await api
+      .http()
+      .post('/api/flows')
+      .set('Authorization', tokens.editor)
+      .send({ name: 'Editor flow', graph: tinyGraph() })
+      .expect(201);
     for (const action of ['activate', 'pause', 'archive']) {
       const res = await api.http().post(`/api/flows/${flow.id}/${action}`).set('Authorization', tokens.editor).expect(403);
       expect(res.body.message).toBe('this needs the "operate" permission, which role "editor" does not have');
@@ -79,7 +92,12 @@ describe('who may do what', () => {
   it('viewers cannot create anything', async () => {
     const [{ n: before }] = await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM flows');
     await api.http().post('/api/flows').set('Authorization', tokens.viewer).send({ name: 'nope', graph: tinyGraph() }).expect(403);
-    await api.http().post('/api/contacts').set('Authorization', tokens.viewer).send([{ externalId: 'viewer-made' }]).expect(403);
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', tokens.viewer)
+      .send([{ externalId: 'viewer-made' }])
+      .expect(403);
     const [{ n: after }] = await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM flows');
     expect(after).toBe(before);
     expect(await api.sql(`SELECT 1 FROM contacts WHERE external_id = 'viewer-made'`)).toEqual([]);
@@ -102,7 +120,10 @@ describe('who may do what', () => {
        VALUES ('pii:1', $1, $2, 1, $3, 'm', 'email', '{"subject":"Hi","text":"Write to li.wei@example.com or call +86 138 0000 0000"}', now())`,
       [j.id, flowId, c.id],
     );
-    await api.sql(`INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES ($1, now(), 'm', 'message', '{"preview":"Hi li.wei@example.com","to":"li.wei@example.com"}')`, [j.id]);
+    await api.sql(
+      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES ($1, now(), 'm', 'message', '{"preview":"Hi li.wei@example.com","to":"li.wei@example.com"}')`,
+      [j.id],
+    );
 
     const contact = await api.http().get('/api/contacts/pii').set('Authorization', tokens.viewer).expect(200);
     expect(contact.body.attributes).toEqual({ email: 'l***@example.com', phone: '+86*******0000', firstName: 'Li' });
@@ -111,15 +132,26 @@ describe('who may do what', () => {
     const log = await api.http().get('/api/contacts/pii/journeys').set('Authorization', tokens.viewer).expect(200);
     expect(log.body.items[0].log[0].detail).toEqual({ preview: 'Hi l***@example.com', to: 'l***@example.com' });
     // editors see them in full
-    expect((await api.http().get('/api/contacts/pii').set('Authorization', tokens.editor).expect(200)).body.attributes.email).toBe('li.wei@example.com');
+    expect((await api.http().get('/api/contacts/pii').set('Authorization', tokens.editor).expect(200)).body.attributes.email).toBe(
+      'li.wei@example.com',
+    );
   });
 });
 
 describe('sessions', () => {
   it('login answers a token that works as Bearer and as a cookie; only its SHA-256 is stored; logout ends it', async () => {
-    await api.http().post('/api/users').set('Authorization', api.admin).send({ email: 'Sam@Example.com', password: 'long enough pw', role: 'editor' }).expect(201);
+    await api
+      .http()
+      .post('/api/users')
+      .set('Authorization', api.admin)
+      .send({ email: 'Sam@Example.com', password: 'long enough pw', role: 'editor' })
+      .expect(201);
     const login = await api.http().post('/api/auth/login').send({ email: 'sam@example.com', password: 'long enough pw' }).expect(200);
-    expect(login.body).toMatchObject({ token: expect.stringMatching(/^bs_/), expiresAt: expect.any(String), user: { email: 'Sam@Example.com', role: 'editor' } });
+    expect(login.body).toMatchObject({
+      token: expect.stringMatching(/^bs_/),
+      expiresAt: expect.any(String),
+      user: { email: 'Sam@Example.com', role: 'editor' },
+    });
     expect(login.headers['set-cookie'][0]).toMatch(/^boomerang_session=bs_.*HttpOnly/);
     const token = login.body.token as string;
     const stored = await api.sql<{ token_hash: string }>('SELECT token_hash FROM sessions');
@@ -141,20 +173,49 @@ describe('sessions', () => {
     expect(wrong.body.message).toBe('e-mail or password is wrong');
     expect(unknown.body.message).toBe(wrong.body.message);
     await api.http().post('/api/auth/login').send({ email: 'ed@example.com' }).expect(400);
-    await api.sql(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = 'vi@example.com')`);
+    await api.sql(
+      `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = 'vi@example.com')`,
+    );
     await api.http().get('/api/flows').set('Authorization', tokens.viewer).expect(401);
   });
 
   it('refuses malformed credentials and unknown keys', async () => {
-    expect((await api.http().get('/api/flows').set('Authorization', 'Basic abc').expect(401)).body.message).toBe('Authorization must be "Bearer <api key or session token>"');
-    expect((await api.http().get('/api/flows').set('Authorization', "Bearer x';DROP/**/TABLE/**/api_keys;--").expect(401)).body.message).toBe('the API key is unknown or revoked');
+    expect((await api.http().get('/api/flows').set('Authorization', 'Basic abc').expect(401)).body.message).toBe(
+      'Authorization must be "Bearer <api key or session token>"',
+    );
+    expect(
+      (await api.http().get('/api/flows').set('Authorization', "Bearer x';DROP/**/TABLE/**/api_keys;--").expect(401)).body.message,
+    ).toBe('the API key is unknown or revoked');
   });
 
   it('rejects bad user bodies and duplicate e-mails', async () => {
-    const short = await api.http().post('/api/users').set('Authorization', api.admin).send({ email: 'a@example.com', password: 'short', role: 'editor' }).expect(400);
+    const short = await api
+      .http()
+      .post('/api/users')
+      .set('Authorization', api.admin)
+      .send({ email: 'a@example.com', password: 'short', role: 'editor' })
+      .expect(400);
     expect(short.body.message).toBe('password: at least 8 characters');
-    expect((await api.http().post('/api/users').set('Authorization', api.admin).send({ email: 'a@example.com', password: 'long enough', role: 'owner' }).expect(400)).body.message).toMatch(/^role: /);
-    expect((await api.http().post('/api/users').set('Authorization', api.admin).send({ email: 'ED@example.com', password: 'long enough', role: 'viewer' }).expect(409)).body.message).toBe('a user with e-mail "ED@example.com" exists');
+    expect(
+      (
+        await api
+          .http()
+          .post('/api/users')
+          .set('Authorization', api.admin)
+          .send({ email: 'a@example.com', password: 'long enough', role: 'owner' })
+          .expect(400)
+      ).body.message,
+    ).toMatch(/^role: /);
+    expect(
+      (
+        await api
+          .http()
+          .post('/api/users')
+          .set('Authorization', api.admin)
+          .send({ email: 'ED@example.com', password: 'long enough', role: 'viewer' })
+          .expect(409)
+      ).body.message,
+    ).toBe('a user with e-mail "ED@example.com" exists');
   });
 
   it('the first admin user is created on an empty users table only, with a generated password when none is set', async () => {
@@ -164,7 +225,11 @@ describe('sessions', () => {
       const first = await ensureAdminUser(users, 'admin@localhost', undefined);
       expect(first).toMatchObject({ created: true, email: 'admin@localhost', generatedPassword: expect.any(String) });
       expect(await ensureAdminUser(users, 'other@localhost', 'password123')).toEqual({ created: false, email: 'other@localhost' });
-      const login = await fresh.http().post('/api/auth/login').send({ email: 'admin@localhost', password: first.generatedPassword }).expect(200);
+      const login = await fresh
+        .http()
+        .post('/api/auth/login')
+        .send({ email: 'admin@localhost', password: first.generatedPassword })
+        .expect(200);
       expect(login.body.user.role).toBe('admin');
     } finally {
       await fresh.close();
@@ -174,22 +239,52 @@ describe('sessions', () => {
 
 describe('API keys and the audit trail', () => {
   it('creates keys with scopes (plaintext once, hash stored), revokes them, and audits who did what', async () => {
-    const created = await api.http().post('/api/api-keys').set('Authorization', tokens.admin).send({ name: 'Segment import', scopes: ['ingest'] }).expect(201);
+    const created = await api
+      .http()
+      .post('/api/api-keys')
+      .set('Authorization', tokens.admin)
+      .send({ name: 'Segment import', scopes: ['ingest'] })
+      .expect(201);
     expect(created.body).toMatchObject({ name: 'Segment import', scopes: ['ingest'], key: expect.stringMatching(/^bk_/) });
     const [row] = await api.sql<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1', [created.body.id]);
     expect(row.key_hash).toBe(createHash('sha256').update(created.body.key).digest('hex'));
     const list = await api.http().get('/api/api-keys').set('Authorization', tokens.admin).expect(200);
     expect(JSON.stringify(list.body)).not.toContain(created.body.key);
-    await api.http().post('/api/events').set('Authorization', `Bearer ${created.body.key}`).send([{ externalId: 'k', name: 'x' }]).expect(200);
+    await api
+      .http()
+      .post('/api/events')
+      .set('Authorization', `Bearer ${created.body.key}`)
+      .send([{ externalId: 'k', name: 'x' }])
+      .expect(200);
     await api.http().delete(`/api/api-keys/${created.body.id}`).set('Authorization', tokens.admin).expect(204);
-    await api.http().post('/api/events').set('Authorization', `Bearer ${created.body.key}`).send([{ externalId: 'k', name: 'x' }]).expect(401);
-    expect((await api.http().post('/api/api-keys').set('Authorization', tokens.admin).send({ name: 'x', scopes: ['root'] }).expect(400)).body.message).toMatch(/^scopes\[0\]: /);
+    await api
+      .http()
+      .post('/api/events')
+      .set('Authorization', `Bearer ${created.body.key}`)
+      .send([{ externalId: 'k', name: 'x' }])
+      .expect(401);
+    expect(
+      (
+        await api
+          .http()
+          .post('/api/api-keys')
+          .set('Authorization', tokens.admin)
+          .send({ name: 'x', scopes: ['root'] })
+          .expect(400)
+      ).body.message,
+    ).toMatch(/^scopes\[0\]: /);
 
     const audit = await api.http().get('/api/audit?entityType=api_key').set('Authorization', tokens.admin).expect(200);
     const actions = audit.body.items.map((a: { actor: string; action: string }) => `${a.actor} ${a.action}`);
     expect(actions.slice(0, 2)).toEqual(['user:boss@example.com api_key.revoked', 'user:boss@example.com api_key.created']);
     const flowAudit = await api.http().get(`/api/audit?entityType=flow&entityId=${flowId}`).set('Authorization', tokens.admin).expect(200);
-    expect(flowAudit.body.items.at(-1)).toMatchObject({ actor: 'key:test-adm', action: 'flow.created', entityType: 'flow', entityId: flowId, at: expect.any(String) });
+    expect(flowAudit.body.items.at(-1)).toMatchObject({
+      actor: 'key:test-adm',
+      action: 'flow.created',
+      entityType: 'flow',
+      entityId: flowId,
+      at: expect.any(String),
+    });
     const page = await api.http().get('/api/audit?limit=1').set('Authorization', tokens.admin).expect(200);
     const next = await api.http().get(`/api/audit?limit=1&cursor=${page.body.nextCursor}`).set('Authorization', tokens.admin).expect(200);
     expect(Number(next.body.items[0].id)).toBeLessThan(Number(page.body.items[0].id));
@@ -200,10 +295,15 @@ describe('OpenAPI', () => {
   it('serves the document generated from the zod schemas, and a UI page, without credentials', async () => {
     const doc = await api.http().get('/api/docs/openapi.json').expect(200);
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/flows', '/api/events', '/api/flows/{id}/metrics', '/t/c/{id}']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/flows', '/api/events', '/api/flows/{id}/metrics', '/t/c/{id}']),
+    );
     const create = doc.body.paths['/api/flows'].post.requestBody.content['application/json'].schema;
     expect(JSON.stringify(create)).toContain('holdoutPercent');
-    expect(doc.body.paths['/api/events'].post.requestBody.content['application/json'].schema).toMatchObject({ type: 'array', maxItems: 10000 });
+    expect(doc.body.paths['/api/events'].post.requestBody.content['application/json'].schema).toMatchObject({
+      type: 'array',
+      maxItems: 10000,
+    });
     const ui = await api.http().get('/api/docs').expect(200);
     expect(ui.headers['content-type']).toMatch(/^text\/html/);
     expect(ui.text).toContain('/api/docs/openapi.json');

@@ -12,8 +12,7 @@ let api: ApiHarness;
 const START = new Date('2027-03-01T00:00:00Z'); // a Monday, 00:00 UTC: inside quiet hours
 const days = (n: number) => new Date(START.getTime() + n * 86_400_000).toISOString();
 
-const advance = (by: string) =>
-  api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by }).expect(201);
+const advance = (by: string) => api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by }).expect(201);
 const messagesOf = async (externalId: string) =>
   (await api.http().get(`/api/messages?externalId=${externalId}`).set('Authorization', api.admin).expect(200)).body.items as {
     channel: string;
@@ -39,7 +38,12 @@ beforeAll(async () => {
     consent: { push: true, email: true },
     attributes: { firstName: externalId, email: `${externalId}@example.com`, pushToken: `tok-${externalId}` },
   });
-  await api.http().post('/api/contacts').set('Authorization', api.admin).send(['u-returns', 'u-silent', 'u-active'].map(contact)).expect(200);
+  await api
+    .http()
+    .post('/api/contacts')
+    .set('Authorization', api.admin)
+    .send(['u-returns', 'u-silent', 'u-active'].map(contact))
+    .expect(200);
   const history = [
     ...['u-returns', 'u-silent'].map((externalId) => ({ externalId, name: 'app_open', occurredAt: days(-10) })),
     ...[-3, -2, -1].map((d) => ({ externalId: 'u-active', name: 'app_open', occurredAt: days(d) })),
@@ -73,14 +77,24 @@ describe('virtual clock through HTTP', () => {
 
     // u-returns opens the app a day later (occurredAt defaults to the engine clock)
     await advance('P1D');
-    await api.http().post('/api/events').set('Authorization', api.admin).send([{ externalId: 'u-returns', name: 'app_open' }]).expect(200);
+    await api
+      .http()
+      .post('/api/events')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'u-returns', name: 'app_open' }])
+      .expect(200);
 
     // three more weeks: u-returns gets one check-in a week; u-silent got the second attempt by e-mail and is done
     await advance('P21D');
     const returned = await messagesOf('u-returns');
     expect(returned.map((m) => m.nodeId).sort()).toEqual(['checkin', 'checkin', 'checkin', 'winback']);
     const silent = await messagesOf('u-silent');
-    expect(silent.map((m) => [m.nodeId, m.channel])).toEqual(expect.arrayContaining([['winback', 'push'], ['second', 'email']]));
+    expect(silent.map((m) => [m.nodeId, m.channel])).toEqual(
+      expect.arrayContaining([
+        ['winback', 'push'],
+        ['second', 'email'],
+      ]),
+    );
     expect(silent).toHaveLength(2);
 
     const journeys = await api.http().get('/api/contacts/u-returns/journeys').set('Authorization', api.admin).expect(200);
@@ -90,7 +104,8 @@ describe('virtual clock through HTTP', () => {
     expect(kinds).toEqual(expect.arrayContaining(['entered', 'guardrail', 'message', 'decision', 'delivery']));
     const quiet = journey.log.find((entry: { kind: string; detail: Record<string, unknown> }) => entry.kind === 'guardrail');
     expect(JSON.stringify(quiet.detail)).toMatch(/quiet/);
-    const silentJourney = (await api.http().get('/api/contacts/u-silent/journeys').set('Authorization', api.admin).expect(200)).body.items[0];
+    const silentJourney = (await api.http().get('/api/contacts/u-silent/journeys').set('Authorization', api.admin).expect(200)).body
+      .items[0];
     expect(silentJourney.state).toBe('completed');
   });
 });

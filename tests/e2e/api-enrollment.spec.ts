@@ -8,14 +8,27 @@ import { ApiHarness, startApi } from '../support/api-app';
 let api: ApiHarness;
 const START = new Date('2027-05-03T10:00:00Z');
 
-const post = (path: string, body?: unknown) => api.http().post(path).set('Authorization', api.admin).send(body as object);
+const post = (path: string, body?: unknown) =>
+  api
+    .http()
+    .post(path)
+    .set('Authorization', api.admin)
+    .send(body as object);
 const advance = (by: string) => post('/api/clock/advance', { by }).expect(201);
-const journeysOf = async (externalId: string) => (await api.http().get(`/api/contacts/${externalId}/journeys`).set('Authorization', api.admin).expect(200)).body.items as { flowId: string }[];
+const journeysOf = async (externalId: string) =>
+  (await api.http().get(`/api/contacts/${externalId}/journeys`).set('Authorization', api.admin).expect(200)).body.items as {
+    flowId: string;
+  }[];
 
 const signupGraph = {
   nodes: [
     { id: 'signup', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'event', event: 'signed_up' } },
-    { id: 'hello', type: 'channel', position: { x: 0, y: 120 }, data: { channel: 'email', template: { subject: 'Welcome', text: 'Hi {{firstName}}' } } },
+    {
+      id: 'hello',
+      type: 'channel',
+      position: { x: 0, y: 120 },
+      data: { channel: 'email', template: { subject: 'Welcome', text: 'Hi {{firstName}}' } },
+    },
   ],
   edges: [{ id: 'e1', source: 'signup', target: 'hello' }],
 };
@@ -32,14 +45,18 @@ describe('enrollment through HTTP on the virtual clock', () => {
     await post(`/api/flows/${flow.id}/activate`).expect(200);
     await advance('PT1H');
     const ids = ['s1', 's2', 's3', 's4'];
-    const ingest = await post('/api/events', ids.map((externalId) => ({ externalId, name: 'signed_up' }))).expect(200);
+    const ingest = await post(
+      '/api/events',
+      ids.map((externalId) => ({ externalId, name: 'signed_up' })),
+    ).expect(200);
     expect(ingest.body).toEqual({ accepted: 4, rejected: [] });
     await advance('P1D');
     for (const id of ids) expect((await journeysOf(id)).map((j) => j.flowId)).toEqual([flow.id]);
   });
 
   it('counts a never-active contact inactive from when the engine clock saw it created', async () => {
-    const flow = (await post('/api/flows', { name: 'Check-in', templateId: 'weekly-checkin', settings: { holdoutPercent: 0 } }).expect(201)).body;
+    const flow = (await post('/api/flows', { name: 'Check-in', templateId: 'weekly-checkin', settings: { holdoutPercent: 0 } }).expect(201))
+      .body;
     await post(`/api/flows/${flow.id}/activate`).expect(200);
     await post('/api/contacts', [{ externalId: 'newcomer', consent: { push: true }, attributes: { pushToken: 'tok' } }]).expect(200);
     const contact = (await api.http().get('/api/contacts/newcomer').set('Authorization', api.admin).expect(200)).body;

@@ -7,8 +7,18 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const post = (path: string, body?: unknown) => api.http().post(path).set('Authorization', api.admin).send(body as object);
-const put = (path: string, body: unknown) => api.http().put(path).set('Authorization', api.admin).send(body as object);
+const post = (path: string, body?: unknown) =>
+  api
+    .http()
+    .post(path)
+    .set('Authorization', api.admin)
+    .send(body as object);
+const put = (path: string, body: unknown) =>
+  api
+    .http()
+    .put(path)
+    .set('Authorization', api.admin)
+    .send(body as object);
 const get = (path: string) => api.http().get(path).set('Authorization', api.admin);
 
 async function flowCount(): Promise<number> {
@@ -28,7 +38,13 @@ describe('flow templates', () => {
 describe('POST /api/flows', () => {
   it('creates a draft, version 1, from a template', async () => {
     const res = await post('/api/flows', { name: 'Check-in', templateId: 'weekly-checkin' }).expect(201);
-    expect(res.body).toMatchObject({ id: expect.any(String), version: 1, status: 'draft', liveVersion: null, settings: { holdoutPercent: 10 } });
+    expect(res.body).toMatchObject({
+      id: expect.any(String),
+      version: 1,
+      status: 'draft',
+      liveVersion: null,
+      settings: { holdoutPercent: 10 },
+    });
     expect(res.body.graph).toEqual(validGraph());
     const audit = await api.sql('SELECT actor, action, entity_id FROM audit_log WHERE entity_id = $1', [res.body.id]);
     expect(audit).toEqual([{ actor: 'key:test-adm', action: 'flow.created', entity_id: res.body.id }]);
@@ -44,15 +60,37 @@ describe('POST /api/flows', () => {
   });
 
   it.each([
-    ['a wrong type', { name: 'x', graph: { ...tinyGraph(), nodes: [{ ...tinyGraph().nodes[0], data: { kind: 'inactive', days: 'seven' } }] } }, 'graph.nodes[0].data.days: expected number, received string'],
-    ['an unknown node type', { name: 'x', graph: { nodes: [{ id: 'a', type: 'sendFax', position: { x: 0, y: 0 }, data: {} }], edges: [] } }, 'graph.nodes[0].type: unknown value; expected one of "trigger", "condition", "delay", "channel", "goal"'],
+    [
+      'a wrong type',
+      { name: 'x', graph: { ...tinyGraph(), nodes: [{ ...tinyGraph().nodes[0], data: { kind: 'inactive', days: 'seven' } }] } },
+      'graph.nodes[0].data.days: expected number, received string',
+    ],
+    [
+      'an unknown node type',
+      { name: 'x', graph: { nodes: [{ id: 'a', type: 'sendFax', position: { x: 0, y: 0 }, data: {} }], edges: [] } },
+      'graph.nodes[0].type: unknown value; expected one of "trigger", "condition", "delay", "channel", "goal"',
+    ],
     ['an unknown field', { name: 'x', graph: tinyGraph(), owner: 'me' }, 'body: unknown field "owner"'],
     ['an unknown field inside the graph', { name: 'x', graph: { ...tinyGraph(), extra: true } }, 'graph: unknown field "extra"'],
     ['a missing name', { graph: tinyGraph() }, 'name: is required (string)'],
     ['an empty name', { name: '   ', graph: tinyGraph() }, 'name: must not be empty'],
     ['an unknown template', { name: 'x', templateId: 'nope' }, 'templateId: unknown template; one of "weekly-checkin"'],
-    ['bad settings', { name: 'x', graph: tinyGraph(), settings: { holdoutPercent: 90 } }, 'settings.holdoutPercent: Too big: expected number to be <=50'],
-    ['a bad rule operator', { name: 'x', graph: { nodes: [{ id: 'c', type: 'condition', position: { x: 0, y: 0 }, data: { rule: { attribute: 'a', op: 'like' } } }], edges: [] } }, 'graph.nodes[0].data.rule.op'],
+    [
+      'bad settings',
+      { name: 'x', graph: tinyGraph(), settings: { holdoutPercent: 90 } },
+      'settings.holdoutPercent: Too big: expected number to be <=50',
+    ],
+    [
+      'a bad rule operator',
+      {
+        name: 'x',
+        graph: {
+          nodes: [{ id: 'c', type: 'condition', position: { x: 0, y: 0 }, data: { rule: { attribute: 'a', op: 'like' } } }],
+          edges: [],
+        },
+      },
+      'graph.nodes[0].data.rule.op',
+    ],
   ])('rejects %s with a 400 naming the field, storing nothing', async (_label, body, message) => {
     const before = await flowCount();
     const res = await post('/api/flows', body).expect(400);
@@ -97,10 +135,15 @@ describe('flow lifecycle', () => {
     expect(validation.body.valid).toBe(false);
     expect(validation.body.errors).toContainEqual({ nodeId: 'm', edgeId: 'e2', message: 'edge "e2" leads to unknown node "nowhere"' });
     // an unsaved graph can be validated too
-    expect((await post(`/api/flows/${flow.id}/validate`, { graph: tinyGraph() }).expect(200)).body).toMatchObject({ valid: true, errors: [] });
+    expect((await post(`/api/flows/${flow.id}/validate`, { graph: tinyGraph() }).expect(200)).body).toMatchObject({
+      valid: true,
+      errors: [],
+    });
 
     const refused = await post(`/api/flows/${flow.id}/activate`).expect(400);
-    expect(refused.body.message).toBe('the flow cannot be activated until it is valid: node "m": edge "e2" leads to unknown node "nowhere"');
+    expect(refused.body.message).toBe(
+      'the flow cannot be activated until it is valid: node "m": edge "e2" leads to unknown node "nowhere"',
+    );
     expect(refused.body.errors).toContainEqual({ nodeId: 'm', edgeId: 'e2', message: 'edge "e2" leads to unknown node "nowhere"' });
     expect((await get(`/api/flows/${flow.id}`)).body.status).toBe('draft');
 
@@ -125,12 +168,20 @@ describe('flow lifecycle', () => {
 
     // pause; edits while paused make one unfrozen version that goes live on resume
     expect((await post(`/api/flows/${flow.id}/pause`).expect(200)).body.status).toBe('paused');
-    expect((await post(`/api/flows/${flow.id}/pause`).expect(409)).body.message).toBe('only an active flow can be paused; this one is paused');
+    expect((await post(`/api/flows/${flow.id}/pause`).expect(409)).body.message).toBe(
+      'only an active flow can be paused; this one is paused',
+    );
     const v3 = await put(`/api/flows/${flow.id}`, { graph: tinyGraph('v3') }).expect(200);
     expect(v3.body).toMatchObject({ version: 3, liveVersion: 2, frozen: false, status: 'paused' });
     expect((await put(`/api/flows/${flow.id}`, { graph: tinyGraph('v3b') }).expect(200)).body.version).toBe(3);
     const resumed = await post(`/api/flows/${flow.id}/activate`).expect(200);
-    expect(resumed.body).toMatchObject({ status: 'active', version: 3, liveVersion: 3, frozen: true, activatedAt: active.body.activatedAt });
+    expect(resumed.body).toMatchObject({
+      status: 'active',
+      version: 3,
+      liveVersion: 3,
+      frozen: true,
+      activatedAt: active.body.activatedAt,
+    });
 
     const actions = await api.sql<{ action: string }>('SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id', [flow.id]);
     expect(actions.map((a) => a.action)).toEqual([
@@ -165,7 +216,10 @@ describe('flow lifecycle', () => {
     );
     const archived = await post(`/api/flows/${flow.id}/archive`).expect(200);
     expect(archived.body.status).toBe('archived');
-    const [cancelled] = await api.sql<{ status: string; last_error: string }>('SELECT status, last_error FROM messages WHERE journey_id = $1', [live.id]);
+    const [cancelled] = await api.sql<{ status: string; last_error: string }>(
+      'SELECT status, last_error FROM messages WHERE journey_id = $1',
+      [live.id],
+    );
     expect(cancelled).toEqual({ status: 'failed', last_error: 'flow archived before delivery' });
     const journeys = await api.sql<{ state: string; ended_at: Date | null }>(
       'SELECT state, ended_at FROM journeys WHERE flow_id = $1 ORDER BY contact_id',
@@ -175,7 +229,9 @@ describe('flow lifecycle', () => {
     expect(journeys[0].ended_at).toBeInstanceOf(Date);
     const log = await api.sql('SELECT node_id, kind, detail FROM journey_log');
     expect(log).toEqual([{ node_id: 'm', kind: 'exited', detail: { reason: 'flow archived' } }]);
-    const [audit] = await api.sql<{ detail: unknown }>(`SELECT detail FROM audit_log WHERE action = 'flow.archived' AND entity_id = $1`, [flow.id]);
+    const [audit] = await api.sql<{ detail: unknown }>(`SELECT detail FROM audit_log WHERE action = 'flow.archived' AND entity_id = $1`, [
+      flow.id,
+    ]);
     expect(audit.detail).toEqual({ from: 'active', exitedJourneys: 1, cancelledMessages: 1 });
 
     expect((await post(`/api/flows/${flow.id}/archive`).expect(409)).body.message).toBe('the flow is already archived');
@@ -202,7 +258,9 @@ describe('reading flows', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { id: string; graph?: unknown }[]; nextCursor: string | null } } = await get(`/api/flows?limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const res: { body: { items: { id: string; graph?: unknown }[]; nextCursor: string | null } } = await get(
+        `/api/flows?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      ).expect(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       for (const item of res.body.items) {
         expect(item.graph).toBeUndefined();

@@ -7,7 +7,12 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const post = (path: string, body: unknown) => api.http().post(path).set('Authorization', api.admin).send(body as object);
+const post = (path: string, body: unknown) =>
+  api
+    .http()
+    .post(path)
+    .set('Authorization', api.admin)
+    .send(body as object);
 const get = (path: string) => api.http().get(path).set('Authorization', api.admin);
 const count = async (table: string) => (await api.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 
@@ -22,7 +27,9 @@ describe('POST /api/contacts', () => {
       },
     ]).expect(200);
     expect(first.body).toEqual({ accepted: 1, rejected: [] });
-    await post('/api/contacts', [{ externalId: 'u1', consent: { sms: true }, attributes: { cart_items: 0, pushToken: null, tier: 'gold' } }]).expect(200);
+    await post('/api/contacts', [
+      { externalId: 'u1', consent: { sms: true }, attributes: { cart_items: 0, pushToken: null, tier: 'gold' } },
+    ]).expect(200);
     const res = await get('/api/contacts/u1').expect(200);
     expect(res.body).toEqual({
       externalId: 'u1',
@@ -92,7 +99,11 @@ describe('POST /api/contacts', () => {
   it.each([
     ['an object instead of an array', { externalId: 'u1' }, 'body: expected a JSON array of items'],
     ['an empty batch', [], 'body: the batch is empty'],
-    ['more than 10,000 items', Array.from({ length: 10_001 }, (_, i) => ({ externalId: `big-${i}` })), 'body: a batch holds at most 10000 items (got 10001); split it'],
+    [
+      'more than 10,000 items',
+      Array.from({ length: 10_001 }, (_, i) => ({ externalId: `big-${i}` })),
+      'body: a batch holds at most 10000 items (got 10001); split it',
+    ],
   ])('rejects %s whole, storing nothing', async (_label, body, message) => {
     const before = await count('contacts');
     const res = await post('/api/contacts', body).expect(400);
@@ -102,7 +113,13 @@ describe('POST /api/contacts', () => {
 
   it('answers 413 for a body over the limit', async () => {
     const huge = JSON.stringify([{ externalId: 'h', attributes: { blob: 'x'.repeat(21 * 1024 * 1024) } }]);
-    const res = await api.http().post('/api/contacts').set('Authorization', api.admin).set('Content-Type', 'application/json').send(huge).expect(413);
+    const res = await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', api.admin)
+      .set('Content-Type', 'application/json')
+      .send(huge)
+      .expect(413);
     expect(res.body.message).toBe('body: larger than the 20mb limit; send smaller batches');
   });
 });
@@ -143,7 +160,12 @@ describe('POST /api/events', () => {
   });
 
   it('honours the workspace settings: non-activity events and createContactsOnEvent=false', async () => {
-    await api.http().put('/api/settings').set('Authorization', api.admin).send({ nonActivityEvents: ['email_bounced'], createContactsOnEvent: false }).expect(200);
+    await api
+      .http()
+      .put('/api/settings')
+      .set('Authorization', api.admin)
+      .send({ nonActivityEvents: ['email_bounced'], createContactsOnEvent: false })
+      .expect(200);
     await post('/api/contacts', [{ externalId: 's1' }]).expect(200);
     const before = await count('events');
     const res = await post('/api/events', [
@@ -159,7 +181,12 @@ describe('POST /api/events', () => {
     const [bounce] = await api.sql<{ is_activity: boolean }>(`SELECT is_activity FROM events WHERE name = 'email_bounced'`);
     expect(bounce.is_activity).toBe(false);
     await get('/api/contacts/ghost').expect(404);
-    await api.http().put('/api/settings').set('Authorization', api.admin).send({ nonActivityEvents: [], createContactsOnEvent: true }).expect(200);
+    await api
+      .http()
+      .put('/api/settings')
+      .set('Authorization', api.admin)
+      .send({ nonActivityEvents: [], createContactsOnEvent: true })
+      .expect(200);
   });
 
   it('rejects bad items one by one and stores the rest', async () => {
@@ -190,8 +217,16 @@ describe('POST /api/events', () => {
     const before = await count('events');
     const big = Array.from({ length: 10_001 }, () => ({ externalId: 'v1', name: 'x' }));
     expect((await post('/api/events', big).expect(400)).body.message).toBe('body: a batch holds at most 10000 items (got 10001); split it');
-    expect((await post('/api/events', { externalId: 'v1', name: 'x' }).expect(400)).body.message).toBe('body: expected a JSON array of items');
-    const malformed = await api.http().post('/api/events').set('Authorization', api.admin).set('Content-Type', 'application/json').send('[{"externalId":').expect(400);
+    expect((await post('/api/events', { externalId: 'v1', name: 'x' }).expect(400)).body.message).toBe(
+      'body: expected a JSON array of items',
+    );
+    const malformed = await api
+      .http()
+      .post('/api/events')
+      .set('Authorization', api.admin)
+      .set('Content-Type', 'application/json')
+      .send('[{"externalId":')
+      .expect(400);
     expect(malformed.body.message).toMatch(/^body: malformed JSON/);
     expect(await count('events')).toBe(before);
   });

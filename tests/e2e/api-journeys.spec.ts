@@ -18,14 +18,21 @@ const journeyIds: Record<string, string> = {};
 
 beforeAll(async () => {
   api = await startApi('api_journeys', { PUBLIC_URL: 'http://boomerang.test' });
-  const flow = await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Measured', graph: tinyGraph() }).expect(201);
+  const flow = await api
+    .http()
+    .post('/api/flows')
+    .set('Authorization', api.admin)
+    .send({ name: 'Measured', graph: tinyGraph() })
+    .expect(201);
   flowId = flow.body.id;
   await api.http().post(`/api/flows/${flowId}/activate`).set('Authorization', api.admin).expect(200);
   await api
     .http()
     .post('/api/contacts')
     .set('Authorization', api.admin)
-    .send(['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => ({ externalId: id, attributes: { email: `${id}@example.com`, phone: '+8613800001234' } })))
+    .send(
+      ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => ({ externalId: id, attributes: { email: `${id}@example.com`, phone: '+8613800001234' } })),
+    )
     .expect(200);
   const plan: [string, boolean, string, string][] = [
     ['c1', false, 'converted', 'm'],
@@ -41,7 +48,10 @@ beforeAll(async () => {
       [flowId, state, node, holdout, at(-1), ext],
     );
     journeyIds[ext] = j.id;
-    await api.sql(`INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES ($1, $2, 't', 'entered', '{}'), ($1, $2, 't', 'node', '{"type":"trigger"}')`, [j.id, at(-1)]);
+    await api.sql(
+      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES ($1, $2, 't', 'entered', '{}'), ($1, $2, 't', 'node', '{"type":"trigger"}')`,
+      [j.id, at(-1)],
+    );
   }
   const sends: [string, string, string | null, boolean, string][] = [
     ['c1', 'delivered', 'https://shop.example.com/back?x=1', true, `Hi c1@example.com ${nasty}`],
@@ -117,7 +127,12 @@ describe('GET /api/contacts/:externalId/journeys', () => {
   });
 
   it('answers an empty list for a contact without journeys and 404 for an unknown contact', async () => {
-    await api.http().post('/api/contacts').set('Authorization', api.admin).send([{ externalId: 'loner' }]).expect(200);
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'loner' }])
+      .expect(200);
     expect((await get('/api/contacts/loner/journeys').expect(200)).body).toEqual({ items: [], nextCursor: null });
     await get('/api/contacts/nobody/journeys').expect(404);
     await get('/api/journeys/00000000-0000-4000-8000-000000000000').expect(404);
@@ -149,7 +164,9 @@ describe('GET /api/flows/:id/journeys', () => {
 
   it('rejects bad filters and unknown flows', async () => {
     expect((await get(`/api/flows/${flowId}/journeys?state=lost`).expect(400)).body.message).toMatch(/^query\.state: /);
-    expect((await get(`/api/flows/${flowId}/journeys?cursor=%27%3B--`).expect(400)).body.message).toBe('query.cursor: not a cursor this API returned');
+    expect((await get(`/api/flows/${flowId}/journeys?cursor=%27%3B--`).expect(400)).body.message).toBe(
+      'query.cursor: not a cursor this API returned',
+    );
     await get('/api/flows/00000000-0000-4000-8000-000000000000/journeys').expect(404);
   });
 });
@@ -231,7 +248,9 @@ describe('tracking links', () => {
     const self = await api.http().get(`/t/c/${messageIds.c2}`).expect(200);
     expect(self.headers.location).toBeUndefined();
     expect(self.text).toContain('Thanks for your interest');
-    const [m] = await api.sql<{ clicked_at: Date; opened_at: Date }>('SELECT clicked_at, opened_at FROM messages WHERE id = $1', [messageIds.c2]);
+    const [m] = await api.sql<{ clicked_at: Date; opened_at: Date }>('SELECT clicked_at, opened_at FROM messages WHERE id = $1', [
+      messageIds.c2,
+    ]);
     expect(m.clicked_at).toBeInstanceOf(Date);
     expect(m.opened_at).toBeInstanceOf(Date);
   });
@@ -261,7 +280,10 @@ describe('tracking links', () => {
   it('unknown and malformed ids are 404s and change nothing', async () => {
     for (const path of ['c', 'o', 'u']) {
       await api.http().get(`/t/${path}/00000000-0000-4000-8000-000000000000`).expect(404);
-      await api.http().get(`/t/${path}/${encodeURIComponent("x' OR 1=1 --")}`).expect(404);
+      await api
+        .http()
+        .get(`/t/${path}/${encodeURIComponent("x' OR 1=1 --")}`)
+        .expect(404);
     }
   });
 });

@@ -3,16 +3,32 @@ import { EngineService } from '../../api/src/engine/engine.service';
 import { ApiHarness, startApi } from '../support/api-app';
 
 let api: ApiHarness;
-const preview = (body: unknown) => api.http().post('/api/templates/preview').set('Authorization', api.admin).send(body as object);
+const preview = (body: unknown) =>
+  api
+    .http()
+    .post('/api/templates/preview')
+    .set('Authorization', api.admin)
+    .send(body as object);
 
 beforeAll(async () => {
   api = await startApi('channels_preview');
-  await api.http().put('/api/settings').set('Authorization', api.admin).send({ channelCosts: { sms: 5, email: 1 } }).expect(200);
+  await api
+    .http()
+    .put('/api/settings')
+    .set('Authorization', api.admin)
+    .send({ channelCosts: { sms: 5, email: 1 } })
+    .expect(200);
   await api
     .http()
     .post('/api/contacts')
     .set('Authorization', api.admin)
-    .send([{ externalId: 'li', timezone: 'Asia/Shanghai', attributes: { firstName: '丽', locale: 'zh-CN', coupon: 20, expiresAt: '2026-03-01T20:00:00Z' } }])
+    .send([
+      {
+        externalId: 'li',
+        timezone: 'Asia/Shanghai',
+        attributes: { firstName: '丽', locale: 'zh-CN', coupon: 20, expiresAt: '2026-03-01T20:00:00Z' },
+      },
+    ])
     .expect(200);
 });
 afterAll(() => api.close());
@@ -35,7 +51,10 @@ describe('POST /api/templates/preview', () => {
   });
 
   it('renders for a sample contact and names the variables the contact lacks', async () => {
-    const res = await preview({ channel: 'email', template: { subject: 'Hi {{firstName}}', text: 'Your {{cart_items}} items and {{voucherCode}} {{contact.attributes.tier}}' } }).expect(200);
+    const res = await preview({
+      channel: 'email',
+      template: { subject: 'Hi {{firstName}}', text: 'Your {{cart_items}} items and {{voucherCode}} {{contact.attributes.tier}}' },
+    }).expect(200);
     expect(res.body.contact).toEqual({ externalId: 'sample', sample: true });
     expect(res.body.content).toEqual({ subject: 'Hi Alex', text: 'Your 2 items and  ' });
     expect(res.body.missingVariables).toEqual(['contact.attributes.tier', 'voucherCode']);
@@ -50,15 +69,26 @@ describe('POST /api/templates/preview', () => {
   it('names the bad field and refuses unknown contacts', async () => {
     expect((await preview({ channel: 'fax', template: {} }).expect(400)).body.message).toMatch(/^channel: /);
     expect((await preview({ channel: 'sms', template: { body: 1 } }).expect(400)).body.message).toMatch(/^template\.body: /);
-    expect((await preview({ channel: 'sms', template: { body: 'x' }, locales: { 'not a locale': {} } }).expect(400)).body.message).toMatch(/^locales/);
+    expect((await preview({ channel: 'sms', template: { body: 'x' }, locales: { 'not a locale': {} } }).expect(400)).body.message).toMatch(
+      /^locales/,
+    );
     await preview({ channel: 'sms', template: { body: 'x' }, externalId: 'nobody' }).expect(404);
-    await api.http().post('/api/templates/preview').send({ channel: 'sms', template: { body: 'x' } }).expect(401);
+    await api
+      .http()
+      .post('/api/templates/preview')
+      .send({ channel: 'sms', template: { body: 'x' } })
+      .expect(401);
   });
 });
 
 describe('cost per message, summed by metrics', () => {
   it('a Chinese SMS of 71 characters is 2 segments and costs 2 × the set price, per flow and per node', async () => {
-    await api.http().post('/api/contacts').set('Authorization', api.admin).send([{ externalId: 'li', consent: { sms: true }, attributes: { phone: '+8613800000000', seg: 1 } }]).expect(200);
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'li', consent: { sms: true }, attributes: { phone: '+8613800000000', seg: 1 } }])
+      .expect(200);
     const flow = await api
       .http()
       .post('/api/flows')

@@ -42,7 +42,10 @@ async function messagesOf(externalId: string, flowId?: string) {
 }
 
 async function logOf(journeyId: string, kind: string) {
-  return api.sql<{ detail: Record<string, unknown> }>(`SELECT detail FROM journey_log WHERE journey_id = $1 AND kind = $2 ORDER BY id`, [journeyId, kind]);
+  return api.sql<{ detail: Record<string, unknown> }>(`SELECT detail FROM journey_log WHERE journey_id = $1 AND kind = $2 ORDER BY id`, [
+    journeyId,
+    kind,
+  ]);
 }
 
 let emailFlow: string;
@@ -56,9 +59,18 @@ beforeAll(async () => {
   });
   // several flows send to the same contacts in one tick here: no frequency caps
   await api.http().put('/api/settings').set('Authorization', auth()).send({ frequencyCaps: [] }).expect(200);
-  await api.http().post('/api/contacts').set('Authorization', auth()).send([contact('li', 'zh-CN'), contact('bo', 'en-GB'), contact('ann', 'fr')]).expect(200);
+  await api
+    .http()
+    .post('/api/contacts')
+    .set('Authorization', auth())
+    .send([contact('li', 'zh-CN'), contact('bo', 'en-GB'), contact('ann', 'fr')])
+    .expect(200);
   emailFlow = await activate(
-    channelFlow('email', 'email', { subject: 'Hi', html: '<a href="{{links.click}}">back</a>', url: 'https://shop.example/back?c={{contact.externalId}}' }),
+    channelFlow('email', 'email', {
+      subject: 'Hi',
+      html: '<a href="{{links.click}}">back</a>',
+      url: 'https://shop.example/back?c={{contact.externalId}}',
+    }),
   );
   await api.app.get(EngineService).tick(T0);
 });
@@ -68,7 +80,10 @@ describe('click tracking', () => {
   it('marks the message clicked, logs it once, and redirects only to the stored url', async () => {
     const [m] = await messagesOf('bo', emailFlow);
     expect(m.status).toBe('delivered'); // sandbox
-    const res = await api.http().get(`/t/c/${m.id}?url=${encodeURIComponent('https://evil.example/')}&next=//evil.example`).expect(302);
+    const res = await api
+      .http()
+      .get(`/t/c/${m.id}?url=${encodeURIComponent('https://evil.example/')}&next=//evil.example`)
+      .expect(302);
     expect(res.headers.location).toBe('https://shop.example/back?c=bo');
     await api.http().get(`/t/c/${m.id}`).expect(302);
     const [row] = await api.sql<{ clicked_at: Date | null }>(`SELECT clicked_at FROM messages WHERE id = $1`, [m.id]);
@@ -143,19 +158,32 @@ describe('provider receipts', () => {
     expect(bad.body.message).toMatch(/messageId|status/);
     const noId = await receipt('email').set('X-Boomerang-Provider-Secret', SECRET).send({ status: 'delivered' }).expect(400);
     expect(noId.body.message).toMatch(/^messageId: /);
-    expect((await receipt('fax').set('X-Boomerang-Provider-Secret', SECRET).send({ status: 'delivered', messageId: '00000000-0000-4000-8000-000000000000' }).expect(400)).body.message).toMatch(/^params\.channel: /);
+    expect(
+      (
+        await receipt('fax')
+          .set('X-Boomerang-Provider-Secret', SECRET)
+          .send({ status: 'delivered', messageId: '00000000-0000-4000-8000-000000000000' })
+          .expect(400)
+      ).body.message,
+    ).toMatch(/^params\.channel: /);
   });
 
   it('a delivery receipt marks delivery; a hard bounce fails the message and clears email consent', async () => {
     // make bo's email look sent (a live provider would have left it there)
     const [m] = await messagesOf('bo', emailFlow);
     await api.sql(`UPDATE messages SET status = 'sent', delivered_at = NULL, provider_id = 'prov-1' WHERE id = $1`, [m.id]);
-    const ok = await receipt('email').set('X-Boomerang-Provider-Secret', SECRET).send({ providerId: 'prov-1', status: 'delivered' }).expect(200);
+    const ok = await receipt('email')
+      .set('X-Boomerang-Provider-Secret', SECRET)
+      .send({ providerId: 'prov-1', status: 'delivered' })
+      .expect(200);
     expect(ok.body).toEqual({ accepted: 1, ignored: 0, rejected: [] });
     expect((await messagesOf('bo', emailFlow))[0].status).toBe('delivered');
     const bounce = await receipt('email')
       .set('Authorization', `Basic ${Buffer.from(`status:${SECRET}`).toString('base64')}`)
-      .send([{ messageId: m.id, status: 'bounced', bounce: 'hard', reason: '550 no such user' }, { messageId: '00000000-0000-4000-8000-000000000000', status: 'failed' }])
+      .send([
+        { messageId: m.id, status: 'bounced', bounce: 'hard', reason: '550 no such user' },
+        { messageId: '00000000-0000-4000-8000-000000000000', status: 'failed' },
+      ])
       .expect(200);
     expect(bounce.body).toEqual({ accepted: 1, ignored: 0, rejected: [{ index: 1, error: expect.stringContaining('no email message') }] });
     expect((await messagesOf('bo', emailFlow))[0].status).toBe('failed');
@@ -172,9 +200,17 @@ describe('provider receipts', () => {
     await api.app.get(EngineService).tick(T0);
     const [m] = await messagesOf('ann', flow);
     await api.sql(`UPDATE messages SET status = 'sent', provider_id = 'SM42' WHERE id = $1`, [m.id]);
-    const sending = await receipt('sms').set('X-Boomerang-Provider-Secret', SECRET).type('form').send({ MessageSid: 'SM42', MessageStatus: 'sending' }).expect(200);
+    const sending = await receipt('sms')
+      .set('X-Boomerang-Provider-Secret', SECRET)
+      .type('form')
+      .send({ MessageSid: 'SM42', MessageStatus: 'sending' })
+      .expect(200);
     expect(sending.body).toEqual({ accepted: 0, ignored: 1, rejected: [] });
-    await receipt('sms').set('X-Boomerang-Provider-Secret', SECRET).type('form').send({ MessageSid: 'SM42', MessageStatus: 'delivered' }).expect(200);
+    await receipt('sms')
+      .set('X-Boomerang-Provider-Secret', SECRET)
+      .type('form')
+      .send({ MessageSid: 'SM42', MessageStatus: 'delivered' })
+      .expect(200);
     expect((await messagesOf('ann', flow))[0].status).toBe('delivered');
   });
 });

@@ -15,7 +15,8 @@ async function entered(base: string): Promise<number[]> {
   const headers = { Authorization: `Bearer ${KEY}` };
   const flows = (await (await fetch(`${base}/api/flows`, { headers })).json()) as { items: { id: string }[] };
   const counts: number[] = [];
-  for (const flow of flows.items) counts.push(((await (await fetch(`${base}/api/flows/${flow.id}/metrics`, { headers })).json()) as { entered: number }).entered);
+  for (const flow of flows.items)
+    counts.push(((await (await fetch(`${base}/api/flows/${flow.id}/metrics`, { headers })).json()) as { entered: number }).entered);
   return counts;
 }
 
@@ -29,7 +30,9 @@ describe('npm start with the demo', () => {
       const first = startServer(env);
       await waitForOutput(first, /demo traffic on/, 180_000);
       expect(plain(first.output())).toMatch(/demo workspace seeded: 5000 contacts, \d+ events, 4 active flows/);
-      const flows = (await (await fetch(`${base}/api/flows`, { headers: { Authorization: `Bearer ${KEY}` } })).json()) as { items: { status: string }[] };
+      const flows = (await (await fetch(`${base}/api/flows`, { headers: { Authorization: `Bearer ${KEY}` } })).json()) as {
+        items: { status: string }[];
+      };
       expect(flows.items.map((f) => f.status)).toEqual(['active', 'active', 'active', 'active']);
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       const before = await entered(base);

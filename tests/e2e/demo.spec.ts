@@ -66,7 +66,12 @@ describe('demo traffic outside the demo', () => {
   afterAll(() => api.close());
 
   it('never seeds a non-empty database and never generates traffic in a workspace not seeded as the demo', async () => {
-    await api.http().post('/api/contacts').set('Authorization', api.admin).send([{ externalId: 'real-1' }]).expect(200);
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'real-1' }])
+      .expect(200);
     const demo = api.app.get(DemoService);
     expect(await demo.seedIfEmpty()).toMatchObject({ seeded: false });
     expect(await demo.startTraffic(10)).toBe(false);

@@ -19,7 +19,13 @@ describe('editor API', () => {
     const contacts = Array.from({ length: 7 }, (_, i) => ({
       externalId: `c${i}`,
       timezone: 'Asia/Shanghai',
-      attributes: { firstName: `Name${i}`, email: `person${i}@example.com`, phone: `+8613800000${String(i).padStart(3, '0')}`, cart_items: i, vip: i % 2 === 0 },
+      attributes: {
+        firstName: `Name${i}`,
+        email: `person${i}@example.com`,
+        phone: `+8613800000${String(i).padStart(3, '0')}`,
+        cart_items: i,
+        vip: i % 2 === 0,
+      },
     }));
     await post('/api/contacts', contacts).expect(200);
     await post('/api/events', [
@@ -54,7 +60,9 @@ describe('editor API', () => {
     expect(second.body.items.map((c: { externalId: string }) => c.externalId)).toEqual(['c3', 'c2', 'c1']);
     expect((await get('/api/contacts?q=PERSON3@').expect(200)).body.items.map((c: { externalId: string }) => c.externalId)).toEqual(['c3']);
     expect((await get('/api/contacts?q=0000005').expect(200)).body.items.map((c: { externalId: string }) => c.externalId)).toEqual(['c5']);
-    expect((await get('/api/contacts?q=cart_items%3D4').expect(200)).body.items.map((c: { externalId: string }) => c.externalId)).toEqual(['c4']);
+    expect((await get('/api/contacts?q=cart_items%3D4').expect(200)).body.items.map((c: { externalId: string }) => c.externalId)).toEqual([
+      'c4',
+    ]);
     expect((await get('/api/contacts?cursor=nope').expect(400)).body.message).toMatch(/query.cursor/);
     const viewer = await api.userToken('viewer');
     const masked = await get('/api/contacts?q=c2', viewer).expect(200);
@@ -114,13 +122,17 @@ describe('editor API', () => {
     const token = await api.userToken('editor', 'sam@example.com');
     const users = (await get('/api/users').expect(200)).body.items as { id: string; email: string; role: string }[];
     const sam = users.find((u) => u.email === 'sam@example.com')!;
-    expect((await api.http().patch(`/api/users/${sam.id}`).set('Authorization', api.admin).send({ role: 'viewer' }).expect(200)).body).toMatchObject({ role: 'viewer', disabled: false });
+    expect(
+      (await api.http().patch(`/api/users/${sam.id}`).set('Authorization', api.admin).send({ role: 'viewer' }).expect(200)).body,
+    ).toMatchObject({ role: 'viewer', disabled: false });
     await api.http().patch(`/api/users/${sam.id}`).set('Authorization', api.admin).send({ disabled: true }).expect(200);
     await get('/api/auth/me', token).expect(401);
     await api.http().patch(`/api/users/${sam.id}`).set('Authorization', api.admin).send({}).expect(400);
     const admin = await api.userToken('admin', 'only-admin@example.com');
     const me = (await get('/api/auth/me', admin).expect(200)).body;
-    expect((await api.http().patch(`/api/users/${me.id}`).set('Authorization', admin).send({ role: 'editor' }).expect(409)).body.message).toMatch(/last admin/);
+    expect(
+      (await api.http().patch(`/api/users/${me.id}`).set('Authorization', admin).send({ role: 'editor' }).expect(409)).body.message,
+    ).toMatch(/last admin/);
   });
 
   it('GET /api/flow-stats counts journeys per flow', async () => {

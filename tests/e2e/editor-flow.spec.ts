@@ -66,16 +66,36 @@ describe('editor in the browser', () => {
     api = await startApi('editor_e2e', { CLOCK: 'virtual' });
     await api.sql(`INSERT INTO engine_clock (id, now) VALUES (1, $1)`, [START]);
     base = await listenLocally(api);
-    await api.http().post('/api/users').set('Authorization', api.admin).send({ email: EMAIL, password: PASSWORD, role: 'admin' }).expect(201);
-    await api.http().post('/api/users').set('Authorization', api.admin).send({ email: 'viewer@example.com', password: PASSWORD, role: 'viewer' }).expect(201);
+    await api
+      .http()
+      .post('/api/users')
+      .set('Authorization', api.admin)
+      .send({ email: EMAIL, password: PASSWORD, role: 'admin' })
+      .expect(201);
+    await api
+      .http()
+      .post('/api/users')
+      .set('Authorization', api.admin)
+      .send({ email: 'viewer@example.com', password: PASSWORD, role: 'viewer' })
+      .expect(201);
     // real contacts to preview against, and what the schema suggests
     await api
       .http()
       .post('/api/contacts')
       .set('Authorization', api.admin)
       .send([
-        { externalId: 'u-active', timezone: 'Europe/Paris', consent: { push: true }, attributes: { firstName: 'Ana', email: 'ana@example.com', cart_items: 0 } },
-        { externalId: 'u-lapsed', timezone: 'UTC', consent: { push: true, email: true }, attributes: { firstName: 'Li', email: 'li@example.com', pushToken: 'tok-li', cart_items: 2 } },
+        {
+          externalId: 'u-active',
+          timezone: 'Europe/Paris',
+          consent: { push: true },
+          attributes: { firstName: 'Ana', email: 'ana@example.com', cart_items: 0 },
+        },
+        {
+          externalId: 'u-lapsed',
+          timezone: 'UTC',
+          consent: { push: true, email: true },
+          attributes: { firstName: 'Li', email: 'li@example.com', pushToken: 'tok-li', cart_items: 2 },
+        },
       ])
       .expect(200);
     const lastSeen = new Date(START.getTime() - 10 * 86_400_000).toISOString();
@@ -119,7 +139,12 @@ describe('editor in the browser', () => {
     await page.locator('[data-node-id="trigger"]').waitFor();
     flowId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
     // no holdout: the contact must get the message (a 10 % holdout would make this test flaky by design)
-    await api.http().put(`/api/flows/${flowId}`).set('Authorization', api.admin).send({ settings: { holdoutPercent: 0 } }).expect(200);
+    await api
+      .http()
+      .put(`/api/flows/${flowId}`)
+      .set('Authorization', api.admin)
+      .send({ settings: { holdoutPercent: 0 } })
+      .expect(200);
 
     // drag four steps from the palette onto the canvas
     const drops: [string, number, number][] = [
@@ -174,7 +199,11 @@ describe('editor in the browser', () => {
     await inspector.locator('input[name=leaf-event]').fill('app_open');
     await inspector.locator('select[name=leaf-count-op]').selectOption('lte');
     await inspector.locator('input[name=leaf-count]').fill('0');
-    await page.locator('[data-node-id="condition"] .flow-node-summary', { hasText: 'cart_items > 0 and app_open at most 0 times in the last 7 days' }).waitFor();
+    await page
+      .locator('[data-node-id="condition"] .flow-node-summary', {
+        hasText: 'cart_items > 0 and app_open at most 0 times in the last 7 days',
+      })
+      .waitFor();
     await shoot(page, '03-rule-builder');
 
     // the duration picker; zero is an error in plain words at the field, the banner of a server check goes stale
@@ -214,7 +243,12 @@ describe('editor in the browser', () => {
     const stored = (await api.http().get(`/api/flows/${flowId}`).set('Authorization', api.admin).expect(200)).body;
     const byId = (id: string) => stored.graph.nodes.find((n: { id: string }) => n.id === id);
     expect(byId('condition').data).toEqual({
-      rule: { all: [{ attribute: 'cart_items', op: 'gt', value: 0 }, { event: 'app_open', within: 'P7D', count: { lte: 0 } }] },
+      rule: {
+        all: [
+          { attribute: 'cart_items', op: 'gt', value: 0 },
+          { event: 'app_open', within: 'P7D', count: { lte: 0 } },
+        ],
+      },
     });
     expect(byId('delay').data).toEqual({ duration: 'P3D' });
     expect(byId('channel').data.template.title).toBe('Hi {{firstName}}');
@@ -231,7 +265,10 @@ describe('editor in the browser', () => {
 
     // u-lapsed enters and gets the push; the journey waits at the 3-day delay of version 1
     await api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by: 'PT1H' }).expect(201);
-    const [waiting] = await api.sql<{ current_node_id: string; flow_version: number }>(`SELECT current_node_id, flow_version FROM journeys WHERE flow_id = $1`, [flowId]);
+    const [waiting] = await api.sql<{ current_node_id: string; flow_version: number }>(
+      `SELECT current_node_id, flow_version FROM journeys WHERE flow_id = $1`,
+      [flowId],
+    );
     expect(waiting).toEqual({ current_node_id: 'delay', flow_version: 1 });
 
     // editing the live flow makes a draft; nothing changes for running journeys until Publish
@@ -324,7 +361,11 @@ describe('editor in the browser', () => {
       await viewer.locator('[data-node-id="delay"]').click();
       await viewer.locator('[data-inspector="delay"]').waitFor();
       expect(await viewer.locator('[data-palette]').count()).toBe(0);
-      expect(await viewer.locator('[data-action=save], [data-action=activate], [data-action=pause], [data-action=publish], [data-action=undo]').count()).toBe(0);
+      expect(
+        await viewer
+          .locator('[data-action=save], [data-action=activate], [data-action=pause], [data-action=publish], [data-action=undo]')
+          .count(),
+      ).toBe(0);
       expect(await viewer.locator('[data-inspector="delay"] input[name=duration-amount]').isDisabled()).toBe(true);
       await shoot(viewer, '17-viewer-canvas');
       await viewer.goto(`${base}/#/contacts`);
@@ -338,7 +379,14 @@ describe('editor in the browser', () => {
   });
 
   it('draws the weekly check-in loop around the graph', async () => {
-    const checkin = (await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Weekly check-in', templateId: 'weekly-checkin' }).expect(201)).body;
+    const checkin = (
+      await api
+        .http()
+        .post('/api/flows')
+        .set('Authorization', api.admin)
+        .send({ name: 'Weekly check-in', templateId: 'weekly-checkin' })
+        .expect(201)
+    ).body;
     await page.goto(`${base}/#/flows/${checkin.id}`);
     await page.locator('[data-node-id="checkin"]').waitFor();
     await page.click('[data-action=layout]');
@@ -359,7 +407,9 @@ describe('editor in the browser', () => {
       );
       edges.push({ id: `e${i}`, source: i === 1 ? 't' : `m${i - 1}`, target: `m${i}` });
     }
-    const big = (await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Big', graph: { nodes, edges } }).expect(201)).body;
+    const big = (
+      await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Big', graph: { nodes, edges } }).expect(201)
+    ).body;
     await page.goto(`${base}/#/`);
     await page.reload(); // a fresh page: the time below is opening the flow, not leaving the last one
     await page.getByRole('heading', { name: 'Flows' }).waitFor();
@@ -395,6 +445,8 @@ describe('editor in the browser', () => {
     const sorted = [...frames].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(1);
     await shoot(page, '18-big-flow');
-    console.log(`300-node flow: opened and laid out in ${openMs} ms; panning ${frames.length} frames, median ${pct(50)} ms, p95 ${pct(95)} ms, max ${pct(100)} ms`);
+    console.log(
+      `300-node flow: opened and laid out in ${openMs} ms; panning ${frames.length} frames, median ${pct(50)} ms, p95 ${pct(95)} ms, max ${pct(100)} ms`,
+    );
   });
 });

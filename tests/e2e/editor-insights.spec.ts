@@ -26,9 +26,29 @@ const PASSWORD = 'correct horse battery staple';
 const graph = {
   nodes: [
     { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } } },
-    { id: 'ab', type: 'condition', position: { x: 0, y: 150 }, data: { split: [{ id: 'a', percent: 50 }, { id: 'b', percent: 50 }] } },
-    { id: 'pushA', type: 'channel', position: { x: -200, y: 330 }, data: { channel: 'push', costCents: 1, template: { title: 'A', body: 'a' } } },
-    { id: 'pushB', type: 'channel', position: { x: 200, y: 330 }, data: { channel: 'push', costCents: 2, template: { title: 'B', body: 'b' } } },
+    {
+      id: 'ab',
+      type: 'condition',
+      position: { x: 0, y: 150 },
+      data: {
+        split: [
+          { id: 'a', percent: 50 },
+          { id: 'b', percent: 50 },
+        ],
+      },
+    },
+    {
+      id: 'pushA',
+      type: 'channel',
+      position: { x: -200, y: 330 },
+      data: { channel: 'push', costCents: 1, template: { title: 'A', body: 'a' } },
+    },
+    {
+      id: 'pushB',
+      type: 'channel',
+      position: { x: 200, y: 330 },
+      data: { channel: 'push', costCents: 2, template: { title: 'B', body: 'b' } },
+    },
     { id: 'wait', type: 'delay', position: { x: 0, y: 520 }, data: { duration: 'P3D' } },
     { id: 'paid', type: 'goal', position: { x: 400, y: 0 }, data: { event: 'order_paid' } },
   ],
@@ -64,17 +84,36 @@ describe('editor insights in the browser', () => {
     const auth = { Authorization: api.admin };
     await api.http().put('/api/settings').set(auth).send({ quietHours: null, frequencyCaps: [] }).expect(200);
     await api.http().post('/api/users').set(auth).send({ email: EMAIL, password: PASSWORD, role: 'admin' }).expect(201);
-    const people = Array.from({ length: 200 }, (_, i) => ({ externalId: `p${i}`, consent: { push: true }, attributes: { pushToken: `tok${i}`, firstName: `P${i}` } }));
+    const people = Array.from({ length: 200 }, (_, i) => ({
+      externalId: `p${i}`,
+      consent: { push: true },
+      attributes: { pushToken: `tok${i}`, firstName: `P${i}` },
+    }));
     await api.http().post('/api/contacts').set(auth).send(people).expect(200);
-    const flow = await api.http().post('/api/flows').set(auth).send({ name: 'A/B push', graph, settings: { holdoutPercent: 10 } }).expect(201);
+    const flow = await api
+      .http()
+      .post('/api/flows')
+      .set(auth)
+      .send({ name: 'A/B push', graph, settings: { holdoutPercent: 10 } })
+      .expect(201);
     flowId = flow.body.id;
     await api.http().post(`/api/flows/${flowId}/activate`).set(auth).expect(200);
     const pool = poolOf(api.db.dataSource);
     const clock = new VirtualClock(pool);
     const engine = new Engine({ db: pool, clock });
     await engine.advanceClock(clock, 'PT1H');
-    await api.http().post('/api/events').set(auth).send(people.filter((_, i) => i % 3 === 0).map((p) => ({ externalId: p.externalId, name: 'order_paid' }))).expect(200);
-    await api.http().post('/api/events').set(auth).send(people.filter((_, i) => i % 4 === 0).map((p) => ({ externalId: p.externalId, name: 'app_open' }))).expect(200);
+    await api
+      .http()
+      .post('/api/events')
+      .set(auth)
+      .send(people.filter((_, i) => i % 3 === 0).map((p) => ({ externalId: p.externalId, name: 'order_paid' })))
+      .expect(200);
+    await api
+      .http()
+      .post('/api/events')
+      .set(auth)
+      .send(people.filter((_, i) => i % 4 === 0).map((p) => ({ externalId: p.externalId, name: 'app_open' })))
+      .expect(200);
     await engine.advanceClock(clock, 'P4D');
 
     base = await listenLocally(api);
@@ -141,7 +180,13 @@ describe('editor insights in the browser', () => {
     await page.goto(`${base}/#/contacts`);
     await page.click('[data-action="import"]');
     await page.selectOption('select[name=importKind]', 'contacts');
-    const csv = ['externalId,timezone,consent.push,plan', 'imp-1,Europe/Paris,yes,gold', 'imp-2,Not/AZone,no,silver', ',UTC,yes,none', 'imp-3,UTC,1,gold'].join('\n');
+    const csv = [
+      'externalId,timezone,consent.push,plan',
+      'imp-1,Europe/Paris,yes,gold',
+      'imp-2,Not/AZone,no,silver',
+      ',UTC,yes,none',
+      'imp-3,UTC,1,gold',
+    ].join('\n');
     await page.setInputFiles('input[name=importFile]', { name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.locator('[data-import="done"]').waitFor();
     expect(await page.locator('[role=progressbar]').getAttribute('aria-valuenow')).toBe('100');
@@ -160,11 +205,27 @@ describe('editor insights in the browser', () => {
 
   it('writes maxAge, escalation and a zh-CN copy variant from the forms, previewed by the server', async () => {
     const auth = { Authorization: api.admin };
-    await api.http().post('/api/contacts').set(auth).send([{ externalId: 'zh-1', consent: { sms: true, push: true }, attributes: { firstName: '丽', locale: 'zh-CN', phone: '+8613800000000', pushToken: 'tok-zh' } }]).expect(200);
+    await api
+      .http()
+      .post('/api/contacts')
+      .set(auth)
+      .send([
+        {
+          externalId: 'zh-1',
+          consent: { sms: true, push: true },
+          attributes: { firstName: '丽', locale: 'zh-CN', phone: '+8613800000000', pushToken: 'tok-zh' },
+        },
+      ])
+      .expect(200);
     const draft = {
       nodes: [
         { id: 'signup', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'event', event: 'signed_up' } },
-        { id: 'hello', type: 'channel', position: { x: 0, y: 200 }, data: { channel: 'sms', costCents: 5, template: { body: 'Hi {{firstName}}, welcome back' } } },
+        {
+          id: 'hello',
+          type: 'channel',
+          position: { x: 0, y: 200 },
+          data: { channel: 'sms', costCents: 5, template: { body: 'Hi {{firstName}}, welcome back' } },
+        },
       ],
       edges: [{ id: 'e1', source: 'signup', target: 'hello' }],
     };

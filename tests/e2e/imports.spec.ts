@@ -5,7 +5,10 @@ import { ApiHarness, startApi } from '../support/api-app';
 const DATA_DIR = `/tmp/boomerang-imports-test-${process.pid}`;
 
 function ndjson(text: string) {
-  return text.trim().split('\n').map((line) => JSON.parse(line));
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 describe('CSV import', () => {
@@ -19,7 +22,8 @@ describe('CSV import', () => {
     rmSync(DATA_DIR, { recursive: true, force: true });
   });
 
-  const post = (kind: string, csv: string) => api.http().post(`/api/imports/${kind}`).set('Authorization', api.admin).set('Content-Type', 'text/csv').send(csv);
+  const post = (kind: string, csv: string) =>
+    api.http().post(`/api/imports/${kind}`).set('Authorization', api.admin).set('Content-Type', 'text/csv').send(csv);
 
   it('imports contacts, reporting bad rows by line number with the reason', async () => {
     const csv = [
@@ -38,8 +42,14 @@ describe('CSV import', () => {
     expect(importProgressView.parse(last)).toEqual(last);
     expect(last).toMatchObject({ kind: 'contacts', status: 'done', rows: 7, accepted: 3, rejected: 4, bytes: Buffer.byteLength(csv) });
     const contact = await api.http().get('/api/contacts/c1').set('Authorization', api.admin).expect(200);
-    expect(contact.body).toMatchObject({ timezone: 'Asia/Shanghai', consent: { sms: true, push: false }, attributes: { firstName: '伟', cart_items: 2, locale: 'zh-CN' } });
-    expect((await api.http().get('/api/contacts/c3').set('Authorization', api.admin).expect(200)).body.attributes.firstName).toBe('Smith, Jr.');
+    expect(contact.body).toMatchObject({
+      timezone: 'Asia/Shanghai',
+      consent: { sms: true, push: false },
+      attributes: { firstName: '伟', cart_items: 2, locale: 'zh-CN' },
+    });
+    expect((await api.http().get('/api/contacts/c3').set('Authorization', api.admin).expect(200)).body.attributes.firstName).toBe(
+      'Smith, Jr.',
+    );
     const report = await api.http().get(last.rejectedReport).set('Authorization', api.admin).expect(200);
     const lines = report.text.trim().split('\r\n');
     expect(lines[0]).toBe('line,reason');
@@ -48,7 +58,10 @@ describe('CSV import', () => {
     expect(lines[2]).toMatch(/^5,"consent\.sms: expected boolean/);
     expect(lines[3]).toMatch(/^6,"?malformed CSV: /);
     expect(lines[4]).toMatch(/^7,"?externalId: /);
-    expect((await api.http().get(`/api/imports/${last.importId}`).set('Authorization', api.admin).expect(200)).body).toMatchObject({ status: 'done', rows: 7 });
+    expect((await api.http().get(`/api/imports/${last.importId}`).set('Authorization', api.admin).expect(200)).body).toMatchObject({
+      status: 'done',
+      rows: 7,
+    });
   });
 
   it('imports events through the engine ingest (last activity moves), with bad rows reported', async () => {
@@ -70,7 +83,12 @@ describe('CSV import', () => {
   });
 
   it('refuses a JSON body, an unknown kind and unknown imports', async () => {
-    await api.http().post('/api/imports/events').set('Authorization', api.admin).send([{ externalId: 'x', name: 'y' }]).expect(415);
+    await api
+      .http()
+      .post('/api/imports/events')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'x', name: 'y' }])
+      .expect(415);
     expect((await post('orders', 'a,b\n1,2').expect(400)).body.message).toMatch(/^kind: /);
     await api.http().get('/api/imports/00000000-0000-4000-8000-000000000000').set('Authorization', api.admin).expect(404);
   });

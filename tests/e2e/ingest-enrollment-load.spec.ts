@@ -23,11 +23,17 @@ it('enrols every one of 20,000 contacts whose event arrived while the engine tic
   const graph = {
     nodes: [
       { id: 'winback', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'event', event: 'winback' } },
-      { id: 'push', type: 'channel', position: { x: 0, y: 120 }, data: { channel: 'push', template: { title: 'We miss you', body: 'Come back, {{firstName}}' } } },
+      {
+        id: 'push',
+        type: 'channel',
+        position: { x: 0, y: 120 },
+        data: { channel: 'push', template: { title: 'We miss you', body: 'Come back, {{firstName}}' } },
+      },
     ],
     edges: [{ id: 'e1', source: 'winback', target: 'push' }],
   };
-  const flow = (await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Win-back on event', graph }).expect(201)).body;
+  const flow = (await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'Win-back on event', graph }).expect(201))
+    .body;
   await api.http().post(`/api/flows/${flow.id}/activate`).set('Authorization', api.admin).expect(200);
   api.app.get(EngineService).start();
 

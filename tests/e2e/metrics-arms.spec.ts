@@ -12,9 +12,29 @@ import { ApiHarness, startApi } from '../support/api-app';
 const graph = {
   nodes: [
     { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } } },
-    { id: 'ab', type: 'condition', position: { x: 0, y: 1 }, data: { split: [{ id: 'a', percent: 50 }, { id: 'b', percent: 50 }] } },
-    { id: 'pushA', type: 'channel', position: { x: 0, y: 2 }, data: { channel: 'push', costCents: 1, template: { title: 'A', body: 'a' } } },
-    { id: 'pushB', type: 'channel', position: { x: 1, y: 2 }, data: { channel: 'push', costCents: 2, template: { title: 'B', body: 'b' } } },
+    {
+      id: 'ab',
+      type: 'condition',
+      position: { x: 0, y: 1 },
+      data: {
+        split: [
+          { id: 'a', percent: 50 },
+          { id: 'b', percent: 50 },
+        ],
+      },
+    },
+    {
+      id: 'pushA',
+      type: 'channel',
+      position: { x: 0, y: 2 },
+      data: { channel: 'push', costCents: 1, template: { title: 'A', body: 'a' } },
+    },
+    {
+      id: 'pushB',
+      type: 'channel',
+      position: { x: 1, y: 2 },
+      data: { channel: 'push', costCents: 2, template: { title: 'B', body: 'b' } },
+    },
     { id: 'wait', type: 'delay', position: { x: 0, y: 3 }, data: { duration: 'P3D' } },
     { id: 'paid', type: 'goal', position: { x: 0, y: 4 }, data: { event: 'order_paid' } },
   ],
@@ -36,16 +56,30 @@ describe('metrics per split arm', () => {
     await api.sql(`INSERT INTO engine_clock (id, now) VALUES (1, '2026-11-02T12:00:00Z')`);
     const auth = { Authorization: api.admin };
     await api.http().put('/api/settings').set(auth).send({ quietHours: null, frequencyCaps: [] }).expect(200);
-    const people = Array.from({ length: 200 }, (_, i) => ({ externalId: `p${i}`, consent: { push: true }, attributes: { pushToken: `tok${i}` } }));
+    const people = Array.from({ length: 200 }, (_, i) => ({
+      externalId: `p${i}`,
+      consent: { push: true },
+      attributes: { pushToken: `tok${i}` },
+    }));
     await api.http().post('/api/contacts').set(auth).send(people).expect(200);
-    const flow = await api.http().post('/api/flows').set(auth).send({ name: 'A/B', graph, settings: { holdoutPercent: 10 } }).expect(201);
+    const flow = await api
+      .http()
+      .post('/api/flows')
+      .set(auth)
+      .send({ name: 'A/B', graph, settings: { holdoutPercent: 10 } })
+      .expect(201);
     await api.http().post(`/api/flows/${flow.body.id}/activate`).set(auth).expect(200);
     const pool = poolOf(api.db.dataSource);
     const clock = new VirtualClock(pool);
     const engine = new Engine({ db: pool, clock });
     await engine.advanceClock(clock, 'PT1H');
     // every contact whose id is even pays
-    await api.http().post('/api/events').set(auth).send(people.filter((_, i) => i % 2 === 0).map((p) => ({ externalId: p.externalId, name: 'order_paid' }))).expect(200);
+    await api
+      .http()
+      .post('/api/events')
+      .set(auth)
+      .send(people.filter((_, i) => i % 2 === 0).map((p) => ({ externalId: p.externalId, name: 'order_paid' })))
+      .expect(200);
     await engine.advanceClock(clock, 'P4D');
 
     const m = (await api.http().get(`/api/flows/${flow.body.id}/metrics`).set(auth).expect(200)).body;
@@ -56,8 +90,14 @@ describe('metrics per split arm', () => {
     expect(expected.map((r) => r.arm)).toEqual(['pushA', 'pushB']);
     const [a, b] = expected;
     expect(m.arms.ab.a).toEqual({
-      journeys: a.journeys, converted: a.converted, conversionRate: a.converted / a.journeys,
-      sent: a.journeys, delivered: a.journeys, clicked: 0, reachRate: 1, costCents: a.journeys * 1,
+      journeys: a.journeys,
+      converted: a.converted,
+      conversionRate: a.converted / a.journeys,
+      sent: a.journeys,
+      delivered: a.journeys,
+      clicked: 0,
+      reachRate: 1,
+      costCents: a.journeys * 1,
     });
     expect(m.arms.ab.b).toMatchObject({ journeys: b.journeys, converted: b.converted, costCents: b.journeys * 2 });
     expect(a.journeys + b.journeys).toBe(m.treatment.size);

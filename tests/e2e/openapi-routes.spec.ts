@@ -23,7 +23,10 @@ it('documents every route and nothing that is not a route', () => {
   const documented = Object.entries(doc.paths)
     .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`))
     .sort();
-  expect({ missing: served.filter((r) => !documented.includes(r)), stale: documented.filter((d) => !served.includes(d)) }).toEqual({ missing: [], stale: [] });
+  expect({ missing: served.filter((r) => !documented.includes(r)), stale: documented.filter((d) => !served.includes(d)) }).toEqual({
+    missing: [],
+    stale: [],
+  });
 });
 
 it('states for every operation the access the route really has', () => {
@@ -31,7 +34,8 @@ it('states for every operation the access the route really has', () => {
   for (const route of routes) {
     const op = doc.paths[openApiPath(route.path)]?.[route.method] as { description?: string } | undefined;
     const expected = route.access === 'public' ? 'No credentials needed.' : `Permission: \`${route.access}\`.`;
-    if (op && op.description !== expected) wrong.push(`${route.method} ${route.path}: documented "${op.description}", route needs ${route.access}`);
+    if (op && op.description !== expected)
+      wrong.push(`${route.method} ${route.path}: documented "${op.description}", route needs ${route.access}`);
   }
   expect(wrong).toEqual([]);
 });
@@ -41,7 +45,8 @@ it('gives every operation a response and every body-taking operation a request s
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       if (!op.responses || !Object.keys(op.responses).length) problems.push(`${method} ${path}: no response`);
-      const bodyless = method === 'get' || method === 'delete' || /\/(activate|pause|archive|logout|estimate)$/.test(path) || path.startsWith('/t/');
+      const bodyless =
+        method === 'get' || method === 'delete' || /\/(activate|pause|archive|logout|estimate)$/.test(path) || path.startsWith('/t/');
       if (!bodyless && !op.requestBody) problems.push(`${method} ${path}: no request body schema`);
     }
   }

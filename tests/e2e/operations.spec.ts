@@ -29,7 +29,10 @@ it('counts overdue journeys, slow enrollment and engine processes, at /api/healt
   expect(await engine.enroll(hourAgo)).toBe(4);
   // an event-triggered flow whose received events wait an hour for enrollment
   const slow = await createActiveFlow(pool, sendThenWaitGraph({ kind: 'event', event: 'signed_up' }), { name: 'slow flow' });
-  await ingestEventRows(pool, [{ e: 'o0', n: 'signed_up', t: hourAgo.toISOString(), p: {} }], hourAgo, { createContactsOnEvent: false, nonActivityEvents: [] });
+  await ingestEventRows(pool, [{ e: 'o0', n: 'signed_up', t: hourAgo.toISOString(), p: {} }], hourAgo, {
+    createContactsOnEvent: false,
+    nonActivityEvents: [],
+  });
 
   let details = (await api.http().get('/api/health/details').set('Authorization', api.admin).expect(200)).body;
   expect(details.journeys.overdue).toBe(4);
@@ -38,7 +41,13 @@ it('counts overdue journeys, slow enrollment and engine processes, at /api/healt
 
   // one engine tick: it advances everything, enrolls the waiting event and writes its heartbeat
   await engine.tick(new Date());
-  details = (await api.http().get('/api/health/details').set('Authorization', await api.userToken('viewer')).expect(200)).body;
+  details = (
+    await api
+      .http()
+      .get('/api/health/details')
+      .set('Authorization', await api.userToken('viewer'))
+      .expect(200)
+  ).body;
   expect(details.journeys.overdue).toBe(0);
   expect(details.enrollment.slowFlows).toBe(0);
   expect(details.engine.alive).toBe(1);

@@ -67,8 +67,18 @@ async function call(base: string, key: string, method: string, path: string, bod
 const smsFlow = {
   nodes: [
     { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'event', event: 'signed_up' } },
-    { id: 'm', type: 'channel', position: { x: 0, y: 1 }, data: { channel: 'sms', template: { body: 'Hi {{firstName}}, your code is waiting' } } },
-    { id: 'w', type: 'channel', position: { x: 0, y: 2 }, data: { channel: 'webhook', template: { url: '', body: '{"phone":"{{phone}}"}' } } },
+    {
+      id: 'm',
+      type: 'channel',
+      position: { x: 0, y: 1 },
+      data: { channel: 'sms', template: { body: 'Hi {{firstName}}, your code is waiting' } },
+    },
+    {
+      id: 'w',
+      type: 'channel',
+      position: { x: 0, y: 2 },
+      data: { channel: 'webhook', template: { url: '', body: '{"phone":"{{phone}}"}' } },
+    },
   ],
   edges: [
     { id: 'e1', source: 't', target: 'm' },
@@ -80,7 +90,11 @@ it('no secret, key, password, token or full phone number is ever logged; a remov
   const { server, base } = await start({ API_KEY });
   smsFlow.nodes[2].data.template!.url = `${stub.url}/hook`;
   // a session (its token must not be logged either)
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@localhost', password: SECRETS.ADMIN_PASSWORD }) });
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@localhost', password: SECRETS.ADMIN_PASSWORD }),
+  });
   expect(login.status).toBe(200);
   const session = ((await login.json()) as { token: string }).token;
   const created = await call(base, API_KEY, 'POST', '/api/api-keys', { name: 'ingest', scopes: ['ingest'] });
@@ -119,7 +133,9 @@ it('no secret, key, password, token or full phone number is ever logged; a remov
 
   const output = server.output();
   expect(output).toMatch(/Boomerang is listening on/);
-  const leaks = [API_KEY, ingestKey, session, ...Object.values(SECRETS), PHONE, PHONE.slice(1), PHONE.slice(3)].filter((s) => output.includes(s));
+  const leaks = [API_KEY, ingestKey, session, ...Object.values(SECRETS), PHONE, PHONE.slice(1), PHONE.slice(3)].filter((s) =>
+    output.includes(s),
+  );
   expect(leaks).toEqual([]);
 
   // the same database without API_KEY: the key that came from it is revoked at start

@@ -29,7 +29,11 @@ it('sends security headers on the editor and the API', async () => {
 it('answers no CORS by default, and only listed origins when CORS_ORIGINS is set', async () => {
   const closed = await api.http().options('/api/flows').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
   expect(closed.headers['access-control-allow-origin']).toBeUndefined();
-  const allowed = await open.http().options('/api/flows').set('Origin', 'https://app.example.com').set('Access-Control-Request-Method', 'GET');
+  const allowed = await open
+    .http()
+    .options('/api/flows')
+    .set('Origin', 'https://app.example.com')
+    .set('Access-Control-Request-Method', 'GET');
   expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
   const other = await open.http().get('/api/health').set('Origin', 'https://evil.example');
   expect(other.headers['access-control-allow-origin']).not.toBe('https://evil.example');
@@ -51,5 +55,13 @@ it('limits ingestion per credential; another credential has its own budget', asy
   const refused = await api.http().post('/api/events').set('Authorization', ingest).send(event);
   expect(refused.status).toBe(429);
   expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-  expect((await api.http().post('/api/contacts').set('Authorization', api.admin).send([{ externalId: 'rate-2' }])).status).toBe(200);
+  expect(
+    (
+      await api
+        .http()
+        .post('/api/contacts')
+        .set('Authorization', api.admin)
+        .send([{ externalId: 'rate-2' }])
+    ).status,
+  ).toBe(200);
 });

@@ -55,12 +55,19 @@ function call(method: Route['method'], url: string, authorization?: string) {
 describe('the route table', () => {
   it('is read from the controllers (sanity: the routes this suite must cover are there)', () => {
     const keys = routes.map((r) => `${r.method} ${r.path}`);
-    expect(keys).toEqual(expect.arrayContaining(['get /api/flows', 'post /api/events', 'post /api/clock/advance', 'delete /api/api-keys/:id']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['get /api/flows', 'post /api/events', 'post /api/clock/advance', 'delete /api/api-keys/:id']),
+    );
     expect(routes.length).toBeGreaterThan(30);
   });
 
   it('has exactly the listed public routes', () => {
-    expect(routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`).sort()).toEqual([...publicRoutes].sort());
+    expect(
+      routes
+        .filter((r) => r.access === 'public')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([...publicRoutes].sort());
   });
 });
 

@@ -22,7 +22,10 @@ class SmsStub implements ChannelAdapter {
   constructor(private readonly undelivered: Set<string>) {}
   async send(message: OutgoingMessage) {
     this.seen.push(message.to ?? '');
-    return { providerId: `stub:${message.messageId}`, status: this.undelivered.has(message.to ?? '') ? ('sent' as const) : ('delivered' as const) };
+    return {
+      providerId: `stub:${message.messageId}`,
+      status: this.undelivered.has(message.to ?? '') ? ('sent' as const) : ('delivered' as const),
+    };
   }
 }
 
@@ -34,7 +37,12 @@ describe('the seed case on the virtual clock', () => {
     api = await startApi('seed_case', { CLOCK: 'virtual' });
     await api.sql(`INSERT INTO engine_clock (id, now) VALUES (1, $1)`, [START]);
     const auth = { Authorization: api.admin };
-    const flow = await api.http().post('/api/flows').set(auth).send({ name: 'Seed case', graph: demoFirstOrderGraph, settings: { holdoutPercent: 10 } }).expect(201);
+    const flow = await api
+      .http()
+      .post('/api/flows')
+      .set(auth)
+      .send({ name: 'Seed case', graph: demoFirstOrderGraph, settings: { holdoutPercent: 10 } })
+      .expect(201);
     const flowId: string = flow.body.id;
     await api.http().post(`/api/flows/${flowId}/activate`).set(auth).expect(200);
 
@@ -47,8 +55,14 @@ describe('the seed case on the virtual clock', () => {
     await api.http().post('/api/contacts').set(auth).send(people).expect(200);
     const ids = await api.sql<{ id: string; external_id: string }>(`SELECT id::text, external_id FROM contacts ORDER BY id`);
     // the engine's own holdout draw (hash of flow and contact) decides the groups; pick 897 treated and 90 held out
-    const treated = ids.filter((c) => !isHoldout(flowId, c.id, 10)).slice(0, 897).map((c) => c.external_id);
-    const heldOut = ids.filter((c) => isHoldout(flowId, c.id, 10)).slice(0, 90).map((c) => c.external_id);
+    const treated = ids
+      .filter((c) => !isHoldout(flowId, c.id, 10))
+      .slice(0, 897)
+      .map((c) => c.external_id);
+    const heldOut = ids
+      .filter((c) => isHoldout(flowId, c.id, 10))
+      .slice(0, 90)
+      .map((c) => c.external_id);
     expect([treated.length, heldOut.length]).toEqual([897, 90]);
     const phone = (externalId: string) => people[Number(externalId.slice(1))].attributes.phone;
     const unconfirmed = treated.slice(0, 41);
@@ -57,7 +71,12 @@ describe('the seed case on the virtual clock', () => {
     const pool = poolOf(api.db.dataSource);
     const clock = new VirtualClock(pool);
     const engine = new Engine({ db: pool, clock, adapters: { sms: stub } });
-    await api.http().post('/api/events').set(auth).send([...treated, ...heldOut].map((externalId) => ({ externalId, name: 'signed_up' }))).expect(200);
+    await api
+      .http()
+      .post('/api/events')
+      .set(auth)
+      .send([...treated, ...heldOut].map((externalId) => ({ externalId, name: 'signed_up' })))
+      .expect(200);
 
     // 24 h later nobody has ordered: every treated contact gets the coupon SMS, the holdout nothing
     await engine.advanceClock(clock, 'PT25H');
@@ -67,11 +86,19 @@ describe('the seed case on the virtual clock', () => {
     // an hour after the SMS, 68 reached contacts and 3 held-out contacts pay their first order
     const converters = treated.slice(41, 41 + 68);
     const naturals = heldOut.slice(0, 3);
-    await api.http().post('/api/events').set(auth).send([...converters, ...naturals].map((externalId) => ({ externalId, name: 'order_paid', properties: { amount: 42 } }))).expect(200);
+    await api
+      .http()
+      .post('/api/events')
+      .set(auth)
+      .send([...converters, ...naturals].map((externalId) => ({ externalId, name: 'order_paid', properties: { amount: 42 } })))
+      .expect(200);
     await engine.advanceClock(clock, 'P3D');
 
     // SMS is priced per segment (5 ¢ each): the coupon copy with its tracking link takes more than one
-    const bodies = await api.sql<{ body: string }>(`SELECT content->>'body' AS body FROM messages WHERE flow_id = $1 AND status IN ('sent', 'delivered')`, [flowId]);
+    const bodies = await api.sql<{ body: string }>(
+      `SELECT content->>'body' AS body FROM messages WHERE flow_id = $1 AND status IN ('sent', 'delivered')`,
+      [flowId],
+    );
     const costCents = bodies.reduce((sum, m) => sum + 5 * smsSegments(m.body).segments, 0);
     expect(costCents).toBeGreaterThan(897 * 5);
     const metrics = (await api.http().get(`/api/flows/${flowId}/metrics`).set(auth).expect(200)).body;

@@ -6,12 +6,25 @@ import { DemoService } from '../../api/src/demo/demo.service';
 import { simulationJobView } from '../../api/src/simulation/simulation.dto';
 import { ApiHarness, startApi } from '../support/api-app';
 
-const TABLES = ['contacts', 'events', 'flows', 'flow_versions', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'engine_clock', 'workspace_settings'];
+const TABLES = [
+  'contacts',
+  'events',
+  'flows',
+  'flow_versions',
+  'journeys',
+  'journey_log',
+  'messages',
+  'trigger_inbox',
+  'engine_clock',
+  'workspace_settings',
+];
 
 async function snapshot(api: ApiHarness) {
   const out: Record<string, unknown> = {};
   for (const table of TABLES) {
-    const [row] = await api.sql<{ n: number; digest: string | null }>(`SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${table} t`);
+    const [row] = await api.sql<{ n: number; digest: string | null }>(
+      `SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${table} t`,
+    );
     out[table] = row;
   }
   out.sequences = await api.sql(`SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1`);
@@ -52,9 +65,11 @@ describe('flow simulator', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(job.progress).toMatchObject({ percent: 100, hours: 720 });
     const report = job.report;
-     
-    console.log(`simulate flow 2 × 30 days on ${report.contacts} demo contacts: ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
-      `${report.entries.total} entries, sends ${JSON.stringify(report.sends.byChannel)}, ${report.returns} returns, ${report.conversions.treatment} conversions`);
+
+    console.log(
+      `simulate flow 2 × 30 days on ${report.contacts} demo contacts: ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
+        `${report.entries.total} entries, sends ${JSON.stringify(report.sends.byChannel)}, ${report.returns} returns, ${report.conversions.treatment} conversions`,
+    );
     expect(report.contacts).toBe(5000);
     expect(report.entries.total).toBeGreaterThan(100);
     expect(report.entries.holdout).toBeGreaterThan(0);
@@ -70,7 +85,12 @@ describe('flow simulator', () => {
   }, 300_000);
 
   it('simulates a draft on a sample with given response rates, deterministically', async () => {
-    const draft = await api.http().post('/api/flows').set('Authorization', api.admin).send({ name: 'draft', templateId: 'first-order-coupon' }).expect(201);
+    const draft = await api
+      .http()
+      .post('/api/flows')
+      .set('Authorization', api.admin)
+      .send({ name: 'draft', templateId: 'first-order-coupon' })
+      .expect(201);
     expect(draft.body.status).toBe('draft');
     const body = { days: 3, sample: 500, responses: { sms: { reach: 1, return: 0.5 } }, seed: 7 };
     const run = async () => {
@@ -91,9 +111,19 @@ describe('flow simulator', () => {
     const id = flows[0].id;
     const bad = await api.http().post(`/api/flows/${id}/simulate`).set('Authorization', api.admin).send({ days: 0 }).expect(400);
     expect(bad.body.message).toMatch(/days/);
-    const rate = await api.http().post(`/api/flows/${id}/simulate`).set('Authorization', api.admin).send({ days: 1, responses: { push: { reach: 2 } } }).expect(400);
+    const rate = await api
+      .http()
+      .post(`/api/flows/${id}/simulate`)
+      .set('Authorization', api.admin)
+      .send({ days: 1, responses: { push: { reach: 2 } } })
+      .expect(400);
     expect(rate.body.message).toMatch(/responses\.push\.reach/);
-    await api.http().post('/api/flows/00000000-0000-4000-8000-000000000000/simulate').set('Authorization', api.admin).send({ days: 1 }).expect(404);
+    await api
+      .http()
+      .post('/api/flows/00000000-0000-4000-8000-000000000000/simulate')
+      .set('Authorization', api.admin)
+      .send({ days: 1 })
+      .expect(404);
     await api.http().get(`/api/flows/${id}/simulations/00000000-0000-4000-8000-000000000000`).set('Authorization', api.admin).expect(404);
   });
 });

@@ -27,7 +27,9 @@ describe('npm start', () => {
       // the generated key is in DATA_DIR/api-key, never in the log
       const firstKey = readFileSync(join(dataDir, 'api-key'), 'utf8').trim();
       expect(firstKey).toMatch(/^bk_/);
-      expect(plain(first.output())).toContain(`admin API key (generated): in ${join(resolve(dataDir), 'api-key')} (${firstKey.slice(0, 8)}…)`);
+      expect(plain(first.output())).toContain(
+        `admin API key (generated): in ${join(resolve(dataDir), 'api-key')} (${firstKey.slice(0, 8)}…)`,
+      );
       expect(first.output()).not.toContain(firstKey);
       expect(await first.stop('SIGINT')).toBe(0);
 

@@ -10,7 +10,11 @@ import { Pool } from 'pg';
 import { Engine, HttpPool, PushAdapter, VirtualClock } from '@boomerang/engine/runtime';
 
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 6, application_name: `fault-replica-${process.env.REPLICA ?? '?'}` });
+  const pool = new Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: 6,
+    application_name: `fault-replica-${process.env.REPLICA ?? '?'}`,
+  });
   // idle connections cut by a PostgreSQL restart are not fatal: the pool opens new ones on the next query
   pool.on('error', () => undefined);
   const timeoutMs = Number(process.env.PROVIDER_TIMEOUT_MS ?? 800);

@@ -37,8 +37,26 @@ export interface FaultOptions {
   log?: (line: string) => void;
 }
 
-export const reducedSize: FaultOptions = { dormant: 1200, signups: 1800, replicas: 3, minKills: 20, hours: 72, drainSeconds: 150, killEvery: [0.6, 2.4], stepPauseMs: 120 };
-export const fullSize: FaultOptions = { dormant: 20_000, signups: 30_000, replicas: 3, minKills: 30, hours: 96, drainSeconds: 1200, killEvery: [4, 10], stepPauseMs: 900 };
+export const reducedSize: FaultOptions = {
+  dormant: 1200,
+  signups: 1800,
+  replicas: 3,
+  minKills: 20,
+  hours: 72,
+  drainSeconds: 150,
+  killEvery: [0.6, 2.4],
+  stepPauseMs: 120,
+};
+export const fullSize: FaultOptions = {
+  dormant: 20_000,
+  signups: 30_000,
+  replicas: 3,
+  minKills: 30,
+  hours: 96,
+  drainSeconds: 1200,
+  killEvery: [4, 10],
+  stepPauseMs: 900,
+};
 
 export interface FaultSummary {
   kills: number;
@@ -86,7 +104,12 @@ function signupGraph(): FlowGraphDocument {
   return {
     nodes: [
       node('t', 'trigger', { kind: 'event', event: 'signed_up' }),
-      node('s', 'condition', { split: [{ id: 'a', percent: 50 }, { id: 'b', percent: 50 }] }),
+      node('s', 'condition', {
+        split: [
+          { id: 'a', percent: 50 },
+          { id: 'b', percent: 50 },
+        ],
+      }),
       push('pa', 'Welcome'),
       node('da', 'delay', { duration: 'PT8H' }),
       node('g', 'goal', { event: 'order_paid' }),
@@ -214,7 +237,10 @@ interface Replica {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function runFaultSuite(options: FaultOptions, seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000)): Promise<FaultSummary> {
+export async function runFaultSuite(
+  options: FaultOptions,
+  seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000),
+): Promise<FaultSummary> {
   const log = options.log ?? (() => undefined);
   const random = prng(seed);
   const started = Date.now();
@@ -333,18 +359,24 @@ export async function runFaultSuite(options: FaultOptions, seed = Number(process
     let now = T0;
     for (let step = 0; step < steps; step++) {
       const rows: EventRow[] = [];
-      for (let i = 0; i < perStep && signedUp < options.signups; i++, signedUp++) rows.push({ e: `s${signedUp}`, n: 'signed_up', t: now.toISOString(), p: {} } as EventRow);
+      for (let i = 0; i < perStep && signedUp < options.signups; i++, signedUp++)
+        rows.push({ e: `s${signedUp}`, n: 'signed_up', t: now.toISOString(), p: {} } as EventRow);
       // dormant contacts already in the inactivity flow sign up too: two flows now send to one contact (caps across flows)
       if (dormantEnrolled) {
-        for (let i = 0; i < perStep / 10 && dormantSignups < options.dormant / 5; i++) rows.push({ e: `d${dormantSignups++}`, n: 'signed_up', t: now.toISOString(), p: {} } as EventRow);
+        for (let i = 0; i < perStep / 10 && dormantSignups < options.dormant / 5; i++)
+          rows.push({ e: `d${dormantSignups++}`, n: 'signed_up', t: now.toISOString(), p: {} } as EventRow);
       }
       // some earlier sign-ups pay (goal), some dormant contacts open the app (condition yes) once they are enrolled
-      for (let i = 0; i < perStep / 6 && signedUp > 0; i++) rows.push({ e: `s${Math.floor(random() * signedUp)}`, n: 'order_paid', t: now.toISOString(), p: {} } as EventRow);
+      for (let i = 0; i < perStep / 6 && signedUp > 0; i++)
+        rows.push({ e: `s${Math.floor(random() * signedUp)}`, n: 'order_paid', t: now.toISOString(), p: {} } as EventRow);
       if (!dormantEnrolled) {
-        const n = await db.query<{ n: string }>(`SELECT count(*) n FROM journeys WHERE flow_id = $1`, [dormantFlow]).catch(() => ({ rows: [{ n: '0' }] }));
+        const n = await db
+          .query<{ n: string }>(`SELECT count(*) n FROM journeys WHERE flow_id = $1`, [dormantFlow])
+          .catch(() => ({ rows: [{ n: '0' }] }));
         dormantEnrolled = Number(n.rows[0].n) === options.dormant;
       } else {
-        for (let i = 0; i < perStep / 4; i++) rows.push({ e: `d${Math.floor(random() * options.dormant)}`, n: 'app_open', t: now.toISOString(), p: {} } as EventRow);
+        for (let i = 0; i < perStep / 4; i++)
+          rows.push({ e: `d${Math.floor(random() * options.dormant)}`, n: 'app_open', t: now.toISOString(), p: {} } as EventRow);
       }
       // ingestion keeps going through the restart: a failed batch is retried until PostgreSQL is back
       for (let attempt = 0; ; attempt++) {
@@ -378,7 +410,8 @@ export async function runFaultSuite(options: FaultOptions, seed = Number(process
           else if (id !== null && mark !== null && id > mark) break;
           await sleep(50);
         }
-        if ([...replicas.values()].some((r) => r.child.exitCode !== null)) summary.violations.push('an engine replica exited during the restart');
+        if ([...replicas.values()].some((r) => r.child.exitCode !== null))
+          summary.violations.push('an engine replica exited during the restart');
         summary.resumedAfterRestartMs = Date.now() - t;
         log(`engine resumed ${summary.resumedAfterRestartMs} ms after the restart began`);
         killsPaused = false;
@@ -441,7 +474,15 @@ export async function runFaultSuite(options: FaultOptions, seed = Number(process
 
 async function check(
   db: Pool,
-  ctx: { dormantFlow: string; signupFlow: string; stub: Stub; options: FaultOptions; summary: FaultSummary; now: Date; expectedSignups: number },
+  ctx: {
+    dormantFlow: string;
+    signupFlow: string;
+    stub: Stub;
+    options: FaultOptions;
+    summary: FaultSummary;
+    now: Date;
+    expectedSignups: number;
+  },
 ): Promise<void> {
   const { summary, stub } = ctx;
   const violations = summary.violations;
@@ -458,14 +499,33 @@ async function check(
 
   // legal states: ended journeys have no due time or wait; waiting ones are due later, at a delay or a held channel node
   await expectZero('journeys in an illegal state', `SELECT count(*) n FROM journeys WHERE state IN ('running', 'failed')`);
-  await expectZero('ended journeys still scheduled', `SELECT count(*) n FROM journeys WHERE state IN ('completed', 'converted', 'exited') AND (next_run_at IS NOT NULL OR wait IS NOT NULL)`);
-  await expectZero('waiting journeys overdue or without a due time', `SELECT count(*) n FROM journeys WHERE state = 'waiting' AND (next_run_at IS NULL OR next_run_at <= $1)`, [ctx.now]);
-  await expectZero('converted journeys without a goal log row', `SELECT count(*) n FROM journeys j WHERE state = 'converted' AND NOT EXISTS (SELECT 1 FROM journey_log l WHERE l.journey_id = j.id AND l.kind IN ('goal', 'converted', 'exit'))`);
+  await expectZero(
+    'ended journeys still scheduled',
+    `SELECT count(*) n FROM journeys WHERE state IN ('completed', 'converted', 'exited') AND (next_run_at IS NOT NULL OR wait IS NOT NULL)`,
+  );
+  await expectZero(
+    'waiting journeys overdue or without a due time',
+    `SELECT count(*) n FROM journeys WHERE state = 'waiting' AND (next_run_at IS NULL OR next_run_at <= $1)`,
+    [ctx.now],
+  );
+  await expectZero(
+    'converted journeys without a goal log row',
+    `SELECT count(*) n FROM journeys j WHERE state = 'converted' AND NOT EXISTS (SELECT 1 FROM journey_log l WHERE l.journey_id = j.id AND l.kind IN ('goal', 'converted', 'exit'))`,
+  );
 
   // every step logged once: node rows = step_seq, no node visited twice (these graphs have no loop)
-  await expectZero('journeys whose node log rows differ from their steps', `SELECT count(*) n FROM journeys j WHERE j.step_seq <> (SELECT count(*) FROM journey_log l WHERE l.journey_id = j.id AND l.kind = 'node')`);
-  await expectZero('node log rows written twice', `SELECT count(*) n FROM (SELECT 1 FROM journey_log WHERE kind = 'node' GROUP BY journey_id, node_id HAVING count(*) > 1) x`);
-  await expectZero('journeys entered twice', `SELECT count(*) n FROM (SELECT 1 FROM journey_log WHERE kind = 'entered' GROUP BY journey_id HAVING count(*) > 1) x`);
+  await expectZero(
+    'journeys whose node log rows differ from their steps',
+    `SELECT count(*) n FROM journeys j WHERE j.step_seq <> (SELECT count(*) FROM journey_log l WHERE l.journey_id = j.id AND l.kind = 'node')`,
+  );
+  await expectZero(
+    'node log rows written twice',
+    `SELECT count(*) n FROM (SELECT 1 FROM journey_log WHERE kind = 'node' GROUP BY journey_id, node_id HAVING count(*) > 1) x`,
+  );
+  await expectZero(
+    'journeys entered twice',
+    `SELECT count(*) n FROM (SELECT 1 FROM journey_log WHERE kind = 'entered' GROUP BY journey_id HAVING count(*) > 1) x`,
+  );
 
   // every received event of an active flow enrolled; every dormant contact enrolled once
   const lostSignups = await n(
@@ -520,8 +580,14 @@ async function check(
   if (lost) violations.push(`messages recorded as sent that the provider never accepted: ${lost}`);
   if (unrecorded) violations.push(`messages the provider accepted but the database does not record as sent: ${unrecorded}`);
   // a message failed after its retries must have used them all (never failed early by a fault)
-  await expectZero('failed messages with fewer than 5 attempts', `SELECT count(*) n FROM messages WHERE status = 'failed' AND attempts < 5`);
-  await expectZero('holdout journeys with messages', `SELECT count(*) n FROM messages m JOIN journeys j ON j.id = m.journey_id WHERE j.holdout`);
+  await expectZero(
+    'failed messages with fewer than 5 attempts',
+    `SELECT count(*) n FROM messages WHERE status = 'failed' AND attempts < 5`,
+  );
+  await expectZero(
+    'holdout journeys with messages',
+    `SELECT count(*) n FROM messages m JOIN journeys j ON j.id = m.journey_id WHERE j.holdout`,
+  );
 
   // no send in quiet hours (21:00–09:00 in the contact's zone), none over a cap (push ≤ 1 a day, all ≤ 3 a week)
   await expectZero(
@@ -568,5 +634,10 @@ export function formatSummary(s: FaultSummary): string {
     ['wall time', `${s.wallSeconds} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  return ['| what | count |', '|---|---|', ...rows.map(([k, v]) => `| ${k.padEnd(width)} | ${v} |`), ...s.violations.map((v) => `violation: ${v}`)].join('\n');
+  return [
+    '| what | count |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k.padEnd(width)} | ${v} |`),
+    ...s.violations.map((v) => `violation: ${v}`),
+  ].join('\n');
 }

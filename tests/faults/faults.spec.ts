@@ -11,7 +11,10 @@ import { repoRoot } from '../support/process';
 jest.setTimeout(290_000);
 
 it('under kills, a PostgreSQL restart and a faulty provider nothing is lost, doubled or sent out of hours', async () => {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tests/faults/run.ts'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tests/faults/run.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

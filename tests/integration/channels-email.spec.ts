@@ -43,22 +43,38 @@ const graph = (template: Record<string, string>): FlowGraphDocument =>
 
 function engineFor(smtpUrl: string): Engine {
   built = buildChannelAdapters({ publicUrl: PUBLIC_URL, timeoutMs: 2000, smtp: { url: smtpUrl, from: 'Shop <hello@shop.example>' } });
-  return new Engine({ db, clock: new VirtualClock(db, () => T0), publicUrl: PUBLIC_URL, adapters: built.adapters, dispatch: { backoffMs: 1000 } });
+  return new Engine({
+    db,
+    clock: new VirtualClock(db, () => T0),
+    publicUrl: PUBLIC_URL,
+    adapters: built.adapters,
+    dispatch: { backoffMs: 1000 },
+  });
 }
 
 describe('email adapter over SMTP', () => {
   it('delivers multipart HTML + text with tracking links, RFC 8058 headers and the key as Message-ID', async () => {
-    await seedContacts(db, 2, { prefix: 'e', attributes: (i) => ({ seg: 1, email: `e${i}@example.com`, firstName: i ? '<b>Bob</b>' : 'Li' }) });
-    await createActiveFlow(db, graph({
-      subject: 'We miss you, {{firstName}}',
-      html: '<p>Hello {{firstName}}</p><a href="{{links.click}}">Come back</a> <a href="{{links.unsubscribe}}">Unsubscribe</a>',
-      text: 'Hello {{firstName}}, come back: {{links.click}}',
-      url: 'https://shop.example/back',
-    }));
+    await seedContacts(db, 2, {
+      prefix: 'e',
+      attributes: (i) => ({ seg: 1, email: `e${i}@example.com`, firstName: i ? '<b>Bob</b>' : 'Li' }),
+    });
+    await createActiveFlow(
+      db,
+      graph({
+        subject: 'We miss you, {{firstName}}',
+        html: '<p>Hello {{firstName}}</p><a href="{{links.click}}">Come back</a> <a href="{{links.unsubscribe}}">Unsubscribe</a>',
+        text: 'Hello {{firstName}}, come back: {{links.click}}',
+        url: 'https://shop.example/back',
+      }),
+    );
     const report = await engineFor(sink.url).tick(T0);
     expect(report.sent).toBe(2);
     expect(sink.mails).toHaveLength(2);
-    const rows = (await db.query(`SELECT m.id, m.idempotency_key, m.status, c.external_id FROM messages m JOIN contacts c ON c.id = m.contact_id ORDER BY c.external_id`)).rows;
+    const rows = (
+      await db.query(
+        `SELECT m.id, m.idempotency_key, m.status, c.external_id FROM messages m JOIN contacts c ON c.id = m.contact_id ORDER BY c.external_id`,
+      )
+    ).rows;
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
     for (const row of rows) {
       const i = Number(row.external_id.slice(1));

@@ -40,7 +40,12 @@ const graph = {
       position: { x: 0, y: 1 },
       data: {
         channel: 'push',
-        template: { title: 'Your cart', subject: 'Your cart is waiting', body: '{{firstName}}，您的购物车还在等您' + '。'.repeat(60), url: 'https://shop.example/cart' },
+        template: {
+          title: 'Your cart',
+          subject: 'Your cart is waiting',
+          body: '{{firstName}}，您的购物车还在等您' + '。'.repeat(60),
+          url: 'https://shop.example/cart',
+        },
         escalate: { after: 'PT24H', unless: 'clicked', to: ['email', 'sms'] },
       },
     },
@@ -49,11 +54,21 @@ const graph = {
 } as unknown as FlowGraphDocument;
 
 async function seed(): Promise<void> {
-  for (const [id, sms] of [['a', true], ['b', true], ['c', false]] as const) {
+  for (const [id, sms] of [
+    ['a', true],
+    ['b', true],
+    ['c', false],
+  ] as const) {
     await seedContacts(db, 1, {
       prefix: id,
       consent: { push: true, email: true, sms },
-      attributes: () => ({ seg: 1, firstName: id.toUpperCase(), pushToken: `tok-${id}`, email: `${id}@example.com`, phone: '+8613800000000' }),
+      attributes: () => ({
+        seg: 1,
+        firstName: id.toUpperCase(),
+        pushToken: `tok-${id}`,
+        email: `${id}@example.com`,
+        phone: '+8613800000000',
+      }),
     });
   }
 }
@@ -75,7 +90,14 @@ describe('escalation', () => {
     const engine = new Engine({ db, clock: new VirtualClock(db, () => T0), publicUrl: 'https://win.example' });
 
     await engine.tick(T0);
-    expect(await summary()).toEqual(['a0:push:delivered:1', 'a0:email:queued:2', 'b0:push:delivered:1', 'b0:email:queued:2', 'c0:push:delivered:1', 'c0:email:queued:2']);
+    expect(await summary()).toEqual([
+      'a0:push:delivered:1',
+      'a0:email:queued:2',
+      'b0:push:delivered:1',
+      'b0:email:queued:2',
+      'c0:push:delivered:1',
+      'c0:email:queued:2',
+    ]);
     const first = await messages();
     const aPush = first.find((m) => m.who === 'a0' && m.channel === 'push');
     const bPush = first.find((m) => m.who === 'b0' && m.channel === 'push');
@@ -106,8 +128,16 @@ describe('escalation', () => {
         WHERE l.kind = 'escalation' ORDER BY c.external_id, l.id`,
     );
     const lines = log.rows.map((r) => `${r.who}:${r.detail.channel}:${r.detail.status}${r.detail.reason ? `:${r.detail.reason}` : ''}`);
-    expect(lines).toEqual(['a0:email:scheduled', 'a0:email:cancelled:clicked', 'b0:email:scheduled', 'b0:sms:scheduled', 'c0:email:scheduled']);
-    expect(log.rows[0].detail.explanation).toBe(`if the push message is not clicked by ${hours(24).toISOString()}, the same copy goes by email`);
+    expect(lines).toEqual([
+      'a0:email:scheduled',
+      'a0:email:cancelled:clicked',
+      'b0:email:scheduled',
+      'b0:sms:scheduled',
+      'c0:email:scheduled',
+    ]);
+    expect(log.rows[0].detail.explanation).toBe(
+      `if the push message is not clicked by ${hours(24).toISOString()}, the same copy goes by email`,
+    );
   });
 
   it('a virtual clock plays the hops in order', async () => {
@@ -119,7 +149,16 @@ describe('escalation', () => {
     const engine = new Engine({ db, clock, publicUrl: 'https://win.example' });
     await engine.runUntil(clock, hours(72));
     expect((await summary()).sort()).toEqual(
-      ['a0:push:delivered:1', 'a0:email:delivered:2', 'a0:sms:delivered:10', 'b0:push:delivered:1', 'b0:email:delivered:2', 'b0:sms:delivered:10', 'c0:push:delivered:1', 'c0:email:delivered:2'].sort(),
+      [
+        'a0:push:delivered:1',
+        'a0:email:delivered:2',
+        'a0:sms:delivered:10',
+        'b0:push:delivered:1',
+        'b0:email:delivered:2',
+        'b0:sms:delivered:10',
+        'c0:push:delivered:1',
+        'c0:email:delivered:2',
+      ].sort(),
     );
   });
 });

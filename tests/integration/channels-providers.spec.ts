@@ -10,7 +10,15 @@ import type { Pool } from 'pg';
 import ece from 'http_ece';
 import type { FlowGraphDocument } from '@boomerang/engine';
 import { VirtualClock } from '@boomerang/engine';
-import { buildChannelAdapters, dispatchOnce, defaultDispatchOptions, Engine, loadEngineSettings, type ChannelSettings, type BuiltAdapters } from '@boomerang/engine/runtime';
+import {
+  buildChannelAdapters,
+  dispatchOnce,
+  defaultDispatchOptions,
+  Engine,
+  loadEngineSettings,
+  type ChannelSettings,
+  type BuiltAdapters,
+} from '@boomerang/engine/runtime';
 import { poolOf } from '../../api/src/engine/engine.module';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
 import { createActiveFlow, seedContacts } from '../support/engine-fixtures';
@@ -75,7 +83,9 @@ function verifySignature(req: { headers: http.IncomingHttpHeaders; body: Buffer 
   const header = String(req.headers['x-boomerang-signature'] ?? '');
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
   if (!match) return false;
-  const expected = createHmac('sha256', SECRET).update(`${match[1]}.${req.body.toString('utf8')}`).digest();
+  const expected = createHmac('sha256', SECRET)
+    .update(`${match[1]}.${req.body.toString('utf8')}`)
+    .digest();
   return timingSafeEqual(expected, Buffer.from(match[2], 'hex'));
 }
 
@@ -83,7 +93,13 @@ describe('webhook adapter', () => {
   it('POSTs signed JSON with the idempotency key; the receiver verifies the signature', async () => {
     stub.reply = (req) => (verifySignature(req) ? { status: 204 } : { status: 401 });
     await seedContacts(db, 2, { prefix: 'w', attributes: (i) => ({ seg: 1, plan: i ? 'pro' : 'free' }) });
-    await createActiveFlow(db, oneSendGraph({ channel: 'webhook', template: { url: `${stub.url}/hook`, body: '{"externalId":"{{contact.externalId}}","plan":"{{plan}}"}' } }));
+    await createActiveFlow(
+      db,
+      oneSendGraph({
+        channel: 'webhook',
+        template: { url: `${stub.url}/hook`, body: '{"externalId":"{{contact.externalId}}","plan":"{{plan}}"}' },
+      }),
+    );
     const report = await engineWith({ webhook: { secret: SECRET } }).tick(T0);
     expect(report.sent).toBe(2);
     expect(stub.accepted).toHaveLength(2);
@@ -134,7 +150,9 @@ describe('webhook adapter', () => {
     }
     expect((await deliveryLog()).map((d) => d.status)).toEqual(['retrying', 'retrying', 'retrying']);
     // nothing is due before the backoff (or Retry-After) ends
-    expect((await dispatchOnce(db, new Date(T0.getTime() + delayMs - 1), { ...defaultDispatchOptions, adapters: built!.adapters })).claimed).toBe(0);
+    expect(
+      (await dispatchOnce(db, new Date(T0.getTime() + delayMs - 1), { ...defaultDispatchOptions, adapters: built!.adapters })).claimed,
+    ).toBe(0);
 
     // the provider recovers: every message is delivered once, with its own key
     stub.reply = () => ({ status: 200, body: '{}' });
@@ -175,7 +193,16 @@ describe('webhook adapter', () => {
     const engine = engineWith({ webhook: { secret: SECRET } });
     // journeys advance without dispatching: the 40 messages wait in the outbox
     await engine.enroll(T0);
-    await engine.runDue(T0, await loadEngineSettings(db), { now: T0, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 });
+    await engine.runDue(T0, await loadEngineSettings(db), {
+      now: T0,
+      enrolled: 0,
+      steps: 0,
+      claimed: 0,
+      batches: 0,
+      queued: 0,
+      sent: 0,
+      failed: 0,
+    });
     expect((await messages()).every((m) => m.status === 'queued')).toBe(true);
     const options = { ...defaultDispatchOptions, adapters: built!.adapters, batchSize: 8, concurrency: 4 };
     const drain = async () => {
@@ -208,9 +235,17 @@ describe('webhook adapter', () => {
 describe('push adapter (FCM HTTP v1)', () => {
   it('sends the FCM v1 shape with the bearer token; the click link is tracked', async () => {
     stub.reply = (req) =>
-      req.headers.authorization === 'Bearer fcm-token' ? { status: 200, body: JSON.stringify({ name: `projects/p/messages/${stub.accepted.length}` }) } : { status: 401 };
+      req.headers.authorization === 'Bearer fcm-token'
+        ? { status: 200, body: JSON.stringify({ name: `projects/p/messages/${stub.accepted.length}` }) }
+        : { status: 401 };
     await seedContacts(db, 1, { prefix: 'p', attributes: () => ({ seg: 1, pushToken: 'device-token-1', firstName: 'Li' }) });
-    await createActiveFlow(db, oneSendGraph({ channel: 'push', template: { title: 'Hi {{firstName}}', body: 'Your cart misses you', url: 'https://shop.example/cart' } }));
+    await createActiveFlow(
+      db,
+      oneSendGraph({
+        channel: 'push',
+        template: { title: 'Hi {{firstName}}', body: 'Your cart misses you', url: 'https://shop.example/cart' },
+      }),
+    );
     const report = await engineWith({ fcm: { url: `${stub.url}/v1/projects/p/messages:send`, token: 'fcm-token' } }).tick(T0);
     expect(report.sent).toBe(1);
     const [req] = stub.accepted;
@@ -245,7 +280,10 @@ describe('push adapter (FCM HTTP v1)', () => {
   });
 
   it('an unregistered token is a permanent failure that clears the token and is logged', async () => {
-    stub.reply = () => ({ status: 404, body: JSON.stringify({ error: { status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } }) });
+    stub.reply = () => ({
+      status: 404,
+      body: JSON.stringify({ error: { status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } }),
+    });
     await seedContacts(db, 1, { prefix: 'p', attributes: () => ({ seg: 1, pushToken: 'dead-token', email: 'x@example.com' }) });
     await createActiveFlow(db, oneSendGraph({ channel: 'push', template: { title: 'Hi', body: 'there' } }));
     const report = await engineWith({ fcm: { url: `${stub.url}/send`, token: 'fcm-token' } }).tick(T0);
@@ -272,15 +310,25 @@ describe('push adapter (Web Push)', () => {
     stub.reply = (req) => {
       if (!String(req.headers.authorization).startsWith('vapid t=')) return { status: 401 };
       if (req.headers['content-encoding'] !== 'aes128gcm') return { status: 415 };
-      decrypted = ece.decrypt(req.body, { version: 'aes128gcm', privateKey: browser, authSecret: authSecret.toString('base64url') }).toString('utf8');
+      decrypted = ece
+        .decrypt(req.body, { version: 'aes128gcm', privateKey: browser, authSecret: authSecret.toString('base64url') })
+        .toString('utf8');
       return { status: 201, headers: { Location: `${stub.url}/msg/1` } };
     };
     await seedContacts(db, 1, { prefix: 'b', attributes: () => ({ seg: 1, webPush: subscription }) });
-    await createActiveFlow(db, oneSendGraph({ channel: 'push', template: { title: '回来看看', body: 'We saved your cart', url: 'https://shop.example/cart' } }));
+    await createActiveFlow(
+      db,
+      oneSendGraph({ channel: 'push', template: { title: '回来看看', body: 'We saved your cart', url: 'https://shop.example/cart' } }),
+    );
     const report = await engineWith({ vapid: { ...vapid, subject: 'mailto:ops@shop.example' } }).tick(T0);
     expect(report.sent).toBe(1);
     const [m] = await messages();
-    expect(JSON.parse(decrypted)).toEqual({ title: '回来看看', body: 'We saved your cart', messageId: m.id, url: `${PUBLIC_URL}/t/c/${m.id}` });
+    expect(JSON.parse(decrypted)).toEqual({
+      title: '回来看看',
+      body: 'We saved your cart',
+      messageId: m.id,
+      url: `${PUBLIC_URL}/t/c/${m.id}`,
+    });
     expect(stub.accepted[0].headers.ttl).toBeDefined();
   });
 
@@ -289,7 +337,10 @@ describe('push adapter (Web Push)', () => {
     const vapid = webpush.generateVAPIDKeys();
     const browser = createECDH('prime256v1');
     browser.generateKeys();
-    const subscription = { endpoint: `${stub.url}/push/gone`, keys: { p256dh: browser.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+    const subscription = {
+      endpoint: `${stub.url}/push/gone`,
+      keys: { p256dh: browser.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+    };
     stub.reply = () => ({ status: 410 });
     await seedContacts(db, 1, { prefix: 'b', attributes: () => ({ seg: 1, webPush: subscription }) });
     await createActiveFlow(db, oneSendGraph({ channel: 'push', template: { title: 'Hi', body: 'there' } }));
@@ -309,7 +360,9 @@ describe('sms adapter', () => {
     const text = '您'.repeat(71);
     await seedContacts(db, 1, { prefix: 's', consent: { sms: true }, attributes: () => ({ seg: 1, phone: '+8613800000000' }) });
     await createActiveFlow(db, oneSendGraph({ channel: 'sms', template: { body: text } }));
-    const report = await engineWith({ sms: { url: `${stub.url}/2010-04-01/Accounts/AC123/Messages.json`, account: 'AC123', token: 'sms-token', from: '+15550001' } }).tick(T0);
+    const report = await engineWith({
+      sms: { url: `${stub.url}/2010-04-01/Accounts/AC123/Messages.json`, account: 'AC123', token: 'sms-token', from: '+15550001' },
+    }).tick(T0);
     expect(report.sent).toBe(1);
     const [req] = stub.accepted;
     expect(req.method).toBe('POST');

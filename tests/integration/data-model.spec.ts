@@ -10,7 +10,9 @@ describe('data model guarantees', () => {
     const [flow] = await db.dataSource.query(`INSERT INTO flows (name) VALUES ('f') RETURNING id`);
     flowId = flow.id;
     await db.dataSource.query(`INSERT INTO flow_versions (flow_id, version, graph) VALUES ($1, 1, '{}')`, [flowId]);
-    const [contact] = await db.dataSource.query(`INSERT INTO contacts (external_id, created_at, updated_at) VALUES ('u1', now(), now()) RETURNING id`);
+    const [contact] = await db.dataSource.query(
+      `INSERT INTO contacts (external_id, created_at, updated_at) VALUES ('u1', now(), now()) RETURNING id`,
+    );
     contactId = contact.id;
   });
   afterAll(() => db.close());
@@ -39,24 +41,19 @@ describe('data model guarantees', () => {
   });
 
   it('keeps the journey log append-only', async () => {
-    const [journey] = await db.dataSource.query(
-      `SELECT id FROM journeys WHERE flow_id = $1 AND state = 'waiting'`,
-      [flowId],
-    );
+    const [journey] = await db.dataSource.query(`SELECT id FROM journeys WHERE flow_id = $1 AND state = 'waiting'`, [flowId]);
     const [log] = await db.dataSource.query(
       `INSERT INTO journey_log (journey_id, at, node_id, kind) VALUES ($1, now(), 't', 'entered') RETURNING id`,
       [journey.id],
     );
-    await expect(db.dataSource.query(`UPDATE journey_log SET kind = 'x' WHERE id = $1`, [log.id])).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(db.dataSource.query(`UPDATE journey_log SET kind = 'x' WHERE id = $1`, [log.id])).rejects.toThrow(/append-only/);
   });
 
   it('refuses to change the graph of a frozen (activated) flow version', async () => {
     await db.dataSource.query(`UPDATE flow_versions SET frozen_at = now() WHERE flow_id = $1`, [flowId]);
-    await expect(
-      db.dataSource.query(`UPDATE flow_versions SET graph = '{"nodes":[]}' WHERE flow_id = $1`, [flowId]),
-    ).rejects.toThrow(/frozen/);
+    await expect(db.dataSource.query(`UPDATE flow_versions SET graph = '{"nodes":[]}' WHERE flow_id = $1`, [flowId])).rejects.toThrow(
+      /frozen/,
+    );
   });
 
   it('keeps one message per idempotency key', async () => {

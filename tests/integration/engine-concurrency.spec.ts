@@ -57,7 +57,12 @@ async function seedDueJourneys(p: Pool): Promise<string> {
 /** Every journey stepped exactly once (trigger, channel, delay), one message per non-holdout journey, no duplicates. */
 async function expectExactlyOnce(p: Pool): Promise<void> {
   expect(await count(p, `SELECT count(*) n FROM journeys WHERE state = 'waiting' AND current_node_id = 'd' AND step_seq = 3`)).toBe(N);
-  expect(await count(p, `SELECT count(*) n FROM (SELECT journey_id FROM journey_log WHERE kind = 'node' GROUP BY journey_id HAVING count(*) <> 3) x`)).toBe(0);
+  expect(
+    await count(
+      p,
+      `SELECT count(*) n FROM (SELECT journey_id FROM journey_log WHERE kind = 'node' GROUP BY journey_id HAVING count(*) <> 3) x`,
+    ),
+  ).toBe(0);
   expect(await count(p, `SELECT count(*) n FROM journey_log WHERE kind = 'entered'`)).toBe(N);
   const holdout = await count(p, `SELECT count(*) n FROM journeys WHERE holdout`);
   expect(holdout).toBeGreaterThan(N * 0.05);
@@ -111,7 +116,12 @@ describe('engine concurrency', () => {
     const child = worker({ ENGINE_BATCH_SIZE: '1000', ENGINE_SLEEP_BEFORE_COMMIT_MS: '600000' });
     await waitFor(() => child.output().includes('holding'), 'the worker to hold its batch');
     // it holds 1,000 journeys locked with their updates, logs and messages written but not committed
-    expect(await count(p, `SELECT count(*) n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'engine-worker' AND l.locktype = 'transactionid'`)).toBeGreaterThan(0);
+    expect(
+      await count(
+        p,
+        `SELECT count(*) n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = 'engine-worker' AND l.locktype = 'transactionid'`,
+      ),
+    ).toBeGreaterThan(0);
     child.child.kill('SIGKILL');
     await child.exited;
     await waitFor(
@@ -134,9 +144,24 @@ describe('engine concurrency', () => {
     // the crash: a dispatcher claimed every message (lease + attempt) and died before recording anything
     const e1 = new Engine({ db: p, clock: new SystemClock() });
     await e1.enroll(T0);
-    await e1.runDue(T0, await loadEngineSettings(p), { now: T0, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 });
+    await e1.runDue(T0, await loadEngineSettings(p), {
+      now: T0,
+      enrolled: 0,
+      steps: 0,
+      claimed: 0,
+      batches: 0,
+      queued: 0,
+      sent: 0,
+      failed: 0,
+    });
     await p.query(`UPDATE messages SET next_attempt_at = $1::timestamptz + interval '5 minutes', attempts = 1`, [T0]);
-    const recorder = { name: 'rec', send: async (m: { idempotencyKey: string; messageId: string }) => (sent.push(m.idempotencyKey), { providerId: m.messageId, status: 'delivered' as const }) };
+    const recorder = {
+      name: 'rec',
+      send: async (m: { idempotencyKey: string; messageId: string }) => (
+        sent.push(m.idempotencyKey),
+        { providerId: m.messageId, status: 'delivered' as const }
+      ),
+    };
     const e2 = new Engine({ db: p, clock: new SystemClock(), adapters: { push: recorder } });
     expect((await e2.tick(new Date(T0.getTime() + 60_000))).sent).toBe(0); // lease still held
     expect((await e2.tick(new Date(T0.getTime() + 301_000))).sent).toBe(50);

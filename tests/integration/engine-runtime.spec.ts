@@ -38,7 +38,9 @@ describe('engine runtime on PostgreSQL', () => {
     expect(report.enrolled).toBe(30);
     expect(report.steps).toBe(90); // trigger, channel, delay
     expect(report.sent).toBe(30);
-    expect(await count(db, `SELECT count(*) n FROM journeys WHERE flow_id = $1 AND state = 'waiting' AND current_node_id = 'd'`, [flowId])).toBe(30);
+    expect(
+      await count(db, `SELECT count(*) n FROM journeys WHERE flow_id = $1 AND state = 'waiting' AND current_node_id = 'd'`, [flowId]),
+    ).toBe(30);
     expect(await count(db, `SELECT count(*) n FROM messages WHERE status = 'delivered'`)).toBe(30);
     expect(await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'delivery'`)).toBe(30);
     // messages.id is the core's deterministic id (tracking links use it)
@@ -65,7 +67,12 @@ describe('engine runtime on PostgreSQL', () => {
     const graph = sendThenWaitGraph({
       kind: 'segment',
       rule: { all: [{ attribute: 'cart_items', op: 'gt', value: 0 }, { not: { active: true } }] },
-      audience: { any: [{ attribute: 'tier', op: 'eq', value: 'free' }, { event: 'app_open', within: 'P7D', count: { gte: 1 } }] },
+      audience: {
+        any: [
+          { attribute: 'tier', op: 'eq', value: 'free' },
+          { event: 'app_open', within: 'P7D', count: { gte: 1 } },
+        ],
+      },
     });
     await createActiveFlow(db, graph);
     await engine().tick(T0);
@@ -106,7 +113,9 @@ describe('engine runtime on PostgreSQL', () => {
     expect((await e.tick(at(0.01))).sent).toBe(0); // not due yet (backoff 1 min)
     await e.tick(at(0.02)); // attempt 2 (after 1 min)
     await e.tick(at(0.1)); // attempt 3 (after 2 more min) → dead
-    expect(await count(db, `SELECT count(*) n FROM messages WHERE status = 'failed' AND attempts = 3 AND last_error = 'provider down'`)).toBe(3);
+    expect(
+      await count(db, `SELECT count(*) n FROM messages WHERE status = 'failed' AND attempts = 3 AND last_error = 'provider down'`),
+    ).toBe(3);
     expect(await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'delivery'`)).toBe(9);
   });
 
@@ -116,13 +125,22 @@ describe('engine runtime on PostgreSQL', () => {
     await engine().tick(T0);
     // v2: no delay, a second message instead (node 'm2'); new contacts enter v2
     const v2 = sendThenWaitGraph();
-    (v2.nodes as unknown[]).push({ id: 'm2', type: 'channel', position: { x: 0, y: 3 }, data: { channel: 'email', template: { subject: 'v2', text: 'v2' } } });
+    (v2.nodes as unknown[]).push({
+      id: 'm2',
+      type: 'channel',
+      position: { x: 0, y: 3 },
+      data: { channel: 'email', template: { subject: 'v2', text: 'v2' } },
+    });
     (v2.edges as unknown[]).splice(1, 1, { id: 'e2', source: 'm', target: 'm2' });
     await makeNewVersionLive(db, flowId, v2);
     await seedContacts(db, 2, { prefix: 'w' });
     await engine().tick(at(30));
-    expect(await count(db, `SELECT count(*) n FROM journeys WHERE flow_version = 1 AND state = 'completed' AND current_node_id = 'd'`)).toBe(4);
-    expect(await count(db, `SELECT count(*) n FROM journeys WHERE flow_version = 2 AND state = 'completed' AND current_node_id = 'm2'`)).toBe(2);
+    expect(
+      await count(db, `SELECT count(*) n FROM journeys WHERE flow_version = 1 AND state = 'completed' AND current_node_id = 'd'`),
+    ).toBe(4);
+    expect(
+      await count(db, `SELECT count(*) n FROM journeys WHERE flow_version = 2 AND state = 'completed' AND current_node_id = 'm2'`),
+    ).toBe(2);
     expect(await count(db, `SELECT count(*) n FROM messages WHERE node_id = 'm2'`)).toBe(2);
   });
 });

@@ -10,7 +10,15 @@ import { VirtualClock } from '@boomerang/engine';
 import { Engine, ingestEventRows, type Db, type EventRow } from '@boomerang/engine/runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
 import { repoRoot } from '../support/process';
-import { count, createActiveFlow, ingestEvents, makeNewVersionLive, seedContacts, sendThenWaitGraph, setFlowStatus } from '../support/engine-fixtures';
+import {
+  count,
+  createActiveFlow,
+  ingestEvents,
+  makeNewVersionLive,
+  seedContacts,
+  sendThenWaitGraph,
+  setFlowStatus,
+} from '../support/engine-fixtures';
 
 const T0 = new Date('2026-03-02T12:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -37,8 +45,14 @@ afterEach(async () => {
 
 const eventFlow = (event = 'signed_up', extra: Record<string, unknown> = {}) => sendThenWaitGraph({ kind: 'event', event, ...extra });
 const engineOn = (db: Db, warnings: string[] = []) =>
-  new Engine({ db, clock: new VirtualClock(db, () => T0), batchSize: 100, logger: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) } });
-const events = (ids: string[], name: string, occurred: Date): EventRow[] => ids.map((e) => ({ e, n: name, t: occurred.toISOString(), p: {} }));
+  new Engine({
+    db,
+    clock: new VirtualClock(db, () => T0),
+    batchSize: 100,
+    logger: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+  });
+const events = (ids: string[], name: string, occurred: Date): EventRow[] =>
+  ids.map((e) => ({ e, n: name, t: occurred.toISOString(), p: {} }));
 const journeysOf = (db: Pool, flowId: string) => count(db, `SELECT count(*) n FROM journeys WHERE flow_id = $1`, [flowId]);
 
 /** `base` with every statement passed through `before` first (pooled clients are wrapped, never patched). */
@@ -115,7 +129,9 @@ describe('event triggers enrol from what was received and committed', () => {
     await engine.tick(at(2));
     expect(await journeysOf(db, anyAge)).toBe(2);
     expect(await journeysOf(db, fresh)).toBe(1);
-    expect(warnings).toEqual([expect.stringMatching(/1 "signed_up" event\(s\) ignored: they occurred more than maxAge P1D before they were received/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/1 "signed_up" event\(s\) ignored: they occurred more than maxAge P1D before they were received/),
+    ]);
     expect(await count(db, `SELECT count(*) n FROM trigger_inbox`)).toBe(0);
   });
 
@@ -129,7 +145,9 @@ describe('event triggers enrol from what was received and committed', () => {
     await ingestEventRows(db, events(['while-paused'], 'signed_up', at(2)), at(2), defaults);
     await setFlowStatus(db, flowId, 'active');
     expect((await engine.tick(at(3))).enrolled).toBe(1);
-    const enrolled = await db.query(`SELECT c.external_id FROM journeys j JOIN contacts c ON c.id = j.contact_id WHERE j.flow_id = $1`, [flowId]);
+    const enrolled = await db.query(`SELECT c.external_id FROM journeys j JOIN contacts c ON c.id = j.contact_id WHERE j.flow_id = $1`, [
+      flowId,
+    ]);
     expect(enrolled.rows).toEqual([{ external_id: 'before-pause' }]);
   });
 
@@ -153,7 +171,12 @@ describe('event triggers enrol from what was received and committed', () => {
       fc.asyncProperty(
         fc.array(
           fc.oneof(
-            fc.record({ kind: fc.constant('ingest' as const), contacts: fc.uniqueArray(fc.integer({ min: 0, max: 59 }), { minLength: 1, maxLength: 12 }), ageDays: fc.integer({ min: 0, max: 40 }), held: fc.boolean() }),
+            fc.record({
+              kind: fc.constant('ingest' as const),
+              contacts: fc.uniqueArray(fc.integer({ min: 0, max: 59 }), { minLength: 1, maxLength: 12 }),
+              ageDays: fc.integer({ min: 0, max: 40 }),
+              held: fc.boolean(),
+            }),
             fc.record({ kind: fc.constant('tick' as const), engine: fc.integer({ min: 0, max: 1 }) }),
           ),
           { minLength: 4, maxLength: 14 },
@@ -222,7 +245,11 @@ describe('two engine processes and concurrent ingestion', () => {
           for (let round = 0; next < N; round++) {
             const from = next;
             next += 250;
-            const rows = events(Array.from({ length: 250 }, (_, k) => `w${from + k}`), 'winback', new Date(Date.now() - (round % 3) * 86_400_000));
+            const rows = events(
+              Array.from({ length: 250 }, (_, k) => `w${from + k}`),
+              'winback',
+              new Date(Date.now() - (round % 3) * 86_400_000),
+            );
             if ((lane + round) % 4 === 0) {
               // this one commits only after both engines had time to tick past it
               const held = await openIngest(base, rows, new Date());
@@ -234,7 +261,8 @@ describe('two engine processes and concurrent ingestion', () => {
           }
         }),
       );
-      for (let i = 0; i < 200 && (await count(base, `SELECT count(*) n FROM trigger_inbox`)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 200 && (await count(base, `SELECT count(*) n FROM trigger_inbox`)) > 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
     } finally {
       for (const w of workers) w.child.kill('SIGTERM');
       await Promise.all(workers.map((w) => w.exited));
@@ -268,16 +296,30 @@ describe('inactivity and segment triggers enrol incrementally between sweeps', (
 
   it('enrols a contact whose audience changed, and one whose cooldown ran out, between sweeps', async () => {
     const db = pool();
-    const flowId = await createActiveFlow(db, inactiveFlow({ audience: { attribute: 'tier', op: 'eq', value: 'gold' }, reentry: { cooldown: 'PT30M' } }));
-    const [silver] = await seedContacts(db, 1, { prefix: 'silver', lastActiveAt: new Date(T0.getTime() - 30 * 86_400_000), attributes: () => ({ pushToken: 't', tier: 'silver' }) });
-    const [gold] = await seedContacts(db, 1, { prefix: 'gold', lastActiveAt: new Date(T0.getTime() - 30 * 86_400_000), attributes: () => ({ pushToken: 't', tier: 'gold' }) });
+    const flowId = await createActiveFlow(
+      db,
+      inactiveFlow({ audience: { attribute: 'tier', op: 'eq', value: 'gold' }, reentry: { cooldown: 'PT30M' } }),
+    );
+    const [silver] = await seedContacts(db, 1, {
+      prefix: 'silver',
+      lastActiveAt: new Date(T0.getTime() - 30 * 86_400_000),
+      attributes: () => ({ pushToken: 't', tier: 'silver' }),
+    });
+    const [gold] = await seedContacts(db, 1, {
+      prefix: 'gold',
+      lastActiveAt: new Date(T0.getTime() - 30 * 86_400_000),
+      attributes: () => ({ pushToken: 't', tier: 'gold' }),
+    });
     const engine = engineOn(db);
     expect((await engine.tick(at(0))).enrolled).toBe(1);
     // the silver contact becomes gold (as a contact upsert stamps it)
     await db.query(`UPDATE contacts SET attributes = attributes || '{"tier":"gold"}', updated_at = $2 WHERE id = $1`, [silver, at(5)]);
     expect((await engine.tick(at(6))).enrolled).toBe(1);
     // the gold journey ends; half an hour later its cooldown is over and it re-enters without a sweep
-    await db.query(`UPDATE journeys SET state = 'completed', ended_at = $2, next_run_at = NULL, wait = NULL WHERE contact_id = $1`, [gold, at(10)]);
+    await db.query(`UPDATE journeys SET state = 'completed', ended_at = $2, next_run_at = NULL, wait = NULL WHERE contact_id = $1`, [
+      gold,
+      at(10),
+    ]);
     expect((await engine.tick(at(30))).enrolled).toBe(0);
     expect((await engine.tick(at(45))).enrolled).toBe(1);
     expect(await count(db, `SELECT count(*) n FROM journeys WHERE flow_id = $1`, [flowId])).toBe(3);

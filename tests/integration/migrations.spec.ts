@@ -28,9 +28,7 @@ describe('migrations', () => {
     const applied = await dataSource.runMigrations();
     expect(applied.length).toBeGreaterThan(0);
     const tables = await tableNames(dataSource);
-    expect(tables).toEqual(
-      expect.arrayContaining(['flows', 'flow_versions', 'contacts', 'events', 'journeys', 'journey_log', 'messages']),
-    );
+    expect(tables).toEqual(expect.arrayContaining(['flows', 'flow_versions', 'contacts', 'events', 'journeys', 'journey_log', 'messages']));
 
     for (let i = 0; i < applied.length; i++) await dataSource.undoLastMigration();
     expect(await tableNames(dataSource)).toEqual(['schema_migrations']);

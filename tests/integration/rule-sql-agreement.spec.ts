@@ -19,7 +19,16 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const HOUR = 3_600_000;
-const zones = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Sao_Paulo', 'Asia/Shanghai', 'Not/AZone'];
+const zones = [
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+  'Asia/Shanghai',
+  'Not/AZone',
+];
 // DST changes of 2026 (UTC instants) in the zones above
 const transitions = [
   '2026-03-08T07:00:00Z',
@@ -31,7 +40,15 @@ const transitions = [
   '2026-04-04T14:00:00Z',
   '2026-09-26T14:00:00Z',
 ].map((t) => Date.parse(t));
-const windows: Record<string, number> = { PT36H: 36 * HOUR, P1D: 24 * HOUR, P2D: 48 * HOUR, P1W: 168 * HOUR, P1M: 30 * 24 * HOUR, P1DT2H: 26 * HOUR, 'P0.5D': 12 * HOUR };
+const windows: Record<string, number> = {
+  PT36H: 36 * HOUR,
+  P1D: 24 * HOUR,
+  P2D: 48 * HOUR,
+  P1W: 168 * HOUR,
+  P1M: 30 * 24 * HOUR,
+  P1DT2H: 26 * HOUR,
+  'P0.5D': 12 * HOUR,
+};
 
 const countArb = fc.oneof(
   fc.record({ gte: fc.integer({ min: 0, max: 3 }) }),
@@ -43,9 +60,17 @@ const leafArb: fc.Arbitrary<Rule> = fc.oneof(
   fc.record({ event: fc.constantFrom('a', 'b'), within: fc.constantFrom(...Object.keys(windows)), count: countArb }) as fc.Arbitrary<Rule>,
   fc.record({ active: fc.boolean() }) as fc.Arbitrary<Rule>,
   fc.oneof(
-    fc.record({ attribute: fc.constantFrom('tier', 'n', 'tags'), op: fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte'), value: scalar }),
+    fc.record({
+      attribute: fc.constantFrom('tier', 'n', 'tags'),
+      op: fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte'),
+      value: scalar,
+    }),
     fc.record({ attribute: fc.constantFrom('tier', 'n', 'tags'), op: fc.constant('exists'), value: fc.boolean() }),
-    fc.record({ attribute: fc.constantFrom('tier', 'tags'), op: fc.constantFrom('in', 'contains'), value: fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })) }),
+    fc.record({
+      attribute: fc.constantFrom('tier', 'tags'),
+      op: fc.constantFrom('in', 'contains'),
+      value: fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })),
+    }),
   ) as fc.Arbitrary<Rule>,
 );
 const ruleArb: fc.Arbitrary<Rule> = fc.letrec<{ rule: Rule }>((tie) => ({
@@ -73,7 +98,9 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     transition: fc.constantFrom(...transitions),
     // either a window's start falls within hours of the DST change, or anywhere in the month after it
     after: fc.oneof(
-      fc.record({ window: fc.constantFrom(...Object.values(windows)), quarter: fc.integer({ min: -12, max: 12 }) }).map(({ window, quarter }) => window + quarter * 15 * 60_000),
+      fc
+        .record({ window: fc.constantFrom(...Object.values(windows)), quarter: fc.integer({ min: -12, max: 12 }) })
+        .map(({ window, quarter }) => window + quarter * 15 * 60_000),
       fc.integer({ min: -40, max: 24 * 33 }).map((h) => h * HOUR),
     ),
     minute: fc.constantFrom(0, 15, 30, 59),
@@ -81,9 +108,13 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .chain(({ transition, after, minute }) => {
     const now = transition + after + minute * 60_000;
     const eventAt = fc.oneof(
-      fc.record({ window: fc.constantFrom(...Object.values(windows)), quarter: fc.integer({ min: -12, max: 12 }), ms: fc.constantFrom(-1, 0, 1) }).map(
-        ({ window, quarter, ms }) => now - window + quarter * 15 * 60_000 + ms,
-      ),
+      fc
+        .record({
+          window: fc.constantFrom(...Object.values(windows)),
+          quarter: fc.integer({ min: -12, max: 12 }),
+          ms: fc.constantFrom(-1, 0, 1),
+        })
+        .map(({ window, quarter, ms }) => now - window + quarter * 15 * 60_000 + ms),
       fc.integer({ min: 0, max: 9 * 24 }).map((h) => now - h * HOUR),
       fc.constant(now + 1), // the future never counts
     );
@@ -117,13 +148,28 @@ describe('ruleToSql agrees with evaluateRule', () => {
           await db.query(
             `INSERT INTO events (contact_id, name, occurred_at, is_activity, received_at)
              SELECT unnest($1::bigint[]), unnest($2::text[]), unnest($3::timestamptz[]), unnest($4::boolean[]), $5`,
-            [events.map((e) => e.contact), events.map((e) => e.name), events.map((e) => new Date(e.at)), events.map((e) => e.activity), now],
+            [
+              events.map((e) => e.contact),
+              events.map((e) => e.name),
+              events.map((e) => new Date(e.at)),
+              events.map((e) => e.activity),
+              now,
+            ],
           );
         }
         const params = new SqlParams();
         const nowP = params.add(now);
-        const where = ruleToSql(rule, 'c.attributes', { params, contactId: 'c.id', timezone: 'c.timezone', now: nowP, activity: defaultEngineSettings.activity });
-        const matched = await db.query<{ id: string }>(`SELECT c.id::text FROM contacts c WHERE ${nowP}::timestamptz IS NOT NULL AND ${where} ORDER BY c.id`, params.values);
+        const where = ruleToSql(rule, 'c.attributes', {
+          params,
+          contactId: 'c.id',
+          timezone: 'c.timezone',
+          now: nowP,
+          activity: defaultEngineSettings.activity,
+        });
+        const matched = await db.query<{ id: string }>(
+          `SELECT c.id::text FROM contacts c WHERE ${nowP}::timestamptz IS NOT NULL AND ${where} ORDER BY c.id`,
+          params.values,
+        );
         const expected = scenario.contacts
           .map((c, i) => {
             const facts: ContactFacts = {

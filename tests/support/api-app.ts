@@ -27,7 +27,14 @@ export interface ApiHarness {
 export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
   const db = await createMigratedDatabase(label);
   // sign-in limit raised: a test file signs many users in from 127.0.0.1 (security.spec.ts tests the limit itself)
-  const config = loadConfig({ DATABASE_URL: db.url, ENGINE: 'off', API_KEY: ADMIN_KEY, LOG_LEVEL: 'error', RATE_LIMIT_LOGIN: '1000', ...env });
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    ENGINE: 'off',
+    API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_LOGIN: '1000',
+    ...env,
+  });
   const app = await createApp(config, db.dataSource);
   await app.init();
   // what main.ts does at start with API_KEY set
@@ -48,7 +55,11 @@ export async function startApi(label: string, env: Record<string, string> = {}):
       return `Bearer ${login.body.token}`;
     },
     async keyToken(scopes) {
-      const res = await http().post('/api/api-keys').set('Authorization', admin).send({ name: scopes.join('+'), scopes }).expect(201);
+      const res = await http()
+        .post('/api/api-keys')
+        .set('Authorization', admin)
+        .send({ name: scopes.join('+'), scopes })
+        .expect(201);
       return `Bearer ${res.body.key}`;
     },
     async close() {

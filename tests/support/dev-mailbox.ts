@@ -38,14 +38,24 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://mailbox');
     const send = (status: number, html: string) =>
-      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'" }).end(html);
+      res
+        .writeHead(status, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'",
+        })
+        .end(html);
     const match = /^\/mail\/(\d+)(\/html)?$/.exec(url.pathname);
     if (match) {
       const mail = sink.mails[Number(match[1])];
       if (!mail) return send(404, page('Not found', '<p>No such mail. <a href="/">Inbox</a></p>'));
       if (match[2]) {
         // the message's own HTML, alone in a sandboxed frame: no scripts, no same-origin access
-        return res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src * data:" }).end(mail.html || '');
+        return res
+          .writeHead(200, {
+            'Content-Type': 'text/html; charset=utf-8',
+            'Content-Security-Policy': "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src * data:",
+          })
+          .end(mail.html || '');
       }
       const headers = mail.headerLines.map((h) => esc(h.line)).join('\n');
       return send(
@@ -63,9 +73,18 @@ async function main(): Promise<void> {
     const rows = sink.mails
       .map((m, i) => ({ m, i }))
       .reverse()
-      .map(({ m, i }) => `<tr><td>${esc(received[i]?.toISOString())}</td><td>${esc(m.envelopeTo.join(', '))}</td><td><a href="/mail/${i}">${esc(m.subject ?? '(no subject)')}</a></td></tr>`)
+      .map(
+        ({ m, i }) =>
+          `<tr><td>${esc(received[i]?.toISOString())}</td><td>${esc(m.envelopeTo.join(', '))}</td><td><a href="/mail/${i}">${esc(m.subject ?? '(no subject)')}</a></td></tr>`,
+      )
       .join('');
-    send(200, page('Mailbox', `<h1>Mailbox</h1><p>SMTP on <code>${esc(sink.url)}</code> · ${sink.mails.length} mail(s) · <a href="/">refresh</a></p><table><tr><th>Received</th><th>To</th><th>Subject</th></tr>${rows}</table>`));
+    send(
+      200,
+      page(
+        'Mailbox',
+        `<h1>Mailbox</h1><p>SMTP on <code>${esc(sink.url)}</code> · ${sink.mails.length} mail(s) · <a href="/">refresh</a></p><table><tr><th>Received</th><th>To</th><th>Subject</th></tr>${rows}</table>`,
+      ),
+    );
   });
   server.listen(httpPort, '127.0.0.1', () => {
     console.log(`mailbox: SMTP ${sink.url}, inbox http://127.0.0.1:${httpPort}`);

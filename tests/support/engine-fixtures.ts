@@ -25,7 +25,11 @@ export async function createActiveFlow(
 export async function makeNewVersionLive(db: Pool, flowId: string, graph: FlowGraphDocument): Promise<number> {
   const next = await db.query<{ v: number }>(`SELECT current_version + 1 AS v FROM flows WHERE id = $1`, [flowId]);
   const version = next.rows[0].v;
-  await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, $2, $3, now())`, [flowId, version, JSON.stringify(graph)]);
+  await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, $2, $3, now())`, [
+    flowId,
+    version,
+    JSON.stringify(graph),
+  ]);
   await db.query(`UPDATE flows SET current_version = $2, live_version = $2 WHERE id = $1`, [flowId, version]);
   return version;
 }
@@ -68,7 +72,10 @@ export async function seedContacts(db: Pool, count: number, options: SeedContact
 /** Event ingestion as the API does it (the engine's ingest statement), `at` being the engine clock's now. */
 export async function ingestEvents(db: Pool, contactIds: string[], name: string, at: Date, activity = true): Promise<void> {
   if (!contactIds.length) return;
-  const found = await db.query<{ id: string; external_id: string }>(`SELECT id::text, external_id FROM contacts WHERE id = ANY($1::bigint[])`, [contactIds]);
+  const found = await db.query<{ id: string; external_id: string }>(
+    `SELECT id::text, external_id FROM contacts WHERE id = ANY($1::bigint[])`,
+    [contactIds],
+  );
   const externalOf = new Map(found.rows.map((r) => [r.id, r.external_id]));
   const rows = contactIds.map((id) => ({ e: externalOf.get(String(id))!, n: name, t: at.toISOString(), p: {} }));
   await ingestEventRows(db, rows, at, { createContactsOnEvent: false, nonActivityEvents: activity ? [] : [name] });
@@ -80,11 +87,18 @@ export async function count(db: Pool, sql: string, params: unknown[] = []): Prom
 }
 
 /** trigger(segment: everyone) → push → delay P1D → end: one send per journey, then a wait. */
-export function sendThenWaitGraph(trigger: Record<string, unknown> = { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } }): FlowGraphDocument {
+export function sendThenWaitGraph(
+  trigger: Record<string, unknown> = { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } },
+): FlowGraphDocument {
   return {
     nodes: [
       { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: trigger },
-      { id: 'm', type: 'channel', position: { x: 0, y: 1 }, data: { channel: 'push', template: { title: 'Hi', body: 'Hello {{firstName}}' } } },
+      {
+        id: 'm',
+        type: 'channel',
+        position: { x: 0, y: 1 },
+        data: { channel: 'push', template: { title: 'Hi', body: 'Hello {{firstName}}' } },
+      },
       { id: 'd', type: 'delay', position: { x: 0, y: 2 }, data: { duration: 'P1D' } },
     ],
     edges: [

@@ -16,9 +16,7 @@ export interface StubRequest {
   body: Buffer;
 }
 
-export type StubReply =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | 'hang'; // accept the request and never answer (the socket stays open until the stub closes)
+export type StubReply = { status: number; headers?: Record<string, string>; body?: string } | 'hang'; // accept the request and never answer (the socket stays open until the stub closes)
 
 export interface HttpStub {
   url: string;

@@ -24,7 +24,10 @@ export interface Route {
 const unprefixed = [/^\/t(\/|$)/, /^\/metrics$/];
 
 function join(...parts: string[]): string {
-  const path = `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const path = `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
   return path;
 }
 
@@ -45,12 +48,20 @@ export function routeTable(app: INestApplication): Route[] {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (sub === undefined || method === undefined) continue;
         const isPublic = (Reflect.getMetadata(IS_PUBLIC, handler) as boolean | undefined) ?? classPublic ?? false;
-        const access = isPublic ? 'public' : ((Reflect.getMetadata(ACCESS, handler) as Permission | 'any' | undefined) ?? classAccess ?? 'admin');
+        const access = isPublic
+          ? 'public'
+          : ((Reflect.getMetadata(ACCESS, handler) as Permission | 'any' | undefined) ?? classAccess ?? 'admin');
         for (const b of Array.isArray(base) ? base : [base]) {
           for (const s of Array.isArray(sub) ? sub : [sub]) {
             const local = join(b, s);
             const path = unprefixed.some((p) => p.test(local)) ? local : join('api', local);
-            routes.push({ method: RequestMethod[method].toLowerCase() as Route['method'], path, access, controller: type.name, handler: name });
+            routes.push({
+              method: RequestMethod[method].toLowerCase() as Route['method'],
+              path,
+              access,
+              controller: type.name,
+              handler: name,
+            });
           }
         }
       }

@@ -32,16 +32,11 @@ export class ApiKeysRepository {
   }
 
   countActiveWithScope(scope: ApiKeyScope): Promise<number> {
-    return this.keys
-      .createQueryBuilder('k')
-      .where('k.revoked_at IS NULL AND :scope = ANY(k.scopes)', { scope })
-      .getCount();
+    return this.keys.createQueryBuilder('k').where('k.revoked_at IS NULL AND :scope = ANY(k.scopes)', { scope }).getCount();
   }
 
   async insert(name: string, plaintext: string, scopes: ApiKeyScope[]): Promise<ApiKeyEntity> {
-    return this.keys.save(
-      this.keys.create({ name, prefix: plaintext.slice(0, 8), keyHash: hashApiKey(plaintext), scopes }),
-    );
+    return this.keys.save(this.keys.create({ name, prefix: plaintext.slice(0, 8), keyHash: hashApiKey(plaintext), scopes }));
   }
 
   /** Inside the caller's transaction (key creation and its audit row commit together). */

@@ -3,7 +3,16 @@ import type { Response } from 'express';
 import { UuidOr404Pipe } from '../common/ids';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { Access, AuthenticatedRequest, Caller } from './access.decorator';
-import { createApiKeyBody, CreateApiKeyBody, createUserBody, CreateUserBody, loginBody, LoginBody, updateUserBody, UpdateUserBody } from './auth.dto';
+import {
+  createApiKeyBody,
+  CreateApiKeyBody,
+  createUserBody,
+  CreateUserBody,
+  loginBody,
+  LoginBody,
+  updateUserBody,
+  UpdateUserBody,
+} from './auth.dto';
 import { AuthService } from './auth.service';
 import type { Principal } from './principal';
 import { Public } from './public.decorator';
@@ -64,7 +73,11 @@ export class UsersController {
   /** Change a user's role, or disable / enable them (the last admin who can sign in stays). */
   @Access('admin')
   @Patch(':id')
-  update(@Param('id', new UuidOr404Pipe('user')) id: string, @Body(new ZodValidationPipe(updateUserBody)) body: UpdateUserBody, @Caller() caller: Principal) {
+  update(
+    @Param('id', new UuidOr404Pipe('user')) id: string,
+    @Body(new ZodValidationPipe(updateUserBody)) body: UpdateUserBody,
+    @Caller() caller: Principal,
+  ) {
     return this.auth.updateUser(id, body, caller);
   }
 }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-export const loginBody = z
-  .object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) })
-  .strict();
+export const loginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) }).strict();
 export type LoginBody = z.infer<typeof loginBody>;
 
 export const userRole = z.enum(['admin', 'editor', 'viewer']);
@@ -32,7 +30,13 @@ export const updateUserBody = z
   .refine((b) => b.role !== undefined || b.disabled !== undefined, 'nothing to change: send role or disabled');
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
-export const userView = z.object({ id: z.string(), email: z.string(), role: userRole, createdAt: z.string(), disabled: z.boolean().optional() });
+export const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: userRole,
+  createdAt: z.string(),
+  disabled: z.boolean().optional(),
+});
 export const sessionView = z.object({
   token: z.string().describe('send as `Authorization: Bearer <token>`; also set as the boomerang_session cookie'),
   expiresAt: z.string(),

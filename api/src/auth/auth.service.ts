@@ -66,7 +66,13 @@ export class AuthService {
       }
       const user = await this.users.update(db, id, body);
       if (!user) throw new NotFoundException(`user "${id}" not found`);
-      await this.audit.record(db, { actor: actorOf(caller), action: 'user.updated', entityType: 'user', entityId: id, detail: { email: user.email, ...body } });
+      await this.audit.record(db, {
+        actor: actorOf(caller),
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        detail: { email: user.email, ...body },
+      });
       return userView(user);
     });
   }
@@ -115,5 +121,12 @@ function userView(user: UserRow) {
 }
 
 function apiKeyView(key: ApiKeyEntity) {
-  return { id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.createdAt.toISOString(), lastUsedAt: key.lastUsedAt?.toISOString() ?? null };
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+  };
 }

@@ -10,11 +10,7 @@ export interface BootstrapUserResult {
 }
 
 /** On an empty users table: the first editor user (role admin) from ADMIN_EMAIL / ADMIN_PASSWORD. */
-export async function ensureAdminUser(
-  users: UsersRepository,
-  email: string,
-  password: string | undefined,
-): Promise<BootstrapUserResult> {
+export async function ensureAdminUser(users: UsersRepository, email: string, password: string | undefined): Promise<BootstrapUserResult> {
   if ((await users.count()) > 0) return { created: false, email };
   const plaintext = password ?? randomBytes(12).toString('base64url');
   const created = await users.insertFirst(email, await hashPassword(plaintext));

@@ -3,8 +3,7 @@ import type { UserRole } from './user.entity';
 
 /** Who is calling: an API key (integrations) or a signed-in editor user. */
 export type Principal =
-  | { kind: 'key'; id: string; prefix: string; scopes: ApiKeyScope[] }
-  | { kind: 'user'; id: string; email: string; role: UserRole };
+  { kind: 'key'; id: string; prefix: string; scopes: ApiKeyScope[] } | { kind: 'user'; id: string; email: string; role: UserRole };
 
 /**
  * What a route needs. `read` everything visible; `ingest` contacts and events; `design` create and edit flows;

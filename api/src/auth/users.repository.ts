@@ -60,7 +60,9 @@ export class UsersRepository {
 
   /** Admins that can still sign in, other than `except`: the last one must not be disabled or demoted. */
   async otherActiveAdmins(db: EntityManager, except: string): Promise<number> {
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`, [except]);
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`, [
+      except,
+    ]);
     return n;
   }
 

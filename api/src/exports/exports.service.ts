@@ -19,18 +19,47 @@ export class ExportsService {
 
   async *journeys(flowId: string): AsyncGenerator<string> {
     yield csvLine(['journey_id', 'version', 'external_id', 'state', 'holdout', 'current_node_id', 'entered_at', 'next_run_at', 'ended_at']);
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await this.exports.journeysPage(flowId, after, PAGE);
-      for (const r of page) yield csvLine([r.id, r.flow_version, r.external_id, r.state, r.holdout, r.current_node_id, r.entered_at, r.next_run_at, r.ended_at]);
+      for (const r of page)
+        yield csvLine([
+          r.id,
+          r.flow_version,
+          r.external_id,
+          r.state,
+          r.holdout,
+          r.current_node_id,
+          r.entered_at,
+          r.next_run_at,
+          r.ended_at,
+        ]);
       if (page.length < PAGE) return;
       after = page[page.length - 1].id;
     }
   }
 
   async *messages(flowId: string): AsyncGenerator<string> {
-    const columns = ['id', 'journey_id', 'flow_version', 'external_id', 'node_id', 'channel', 'status', 'cost_cents', 'attempts', 'created_at', 'sent_at', 'delivered_at', 'failed_at', 'opened_at', 'clicked_at', 'unsubscribed_at', 'last_error'] as const;
+    const columns = [
+      'id',
+      'journey_id',
+      'flow_version',
+      'external_id',
+      'node_id',
+      'channel',
+      'status',
+      'cost_cents',
+      'attempts',
+      'created_at',
+      'sent_at',
+      'delivered_at',
+      'failed_at',
+      'opened_at',
+      'clicked_at',
+      'unsubscribed_at',
+      'last_error',
+    ] as const;
     yield csvLine([...columns]);
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await this.exports.messagesPage(flowId, after, PAGE);
       for (const r of page) yield csvLine(columns.map((c) => r[c]));
       if (page.length < PAGE) return;
@@ -43,14 +72,29 @@ export class ExportsService {
     const m = await this.metrics.forFlow(flowId, version);
     yield csvLine(['scope', 'id', 'metric', 'value']);
     const flat: [string, unknown][] = [
-      ['entered', m.entered], ['sent', m.sent], ['delivered', m.delivered], ['reachRate', m.reachRate], ['clicked', m.clicked],
-      ['clickRate', m.clickRate], ['returned', m.returned], ['returnRate', m.returnRate], ['converted', m.converted],
-      ['treatmentSize', m.treatment.size], ['treatmentConversionRate', m.treatment.conversionRate],
-      ['holdoutSize', m.holdout.size], ['holdoutConverted', m.holdout.converted], ['holdoutConversionRate', m.holdoutConversionRate],
-      ['liftAbsolute', m.liftAnalysis.absolute], ['liftAbsoluteLow95', m.liftAnalysis.absoluteInterval?.low],
-      ['liftAbsoluteHigh95', m.liftAnalysis.absoluteInterval?.high], ['liftRelative', m.liftAnalysis.relative],
-      ['liftRelativeLow95', m.liftAnalysis.relativeInterval?.low], ['liftRelativeHigh95', m.liftAnalysis.relativeInterval?.high],
-      ['liftSummary', m.liftAnalysis.summary], ['costCents', m.cost.totalCents], ['costPerConvertedCents', m.cost.perConvertedCents],
+      ['entered', m.entered],
+      ['sent', m.sent],
+      ['delivered', m.delivered],
+      ['reachRate', m.reachRate],
+      ['clicked', m.clicked],
+      ['clickRate', m.clickRate],
+      ['returned', m.returned],
+      ['returnRate', m.returnRate],
+      ['converted', m.converted],
+      ['treatmentSize', m.treatment.size],
+      ['treatmentConversionRate', m.treatment.conversionRate],
+      ['holdoutSize', m.holdout.size],
+      ['holdoutConverted', m.holdout.converted],
+      ['holdoutConversionRate', m.holdoutConversionRate],
+      ['liftAbsolute', m.liftAnalysis.absolute],
+      ['liftAbsoluteLow95', m.liftAnalysis.absoluteInterval?.low],
+      ['liftAbsoluteHigh95', m.liftAnalysis.absoluteInterval?.high],
+      ['liftRelative', m.liftAnalysis.relative],
+      ['liftRelativeLow95', m.liftAnalysis.relativeInterval?.low],
+      ['liftRelativeHigh95', m.liftAnalysis.relativeInterval?.high],
+      ['liftSummary', m.liftAnalysis.summary],
+      ['costCents', m.cost.totalCents],
+      ['costPerConvertedCents', m.cost.perConvertedCents],
       ['reactivationMedianHours', m.timeToReactivation.medianHours],
     ];
     for (const [metric, value] of flat) yield csvLine(['flow', version ?? 'all', metric, value]);

@@ -54,7 +54,11 @@ export class FlowsController {
   /** Edits the draft: on an active flow a new, not yet live version (publish it with POST :id/publish). */
   @Access('design')
   @Put(':id/draft')
-  saveDraft(@Param('id', flowId) id: string, @Body(new ZodValidationPipe(updateFlowBody)) body: UpdateFlowBody, @Caller() caller: Principal) {
+  saveDraft(
+    @Param('id', flowId) id: string,
+    @Body(new ZodValidationPipe(updateFlowBody)) body: UpdateFlowBody,
+    @Caller() caller: Principal,
+  ) {
     return this.flows.update(id, body, caller, 'draft');
   }
 
@@ -67,7 +71,11 @@ export class FlowsController {
   @Access('design')
   @Post(':id/publish')
   @HttpCode(200)
-  publish(@Param('id', flowId) id: string, @Body(new ZodValidationPipe(publishFlowBody)) body: PublishFlowBody, @Caller() caller: Principal) {
+  publish(
+    @Param('id', flowId) id: string,
+    @Body(new ZodValidationPipe(publishFlowBody)) body: PublishFlowBody,
+    @Caller() caller: Principal,
+  ) {
     return this.flows.publish(id, body, caller);
   }
 

@@ -34,10 +34,10 @@ export class FlowsRepository {
   }
 
   async insert(db: EntityManager, name: string, settings: object, graph: FlowGraphDocument): Promise<FlowRow> {
-    const [flow]: FlowRow[] = await db.query(
-      `INSERT INTO flows (name, settings) VALUES ($1, $2) RETURNING ${flowColumns}`,
-      [name, JSON.stringify(settings)],
-    );
+    const [flow]: FlowRow[] = await db.query(`INSERT INTO flows (name, settings) VALUES ($1, $2) RETURNING ${flowColumns}`, [
+      name,
+      JSON.stringify(settings),
+    ]);
     await db.query(`INSERT INTO flow_versions (flow_id, version, graph) VALUES ($1, 1, $2)`, [flow.id, JSON.stringify(graph)]);
     return flow;
   }
@@ -72,10 +72,7 @@ export class FlowsRepository {
   }
 
   versions(flowId: string): Promise<Omit<VersionRow, 'graph'>[]> {
-    return this.dataSource.query(
-      `SELECT version, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 ORDER BY version`,
-      [flowId],
-    );
+    return this.dataSource.query(`SELECT version, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 ORDER BY version`, [flowId]);
   }
 
   /** Only an unfrozen version can change (a database trigger enforces it too). */
@@ -134,14 +131,17 @@ export class FlowsRepository {
 
   /** Every version with its graph, oldest first (version history and its diffs). */
   versionsWithGraphs(flowId: string): Promise<VersionRow[]> {
-    return this.dataSource.query(
-      `SELECT version, graph, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 ORDER BY version`,
-      [flowId],
-    );
+    return this.dataSource.query(`SELECT version, graph, created_at, frozen_at FROM flow_versions WHERE flow_id = $1 ORDER BY version`, [
+      flowId,
+    ]);
   }
 
   /** Waiting journeys per (version, step) on versions other than `except`. */
-  waitingByStep(flowId: string, except: number, db: EntityManager = this.dataSource.manager): Promise<{ version: number; node_id: string; n: number }[]> {
+  waitingByStep(
+    flowId: string,
+    except: number,
+    db: EntityManager = this.dataSource.manager,
+  ): Promise<{ version: number; node_id: string; n: number }[]> {
     return db.query(
       `SELECT flow_version AS version, current_node_id AS node_id, count(*)::int AS n FROM journeys
         WHERE flow_id = $1 AND state = 'waiting' AND flow_version <> $2
@@ -162,7 +162,10 @@ export class FlowsRepository {
 
   /** The flow's audit rows, oldest first (version history: who and when). */
   auditTrail(flowId: string): Promise<{ at: Date; actor: string; action: string; detail: Record<string, unknown> }[]> {
-    return this.dataSource.query(`SELECT at, actor, action, detail FROM audit_log WHERE entity_type = 'flow' AND entity_id = $1 ORDER BY id`, [flowId]);
+    return this.dataSource.query(
+      `SELECT at, actor, action, detail FROM audit_log WHERE entity_type = 'flow' AND entity_id = $1 ORDER BY id`,
+      [flowId],
+    );
   }
 
   /** Per flow: journeys entered and converted since `since`, and live now (the flows list's counts). */

@@ -1,8 +1,21 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { findFlowTemplate, flowSettingsSchema, flowTemplates, validateFlow, type FlowGraphDocument, type ValidationResult } from '@boomerang/engine';
+import {
+  findFlowTemplate,
+  flowSettingsSchema,
+  flowTemplates,
+  validateFlow,
+  type FlowGraphDocument,
+  type ValidationResult,
+} from '@boomerang/engine';
 import type { EntityManager } from 'typeorm';
 import type { Pool } from 'pg';
-import { cancelQueuedMessages, estimateEnrollment, exitLiveJourneys, loadEngineSettings, moveWaitingJourneys } from '@boomerang/engine/runtime';
+import {
+  cancelQueuedMessages,
+  estimateEnrollment,
+  exitLiveJourneys,
+  loadEngineSettings,
+  moveWaitingJourneys,
+} from '@boomerang/engine/runtime';
 import { analyseVersion } from '@boomerang/engine/runtime/graph-facts';
 import { pgClientOf } from '../common/pg-client';
 import { ENGINE_DB } from '../engine/engine.tokens';
@@ -63,7 +76,11 @@ export class FlowsService {
       graph: shown.graph,
       graphVersion: shown.version,
       frozen: shown.frozen_at !== null,
-      versions: versions.map((v) => ({ version: v.version, createdAt: v.created_at.toISOString(), frozenAt: v.frozen_at?.toISOString() ?? null })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        createdAt: v.created_at.toISOString(),
+        frozenAt: v.frozen_at?.toISOString() ?? null,
+      })),
     };
   }
 
@@ -126,7 +143,13 @@ export class FlowsService {
       pending: !draft.frozen_at && live !== null && !isEmptyDiff(diff),
       diff,
       validation: validateFlow(draft.graph),
-      waiting: waiting.map((w) => ({ version: w.version, nodeId: w.node_id, count: w.n, inDraft: nextIds.has(w.node_id), changed: touched.has(w.node_id) })),
+      waiting: waiting.map((w) => ({
+        version: w.version,
+        nodeId: w.node_id,
+        count: w.n,
+        inDraft: nextIds.has(w.node_id),
+        changed: touched.has(w.node_id),
+      })),
       totals: {
         waiting: sum(waiting),
         atChangedSteps: sum(waiting.filter((w) => diff.changed.includes(w.node_id))),
@@ -143,7 +166,8 @@ export class FlowsService {
   async publish(id: string, body: PublishFlowBody, caller: Principal) {
     await this.flows.transaction(async (db) => {
       const flow = await this.locked(db, id);
-      if (flow.status !== 'active') throw new ConflictException(`only an active flow has drafts to publish; this one is ${flow.status} (activate it instead)`);
+      if (flow.status !== 'active')
+        throw new ConflictException(`only an active flow has drafts to publish; this one is ${flow.status} (activate it instead)`);
       const draft = (await this.flows.version(id, flow.current_version, db))!;
       if (draft.frozen_at) throw new ConflictException('there is no draft to publish: the current version is already live');
       assertValid(validateFlow(draft.graph), 'the draft cannot be published until it is valid');
@@ -153,7 +177,13 @@ export class FlowsService {
       await this.flows.update(db, id, { liveVersion: draft.version });
       const moved =
         body.migrate === 'move'
-          ? await moveWaitingJourneys(pgClientOf(db), id, draft.version, draft.graph.nodes.map((n) => ({ id: n.id, type: n.type })), now)
+          ? await moveWaitingJourneys(
+              pgClientOf(db),
+              id,
+              draft.version,
+              draft.graph.nodes.map((n) => ({ id: n.id, type: n.type })),
+              now,
+            )
           : 0;
       await this.record(db, caller, 'flow.published', id, {
         version: draft.version,
@@ -170,10 +200,7 @@ export class FlowsService {
   async history(id: string) {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
-    const [versions, audit] = await Promise.all([
-      this.flows.versionsWithGraphs(id),
-      this.flows.auditTrail(id),
-    ]);
+    const [versions, audit] = await Promise.all([this.flows.versionsWithGraphs(id), this.flows.auditTrail(id)]);
     const versionOf = (a: (typeof audit)[number]): number | null => {
       const d = a.detail as { version?: unknown; graph?: { version?: unknown } };
       if (typeof d.version === 'number') return d.version;
@@ -233,7 +260,10 @@ export class FlowsService {
   async stats() {
     const now = await this.clock.now();
     const rows = await this.flows.weeklyStats(new Date(now.getTime() - 7 * 86_400_000));
-    return { since: new Date(now.getTime() - 7 * 86_400_000).toISOString(), items: rows.map((r) => ({ flowId: r.flow_id, entered: r.entered, live: r.live, converted: r.converted })) };
+    return {
+      since: new Date(now.getTime() - 7 * 86_400_000).toISOString(),
+      items: rows.map((r) => ({ flowId: r.flow_id, entered: r.entered, live: r.live, converted: r.converted })),
+    };
   }
 
   async validate(id: string, graph: unknown) {

@@ -17,8 +17,21 @@ describe('typedCell', () => {
 
 describe('contactFromCsv', () => {
   it('maps consent, timezone and attributes, and skips empty cells', () => {
-    const item = contactFromCsv({ externalId: 'u1', timezone: 'Asia/Shanghai', 'consent.sms': 'yes', 'consent.push': '0', firstName: '伟', 'attributes.cart_items': '2', email: '' });
-    expect(item).toEqual({ externalId: 'u1', timezone: 'Asia/Shanghai', consent: { sms: true, push: false }, attributes: { firstName: '伟', cart_items: 2 } });
+    const item = contactFromCsv({
+      externalId: 'u1',
+      timezone: 'Asia/Shanghai',
+      'consent.sms': 'yes',
+      'consent.push': '0',
+      firstName: '伟',
+      'attributes.cart_items': '2',
+      email: '',
+    });
+    expect(item).toEqual({
+      externalId: 'u1',
+      timezone: 'Asia/Shanghai',
+      consent: { sms: true, push: false },
+      attributes: { firstName: '伟', cart_items: 2 },
+    });
     expect(contactItem.safeParse(item).success).toBe(true);
   });
   it('leaves a bad consent cell for the schema to name', () => {
@@ -30,8 +43,20 @@ describe('contactFromCsv', () => {
 
 describe('eventFromCsv', () => {
   it('merges the properties JSON with property columns', () => {
-    const item = eventFromCsv({ externalId: 'u1', name: 'order_paid', occurredAt: '2026-11-01T08:00:00Z', properties: '{"amount":42}', 'properties.currency': 'CNY', coupon: 'WELCOME10' });
-    expect(item).toEqual({ externalId: 'u1', name: 'order_paid', occurredAt: '2026-11-01T08:00:00Z', properties: { amount: 42, currency: 'CNY', coupon: 'WELCOME10' } });
+    const item = eventFromCsv({
+      externalId: 'u1',
+      name: 'order_paid',
+      occurredAt: '2026-11-01T08:00:00Z',
+      properties: '{"amount":42}',
+      'properties.currency': 'CNY',
+      coupon: 'WELCOME10',
+    });
+    expect(item).toEqual({
+      externalId: 'u1',
+      name: 'order_paid',
+      occurredAt: '2026-11-01T08:00:00Z',
+      properties: { amount: 42, currency: 'CNY', coupon: 'WELCOME10' },
+    });
     expect(eventItem.safeParse(item).success).toBe(true);
   });
   it.each([

@@ -17,7 +17,12 @@ export class ImportsController {
   @Access('ingest')
   @Post(':kind')
   async upload(@Param('kind') kind: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (kind !== 'contacts' && kind !== 'events') throw new BadRequestException({ statusCode: 400, message: 'kind: must be "contacts" or "events"', errors: [{ path: 'kind', message: 'must be "contacts" or "events"' }] });
+    if (kind !== 'contacts' && kind !== 'events')
+      throw new BadRequestException({
+        statusCode: 400,
+        message: 'kind: must be "contacts" or "events"',
+        errors: [{ path: 'kind', message: 'must be "contacts" or "events"' }],
+      });
     const type = req.headers['content-type'] ?? '';
     if (!/^(text\/csv|application\/csv|text\/plain|application\/octet-stream)\b/.test(type)) {
       const message = `content-type: send the CSV as text/csv (got "${type.slice(0, 100)}")`;
@@ -43,7 +48,10 @@ export class ImportsController {
   @Get(':id/rejected.csv')
   rejected(@Param('id', new UuidOr404Pipe('import')) id: string, @Res() res: Response): void {
     const report = this.imports.rejectedReport(id);
-    res.status(200).setHeader('Content-Type', 'text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="import-${id}-rejected.csv"`);
+    res
+      .status(200)
+      .setHeader('Content-Type', 'text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="import-${id}-rejected.csv"`);
     if (typeof report === 'string') res.end(report);
     else report.pipe(res);
   }

@@ -58,13 +58,30 @@ export class ImportsService {
     this.dir = join(config.DATA_DIR, 'imports');
   }
 
-  async run(kind: ImportKind, upload: Readable, totalBytes: number | null, onProgress: (p: ImportProgress) => void): Promise<ImportProgress> {
+  async run(
+    kind: ImportKind,
+    upload: Readable,
+    totalBytes: number | null,
+    onProgress: (p: ImportProgress) => void,
+  ): Promise<ImportProgress> {
     mkdirSync(this.dir, { recursive: true });
     const id = randomUUID();
     const started = performance.now();
     const job: Job = {
-      importId: id, kind, status: 'running', rows: 0, accepted: 0, rejected: 0, bytes: 0, totalBytes, percent: totalBytes ? 0 : null,
-      startedAt: new Date().toISOString(), elapsedMs: 0, error: null, rejectedReport: null, file: join(this.dir, `${id}-rejected.csv`),
+      importId: id,
+      kind,
+      status: 'running',
+      rows: 0,
+      accepted: 0,
+      rejected: 0,
+      bytes: 0,
+      totalBytes,
+      percent: totalBytes ? 0 : null,
+      startedAt: new Date().toISOString(),
+      elapsedMs: 0,
+      error: null,
+      rejectedReport: null,
+      file: join(this.dir, `${id}-rejected.csv`),
     };
     this.remember(job);
     let report: WriteStream | null = null;

@@ -84,7 +84,15 @@ export class JourneysRepository {
           AND ($5::timestamptz IS NULL OR (j.entered_at, j.id) < ($5::timestamptz, $6::uuid))
         ORDER BY j.entered_at DESC, j.id DESC
         LIMIT $7`,
-      [flowId, filter.state ?? null, filter.nodeId ?? null, filter.version ?? null, filter.after?.[0] ?? null, filter.after?.[1] ?? null, filter.limit + 1],
+      [
+        flowId,
+        filter.state ?? null,
+        filter.nodeId ?? null,
+        filter.version ?? null,
+        filter.after?.[0] ?? null,
+        filter.after?.[1] ?? null,
+        filter.limit + 1,
+      ],
     );
   }
 

@@ -29,7 +29,12 @@ export class JourneysService {
     const after = decodeCursor(query.cursor, ['date', 'string']) as [string, string] | null;
     const rows = await this.journeys.forFlow(flowId, { ...query, after: after ?? undefined });
     const mask = masksPersonalData(caller);
-    return pageOf(rows, query.limit, (row) => journeyView(row, mask), (row) => [row.entered_at.toISOString(), row.id]);
+    return pageOf(
+      rows,
+      query.limit,
+      (row) => journeyView(row, mask),
+      (row) => [row.entered_at.toISOString(), row.id],
+    );
   }
 }
 

@@ -13,7 +13,12 @@ export class MessagesService {
     const after = decodeCursor(query.cursor, ['date', 'string']) as [string, string] | null;
     const rows = await this.messages.list({ ...query, after: after ?? undefined });
     const mask = masksPersonalData(caller);
-    return pageOf(rows, query.limit, (row) => messageView(row, mask), (row) => [row.created_at.toISOString(), row.id]);
+    return pageOf(
+      rows,
+      query.limit,
+      (row) => messageView(row, mask),
+      (row) => [row.created_at.toISOString(), row.id],
+    );
   }
 }
 

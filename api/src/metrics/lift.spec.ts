@@ -55,7 +55,9 @@ describe('liftReport', () => {
     const r = liftReport(56, 70, 48, 80);
     expect(r.sufficient).toBe(true);
     expect(r.relative).toBeCloseTo(0.8 / 0.6 - 1, 10);
-    expect(r.summary).toBe('The flow works: 80.0 % of treated contacts converted against 60.0 % of the holdout (+20.0 pp, 95 % interval +5.2 pp to +33.4 pp).');
+    expect(r.summary).toBe(
+      'The flow works: 80.0 % of treated contacts converted against 60.0 % of the holdout (+20.0 pp, 95 % interval +5.2 pp to +33.4 pp).',
+    );
   });
   it('says "no clear effect" when the interval includes zero', () => {
     expect(liftReport(68, 807, 10, 90).summary).toMatch(/^No clear effect yet: 8.4 % of treated .* includes zero\)\.$/);

@@ -73,7 +73,11 @@ const pp = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)
 export function liftReport(x1: number, n1: number, x2: number, n2: number): LiftReport {
   const none = { absolute: null, absoluteInterval: null, relative: null, relativeInterval: null, method: LIFT_METHOD };
   if (n1 === 0 || n2 === 0) {
-    return { ...none, sufficient: false, summary: n2 === 0 ? 'No holdout group yet, so there is nothing to compare with.' : 'No treated contacts yet.' };
+    return {
+      ...none,
+      sufficient: false,
+      summary: n2 === 0 ? 'No holdout group yet, so there is nothing to compare with.' : 'No treated contacts yet.',
+    };
   }
   const diff = newcombeDifference(x1, n1, x2, n2);
   const rr = katzRiskRatio(x1, n1, x2, n2);

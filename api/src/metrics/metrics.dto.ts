@@ -68,16 +68,22 @@ export const metricsView = z.object({
     distribution: z.array(z.object({ bucket: z.string(), count: z.number().int() })),
   }),
   arms: z
-    .record(z.string(), z.record(z.string(), z.object({
-      journeys: z.number().int(),
-      converted: z.number().int(),
-      sent: z.number().int(),
-      delivered: z.number().int(),
-      clicked: z.number().int(),
-      costCents: z.number().int(),
-      conversionRate: rate,
-      reachRate: rate,
-    })))
+    .record(
+      z.string(),
+      z.record(
+        z.string(),
+        z.object({
+          journeys: z.number().int(),
+          converted: z.number().int(),
+          sent: z.number().int(),
+          delivered: z.number().int(),
+          clicked: z.number().int(),
+          costCents: z.number().int(),
+          conversionRate: rate,
+          reachRate: rate,
+        }),
+      ),
+    )
     .describe('per split node, per arm: treatment journeys that took the arm'),
   versions: z.array(
     z.object({

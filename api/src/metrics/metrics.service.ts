@@ -74,7 +74,12 @@ export class MetricsService {
         distribution: REACTIVATION_BUCKETS.map((bucket, i) => ({ bucket, count: f.reactivation_buckets?.[i] ?? 0 })),
       },
       arms: arms.reduce<Record<string, Record<string, ArmView>>>((byNode, { node_id, arm, cost, ...counts }) => {
-        (byNode[node_id] ??= {})[arm] = { ...counts, costCents: cost, conversionRate: ratio(counts.converted, counts.journeys), reachRate: ratio(counts.delivered, counts.sent) };
+        (byNode[node_id] ??= {})[arm] = {
+          ...counts,
+          costCents: cost,
+          conversionRate: ratio(counts.converted, counts.journeys),
+          reachRate: ratio(counts.delivered, counts.sent),
+        };
         return byNode;
       }, {}),
       versions: versions.map((v) => ({

@@ -44,7 +44,8 @@ export class PrometheusController {
     const expected = this.config.METRICS_TOKEN;
     if (!expected) throw new UnauthorizedException('metrics are off: set METRICS_TOKEN and scrape with Authorization: Bearer <it>');
     const given = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    if (!timingSafeEqual(digest(given), digest(expected))) throw new UnauthorizedException('Authorization: Bearer <METRICS_TOKEN> is required');
+    if (!timingSafeEqual(digest(given), digest(expected)))
+      throw new UnauthorizedException('Authorization: Bearer <METRICS_TOKEN> is required');
     return this.registry.metrics();
   }
 }

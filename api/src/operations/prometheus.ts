@@ -18,11 +18,23 @@ export function operationsRegistry(report: () => Promise<OperationsReport>): Reg
         this.set(value(await latest()));
       },
     });
-  gauge('boomerang_journeys_overdue', 'Waiting journeys of active flows due longer ago than OVERDUE_AFTER_SECONDS', (r) => r.journeys.overdue);
+  gauge(
+    'boomerang_journeys_overdue',
+    'Waiting journeys of active flows due longer ago than OVERDUE_AFTER_SECONDS',
+    (r) => r.journeys.overdue,
+  );
   gauge('boomerang_messages_overdue', 'Queued messages due longer ago than OVERDUE_AFTER_SECONDS', (r) => r.messages.overdue);
   gauge('boomerang_messages_failed_after_retries', 'Messages failed after every attempt', (r) => r.messages.failedAfterRetries);
-  gauge('boomerang_messages_failed_after_retries_last_day', 'Messages failed after every attempt in the last day (engine clock)', (r) => r.messages.failedAfterRetriesLastDay);
-  gauge('boomerang_flows_enrollment_slow', 'Active flows with trigger events waiting longer than OVERDUE_AFTER_SECONDS', (r) => r.enrollment.slowFlows);
+  gauge(
+    'boomerang_messages_failed_after_retries_last_day',
+    'Messages failed after every attempt in the last day (engine clock)',
+    (r) => r.messages.failedAfterRetriesLastDay,
+  );
+  gauge(
+    'boomerang_flows_enrollment_slow',
+    'Active flows with trigger events waiting longer than OVERDUE_AFTER_SECONDS',
+    (r) => r.enrollment.slowFlows,
+  );
   gauge('boomerang_engine_processes_alive', 'Engine processes whose heartbeat is newer than ENGINE_ALIVE_SECONDS', (r) => r.engine.alive);
   new Gauge({
     name: 'boomerang_engine_seconds_since_heartbeat',

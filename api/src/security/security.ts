@@ -8,7 +8,10 @@ import helmet from 'helmet';
 import type { AppConfig } from '../config';
 import { rateLimitMiddleware } from './rate-limit';
 
-export function applySecurity(app: INestApplication, config: Pick<AppConfig, 'CORS_ORIGINS' | 'RATE_LIMIT_LOGIN' | 'RATE_LIMIT_INGEST'>): void {
+export function applySecurity(
+  app: INestApplication,
+  config: Pick<AppConfig, 'CORS_ORIGINS' | 'RATE_LIMIT_LOGIN' | 'RATE_LIMIT_INGEST'>,
+): void {
   app.use(helmet());
   // no CORS headers at all by default: a browser page on another origin cannot call the API with a user's session
   if (config.CORS_ORIGINS.length) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });

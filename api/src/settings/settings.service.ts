@@ -20,7 +20,13 @@ export class SettingsService {
   update(body: UpdateSettingsBody, caller: Principal): Promise<WorkspaceSettings> {
     return this.settings.transaction(async (db) => {
       await this.settings.merge(db, body);
-      await this.audit.record(db, { actor: actorOf(caller), action: 'settings.updated', entityType: 'settings', entityId: null, detail: body });
+      await this.audit.record(db, {
+        actor: actorOf(caller),
+        action: 'settings.updated',
+        entityType: 'settings',
+        entityId: null,
+        detail: body,
+      });
       return this.settings.get(db);
     });
   }

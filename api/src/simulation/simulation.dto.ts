@@ -31,7 +31,13 @@ export const simulateBody = z
       .strict()
       .optional()
       .describe('per-channel response probabilities; missing ones take the defaults'),
-    seed: z.number().int().min(0).max(2 ** 31).optional().describe('random seed of the response draws (default 1)'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional()
+      .describe('random seed of the response draws (default 1)'),
   })
   .strict();
 export type SimulateBody = z.infer<typeof simulateBody>;
@@ -45,7 +51,9 @@ export const simulationJobView = z.object({
   flowId: z.string().uuid(),
   status: z.enum(['running', 'done', 'failed']),
   createdAt: z.string(),
-  progress: z.object({ hoursDone: z.number().int(), hours: z.number().int(), percent: z.number().int(), virtualNow: z.string() }).nullable(),
+  progress: z
+    .object({ hoursDone: z.number().int(), hours: z.number().int(), percent: z.number().int(), virtualNow: z.string() })
+    .nullable(),
   error: z.string().nullable(),
   report: z
     .object({
@@ -64,10 +72,23 @@ export const simulationJobView = z.object({
       }),
       costCents: z.number().int(),
       returns: z.number().int(),
-      conversions: z.object({ treatment: z.number().int(), holdout: z.number().int(), treatmentRate: z.number().nullable(), holdoutRate: z.number().nullable() }),
+      conversions: z.object({
+        treatment: z.number().int(),
+        holdout: z.number().int(),
+        treatmentRate: z.number().nullable(),
+        holdoutRate: z.number().nullable(),
+      }),
       nodes: z.record(
         z.string(),
-        z.object({ entered: z.number().int(), sent: z.number().int(), delivered: z.number().int(), clicked: z.number().int(), returns: z.number().int(), conversions: z.number().int(), costCents: z.number().int() }),
+        z.object({
+          entered: z.number().int(),
+          sent: z.number().int(),
+          delivered: z.number().int(),
+          clicked: z.number().int(),
+          returns: z.number().int(),
+          conversions: z.number().int(),
+          costCents: z.number().int(),
+        }),
       ),
       elapsedMs: z.number().int(),
     })

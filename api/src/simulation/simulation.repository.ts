@@ -7,7 +7,18 @@ import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
 
 /** Engine tables copied (structure with indexes and checks) into the throw-away schema. */
-const TABLES = ['workspace_settings', 'engine_clock', 'flows', 'flow_versions', 'contacts', 'events', 'journeys', 'journey_log', 'messages', 'trigger_inbox'];
+const TABLES = [
+  'workspace_settings',
+  'engine_clock',
+  'flows',
+  'flow_versions',
+  'contacts',
+  'events',
+  'journeys',
+  'journey_log',
+  'messages',
+  'trigger_inbox',
+];
 /** Their bigserial columns: the copies get sequences of their own (the real ones are never advanced). */
 const SERIALS: Record<string, string> = { contacts: 'id', events: 'id', journey_log: 'id', trigger_inbox: 'id' };
 
@@ -29,7 +40,13 @@ export class SimulationRepository {
   constructor(private readonly db: PoolClient) {}
 
   /** BEGIN, the schema, the copies; `sample` contacts (stable by hash of externalId) or all of them. */
-  async open(flowId: string, version: number, now: Date, sample: number | null, historyDays: number): Promise<SimFlow & { contacts: number; events: number }> {
+  async open(
+    flowId: string,
+    version: number,
+    now: Date,
+    sample: number | null,
+    historyDays: number,
+  ): Promise<SimFlow & { contacts: number; events: number }> {
     await this.db.query('BEGIN');
     // a simulation never waits long on a real lock, and never runs away
     await this.db.query(`SET LOCAL lock_timeout = '5s'`);
@@ -37,11 +54,15 @@ export class SimulationRepository {
     await this.db.query(`CREATE SCHEMA ${this.schema}`);
     await this.db.query(`SET LOCAL search_path = ${this.schema}, public`);
     for (const table of TABLES) {
-      await this.db.query(`CREATE TABLE ${this.schema}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+      await this.db.query(
+        `CREATE TABLE ${this.schema}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+      );
     }
     for (const [table, column] of Object.entries(SERIALS)) {
       await this.db.query(`CREATE SEQUENCE ${this.schema}.${table}_${column}_seq`);
-      await this.db.query(`ALTER TABLE ${this.schema}.${table} ALTER COLUMN ${column} SET DEFAULT nextval('${this.schema}.${table}_${column}_seq')`);
+      await this.db.query(
+        `ALTER TABLE ${this.schema}.${table} ALTER COLUMN ${column} SET DEFAULT nextval('${this.schema}.${table}_${column}_seq')`,
+      );
     }
     await this.db.query(`CREATE VIEW ${this.schema}.active_event_triggers AS ${view.rows[0].def}`);
     await this.db.query(`INSERT INTO workspace_settings SELECT * FROM public.workspace_settings`);
@@ -76,7 +97,11 @@ export class SimulationRepository {
   }
 
   /** Copied history between `from` and `to` (occurred_at), to replay shifted forward; never a replayed row. */
-  async historyBetween(from: Date, to: Date, maxCopiedId: string): Promise<{ e: string; n: string; t: Date; p: Record<string, unknown> }[]> {
+  async historyBetween(
+    from: Date,
+    to: Date,
+    maxCopiedId: string,
+  ): Promise<{ e: string; n: string; t: Date; p: Record<string, unknown> }[]> {
     const { rows } = await this.db.query(
       `SELECT c.external_id AS e, ev.name AS n, ev.occurred_at AS t, ev.properties AS p
          FROM events ev JOIN contacts c ON c.id = ev.contact_id
@@ -93,7 +118,10 @@ export class SimulationRepository {
 
   async markClicked(messageIds: string[], at: Date): Promise<void> {
     if (!messageIds.length) return;
-    await this.db.query(`UPDATE messages SET clicked_at = $2, opened_at = coalesce(opened_at, $2) WHERE id = ANY($1::uuid[])`, [messageIds, at]);
+    await this.db.query(`UPDATE messages SET clicked_at = $2, opened_at = coalesce(opened_at, $2) WHERE id = ANY($1::uuid[])`, [
+      messageIds,
+      at,
+    ]);
   }
 
   /** Facts of a simulated message the response draw needs: its contact and node. */
@@ -110,25 +138,36 @@ export class SimulationRepository {
   async report(simFlowId: string, start: Date) {
     // one connection runs one statement at a time
     const [totals, perDay, perNode] = await inTurn([
-      () => this.db.query<{ entered: number; holdout: number; converted: number; holdout_converted: number; cost: number }>(
-        `SELECT count(*)::int AS entered, count(*) FILTER (WHERE holdout)::int AS holdout,
+      () =>
+        this.db.query<{ entered: number; holdout: number; converted: number; holdout_converted: number; cost: number }>(
+          `SELECT count(*)::int AS entered, count(*) FILTER (WHERE holdout)::int AS holdout,
                 count(*) FILTER (WHERE state = 'converted' AND NOT holdout)::int AS converted,
                 count(*) FILTER (WHERE state = 'converted' AND holdout)::int AS holdout_converted,
                 (SELECT coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int FROM messages) AS cost
            FROM journeys WHERE flow_id = $1`,
-        [simFlowId],
-      ),
-      () => this.db.query<{ day: number; channel: string; sent: number; delivered: number; cost: number }>(
-        `SELECT floor(extract(epoch FROM coalesce(sent_at, created_at) - $1::timestamptz) / 86400)::int + 1 AS day, channel,
+          [simFlowId],
+        ),
+      () =>
+        this.db.query<{ day: number; channel: string; sent: number; delivered: number; cost: number }>(
+          `SELECT floor(extract(epoch FROM coalesce(sent_at, created_at) - $1::timestamptz) / 86400)::int + 1 AS day, channel,
                 -- in a simulation a failed message is one the provider did not deliver: it was sent
                 count(*) FILTER (WHERE status IN ('sent', 'delivered', 'failed'))::int AS sent,
                 count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
                 coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int AS cost
            FROM messages GROUP BY 1, 2 ORDER BY 1, 2`,
-        [start],
-      ),
-      () => this.db.query<{ node_id: string; entered: number; sent: number; delivered: number; clicked: number; cost: number; converted: number }>(
-        `WITH visits AS (
+          [start],
+        ),
+      () =>
+        this.db.query<{
+          node_id: string;
+          entered: number;
+          sent: number;
+          delivered: number;
+          clicked: number;
+          cost: number;
+          converted: number;
+        }>(
+          `WITH visits AS (
            SELECT node_id, count(*)::int AS entered FROM journey_log WHERE kind = 'node' GROUP BY node_id),
          sends AS (
            SELECT node_id, count(*) FILTER (WHERE status IN ('sent', 'delivered', 'failed'))::int AS sent,
@@ -146,7 +185,7 @@ export class SimulationRepository {
            FROM (SELECT node_id FROM visits UNION SELECT node_id FROM sends) n
            LEFT JOIN visits v USING (node_id) LEFT JOIN sends s USING (node_id) LEFT JOIN credited c USING (node_id)
           ORDER BY n.node_id`,
-      ),
+        ),
     ] as const);
     return { totals: totals.rows[0], perDay: perDay.rows, perNode: perNode.rows };
   }

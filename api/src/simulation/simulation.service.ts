@@ -41,8 +41,24 @@ export class SimulationService implements OnApplicationShutdown {
     const [flow] = await this.dataSource.query(`SELECT id, current_version FROM flows WHERE id = $1`, [flowId]);
     if (!flow) throw new NotFoundException(`flow "${flowId}" not found`);
     const start = await this.clock.now();
-    const job: Job = { id: randomUUID(), flowId, status: 'running', progress: null, createdAt: start.toISOString(), report: null, error: null, done: Promise.resolve() };
-    job.done = simulateFlow(poolOf(this.dataSource), { id: flowId, version: flow.current_version }, body, start, (p) => (job.progress = p), () => this.stopping)
+    const job: Job = {
+      id: randomUUID(),
+      flowId,
+      status: 'running',
+      progress: null,
+      createdAt: start.toISOString(),
+      report: null,
+      error: null,
+      done: Promise.resolve(),
+    };
+    job.done = simulateFlow(
+      poolOf(this.dataSource),
+      { id: flowId, version: flow.current_version },
+      body,
+      start,
+      (p) => (job.progress = p),
+      () => this.stopping,
+    )
       .then((report) => {
         job.report = report;
         job.status = 'done';
@@ -76,6 +92,14 @@ export class SimulationService implements OnApplicationShutdown {
   }
 
   private view(job: Job) {
-    return { jobId: job.id, flowId: job.flowId, status: job.status, createdAt: job.createdAt, progress: job.progress, report: job.report, error: job.error };
+    return {
+      jobId: job.id,
+      flowId: job.flowId,
+      status: job.status,
+      createdAt: job.createdAt,
+      progress: job.progress,
+      report: job.report,
+      error: job.error,
+    };
   }
 }

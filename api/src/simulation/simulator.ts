@@ -14,7 +14,14 @@
  * - Sends go through simulated adapters only: nothing leaves the process; the real tables are never written.
  */
 import type { Pool } from 'pg';
-import { Engine, ingestEventRows, PermanentSendError, VirtualClock, type ChannelAdapter, type OutgoingMessage } from '@boomerang/engine/runtime';
+import {
+  Engine,
+  ingestEventRows,
+  PermanentSendError,
+  VirtualClock,
+  type ChannelAdapter,
+  type OutgoingMessage,
+} from '@boomerang/engine/runtime';
 import type { FlowGraphDocument } from '@boomerang/engine';
 import { prng } from '../demo/demo-data';
 import { defaultWorkspaceSettings } from '../settings/settings.dto';
@@ -47,11 +54,17 @@ export interface SimulationReport {
   assumptions: string;
   responses: Record<Channel, ResponseRates>;
   entries: { total: number; treatment: number; holdout: number };
-  sends: { byChannel: Record<string, { sent: number; delivered: number; costCents: number }>; byDay: { day: number; channel: string; sent: number; delivered: number; costCents: number }[] };
+  sends: {
+    byChannel: Record<string, { sent: number; delivered: number; costCents: number }>;
+    byDay: { day: number; channel: string; sent: number; delivered: number; costCents: number }[];
+  };
   costCents: number;
   returns: number;
   conversions: { treatment: number; holdout: number; treatmentRate: number | null; holdoutRate: number | null };
-  nodes: Record<string, { entered: number; sent: number; delivered: number; clicked: number; returns: number; conversions: number; costCents: number }>;
+  nodes: Record<
+    string,
+    { entered: number; sent: number; delivered: number; clicked: number; returns: number; conversions: number; costCents: number }
+  >;
   elapsedMs: number;
 }
 
@@ -106,7 +119,11 @@ export async function simulateFlow(
       if (h > 0) {
         const k = Math.floor(((h - STEP_HOURS) * HOUR) / (REPLAY_DAYS * DAY)) + 1;
         const shift = k * REPLAY_DAYS * DAY;
-        const history = await repo.historyBetween(new Date(now.getTime() - STEP_HOURS * HOUR - shift), new Date(now.getTime() - shift), maxCopiedId);
+        const history = await repo.historyBetween(
+          new Date(now.getTime() - STEP_HOURS * HOUR - shift),
+          new Date(now.getTime() - shift),
+          maxCopiedId,
+        );
         const due = pending.filter((p) => p.at <= now.getTime());
         pending.splice(0, pending.length, ...pending.filter((p) => p.at > now.getTime()));
         const rows = [
@@ -119,7 +136,8 @@ export async function simulateFlow(
       }
       // the hourly full enrollment sweep of inactivity/segment triggers, every 6 virtual hours here (the incremental
       // enrollment still runs every tick): the engine's bookkeeping row is the copy's, so this changes nothing real
-      if (h % 6 !== 0) await client.query(`UPDATE flows SET last_swept_at = $1 WHERE last_swept_at IS NOT NULL`, [new Date(now.getTime() - 60_000)]);
+      if (h % 6 !== 0)
+        await client.query(`UPDATE flows SET last_swept_at = $1 WHERE last_swept_at IS NOT NULL`, [new Date(now.getTime() - 60_000)]);
       adapter.delivered = [];
       await engine.tick(now);
       // responses to what was delivered this step
@@ -174,7 +192,15 @@ export async function simulateFlow(
       nodes: Object.fromEntries(
         report.perNode.map((n) => [
           n.node_id,
-          { entered: n.entered, sent: n.sent, delivered: n.delivered, clicked: n.clicked, returns: nodeReturns.get(n.node_id) ?? 0, conversions: n.converted, costCents: n.cost },
+          {
+            entered: n.entered,
+            sent: n.sent,
+            delivered: n.delivered,
+            clicked: n.clicked,
+            returns: nodeReturns.get(n.node_id) ?? 0,
+            conversions: n.converted,
+            costCents: n.cost,
+          },
         ]),
       ),
       elapsedMs: Math.round(performance.now() - started),

@@ -58,7 +58,9 @@ export class TrackingController {
   async unsubscribePage(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const message = isUuid(id) ? await recordUnsubscribePageView(this.db, id, await this.clock.now()) : null;
     if (!message) throw new NotFoundException('unknown message');
-    const html = message.first ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`) : donePage(message.locale, message.channel);
+    const html = message.first
+      ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`)
+      : donePage(message.locale, message.channel);
     res.status(200).set(htmlHeaders).send(html);
   }
 

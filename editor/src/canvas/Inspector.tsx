@@ -14,7 +14,19 @@ export interface InspectorActions {
 }
 
 /** The selected node's form: label, then the typed fields of its `data`, with its current validation messages. */
-export function NodeInspector({ node, readOnly, errors, warnings, actions }: { node: EditorNode; readOnly: boolean; errors: PlainIssue[]; warnings: PlainIssue[]; actions: InspectorActions }) {
+export function NodeInspector({
+  node,
+  readOnly,
+  errors,
+  warnings,
+  actions,
+}: {
+  node: EditorNode;
+  readOnly: boolean;
+  errors: PlainIssue[];
+  warnings: PlainIssue[];
+  actions: InspectorActions;
+}) {
   const byField: Record<string, string> = {};
   for (const i of [...warnings, ...errors]) if (i.field) byField[i.field] = i.text;
   const general = (list: PlainIssue[]) => list.filter((i) => !i.field);
@@ -43,12 +55,19 @@ export function NodeInspector({ node, readOnly, errors, warnings, actions }: { n
         </ul>
       )}
       <FieldIssues.Provider value={byField}>
-      <TextField label="Name on the canvas" name="label" value={node.data.label} placeholder={typeLabel[node.type]} disabled={readOnly} onChange={(label) => actions.onLabel(node.id, label)} />
-      {node.type === 'trigger' && <TriggerForm config={node.data.config} onChange={change} disabled={readOnly} />}
-      {node.type === 'condition' && <ConditionForm config={node.data.config} onChange={change} disabled={readOnly} />}
-      {node.type === 'delay' && <DelayForm config={node.data.config} onChange={change} disabled={readOnly} />}
-      {node.type === 'channel' && <ChannelForm config={node.data.config} onChange={change} disabled={readOnly} />}
-      {node.type === 'goal' && <GoalForm config={node.data.config} onChange={change} disabled={readOnly} />}
+        <TextField
+          label="Name on the canvas"
+          name="label"
+          value={node.data.label}
+          placeholder={typeLabel[node.type]}
+          disabled={readOnly}
+          onChange={(label) => actions.onLabel(node.id, label)}
+        />
+        {node.type === 'trigger' && <TriggerForm config={node.data.config} onChange={change} disabled={readOnly} />}
+        {node.type === 'condition' && <ConditionForm config={node.data.config} onChange={change} disabled={readOnly} />}
+        {node.type === 'delay' && <DelayForm config={node.data.config} onChange={change} disabled={readOnly} />}
+        {node.type === 'channel' && <ChannelForm config={node.data.config} onChange={change} disabled={readOnly} />}
+        {node.type === 'goal' && <GoalForm config={node.data.config} onChange={change} disabled={readOnly} />}
       </FieldIssues.Provider>
       {!readOnly && (
         <button type="button" className="btn danger small" onClick={() => actions.onDelete(node.id)}>
@@ -60,24 +79,59 @@ export function NodeInspector({ node, readOnly, errors, warnings, actions }: { n
 }
 
 /** Errors and warnings of the whole flow; a click selects the node it names. */
-export function ProblemList({ errors, warnings, labels, source, onPick }: { errors: PlainIssue[]; warnings: PlainIssue[]; labels: ReadonlyMap<string, string>; source: string; onPick: (nodeId: string) => void }) {
+export function ProblemList({
+  errors,
+  warnings,
+  labels,
+  source,
+  onPick,
+}: {
+  errors: PlainIssue[];
+  warnings: PlainIssue[];
+  labels: ReadonlyMap<string, string>;
+  source: string;
+  onPick: (nodeId: string) => void;
+}) {
   return (
     <section className="problems" data-problems>
       <div className="panel-title">
-        {errors.length === 0 ? <span className="ok-dot">Valid</span> : <span className="error-dot">{errors.length} error{errors.length === 1 ? '' : 's'}</span>}
-        {warnings.length > 0 && <span className="muted"> · {warnings.length} warning{warnings.length === 1 ? '' : 's'}</span>}
+        {errors.length === 0 ? (
+          <span className="ok-dot">Valid</span>
+        ) : (
+          <span className="error-dot">
+            {errors.length} error{errors.length === 1 ? '' : 's'}
+          </span>
+        )}
+        {warnings.length > 0 && (
+          <span className="muted">
+            {' '}
+            · {warnings.length} warning{warnings.length === 1 ? '' : 's'}
+          </span>
+        )}
         <span className="muted source">{source}</span>
       </div>
       {(errors.length > 0 || warnings.length > 0) && (
         <ul className="issue-list">
           {errors.map((i, k) => (
-            <li key={`e${k}`} className={`issue error ${i.nodeId ? 'clickable' : ''}`} title={i.original} data-issue-node={i.nodeId ?? ''} onClick={() => i.nodeId && onPick(i.nodeId)}>
+            <li
+              key={`e${k}`}
+              className={`issue error ${i.nodeId ? 'clickable' : ''}`}
+              title={i.original}
+              data-issue-node={i.nodeId ?? ''}
+              onClick={() => i.nodeId && onPick(i.nodeId)}
+            >
               {i.nodeId && <strong>{labels.get(i.nodeId) ?? i.nodeId}: </strong>}
               {i.text}
             </li>
           ))}
           {warnings.map((i, k) => (
-            <li key={`w${k}`} className={`issue warning ${i.nodeId ? 'clickable' : ''}`} title={i.original} data-issue-node={i.nodeId ?? ''} onClick={() => i.nodeId && onPick(i.nodeId)}>
+            <li
+              key={`w${k}`}
+              className={`issue warning ${i.nodeId ? 'clickable' : ''}`}
+              title={i.original}
+              data-issue-node={i.nodeId ?? ''}
+              onClick={() => i.nodeId && onPick(i.nodeId)}
+            >
               {i.nodeId && <strong>{labels.get(i.nodeId) ?? i.nodeId}: </strong>}
               {i.text}
             </li>

@@ -31,7 +31,10 @@ export function Palette({ onAdd }: { onAdd: (type: NodeType) => void }) {
           </span>
         </button>
       ))}
-      <p className="hint palette-help">Drag a step onto the canvas, then drag from an exit at the bottom of a step to the top of the next. Delete removes the selection; Ctrl-Z undoes, Ctrl-D duplicates, Ctrl-C/V copy and paste.</p>
+      <p className="hint palette-help">
+        Drag a step onto the canvas, then drag from an exit at the bottom of a step to the top of the next. Delete removes the selection;
+        Ctrl-Z undoes, Ctrl-D duplicates, Ctrl-C/V copy and paste.
+      </p>
     </aside>
   );
 }

@@ -56,7 +56,6 @@ function rightEdgeBetween(s: ReactFlowState, top: number, bottom: number): numbe
 /** Built once at module scope (a new object per render would remount every edge). */
 export const edgeTypes = { flow: FlowEdgeView };
 
-
 /** Edges drawn with an arrow and, for named handles, the handle as label. */
 export function styled(edge: EditorEdge): EditorEdge {
   const handle = edgeHandle(edge);

@@ -36,7 +36,13 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
   const counts = useContext(CountsContext)?.[id];
   const highlighted = useContext(HighlightContext) === id;
   const sim = useContext(SimulationContext)?.[id];
-  const className = ['flow-node', `flow-node-${type}`, selected ? 'is-selected' : '', errors.length ? 'has-error' : '', highlighted ? 'is-highlighted' : ''].join(' ');
+  const className = [
+    'flow-node',
+    `flow-node-${type}`,
+    selected ? 'is-selected' : '',
+    errors.length ? 'has-error' : '',
+    highlighted ? 'is-highlighted' : '',
+  ].join(' ');
   return (
     <div className={className} data-node-id={id} title={[...errors, ...warnings].join('\n') || undefined}>
       {type !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" />}
@@ -88,9 +94,14 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
 }
 
 /** Per-node counts from the metrics endpoint, shown on each card. */
-export const CountsContext = createContext<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
+export const CountsContext = createContext<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(
+  null,
+);
 /** Per-node figures of the last simulation report, shown on each card while the report is open. */
-export const SimulationContext = createContext<Record<string, { entered: number; sent: number; returns: number; conversions: number }> | null>(null);
+export const SimulationContext = createContext<Record<
+  string,
+  { entered: number; sent: number; returns: number; conversions: number }
+> | null>(null);
 /** The step a timeline entry points at, outlined on the canvas. */
 export const HighlightContext = createContext<string | null>(null);
 

@@ -49,5 +49,4 @@ export function useCanvasShortcuts({
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [readOnly, restore, before, getNodes, getEdges, setNodes, setEdges]);
-
 }

@@ -18,13 +18,26 @@ export function Modal({ title, children, onClose }: { title: string; children: R
   );
 }
 
-export function PublishDialog({ flowId, name, onDone, onClose }: { flowId: string; name: (id: string) => string; onDone: (text: string) => void; onClose: () => void }) {
+export function PublishDialog({
+  flowId,
+  name,
+  onDone,
+  onClose,
+}: {
+  flowId: string;
+  name: (id: string) => string;
+  onDone: (text: string) => void;
+  onClose: () => void;
+}) {
   const [preview, setPreview] = useState<PublishPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [migrate, setMigrate] = useState<'move' | 'stay'>('move');
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    publishingApi.preview(flowId).then(setPreview).catch((e) => setError(errorText(e)));
+    publishingApi
+      .preview(flowId)
+      .then(setPreview)
+      .catch((e) => setError(errorText(e)));
   }, [flowId]);
   const list = (ids: string[]) => ids.map((id) => `“${name(id)}”`).join(', ');
   return (
@@ -47,12 +60,17 @@ export function PublishDialog({ flowId, name, onDone, onClose }: { flowId: strin
             )}
             {!preview.pending && <li className="muted">No changes from the live version.</li>}
           </ul>
-          {!preview.validation.valid && <div className="alert error">The draft has {preview.validation.errors.length} problem(s); fix them before publishing.</div>}
+          {!preview.validation.valid && (
+            <div className="alert error">The draft has {preview.validation.errors.length} problem(s); fix them before publishing.</div>
+          )}
           <fieldset className="migrate">
             <legend>
               {preview.totals.waiting} journey{preview.totals.waiting === 1 ? ' is' : 's are'} waiting in this flow
               {preview.totals.atChangedSteps > 0 ? `, ${preview.totals.atChangedSteps} of them at a changed step` : ''}
-              {preview.totals.atRemovedSteps > 0 ? `, ${preview.totals.atRemovedSteps} at a removed step (they finish on the old version)` : ''}.
+              {preview.totals.atRemovedSteps > 0
+                ? `, ${preview.totals.atRemovedSteps} at a removed step (they finish on the old version)`
+                : ''}
+              .
             </legend>
             <label className="check">
               <input type="radio" name="migrate" value="move" checked={migrate === 'move'} onChange={() => setMigrate('move')} />
@@ -79,7 +97,11 @@ export function PublishDialog({ flowId, name, onDone, onClose }: { flowId: strin
                 setBusy(true);
                 publishingApi
                   .publish(flowId, migrate)
-                  .then((f) => onDone(`Published: version ${f.liveVersion} is live${migrate === 'move' ? '; waiting journeys moved to it' : '; waiting journeys finish on their version'}.`))
+                  .then((f) =>
+                    onDone(
+                      `Published: version ${f.liveVersion} is live${migrate === 'move' ? '; waiting journeys moved to it' : '; waiting journeys finish on their version'}.`,
+                    ),
+                  )
                   .catch((e) => {
                     setError(errorText(e));
                     setBusy(false);
@@ -95,7 +117,17 @@ export function PublishDialog({ flowId, name, onDone, onClose }: { flowId: strin
   );
 }
 
-export function ActivateDialog({ flowId, resume, onConfirm, onClose }: { flowId: string; resume: boolean; onConfirm: () => void; onClose: () => void }) {
+export function ActivateDialog({
+  flowId,
+  resume,
+  onConfirm,
+  onClose,
+}: {
+  flowId: string;
+  resume: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {

@@ -3,15 +3,36 @@ import { useCallback, useEffect, useState } from 'react';
 import { errorText, publishingApi, type FlowHistory } from '../api';
 import { when } from '../ui';
 
-export function HistoryTab({ flowId, canRevert, onReverted }: { flowId: string; canRevert: boolean; onReverted: (version: number) => void }) {
+export function HistoryTab({
+  flowId,
+  canRevert,
+  onReverted,
+}: {
+  flowId: string;
+  canRevert: boolean;
+  onReverted: (version: number) => void;
+}) {
   const [history, setHistory] = useState<FlowHistory | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    publishingApi.history(flowId).then(setHistory).catch((e) => setError(errorText(e)));
+    publishingApi
+      .history(flowId)
+      .then(setHistory)
+      .catch((e) => setError(errorText(e)));
   }, [flowId]);
   useEffect(load, [load]);
-  if (error) return <div className="tab-page"><div className="alert error">{error}</div></div>;
-  if (!history) return <div className="tab-page"><div className="empty">Loading history…</div></div>;
+  if (error)
+    return (
+      <div className="tab-page">
+        <div className="alert error">{error}</div>
+      </div>
+    );
+  if (!history)
+    return (
+      <div className="tab-page">
+        <div className="empty">Loading history…</div>
+      </div>
+    );
   return (
     <div className="tab-page">
       <section className="card">
@@ -43,7 +64,8 @@ export function HistoryTab({ flowId, canRevert, onReverted }: { flowId: string; 
                         v.changes.changed.length && `changed ${v.changes.changed.join(', ')}`,
                         v.changes.added.length && `added ${v.changes.added.join(', ')}`,
                         v.changes.removed.length && `removed ${v.changes.removed.join(', ')}`,
-                        v.changes.edgesAdded.length + v.changes.edgesRemoved.length && `${v.changes.edgesAdded.length + v.changes.edgesRemoved.length} connection(s)`,
+                        v.changes.edgesAdded.length + v.changes.edgesRemoved.length &&
+                          `${v.changes.edgesAdded.length + v.changes.edgesRemoved.length} connection(s)`,
                       ]
                         .filter(Boolean)
                         .join(' · ') || 'layout only'

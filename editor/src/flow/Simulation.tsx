@@ -55,7 +55,15 @@ export function SimulationPanel({
         setJob(j);
         poll(j.jobId);
       })
-      .catch((e) => !stopped && setError(e instanceof Error && 'status' in e && e.status === 409 ? 'Another simulation is running; try again in a minute.' : errorText(e)));
+      .catch(
+        (e) =>
+          !stopped &&
+          setError(
+            e instanceof Error && 'status' in e && e.status === 409
+              ? 'Another simulation is running; try again in a minute.'
+              : errorText(e),
+          ),
+      );
     return () => {
       stopped = true;
       clearTimeout(timer);
@@ -81,7 +89,11 @@ export function SimulationPanel({
           <div className="progress" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
             <span style={{ width: `${percent}%` }} />
           </div>
-          <p className="muted">{job?.progress ? `${percent} % · virtual day ${Math.floor(job.progress.hoursDone / 24)} of ${Math.round(job.progress.hours / 24)}` : 'Starting…'}</p>
+          <p className="muted">
+            {job?.progress
+              ? `${percent} % · virtual day ${Math.floor(job.progress.hoursDone / 24)} of ${Math.round(job.progress.hours / 24)}`
+              : 'Starting…'}
+          </p>
         </div>
       ) : job.report ? (
         <Report report={job.report} labels={labels} order={order} />

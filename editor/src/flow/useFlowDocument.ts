@@ -29,7 +29,6 @@ export function semanticKeyOf(nodes: EditorNode[], edges: EditorEdge[]): string 
   return documentKey({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) });
 }
 
-
 export function useFlowDocument(id: string) {
   const [flow, setFlow] = useState<FlowView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);

@@ -18,7 +18,11 @@ export function useFlowValidation(semanticKey: string) {
   const plainErrors = useMemo(() => errors.map(plainIssue), [errors]);
   const plainWarnings = useMemo(() => warnings.map(plainIssue), [warnings]);
   const issues = useMemo(
-    () => issuesByNode(plainErrors.map((i) => ({ nodeId: i.nodeId, message: i.text })), plainWarnings.map((i) => ({ nodeId: i.nodeId, message: i.text }))),
+    () =>
+      issuesByNode(
+        plainErrors.map((i) => ({ nodeId: i.nodeId, message: i.text })),
+        plainWarnings.map((i) => ({ nodeId: i.nodeId, message: i.text })),
+      ),
     [plainErrors, plainWarnings],
   );
   return { errors: plainErrors, warnings: plainWarnings, issues, source: checked ? 'checked by the server' : 'live check', setServer };

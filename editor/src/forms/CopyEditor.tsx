@@ -32,13 +32,38 @@ const fieldsOf: Record<ChannelKind, { key: Key; label: string; multiline?: boole
 
 const builtinVariables = ['contact.externalId', 'flow.name', 'links.click', 'links.unsubscribe'];
 
-export function CopyFields({ channel, template, onChange, disabled, costCents }: { channel: ChannelKind; template: MessageTemplate; onChange: (key: Key, value: string) => void; disabled: boolean; costCents?: number }) {
+export function CopyFields({
+  channel,
+  template,
+  onChange,
+  disabled,
+  costCents,
+}: {
+  channel: ChannelKind;
+  template: MessageTemplate;
+  onChange: (key: Key, value: string) => void;
+  disabled: boolean;
+  costCents?: number;
+}) {
   const schema = useWorkspaceSchema();
-  const variables = useMemo(() => [...(schema?.attributes.filter((a) => a.type !== 'object' && a.type !== 'array').map((a) => a.key) ?? ['firstName']), ...builtinVariables], [schema]);
+  const variables = useMemo(
+    () => [
+      ...(schema?.attributes.filter((a) => a.type !== 'object' && a.type !== 'array').map((a) => a.key) ?? ['firstName']),
+      ...builtinVariables,
+    ],
+    [schema],
+  );
   return (
     <div className="copy-fields" data-copy={channel}>
       {fieldsOf[channel].map((f) => (
-        <TemplateInput key={f.key} field={f} value={template[f.key]} variables={variables} disabled={disabled} onChange={(v) => onChange(f.key, v)} />
+        <TemplateInput
+          key={f.key}
+          field={f}
+          value={template[f.key]}
+          variables={variables}
+          disabled={disabled}
+          onChange={(v) => onChange(f.key, v)}
+        />
       ))}
       {channel === 'sms' && <SmsCount text={template.body ?? template.text ?? template.title ?? ''} costCents={costCents} />}
     </div>
@@ -57,7 +82,19 @@ function SmsCount({ text, costCents }: { text: string; costCents?: number }) {
   );
 }
 
-function TemplateInput({ field, value, variables, disabled, onChange }: { field: (typeof fieldsOf)['email'][number]; value: string | undefined; variables: string[]; disabled: boolean; onChange: (v: string) => void }) {
+function TemplateInput({
+  field,
+  value,
+  variables,
+  disabled,
+  onChange,
+}: {
+  field: (typeof fieldsOf)['email'][number];
+  value: string | undefined;
+  variables: string[];
+  disabled: boolean;
+  onChange: (v: string) => void;
+}) {
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const issue = useFieldIssue(field.key);
   const insert = (variable: string) => {
@@ -85,7 +122,12 @@ function TemplateInput({ field, value, variables, disabled, onChange }: { field:
       <div className="rule-head">
         <label htmlFor={`tpl-${field.key}`}>{field.label}</label>
         {!disabled && (
-          <select aria-label={`Insert variable into ${field.label}`} name={`insert-${field.key}`} value="" onChange={(e) => e.target.value && insert(e.target.value)}>
+          <select
+            aria-label={`Insert variable into ${field.label}`}
+            name={`insert-${field.key}`}
+            value=""
+            onChange={(e) => e.target.value && insert(e.target.value)}
+          >
             <option value="">Insert variable…</option>
             {variables.map((v) => (
               <option key={v} value={v}>
@@ -95,7 +137,11 @@ function TemplateInput({ field, value, variables, disabled, onChange }: { field:
           </select>
         )}
       </div>
-      {field.multiline ? <textarea id={`tpl-${field.key}`} rows={field.key === 'html' ? 6 : 3} {...common} /> : <input id={`tpl-${field.key}`} {...common} />}
+      {field.multiline ? (
+        <textarea id={`tpl-${field.key}`} rows={field.key === 'html' ? 6 : 3} {...common} />
+      ) : (
+        <input id={`tpl-${field.key}`} {...common} />
+      )}
       {issue && <small className="field-error">{issue}</small>}
     </div>
   );
@@ -180,7 +226,13 @@ export function CopyPreview({
     let stale = false;
     const t = setTimeout(() => {
       templatesApi
-        .preview({ channel, template, ...(locales && Object.keys(locales).length ? { locales } : {}), ...(costCents !== undefined ? { costCents } : {}), externalId })
+        .preview({
+          channel,
+          template,
+          ...(locales && Object.keys(locales).length ? { locales } : {}),
+          ...(costCents !== undefined ? { costCents } : {}),
+          externalId,
+        })
         .then((preview) => !stale && setServer({ key: requestKey, preview }))
         .catch(() => !stale && setServer(null)); // offline or refused: the local render stands
     }, 300);
@@ -245,7 +297,15 @@ export function CopyPreview({
   );
 }
 
-export function Rendered({ channel, content, costCents }: { channel: ChannelKind; content: Record<string, string | undefined>; costCents?: number }) {
+export function Rendered({
+  channel,
+  content,
+  costCents,
+}: {
+  channel: ChannelKind;
+  content: Record<string, string | undefined>;
+  costCents?: number;
+}) {
   if (channel === 'email') {
     return (
       <div className="mock-email" data-rendered="email">

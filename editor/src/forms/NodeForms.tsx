@@ -1,5 +1,15 @@
 /** The inspector's typed forms, one per node type; each edits exactly the engine's `data` shape for that type. */
-import { channelKinds, type ChannelData, type ChannelKind, type Escalate, type ConditionData, type DelayData, type GoalData, type MessageTemplate, type TriggerData } from '../engine';
+import {
+  channelKinds,
+  type ChannelData,
+  type ChannelKind,
+  type Escalate,
+  type ConditionData,
+  type DelayData,
+  type GoalData,
+  type MessageTemplate,
+  type TriggerData,
+} from '../engine';
 import { createContext, useContext, useState } from 'react';
 import { CopyFields, CopyPreview } from './CopyEditor';
 import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField, useFieldIssue } from './fields';
@@ -26,7 +36,6 @@ interface FormProps<C> {
   onChange: (config: C, renames?: Record<string, string>) => void;
   disabled: boolean;
 }
-
 
 // ---------------------------------------------------------------------------------------------------- trigger
 
@@ -59,13 +68,37 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
         }
       />
       {config.kind === 'inactive' && (
-        <IntegerField label="Days without activity" name="days" min={1} max={3650} value={config.days} disabled={disabled} onChange={(days) => days !== undefined && onChange({ ...config, days })} />
+        <IntegerField
+          label="Days without activity"
+          name="days"
+          min={1}
+          max={3650}
+          value={config.days}
+          disabled={disabled}
+          onChange={(days) => days !== undefined && onChange({ ...config, days })}
+        />
       )}
       {config.kind === 'event' && (
         <>
-          <TextField label="Event name" name="event" list="event-names" issueKey="event" value={config.event} disabled={disabled} onChange={(event) => onChange({ ...config, event })} />
+          <TextField
+            label="Event name"
+            name="event"
+            list="event-names"
+            issueKey="event"
+            value={config.event}
+            disabled={disabled}
+            onChange={(event) => onChange({ ...config, event })}
+          />
           <EventNames />
-          <RuleBuilder label="Only when the event's properties match (optional)" name="where" subject="event" optional value={config.where} disabled={disabled} onChange={(where) => onChange(withOptional(config, 'where', where))} />
+          <RuleBuilder
+            label="Only when the event's properties match (optional)"
+            name="where"
+            subject="event"
+            optional
+            value={config.where}
+            disabled={disabled}
+            onChange={(where) => onChange(withOptional(config, 'where', where))}
+          />
           <Check
             label="Ignore events that arrive late (old imports, phones that were offline)"
             name="maxAgeOn"
@@ -86,9 +119,22 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
         </>
       )}
       {config.kind === 'segment' && (
-        <RuleBuilder label="Contacts who match" name="rule" value={config.rule} disabled={disabled} onChange={(rule) => rule && onChange({ ...config, rule })} />
+        <RuleBuilder
+          label="Contacts who match"
+          name="rule"
+          value={config.rule}
+          disabled={disabled}
+          onChange={(rule) => rule && onChange({ ...config, rule })}
+        />
       )}
-      <RuleBuilder label="Only contacts who also match (optional)" name="audience" optional value={audience} disabled={disabled} onChange={(a) => onChange(withOptional(config, 'audience', a))} />
+      <RuleBuilder
+        label="Only contacts who also match (optional)"
+        name="audience"
+        optional
+        value={audience}
+        disabled={disabled}
+        onChange={(a) => onChange(withOptional(config, 'audience', a))}
+      />
       <SelectField<Reentry>
         label="Re-entry"
         name="reentry"
@@ -99,10 +145,18 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
           ['never', 'Never: once per contact'],
           ['cooldown', 'Again after a cooldown'],
         ]}
-        onChange={(mode) => onChange(withOptional(config, 'reentry', mode === 'default' ? undefined : mode === 'never' ? 'never' : { cooldown: 'P30D' }))}
+        onChange={(mode) =>
+          onChange(withOptional(config, 'reentry', mode === 'default' ? undefined : mode === 'never' ? 'never' : { cooldown: 'P30D' }))
+        }
       />
       {reentry && reentry !== 'never' && (
-        <DurationField label="Can enter again after" name="cooldown" value={reentry.cooldown} disabled={disabled} onChange={(cooldown) => onChange({ ...config, reentry: { cooldown } })} />
+        <DurationField
+          label="Can enter again after"
+          name="cooldown"
+          value={reentry.cooldown}
+          disabled={disabled}
+          onChange={(cooldown) => onChange({ ...config, reentry: { cooldown } })}
+        />
       )}
     </>
   );
@@ -139,11 +193,24 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
               ? { rule: { active: true } }
               : m === 'branches'
                 ? { branches: [{ id: 'heavy', rule: { attribute: 'usage_minutes', op: 'gt', value: 180 } }] }
-                : { split: [{ id: 'a', percent: 50 }, { id: 'b', percent: 50 }] },
+                : {
+                    split: [
+                      { id: 'a', percent: 50 },
+                      { id: 'b', percent: 50 },
+                    ],
+                  },
           )
         }
       />
-      {'rule' in config && <RuleBuilder label="Go down “yes” when" name="rule" value={config.rule} disabled={disabled} onChange={(rule) => rule && onChange({ rule })} />}
+      {'rule' in config && (
+        <RuleBuilder
+          label="Go down “yes” when"
+          name="rule"
+          value={config.rule}
+          disabled={disabled}
+          onChange={(rule) => rule && onChange({ rule })}
+        />
+      )}
       {'branches' in config && (
         <div className="rows">
           {config.branches.map((b, i) => (
@@ -157,16 +224,43 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
                   onChange={(id) => onChange({ branches: config.branches.map((x, j) => (j === i ? { ...x, id } : x)) }, { [b.id]: id })}
                 />
                 {!disabled && config.branches.length > 1 && (
-                  <button type="button" className="btn small ghost" onClick={() => onChange({ branches: config.branches.filter((_, j) => j !== i) })}>
+                  <button
+                    type="button"
+                    className="btn small ghost"
+                    onClick={() => onChange({ branches: config.branches.filter((_, j) => j !== i) })}
+                  >
                     Remove
                   </button>
                 )}
               </div>
-              <RuleBuilder label="Contacts who match" name={`branch-${i}-rule`} value={b.rule} disabled={disabled} onChange={(rule) => rule && onChange({ branches: config.branches.map((x, j) => (j === i ? { ...x, rule } : x)) })} />
+              <RuleBuilder
+                label="Contacts who match"
+                name={`branch-${i}-rule`}
+                value={b.rule}
+                disabled={disabled}
+                onChange={(rule) => rule && onChange({ branches: config.branches.map((x, j) => (j === i ? { ...x, rule } : x)) })}
+              />
             </div>
           ))}
           {!disabled && (
-            <button type="button" className="btn small" onClick={() => onChange({ branches: [...config.branches, { id: freshId(config.branches.map((b) => b.id), 'layer'), rule: { active: false } }] })}>
+            <button
+              type="button"
+              className="btn small"
+              onClick={() =>
+                onChange({
+                  branches: [
+                    ...config.branches,
+                    {
+                      id: freshId(
+                        config.branches.map((b) => b.id),
+                        'layer',
+                      ),
+                      rule: { active: false },
+                    },
+                  ],
+                })
+              }
+            >
               Add branch
             </button>
           )}
@@ -177,17 +271,54 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
         <div className="rows">
           {config.split.map((s, i) => (
             <div className="row-inline" key={i}>
-              <TextField label="Arm id" name={`split-${i}-id`} value={s.id} disabled={disabled} onChange={(id) => onChange({ split: config.split.map((x, j) => (j === i ? { ...x, id } : x)) }, { [s.id]: id })} />
-              <IntegerField label="Percent" name={`split-${i}-percent`} min={0} max={100} value={s.percent} disabled={disabled} onChange={(percent) => percent !== undefined && onChange({ split: config.split.map((x, j) => (j === i ? { ...x, percent } : x)) })} />
+              <TextField
+                label="Arm id"
+                name={`split-${i}-id`}
+                value={s.id}
+                disabled={disabled}
+                onChange={(id) => onChange({ split: config.split.map((x, j) => (j === i ? { ...x, id } : x)) }, { [s.id]: id })}
+              />
+              <IntegerField
+                label="Percent"
+                name={`split-${i}-percent`}
+                min={0}
+                max={100}
+                value={s.percent}
+                disabled={disabled}
+                onChange={(percent) =>
+                  percent !== undefined && onChange({ split: config.split.map((x, j) => (j === i ? { ...x, percent } : x)) })
+                }
+              />
               {!disabled && config.split.length > 2 && (
-                <button type="button" className="btn small ghost" onClick={() => onChange({ split: config.split.filter((_, j) => j !== i) })}>
+                <button
+                  type="button"
+                  className="btn small ghost"
+                  onClick={() => onChange({ split: config.split.filter((_, j) => j !== i) })}
+                >
                   ✕
                 </button>
               )}
             </div>
           ))}
           {!disabled && config.split.length < 10 && (
-            <button type="button" className="btn small" onClick={() => onChange({ split: [...config.split, { id: freshId(config.split.map((s) => s.id), 'arm'), percent: 0 }] })}>
+            <button
+              type="button"
+              className="btn small"
+              onClick={() =>
+                onChange({
+                  split: [
+                    ...config.split,
+                    {
+                      id: freshId(
+                        config.split.map((s) => s.id),
+                        'arm',
+                      ),
+                      percent: 0,
+                    },
+                  ],
+                })
+              }
+            >
               Add arm
             </button>
           )}
@@ -222,12 +353,35 @@ export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) 
           ['until', 'Until a time of day'],
           ['waitFor', 'For an event, with a timeout'],
         ]}
-        onChange={(m) => onChange(m === 'duration' ? { duration: 'P1D' } : m === 'until' ? { until: '09:00' } : { waitFor: { event: 'app_open', timeout: 'P3D' } })}
+        onChange={(m) =>
+          onChange(
+            m === 'duration'
+              ? { duration: 'P1D' }
+              : m === 'until'
+                ? { until: '09:00' }
+                : { waitFor: { event: 'app_open', timeout: 'P3D' } },
+          )
+        }
       />
-      {'duration' in config && <DurationField label="Wait time" name="duration" value={config.duration} disabled={disabled} onChange={(duration) => onChange({ duration })} />}
+      {'duration' in config && (
+        <DurationField
+          label="Wait time"
+          name="duration"
+          value={config.duration}
+          disabled={disabled}
+          onChange={(duration) => onChange({ duration })}
+        />
+      )}
       {'until' in config && (
         <>
-          <TimeOfDayField label="Continue at" name="until" value={config.until} timezone={config.timezone} disabled={disabled} onChange={(until) => onChange({ ...config, until })} />
+          <TimeOfDayField
+            label="Continue at"
+            name="until"
+            value={config.until}
+            timezone={config.timezone}
+            disabled={disabled}
+            onChange={(until) => onChange({ ...config, until })}
+          />
           <TextField
             label="In the time zone"
             name="timezone"
@@ -236,15 +390,30 @@ export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) 
             value={config.timezone}
             disabled={disabled}
             hint="Leave empty to use each contact's time zone, or name one such as Asia/Shanghai"
-            onChange={(tz) => onChange(withOptional({ until: config.until, timezone: config.timezone }, 'timezone', tz.trim() === '' ? undefined : tz))}
+            onChange={(tz) =>
+              onChange(withOptional({ until: config.until, timezone: config.timezone }, 'timezone', tz.trim() === '' ? undefined : tz))
+            }
           />
         </>
       )}
       {'waitFor' in config && (
         <>
-          <TextField label="Event" name="waitEvent" list="event-names" value={config.waitFor.event} disabled={disabled} onChange={(event) => onChange({ waitFor: { ...config.waitFor, event } })} />
+          <TextField
+            label="Event"
+            name="waitEvent"
+            list="event-names"
+            value={config.waitFor.event}
+            disabled={disabled}
+            onChange={(event) => onChange({ waitFor: { ...config.waitFor, event } })}
+          />
           <EventNames />
-          <DurationField label="Wait at most" name="timeout" value={config.waitFor.timeout} disabled={disabled} onChange={(timeout) => onChange({ waitFor: { ...config.waitFor, timeout } })} />
+          <DurationField
+            label="Wait at most"
+            name="timeout"
+            value={config.waitFor.timeout}
+            disabled={disabled}
+            onChange={(timeout) => onChange({ waitFor: { ...config.waitFor, timeout } })}
+          />
           <p className="hint">Leaves by the “event” exit when it happens, by “timeout” otherwise.</p>
         </>
       )}
@@ -271,7 +440,13 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
       onChange({ ...config, template: withOptional(config.template, key, value === '' ? undefined : value) });
       return;
     }
-    onChange({ ...config, locales: { ...config.locales, [activeLocale]: withOptional(config.locales?.[activeLocale] ?? {}, key, value === '' ? undefined : value) } });
+    onChange({
+      ...config,
+      locales: {
+        ...config.locales,
+        [activeLocale]: withOptional(config.locales?.[activeLocale] ?? {}, key, value === '' ? undefined : value),
+      },
+    });
   };
   const addLocale = (tag: string) => {
     if (!tag || config.locales?.[tag]) return;
@@ -294,7 +469,15 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
         value={config.channel}
         disabled={disabled}
         options={channelKinds.map((c) => [c, channelNames[c]] as const)}
-        onChange={(channel) => onChange(withOptional({ ...config, channel }, 'fallback', config.fallback?.filter((f) => f !== channel).length ? config.fallback.filter((f) => f !== channel) : undefined))}
+        onChange={(channel) =>
+          onChange(
+            withOptional(
+              { ...config, channel },
+              'fallback',
+              config.fallback?.filter((f) => f !== channel).length ? config.fallback.filter((f) => f !== channel) : undefined,
+            ),
+          )
+        }
       />
       <div className="field">
         <span>Fallback when the contact cannot get {channelNames[config.channel]}</span>
@@ -320,11 +503,24 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
         <span>Copy by language</span>
         {localeIssue && <small className="field-error">{localeIssue}</small>}
         <div className="locale-tabs" role="tablist">
-          <button type="button" role="tab" className={`btn small ${activeLocale === null ? 'on' : ''}`} data-locale-tab="default" onClick={() => setLocale(null)}>
+          <button
+            type="button"
+            role="tab"
+            className={`btn small ${activeLocale === null ? 'on' : ''}`}
+            data-locale-tab="default"
+            onClick={() => setLocale(null)}
+          >
             Default
           </button>
           {Object.keys(config.locales ?? {}).map((tag) => (
-            <button type="button" role="tab" key={tag} className={`btn small ${activeLocale === tag ? 'on' : ''}`} data-locale-tab={tag} onClick={() => setLocale(tag)}>
+            <button
+              type="button"
+              role="tab"
+              key={tag}
+              className={`btn small ${activeLocale === tag ? 'on' : ''}`}
+              data-locale-tab={tag}
+              onClick={() => setLocale(tag)}
+            >
               {tag}
             </button>
           ))}
@@ -358,18 +554,47 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
       {channels.map((c) => (
         <fieldset className="template-fields" key={c}>
           <legend>
-            {c === config.channel ? `${channelNames[c]} copy` : config.fallback?.includes(c) ? `${channelNames[c]} fallback copy` : `${channelNames[c]} escalation copy`}
+            {c === config.channel
+              ? `${channelNames[c]} copy`
+              : config.fallback?.includes(c)
+                ? `${channelNames[c]} fallback copy`
+                : `${channelNames[c]} escalation copy`}
             {activeLocale && ` · ${activeLocale}`}
             {c !== config.channel && <small className="muted"> (shares fields with the main copy)</small>}
           </legend>
           <CopyFields channel={c} template={shown} disabled={disabled} onChange={setTemplate} costCents={config.costCents} />
         </fieldset>
       ))}
-      <CopyPreview channel={config.channel} template={previewTemplate} locales={activeLocale ? undefined : config.locales} costCents={config.costCents} flow={flow} />
+      <CopyPreview
+        channel={config.channel}
+        template={previewTemplate}
+        locales={activeLocale ? undefined : config.locales}
+        costCents={config.costCents}
+        flow={flow}
+      />
       <EscalateFields config={config} disabled={disabled} onChange={onChange} />
-      <p className="hint">Variables: any contact attribute ({'{{firstName}}'}), {'{{default firstName "there"}}'} for a fallback, {'{{links.click}}'} for a tracked link.</p>
-      <IntegerField label="Cost per message (cents)" name="costCents" hint="Counts toward the flow's spend; an SMS costs this per segment" optional min={0} max={1_000_000} value={config.costCents} disabled={disabled} onChange={(costCents) => onChange(withOptional(config, 'costCents', costCents))} />
-      <Check label="Win-back message (counts for “re-engaged” attribution)" name="winback" checked={config.winback ?? false} disabled={disabled} onChange={(winback) => onChange({ ...config, winback })} />
+      <p className="hint">
+        Variables: any contact attribute ({'{{firstName}}'}), {'{{default firstName "there"}}'} for a fallback, {'{{links.click}}'} for a
+        tracked link.
+      </p>
+      <IntegerField
+        label="Cost per message (cents)"
+        name="costCents"
+        hint="Counts toward the flow's spend; an SMS costs this per segment"
+        optional
+        min={0}
+        max={1_000_000}
+        value={config.costCents}
+        disabled={disabled}
+        onChange={(costCents) => onChange(withOptional(config, 'costCents', costCents))}
+      />
+      <Check
+        label="Win-back message (counts for “re-engaged” attribution)"
+        name="winback"
+        checked={config.winback ?? false}
+        disabled={disabled}
+        onChange={(winback) => onChange({ ...config, winback })}
+      />
     </>
   );
 }
@@ -387,7 +612,15 @@ function EscalateFields({ config, onChange, disabled }: FormProps<ChannelData>) 
         name="escalateOn"
         checked={esc !== undefined}
         disabled={disabled}
-        onChange={(on) => onChange(withOptional(config, 'escalate', on ? { after: 'P1D', unless: 'clicked', to: [others.includes('sms') ? 'sms' : others[0]] } : undefined))}
+        onChange={(on) =>
+          onChange(
+            withOptional(
+              config,
+              'escalate',
+              on ? { after: 'P1D', unless: 'clicked', to: [others.includes('sms') ? 'sms' : others[0]] } : undefined,
+            ),
+          )
+        }
       />
       {esc && (
         <div className="row-card">
@@ -402,7 +635,13 @@ function EscalateFields({ config, onChange, disabled }: FormProps<ChannelData>) 
             ]}
             onChange={(unless) => set({ ...esc, unless })}
           />
-          <DurationField label="After" name="escalateAfter" value={esc.after} disabled={disabled} onChange={(after) => set({ ...esc, after })} />
+          <DurationField
+            label="After"
+            name="escalateAfter"
+            value={esc.after}
+            disabled={disabled}
+            onChange={(after) => set({ ...esc, after })}
+          />
           <div className={`field ${toIssue ? 'invalid' : ''}`} data-field="escalateTo">
             <span>Send the same copy by (in this order)</span>
             <div className="checks">
@@ -447,12 +686,33 @@ export function GoalForm({ config, onChange, disabled }: FormProps<GoalData>) {
       />
       {'event' in config ? (
         <>
-          <TextField label="Event" name="goalEvent" list="event-names" value={config.event} disabled={disabled} onChange={(event) => onChange({ ...config, event })} />
+          <TextField
+            label="Event"
+            name="goalEvent"
+            list="event-names"
+            value={config.event}
+            disabled={disabled}
+            onChange={(event) => onChange({ ...config, event })}
+          />
           <EventNames />
-          <RuleBuilder label="Only when the event's properties match (optional)" name="where" subject="event" optional value={config.where} disabled={disabled} onChange={(where) => onChange(withOptional(config, 'where', where))} />
+          <RuleBuilder
+            label="Only when the event's properties match (optional)"
+            name="where"
+            subject="event"
+            optional
+            value={config.where}
+            disabled={disabled}
+            onChange={(where) => onChange(withOptional(config, 'where', where))}
+          />
         </>
       ) : (
-        <RuleBuilder label="Converted when" name="rule" value={config.rule} disabled={disabled} onChange={(rule) => rule && onChange({ rule })} />
+        <RuleBuilder
+          label="Converted when"
+          name="rule"
+          value={config.rule}
+          disabled={disabled}
+          onChange={(rule) => rule && onChange({ rule })}
+        />
       )}
       <p className="hint">Goals are checked on every tick and event: reaching one ends the journey as converted.</p>
     </>

@@ -61,10 +61,23 @@ export function RuleBuilder({ label, name, value, onChange, disabled, optional, 
       {advanced || (value && !group) ? (
         <>
           {!advanced && <p className="hint">This rule uses parts the builder cannot show; edit it as JSON.</p>}
-          <JsonField label="Rule as JSON" name={name} rule optional={optional} value={value} disabled={disabled} onChange={(v) => onChange(v as Rule | undefined)} />
+          <JsonField
+            label="Rule as JSON"
+            name={name}
+            rule
+            optional={optional}
+            value={value}
+            disabled={disabled}
+            onChange={(v) => onChange(v as Rule | undefined)}
+          />
         </>
       ) : !group ? (
-        <button type="button" className="btn small" disabled={disabled} onClick={() => onChange({ attribute: '', op: 'eq', value: '' } as Rule)}>
+        <button
+          type="button"
+          className="btn small"
+          disabled={disabled}
+          onClick={() => onChange({ attribute: '', op: 'eq', value: '' } as Rule)}
+        >
           Add a condition
         </button>
       ) : (
@@ -135,20 +148,49 @@ function GroupEditor({ group, depth, disabled, subject, schema, listId, onChange
         {group.items.map((item, i) => (
           <li key={i} className="rule-item">
             {'mode' in item ? (
-              <GroupEditor group={item} depth={depth + 1} disabled={disabled} subject={subject} schema={schema} listId={listId} onChange={(g) => set(i, g)} onRemove={() => set(i, null)} />
+              <GroupEditor
+                group={item}
+                depth={depth + 1}
+                disabled={disabled}
+                subject={subject}
+                schema={schema}
+                listId={listId}
+                onChange={(g) => set(i, g)}
+                onRemove={() => set(i, null)}
+              />
             ) : (
-              <LeafEditor rule={item} index={i} disabled={disabled} subject={subject} schema={schema} listId={listId} onChange={(r) => set(i, r)} onRemove={group.items.length > 1 || onRemove ? () => set(i, null) : undefined} />
+              <LeafEditor
+                rule={item}
+                index={i}
+                disabled={disabled}
+                subject={subject}
+                schema={schema}
+                listId={listId}
+                onChange={(r) => set(i, r)}
+                onRemove={group.items.length > 1 || onRemove ? () => set(i, null) : undefined}
+              />
             )}
           </li>
         ))}
       </ul>
       {!disabled && (
         <div className="rule-add">
-          <button type="button" className="btn small" data-add="condition" onClick={() => onChange({ ...group, items: [...group.items, { attribute: '', op: 'eq', value: '' } as Rule] })}>
+          <button
+            type="button"
+            className="btn small"
+            data-add="condition"
+            onClick={() => onChange({ ...group, items: [...group.items, { attribute: '', op: 'eq', value: '' } as Rule] })}
+          >
             + Condition
           </button>
           {depth === 0 && (
-            <button type="button" className="btn small ghost" onClick={() => onChange({ ...group, items: [...group.items, { mode: group.mode === 'all' ? 'any' : 'all', items: [{ active: true }] }] })}>
+            <button
+              type="button"
+              className="btn small ghost"
+              onClick={() =>
+                onChange({ ...group, items: [...group.items, { mode: group.mode === 'all' ? 'any' : 'all', items: [{ active: true }] }] })
+              }
+            >
               + Group
             </button>
           )}
@@ -185,7 +227,13 @@ function LeafEditor({ rule, disabled, subject, schema, listId, onChange, onRemov
   return (
     <div className={`rule-leaf leaf-${kind}`}>
       {kinds.length > 1 && (
-        <select aria-label="Condition type" name="leaf-kind" value={kind ?? 'attribute'} disabled={disabled} onChange={(e) => switchKind(e.target.value as LeafKind)}>
+        <select
+          aria-label="Condition type"
+          name="leaf-kind"
+          value={kind ?? 'attribute'}
+          disabled={disabled}
+          onChange={(e) => switchKind(e.target.value as LeafKind)}
+        >
           {kinds.map((k) => (
             <option key={k} value={k}>
               {leafNames[k]}
@@ -193,16 +241,30 @@ function LeafEditor({ rule, disabled, subject, schema, listId, onChange, onRemov
           ))}
         </select>
       )}
-      {kind === 'attribute' && 'attribute' in rule && <AttributeLeaf rule={rule} disabled={disabled} subject={subject} schema={schema} listId={listId} onChange={onChange} />}
+      {kind === 'attribute' && 'attribute' in rule && (
+        <AttributeLeaf rule={rule} disabled={disabled} subject={subject} schema={schema} listId={listId} onChange={onChange} />
+      )}
       {kind === 'event' && 'event' in rule && <EventLeaf rule={rule} disabled={disabled} listId={listId} onChange={onChange} />}
       {kind === 'active' && 'active' in rule && (
-        <select aria-label="Active" name="leaf-active" value={String(rule.active)} disabled={disabled} onChange={(e) => onChange({ active: e.target.value === 'true' })}>
+        <select
+          aria-label="Active"
+          name="leaf-active"
+          value={String(rule.active)}
+          disabled={disabled}
+          onChange={(e) => onChange({ active: e.target.value === 'true' })}
+        >
           <option value="true">the contact is active (meets the activity rule)</option>
           <option value="false">the contact is not active</option>
         </select>
       )}
       {kind === 'reengaged' && 'reengaged' in rule && (
-        <select aria-label="Re-engaged" name="leaf-reengaged" value={String(rule.reengaged)} disabled={disabled} onChange={(e) => onChange({ reengaged: e.target.value === 'true' })}>
+        <select
+          aria-label="Re-engaged"
+          name="leaf-reengaged"
+          value={String(rule.reengaged)}
+          disabled={disabled}
+          onChange={(e) => onChange({ reengaged: e.target.value === 'true' })}
+        >
           <option value="true">came back after a win-back message</option>
           <option value="false">has not come back yet</option>
         </select>
@@ -219,7 +281,21 @@ function LeafEditor({ rule, disabled, subject, schema, listId, onChange, onRemov
 type AttributeRule = Extract<Rule, { attribute: string }>;
 type EventRule = Extract<Rule, { event: string; within: string }>;
 
-function AttributeLeaf({ rule, disabled, subject, schema, listId, onChange }: { rule: AttributeRule; disabled?: boolean; subject: 'contact' | 'event'; schema: WorkspaceSchema | null; listId: string; onChange: (r: Rule) => void }) {
+function AttributeLeaf({
+  rule,
+  disabled,
+  subject,
+  schema,
+  listId,
+  onChange,
+}: {
+  rule: AttributeRule;
+  disabled?: boolean;
+  subject: 'contact' | 'event';
+  schema: WorkspaceSchema | null;
+  listId: string;
+  onChange: (r: Rule) => void;
+}) {
   const known = schema?.attributes.find((a) => a.key === rule.attribute);
   const type = known?.type ?? (typeof rule.value === 'number' ? 'number' : typeof rule.value === 'boolean' ? 'boolean' : 'string');
   const ops = opsForType(type);
@@ -247,7 +323,8 @@ function AttributeLeaf({ rule, disabled, subject, schema, listId, onChange }: { 
         disabled={disabled}
         onChange={(e) => {
           const op = e.target.value;
-          if (op === 'exists' || op === 'not-exists') onChange({ attribute: rule.attribute, op: 'exists', ...(op === 'not-exists' ? { value: false } : {}) });
+          if (op === 'exists' || op === 'not-exists')
+            onChange({ attribute: rule.attribute, op: 'exists', ...(op === 'not-exists' ? { value: false } : {}) });
           else onChange({ ...rule, op: op as AttributeRule['op'], value: typedValue(text, type, op) });
         }}
       >
@@ -259,7 +336,13 @@ function AttributeLeaf({ rule, disabled, subject, schema, listId, onChange }: { 
       </select>
       {needsValue &&
         (type === 'boolean' ? (
-          <select aria-label="Value" name="leaf-value" value={String(rule.value ?? true)} disabled={disabled} onChange={(e) => onChange({ ...rule, value: e.target.value === 'true' })}>
+          <select
+            aria-label="Value"
+            name="leaf-value"
+            value={String(rule.value ?? true)}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...rule, value: e.target.value === 'true' })}
+          >
             <option value="true">true</option>
             <option value="false">false</option>
           </select>
@@ -288,7 +371,17 @@ const countModes = [
   ['eq', 'exactly'],
 ] as const;
 
-function EventLeaf({ rule, disabled, listId, onChange }: { rule: EventRule; disabled?: boolean; listId: string; onChange: (r: Rule) => void }) {
+function EventLeaf({
+  rule,
+  disabled,
+  listId,
+  onChange,
+}: {
+  rule: EventRule;
+  disabled?: boolean;
+  listId: string;
+  onChange: (r: Rule) => void;
+}) {
   const count = rule.count ?? { gte: 1 };
   const mode = (Object.keys(count)[0] as 'gte' | 'lte' | 'eq' | 'gt' | 'lt') ?? 'gte';
   const n = (count as Record<string, number>)[mode] ?? 1;
@@ -304,7 +397,13 @@ function EventLeaf({ rule, disabled, listId, onChange }: { rule: EventRule; disa
         disabled={disabled}
         onChange={(e) => onChange({ ...rule, event: e.target.value })}
       />
-      <select aria-label="How often" name="leaf-count-op" value={mode} disabled={disabled} onChange={(e) => onChange({ ...rule, count: { [e.target.value]: n } })}>
+      <select
+        aria-label="How often"
+        name="leaf-count-op"
+        value={mode}
+        disabled={disabled}
+        onChange={(e) => onChange({ ...rule, count: { [e.target.value]: n } })}
+      >
         {countModes.map(([m, words]) => (
           <option key={m} value={m}>
             {words}
@@ -324,7 +423,13 @@ function EventLeaf({ rule, disabled, listId, onChange }: { rule: EventRule; disa
       />
       <span className="muted">times in the last</span>
       <div className="leaf-window">
-        <DurationField label="Time window" name="within" value={rule.within} disabled={disabled} onChange={(within) => onChange({ ...rule, within })} />
+        <DurationField
+          label="Time window"
+          name="within"
+          value={rule.within}
+          disabled={disabled}
+          onChange={(within) => onChange({ ...rule, within })}
+        />
       </div>
     </>
   );

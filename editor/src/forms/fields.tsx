@@ -11,7 +11,19 @@ export function useFieldIssue(key: string | undefined): string | null {
   return key ? (issues[key] ?? null) : null;
 }
 
-export function Field({ label, hint, error, issueKey, children }: { label: string; hint?: ReactNode; error?: string | null; issueKey?: string; children: ReactNode }) {
+export function Field({
+  label,
+  hint,
+  error,
+  issueKey,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  issueKey?: string;
+  children: ReactNode;
+}) {
   const issue = useFieldIssue(issueKey);
   error = error || issue;
   return (
@@ -140,7 +152,14 @@ const unitWords: Record<DurationUnit, string> = { minutes: 'minutes', hours: 'ho
  * A length of time as a number and a unit; stored as ISO 8601 (`P7D`). A stored value the picker cannot show
  * exactly (`P1DT12H`) is offered as text with a button back to the picker.
  */
-export function DurationField(props: { label: string; name: string; value: string | undefined; onChange: (v: string) => void; disabled?: boolean; hint?: ReactNode }) {
+export function DurationField(props: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  onChange: (v: string) => void;
+  disabled?: boolean;
+  hint?: ReactNode;
+}) {
   const parts = splitDuration(props.value);
   const [amountText, setAmountText] = useState(parts ? String(parts.amount) : '');
   useEffect(() => {
@@ -149,7 +168,18 @@ export function DurationField(props: { label: string; name: string; value: strin
   }, [props.value]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the outside value changes
   if (!parts) {
     return (
-      <Field label={props.label} issueKey={props.name} hint={<>Written as ISO 8601 (e.g. P1DT12H). <button type="button" className="linkish" disabled={props.disabled} onClick={() => props.onChange('P1D')}>Use the picker</button></>}>
+      <Field
+        label={props.label}
+        issueKey={props.name}
+        hint={
+          <>
+            Written as ISO 8601 (e.g. P1DT12H).{' '}
+            <button type="button" className="linkish" disabled={props.disabled} onClick={() => props.onChange('P1D')}>
+              Use the picker
+            </button>
+          </>
+        }
+      >
         <input name={props.name} value={props.value ?? ''} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value)} />
       </Field>
     );
@@ -190,10 +220,24 @@ export function DurationField(props: { label: string; name: string; value: strin
 }
 
 /** A local time of day (HH:mm) with the zone it is read in, in words. */
-export function TimeOfDayField(props: { label: string; name: string; value: string; timezone?: string; onChange: (v: string) => void; disabled?: boolean }) {
+export function TimeOfDayField(props: {
+  label: string;
+  name: string;
+  value: string;
+  timezone?: string;
+  onChange: (v: string) => void;
+  disabled?: boolean;
+}) {
   return (
     <Field label={props.label} issueKey={props.name} hint={`Sends at ${describeTimeOfDay(props.value || '09:00', props.timezone)}.`}>
-      <input type="time" name={props.name} value={props.value} step={60} disabled={props.disabled} onChange={(e) => e.target.value && props.onChange(e.target.value)} />
+      <input
+        type="time"
+        name={props.name}
+        value={props.value}
+        step={60}
+        disabled={props.disabled}
+        onChange={(e) => e.target.value && props.onChange(e.target.value)}
+      />
     </Field>
   );
 }
@@ -221,7 +265,8 @@ export function JsonField(props: {
   let ruleError: string | null = null;
   if (props.rule && !draft.error && props.value !== undefined) {
     const checked = ruleSchema.safeParse(props.value);
-    if (!checked.success) ruleError = 'not a rule: use {all:[…]}, {any:[…]}, {not:…}, {attribute,op,value}, {event,within,count}, {active}, {reengaged}';
+    if (!checked.success)
+      ruleError = 'not a rule: use {all:[…]}, {any:[…]}, {not:…}, {attribute,op,value}, {event,within,count}, {active}, {reengaged}';
   }
   return (
     <Field label={props.label} error={draft.error ?? ruleError} hint={props.hint}>
@@ -242,7 +287,13 @@ export function JsonField(props: {
 export function Check(props: { label: string; name: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
   return (
     <label className="check">
-      <input type="checkbox" name={props.name} checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.target.checked)} />
+      <input
+        type="checkbox"
+        name={props.name}
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
       <span>{props.label}</span>
     </label>
   );

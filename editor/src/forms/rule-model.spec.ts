@@ -5,7 +5,12 @@ describe('rule builder model', () => {
   it.each<Rule>([
     { active: true },
     { attribute: 'cart_items', op: 'gt', value: 0 },
-    { all: [{ attribute: 'churn_type', op: 'in', value: ['frustrated', 'natural'] }, { event: 'app_open', within: 'P7D', count: { lte: 0 } }] },
+    {
+      all: [
+        { attribute: 'churn_type', op: 'in', value: ['frustrated', 'natural'] },
+        { event: 'app_open', within: 'P7D', count: { lte: 0 } },
+      ],
+    },
     { any: [{ reengaged: true }, { all: [{ active: false }, { attribute: 'vip', op: 'eq', value: true }] }] },
   ])('round-trips %j', (rule) => {
     const group = toGroup(rule);

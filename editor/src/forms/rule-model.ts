@@ -27,7 +27,7 @@ export function toGroup(rule: Rule, depth = 0): Group | null {
         const g = toGroup(r, depth + 1);
         if (!g) return null;
         items.push(g);
-      } else if (leafKind(r) && !(('event' in r) && r.where)) items.push(r);
+      } else if (leafKind(r) && !('event' in r && r.where)) items.push(r);
       else return null;
     }
     return { mode, items };
@@ -46,15 +46,45 @@ type Op = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'contains' | 'exis
 
 export function opsForType(type: string): (readonly [Op, string])[] {
   if (type === 'number') {
-    return [['eq', 'is'], ['neq', 'is not'], ['gt', 'is more than'], ['gte', 'is at least'], ['lt', 'is less than'], ['lte', 'is at most'], ['in', 'is one of'], ['exists', 'is set'], ['not-exists', 'is not set']];
+    return [
+      ['eq', 'is'],
+      ['neq', 'is not'],
+      ['gt', 'is more than'],
+      ['gte', 'is at least'],
+      ['lt', 'is less than'],
+      ['lte', 'is at most'],
+      ['in', 'is one of'],
+      ['exists', 'is set'],
+      ['not-exists', 'is not set'],
+    ];
   }
-  if (type === 'boolean') return [['eq', 'is'], ['neq', 'is not'], ['exists', 'is set'], ['not-exists', 'is not set']];
-  return [['eq', 'is'], ['neq', 'is not'], ['contains', 'contains'], ['in', 'is one of'], ['gt', 'comes after'], ['lt', 'comes before'], ['exists', 'is set'], ['not-exists', 'is not set']];
+  if (type === 'boolean')
+    return [
+      ['eq', 'is'],
+      ['neq', 'is not'],
+      ['exists', 'is set'],
+      ['not-exists', 'is not set'],
+    ];
+  return [
+    ['eq', 'is'],
+    ['neq', 'is not'],
+    ['contains', 'contains'],
+    ['in', 'is one of'],
+    ['gt', 'comes after'],
+    ['lt', 'comes before'],
+    ['exists', 'is set'],
+    ['not-exists', 'is not set'],
+  ];
 }
 
 /** The typed value of what was typed: numbers for number attributes (and numeric text compared with > <), lists for "in". */
 export function typedValue(text: string, type: string, op: string): unknown {
-  if (op === 'in') return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => typedValue(s, type, 'eq'));
+  if (op === 'in')
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => typedValue(s, type, 'eq'));
   if (type === 'boolean') return text === 'true';
   const numeric = text.trim() !== '' && Number.isFinite(Number(text));
   if (type === 'number' && numeric) return Number(text);

@@ -25,6 +25,11 @@ describe('copy and paste of steps', () => {
     ]);
     expect(out.nodes[3].position).toEqual({ x: 40, y: 140 });
     expect(out.edges[2]).toMatchObject({ source: 'channel2', target: 'delay2', sourceHandle: 'out' });
-    expect(copySelection(out.nodes.map((n) => ({ ...n, selected: false }) as EditorNode), out.edges)).toBeNull();
+    expect(
+      copySelection(
+        out.nodes.map((n) => ({ ...n, selected: false }) as EditorNode),
+        out.edges,
+      ),
+    ).toBeNull();
   });
 });

@@ -15,14 +15,24 @@ export function copySelection(nodes: readonly EditorNode[], edges: readonly Edit
 }
 
 /** The clip as new nodes and edges that fit beside `nodes`/`edges`; the pasted steps come selected. */
-export function pasteClip(clip: Clip, nodes: readonly EditorNode[], edges: readonly EditorEdge[], offset = 40): { nodes: EditorNode[]; edges: EditorEdge[] } {
+export function pasteClip(
+  clip: Clip,
+  nodes: readonly EditorNode[],
+  edges: readonly EditorEdge[],
+  offset = 40,
+): { nodes: EditorNode[]; edges: EditorEdge[] } {
   const taken = nodes.map((n) => n.id);
   const rename = new Map<string, string>();
   const pasted: EditorNode[] = [];
   for (const n of clip.nodes) {
     const id = newNodeId(n.type, [...taken, ...rename.values()]);
     rename.set(n.id, id);
-    pasted.push({ ...structuredClone(n), id, selected: true, position: { x: n.position.x + offset, y: n.position.y + offset } } as EditorNode);
+    pasted.push({
+      ...structuredClone(n),
+      id,
+      selected: true,
+      position: { x: n.position.x + offset, y: n.position.y + offset },
+    } as EditorNode);
   }
   const edgeIds = edges.map((e) => e.id);
   const newEdges: EditorEdge[] = [];

@@ -27,7 +27,11 @@ describe('layoutTopDown', () => {
 //    a     b
 describe('exit order', () => {
   it('puts the targets of a step in the order of its exits', () => {
-    const nodes = [{ id: 'c', handles: ['yes', 'no'] }, { id: 'b', height: 150 }, { id: 'a', height: 90 }];
+    const nodes = [
+      { id: 'c', handles: ['yes', 'no'] },
+      { id: 'b', height: 150 },
+      { id: 'a', height: 90 },
+    ];
     for (const edges of [
       [
         { source: 'c', target: 'b', sourceHandle: 'no' },

@@ -1,7 +1,18 @@
 import { flowTemplates } from '@boomerang/engine/core/templates';
 import { validateFlow } from '../engine';
 import { connectionProblem } from './connection-rules';
-import { documentKey, handlesOf, newNode, newNodeId, reconcileEdges, shapeOf, toDocument, toEditorEdges, toEditorNodes, type EditorEdge } from './model';
+import {
+  documentKey,
+  handlesOf,
+  newNode,
+  newNodeId,
+  reconcileEdges,
+  shapeOf,
+  toDocument,
+  toEditorEdges,
+  toEditorNodes,
+  type EditorEdge,
+} from './model';
 import { plainTemplate, summarize } from './summary';
 
 const weekly = flowTemplates.find((t) => t.id === 'weekly-checkin')!.graph;
@@ -48,7 +59,14 @@ describe('handles', () => {
   it('are the engine’s out handles for the data', () => {
     expect(handlesOf('condition', { rule: { active: true } })).toEqual(['yes', 'no']);
     expect(handlesOf('condition', { branches: [{ id: 'heavy', rule: { active: true } }] })).toEqual(['heavy', 'else']);
-    expect(handlesOf('condition', { split: [{ id: 'a', percent: 50 }, { id: 'b', percent: 50 }] })).toEqual(['a', 'b']);
+    expect(
+      handlesOf('condition', {
+        split: [
+          { id: 'a', percent: 50 },
+          { id: 'b', percent: 50 },
+        ],
+      }),
+    ).toEqual(['a', 'b']);
     expect(handlesOf('delay', { waitFor: { event: 'app_open', timeout: 'P3D' } })).toEqual(['event', 'timeout']);
     expect(handlesOf('delay', { duration: 'P7D' })).toEqual(['out']);
     expect(handlesOf('goal', { event: 'order_paid' })).toEqual([]);
@@ -103,12 +121,23 @@ describe('connection rules', () => {
 
 describe('summaries', () => {
   it('describe the data in words', () => {
-    expect(summarize('trigger', { kind: 'inactive', days: 7, reentry: { cooldown: 'P30D' } })).toBe('No activity for 7 days · again after 30 days');
+    expect(summarize('trigger', { kind: 'inactive', days: 7, reentry: { cooldown: 'P30D' } })).toBe(
+      'No activity for 7 days · again after 30 days',
+    );
     expect(summarize('condition', { rule: { attribute: 'cart_items', op: 'gt', value: 0 } })).toBe('cart_items > 0');
     expect(summarize('condition', { rule: { visits: { node: 'checkin', gte: 12 } } })).toBe('visits of checkin ≥ 12');
     expect(summarize('delay', { waitFor: { event: 'app_open', timeout: 'P3D' } })).toBe('Wait for “app_open”, at most 3 days');
     expect(summarize('goal', { rule: { active: true } })).toBe('Rule: contact is active');
-    expect(summarize('condition', { rule: { all: [{ event: 'app_open', within: 'P7D', count: { lte: 0 } }, { attribute: 'churn', op: 'in', value: ['a', 'b'] }] } })).toBe('app_open at most 0 times in the last 7 days and churn is one of a, b');
+    expect(
+      summarize('condition', {
+        rule: {
+          all: [
+            { event: 'app_open', within: 'P7D', count: { lte: 0 } },
+            { attribute: 'churn', op: 'in', value: ['a', 'b'] },
+          ],
+        },
+      }),
+    ).toBe('app_open at most 0 times in the last 7 days and churn is one of a, b');
   });
 
   it('show templates without Handlebars noise', () => {

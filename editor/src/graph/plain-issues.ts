@@ -53,9 +53,16 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
   const out = (text: string, field: string | null = null): PlainIssue => ({ nodeId: issue.nodeId, field, text, original });
   let m: RegExpExecArray | null;
 
-  if ((m = /^(data\.duration|data\.waitFor\.timeout|data\.reentry\.cooldown|data\.maxAge|data\.escalate\.after): "(.*)" is not a positive ISO 8601 duration/.exec(original))) {
+  if (
+    (m =
+      /^(data\.duration|data\.waitFor\.timeout|data\.reentry\.cooldown|data\.maxAge|data\.escalate\.after): "(.*)" is not a positive ISO 8601 duration/.exec(
+        original,
+      ))
+  ) {
     const [what, field] = durationWhat[m[1]];
-    return zeroish(m[2]) ? out(`${what} must be more than zero.`, field) : out(`${what} “${m[2]}” is not a length of time: pick a number and a unit.`, field);
+    return zeroish(m[2])
+      ? out(`${what} must be more than zero.`, field)
+      : out(`${what} “${m[2]}” is not a length of time: pick a number and a unit.`, field);
   }
   if ((m = /^(data\.[\w.[\]]*)\.within: "(.*)" is not a positive ISO 8601 duration/.exec(original))) {
     return out(`The time window of an event rule must be more than zero.`, fieldOfRule(m[1]));
@@ -69,7 +76,8 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
   }
   if (original === 'the flow needs a trigger node') return out('The flow needs a trigger: add one from the palette.');
   if (/^only one trigger is allowed/.test(original)) return out('A flow has one trigger: delete this one.');
-  if ((m = /^cycle without a delay: (.*) \(a loop/.exec(original))) return out(`These steps loop without waiting (${m[1]}): put a delay in the loop.`);
+  if ((m = /^cycle without a delay: (.*) \(a loop/.exec(original)))
+    return out(`These steps loop without waiting (${m[1]}): put a delay in the loop.`);
   if ((m = /^data\.template: (.*)$/.exec(original)) && needs[m[1]]) return out(...needs[m[1]]);
   if ((m = /^data\.fallback: (\w+) fallback cannot be sent: (.*)$/.exec(original))) {
     const [text, field] = needs[m[2]] ?? [m[2], null];
@@ -79,11 +87,15 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
     const [text, field] = needs[m[2]] ?? [m[2], null];
     return out(`The ${m[1] === 'sms' ? 'SMS' : m[1]} escalation cannot be sent. ${text}`, field ?? 'escalateTo');
   }
-  if ((m = /^data\.locales\.([^.:]+): not a BCP 47 locale/.exec(original))) return out(`“${m[1]}” is not a language tag (e.g. zh-CN, en).`, 'locales');
+  if ((m = /^data\.locales\.([^.:]+): not a BCP 47 locale/.exec(original)))
+    return out(`“${m[1]}” is not a language tag (e.g. zh-CN, en).`, 'locales');
   if ((m = /^data\.locales\.([^.:]+)\.(\w+): (.*)$/.exec(original))) {
     const v = /^unknown variable "(.+)"/.exec(m[3]);
     const name = `${m[1]} ${fieldNames[m[2]] ?? m[2]}`;
-    return out(v ? `The ${name} uses “${v[1]}”, which is not a variable; pick one from “Insert variable”.` : `The ${name}: ${m[3]}`, 'locales');
+    return out(
+      v ? `The ${name} uses “${v[1]}”, which is not a variable; pick one from “Insert variable”.` : `The ${name}: ${m[3]}`,
+      'locales',
+    );
   }
   if ((m = /^data\.template\.(\w+): (.*)$/.exec(original))) {
     const name = fieldNames[m[1]] ?? m[1];
@@ -92,15 +104,22 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
     if (v) return out(`The ${name} uses “${v[1]}”, which is not a variable; pick one from “Insert variable”.`, m[1]);
     const h = /^unknown helper "(.+)"/.exec(problem);
     if (h) return out(`The ${name} uses “${h[1]}”, which is not a known helper (use if, unless, each, with, default).`, m[1]);
-    if (/^does not compile/.test(problem)) return out(`The ${name} has a broken {{ }} placeholder: ${problem.replace(/^does not compile: /, '')}`, m[1]);
+    if (/^does not compile/.test(problem))
+      return out(`The ${name} has a broken {{ }} placeholder: ${problem.replace(/^does not compile: /, '')}`, m[1]);
     return out(`The ${name}: ${problem}`, m[1]);
   }
-  if ((m = /^data\.split: percentages sum to (\d+), not 100/.exec(original))) return out(`The split adds up to ${m[1]} %; it must be 100 %.`, 'split');
-  if ((m = /^data\.(?:branches|split): duplicate (?:branch|split) id "(.+)"/.exec(original))) return out(`Two paths are called “${m[1]}”: give each its own name.`, 'branches');
-  if ((m = /^(data\.[\w.[\]]+): "(\w+)" on (.+) needs a value/.exec(original))) return out(`The rule on “${m[3]}” needs a value to compare with.`, fieldOfRule(m[1]));
-  if ((m = /^(data\.[\w.[\]]+): "in" on (.+) needs an array value/.exec(original))) return out(`The rule on “${m[2]}” needs a list of values.`, fieldOfRule(m[1]));
-  if ((m = /^data\.timezone: "(.*)" is not an IANA time zone/.exec(original))) return out(`“${m[1]}” is not a time zone (e.g. Europe/Paris, Asia/Shanghai).`, 'timezone');
-  if ((m = /^data\.fallback: "(\w+)" is the primary channel/.exec(original))) return out(`The fallback ${m[1]} is the message's own channel; untick it.`, 'fallback');
+  if ((m = /^data\.split: percentages sum to (\d+), not 100/.exec(original)))
+    return out(`The split adds up to ${m[1]} %; it must be 100 %.`, 'split');
+  if ((m = /^data\.(?:branches|split): duplicate (?:branch|split) id "(.+)"/.exec(original)))
+    return out(`Two paths are called “${m[1]}”: give each its own name.`, 'branches');
+  if ((m = /^(data\.[\w.[\]]+): "(\w+)" on (.+) needs a value/.exec(original)))
+    return out(`The rule on “${m[3]}” needs a value to compare with.`, fieldOfRule(m[1]));
+  if ((m = /^(data\.[\w.[\]]+): "in" on (.+) needs an array value/.exec(original)))
+    return out(`The rule on “${m[2]}” needs a list of values.`, fieldOfRule(m[1]));
+  if ((m = /^data\.timezone: "(.*)" is not an IANA time zone/.exec(original)))
+    return out(`“${m[1]}” is not a time zone (e.g. Europe/Paris, Asia/Shanghai).`, 'timezone');
+  if ((m = /^data\.fallback: "(\w+)" is the primary channel/.exec(original)))
+    return out(`The fallback ${m[1]} is the message's own channel; untick it.`, 'fallback');
   if ((m = /^(?:data\.)?(\w+) is required/.exec(original))) return out(`${capital(m[1])} is required.`, m[1]);
   if ((m = /^data\.(\w+)(?:[.[][^:]*)?: (.*)$/.exec(original))) return out(`${capital(m[1])}: ${m[2]}`, m[1]);
   return out(capital(original));

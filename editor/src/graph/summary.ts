@@ -3,7 +3,17 @@ import type { NodeType, Rule } from '../engine';
 import { describeDuration, describeTimeOfDay } from './durations';
 import type { ConfigOf } from './model';
 
-const opText: Record<string, string> = { eq: 'is', neq: 'is not', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'is one of', contains: 'contains', exists: 'is set' };
+const opText: Record<string, string> = {
+  eq: 'is',
+  neq: 'is not',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
+  in: 'is one of',
+  contains: 'contains',
+  exists: 'is set',
+};
 
 const countWords: Record<string, string> = { eq: 'exactly', gt: 'more than', gte: 'at least', lt: 'fewer than', lte: 'at most' };
 
@@ -30,7 +40,11 @@ export function describeRule(rule: Rule | undefined, depth = 0): string {
   if ('not' in rule) return `not ${describeRule(rule.not, depth + 1)}`;
   if ('attribute' in rule) {
     if (rule.op === 'exists') return rule.value === false ? `${rule.attribute} is not set` : `${rule.attribute} is set`;
-    const value = Array.isArray(rule.value) ? rule.value.join(', ') : typeof rule.value === 'string' ? `“${rule.value}”` : String(rule.value);
+    const value = Array.isArray(rule.value)
+      ? rule.value.join(', ')
+      : typeof rule.value === 'string'
+        ? `“${rule.value}”`
+        : String(rule.value);
     return `${rule.attribute} ${opText[rule.op] ?? rule.op} ${value}`;
   }
   if ('event' in rule) return `${rule.event} ${countText(rule.count)} in the last ${describeDuration(rule.within)}`;
@@ -44,7 +58,7 @@ export function describeRule(rule: Rule | undefined, depth = 0): string {
 }
 
 export function summarize<T extends NodeType>(type: T, config: ConfigOf<T>): string {
-  const c = config as Record<string, any>;  
+  const c = config as Record<string, any>;
   switch (type) {
     case 'trigger': {
       const base =
@@ -53,7 +67,8 @@ export function summarize<T extends NodeType>(type: T, config: ConfigOf<T>): str
           : c.kind === 'event'
             ? `On event “${c.event}”`
             : `Segment: ${describeRule(c.rule)}`;
-      const reentry = c.reentry === 'never' ? ' · once' : c.reentry?.cooldown ? ` · again after ${describeDuration(c.reentry.cooldown)}` : '';
+      const reentry =
+        c.reentry === 'never' ? ' · once' : c.reentry?.cooldown ? ` · again after ${describeDuration(c.reentry.cooldown)}` : '';
       return base + reentry;
     }
     case 'condition':

@@ -60,8 +60,25 @@ export function FlowEditor(props: { id: string; tab: Tab; me: Me }) {
 }
 
 function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
-  const { flow, setFlow, loadError, nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, name, setName, doc, currentKey, semanticKey, dirty, markSaved, reload } =
-    useFlowDocument(id);
+  const {
+    flow,
+    setFlow,
+    loadError,
+    nodes,
+    edges,
+    setNodes,
+    setEdges,
+    onNodesChange,
+    onEdgesChange,
+    name,
+    setName,
+    doc,
+    currentKey,
+    semanticKey,
+    dirty,
+    markSaved,
+    reload,
+  } = useFlowDocument(id);
   const { errors: plainErrors, warnings: plainWarnings, issues, source, setServer } = useFlowValidation(semanticKey);
   const [banner, setBanner] = useState<Banner>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -82,13 +99,10 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const canOperate = me.permissions.includes('operate');
   const readOnly = !flow || flow.status === 'archived' || !canDesign;
 
-  const showApiError = useCallback(
-    (e: unknown, key: string) => {
-      setBanner({ kind: 'error', text: errorText(e), key });
-      if (e instanceof ApiError && e.errors.length > 0) setServer({ key, result: { valid: false, errors: e.errors, warnings: [] } });
-    },
-    [],
-  );
+  const showApiError = useCallback((e: unknown, key: string) => {
+    setBanner({ kind: 'error', text: errorText(e), key });
+    if (e instanceof ApiError && e.errors.length > 0) setServer({ key, result: { valid: false, errors: e.errors, warnings: [] } });
+  }, []);
 
   const save = useCallback(async (): Promise<boolean> => {
     if (!flow) return false;
@@ -97,7 +111,10 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
     const sentKey = currentKey;
     try {
       // the draft endpoint: on an active flow this is a new version that is not live until published
-      const updated = await publishingApi.saveDraft(flow.id, { graph: doc, ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}) });
+      const updated = await publishingApi.saveDraft(flow.id, {
+        graph: doc,
+        ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}),
+      });
       setFlow(updated);
       markSaved(sentKey);
       setBanner({
@@ -124,8 +141,16 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       setServer({ key: semanticKey, result });
       setBanner(
         result.valid
-          ? { kind: 'ok', key: semanticKey, text: `The server says the flow is valid${result.warnings.length ? ` (${result.warnings.length} warnings)` : ''}.` }
-          : { kind: 'error', key: semanticKey, text: `The server found ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}: see the list on the right.` },
+          ? {
+              kind: 'ok',
+              key: semanticKey,
+              text: `The server says the flow is valid${result.warnings.length ? ` (${result.warnings.length} warnings)` : ''}.`,
+            }
+          : {
+              kind: 'error',
+              key: semanticKey,
+              text: `The server found ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}: see the list on the right.`,
+            },
       );
     } catch (e) {
       showApiError(e, semanticKey);
@@ -137,7 +162,11 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const transition = useCallback(
     async (action: 'activate' | 'pause' | 'archive') => {
       if (!flow) return;
-      if (action === 'archive' && !window.confirm('Archive this flow? Live journeys exit and queued messages are cancelled. This cannot be undone.')) return;
+      if (
+        action === 'archive' &&
+        !window.confirm('Archive this flow? Live journeys exit and queued messages are cancelled. This cannot be undone.')
+      )
+        return;
       if (action === 'activate' && dirty && !(await save())) return;
       setDialog(null);
       setBusy(action);
@@ -145,7 +174,15 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       try {
         const updated = await flowsApi.transition(flow.id, action);
         setFlow(updated);
-        setBanner({ kind: 'ok', text: action === 'activate' ? `Active: version ${updated.liveVersion} is live.` : action === 'pause' ? 'Paused: no enrollment, steps or sends until resumed.' : 'Archived.' });
+        setBanner({
+          kind: 'ok',
+          text:
+            action === 'activate'
+              ? `Active: version ${updated.liveVersion} is live.`
+              : action === 'pause'
+                ? 'Paused: no enrollment, steps or sends until resumed.'
+                : 'Archived.',
+        });
       } catch (e) {
         showApiError(e, semanticKey);
       } finally {
@@ -155,8 +192,19 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
     [flow, dirty, save, semanticKey, showApiError],
   );
 
-  if (loadError) return <div className="page"><div className="alert error">{loadError}</div><a href={href({ name: 'flows' })}>Back to flows</a></div>;
-  if (!flow) return <div className="page"><div className="empty">Loading flow…</div></div>;
+  if (loadError)
+    return (
+      <div className="page">
+        <div className="alert error">{loadError}</div>
+        <a href={href({ name: 'flows' })}>Back to flows</a>
+      </div>
+    );
+  if (!flow)
+    return (
+      <div className="page">
+        <div className="empty">Loading flow…</div>
+      </div>
+    );
 
   const labels = new Map(nodes.map((n) => [n.id, n.data.label || n.id]));
   const hasDraft = flow.status === 'active' && flow.liveVersion !== null && flow.version !== flow.liveVersion;
@@ -194,11 +242,22 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
               <button className="btn" onClick={validateOnServer} disabled={busy !== null}>
                 Validate
               </button>
-              <button className="btn primary" data-action="save" onClick={() => void save()} disabled={busy !== null || (!dirty && name.trim() === flow.name)}>
+              <button
+                className="btn primary"
+                data-action="save"
+                onClick={() => void save()}
+                disabled={busy !== null || (!dirty && name.trim() === flow.name)}
+              >
                 {busy === 'save' ? 'Saving…' : flow.status === 'active' ? 'Save draft' : 'Save'}
               </button>
               {hasDraft && (
-                <button className="btn success" data-action="publish" disabled={busy !== null || dirty} title={dirty ? 'Save the draft first' : undefined} onClick={() => setDialog('publish')}>
+                <button
+                  className="btn success"
+                  data-action="publish"
+                  disabled={busy !== null || dirty}
+                  title={dirty ? 'Save the draft first' : undefined}
+                  onClick={() => setDialog('publish')}
+                >
                   Publish…
                 </button>
               )}
@@ -209,7 +268,11 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
               className="btn"
               data-action="simulate"
               disabled={busy !== null}
-              title={dirty ? 'Saves, then simulates the saved version' : 'Runs this version for 30 virtual days on a copy of your contacts; nothing is sent'}
+              title={
+                dirty
+                  ? 'Saves, then simulates the saved version'
+                  : 'Runs this version for 30 virtual days on a copy of your contacts; nothing is sent'
+              }
               onClick={() => {
                 setSimReport(null);
                 if (dirty) void save().then((ok) => ok && setSimulating(Date.now()));
@@ -222,7 +285,13 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           {canOperate && flow.status !== 'archived' && (
             <>
               {(flow.status === 'draft' || flow.status === 'paused') && (
-                <button className="btn success" data-action="activate" onClick={() => (dirty ? void save().then((ok) => ok && setDialog('activate')) : setDialog('activate'))} disabled={busy !== null} title={dirty ? 'Saves, then asks to confirm' : undefined}>
+                <button
+                  className="btn success"
+                  data-action="activate"
+                  onClick={() => (dirty ? void save().then((ok) => ok && setDialog('activate')) : setDialog('activate'))}
+                  disabled={busy !== null}
+                  title={dirty ? 'Saves, then asks to confirm' : undefined}
+                >
                   {flow.status === 'paused' ? 'Resume…' : 'Activate…'}
                 </button>
               )}
@@ -249,7 +318,14 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           }}
         />
       )}
-      {dialog === 'activate' && <ActivateDialog flowId={flow.id} resume={flow.status === 'paused'} onClose={() => setDialog(null)} onConfirm={() => void transition('activate')} />}
+      {dialog === 'activate' && (
+        <ActivateDialog
+          flowId={flow.id}
+          resume={flow.status === 'paused'}
+          onClose={() => setDialog(null)}
+          onConfirm={() => void transition('activate')}
+        />
+      )}
       {simulating > 0 && (
         <Suspense fallback={null}>
           <SimulationPanel
@@ -274,7 +350,9 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           </button>
         </div>
       )}
-      {flow.status === 'archived' && <div className="alert info banner">This flow is archived: read only. Create a new flow to change it.</div>}
+      {flow.status === 'archived' && (
+        <div className="alert info banner">This flow is archived: read only. Create a new flow to change it.</div>
+      )}
       {flow.status === 'active' && !readOnly && tab === 'canvas' && (
         <div className="alert info banner subtle" data-draft-note>
           {hasDraft
@@ -284,28 +362,28 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       )}
       {tab === 'canvas' ? (
         <FlowInfo.Provider value={flowInfo(flow.id, name)}>
-        <CountsContext.Provider value={counts}>
-        <SimulationContext.Provider value={simReport?.nodes ?? null}>
-        <HighlightContext.Provider value={highlight}>
-        <IssuesContext.Provider value={issues}>
-          <Canvas
-            nodes={nodes}
-            edges={edges}
-            setNodes={setNodes}
-            setEdges={setEdges}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            readOnly={readOnly}
-            errors={plainErrors}
-            warnings={plainWarnings}
-            labels={labels}
-            source={source}
-            onRefused={(text) => setBanner({ kind: 'info', text })}
-          />
-        </IssuesContext.Provider>
-        </HighlightContext.Provider>
-        </SimulationContext.Provider>
-        </CountsContext.Provider>
+          <CountsContext.Provider value={counts}>
+            <SimulationContext.Provider value={simReport?.nodes ?? null}>
+              <HighlightContext.Provider value={highlight}>
+                <IssuesContext.Provider value={issues}>
+                  <Canvas
+                    nodes={nodes}
+                    edges={edges}
+                    setNodes={setNodes}
+                    setEdges={setEdges}
+                    onNodesChange={onNodesChange}
+                    onEdgesChange={onEdgesChange}
+                    readOnly={readOnly}
+                    errors={plainErrors}
+                    warnings={plainWarnings}
+                    labels={labels}
+                    source={source}
+                    onRefused={(text) => setBanner({ kind: 'info', text })}
+                  />
+                </IssuesContext.Provider>
+              </HighlightContext.Provider>
+            </SimulationContext.Provider>
+          </CountsContext.Provider>
         </FlowInfo.Provider>
       ) : tab === 'journeys' ? (
         <JourneysTab
@@ -326,7 +404,13 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           }}
         />
       ) : (
-        <Suspense fallback={<div className="tab-page"><div className="empty">Loading metrics…</div></div>}>
+        <Suspense
+          fallback={
+            <div className="tab-page">
+              <div className="empty">Loading metrics…</div>
+            </div>
+          }
+        >
           <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
         </Suspense>
       )}
@@ -359,7 +443,20 @@ function flowInfo(id: string, name: string) {
 
 const MINIMAP_KEY = 'boomerang.minimap';
 
-function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange, readOnly, errors, warnings, labels, source, onRefused }: CanvasProps) {
+function Canvas({
+  nodes,
+  edges,
+  setNodes,
+  setEdges,
+  onNodesChange,
+  onEdgesChange,
+  readOnly,
+  errors,
+  warnings,
+  labels,
+  source,
+  onRefused,
+}: CanvasProps) {
   const { screenToFlowPosition, getNodes, getEdges, fitView } = useReactFlow<EditorNode, EditorEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
   // only the selection, compared shallowly: moving a node does not re-render the inspector's parent
@@ -408,7 +505,17 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
       setEdges((es) => {
         if (connectionProblem(getNodes().map(shapeOf), es, c) !== null) return es;
         const handle = edgeHandle(c);
-        const edge: Edge = { id: newEdgeId(c.source, handle, c.target, es.map((e) => e.id)), source: c.source, target: c.target, sourceHandle: handle };
+        const edge: Edge = {
+          id: newEdgeId(
+            c.source,
+            handle,
+            c.target,
+            es.map((e) => e.id),
+          ),
+          source: c.source,
+          target: c.target,
+          sourceHandle: handle,
+        };
         return [...es, styled(edge)];
       });
     },
@@ -444,7 +551,17 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
         position = box ? screenToFlowPosition({ x: box.left + box.width / 2 - 110, y: box.top + box.height / 2 - 40 }) : { x: 0, y: 0 };
       }
       before();
-      setNodes((ns) => [...ns.map((n) => (n.selected ? { ...n, selected: false } : n)), { ...newNode(type, position, ns.map((n) => n.id)), selected: true }]);
+      setNodes((ns) => [
+        ...ns.map((n) => (n.selected ? { ...n, selected: false } : n)),
+        {
+          ...newNode(
+            type,
+            position,
+            ns.map((n) => n.id),
+          ),
+          selected: true,
+        },
+      ]);
     },
     [setNodes, screenToFlowPosition, before],
   );
@@ -519,7 +636,16 @@ function Canvas({ nodes, edges, setNodes, setEdges, onNodesChange, onEdgesChange
         >
           <Background gap={20} size={1} color="#d4d8e1" />
           <Controls showInteractive={false} />
-          {minimap && <MiniMap position="top-right" pannable zoomable style={{ width: 160, height: 110 }} nodeStrokeWidth={3} nodeClassName={(n) => `minimap-${n.type}`} />}
+          {minimap && (
+            <MiniMap
+              position="top-right"
+              pannable
+              zoomable
+              style={{ width: 160, height: 110 }}
+              nodeStrokeWidth={3}
+              nodeClassName={(n) => `minimap-${n.type}`}
+            />
+          )}
           <Panel position="top-left" className="canvas-tools">
             {!readOnly && (
               <>

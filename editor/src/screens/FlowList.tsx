@@ -118,17 +118,38 @@ export function FlowList({ me }: { me: Me }) {
                   <td className="muted">{when(f.updatedAt)}</td>
                   <td className="row-links">
                     {canDesign && (
-                      <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void duplicate(f); }}>
+                      <a
+                        href="#/"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          e.stopPropagation();
+                          void duplicate(f);
+                        }}
+                      >
                         Duplicate
                       </a>
                     )}
                     {canDesign && f.status === 'draft' && f.liveVersion === null && (
-                      <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void remove(f); }}>
+                      <a
+                        href="#/"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          e.stopPropagation();
+                          void remove(f);
+                        }}
+                      >
                         Delete
                       </a>
                     )}
                     {canOperate && f.status !== 'archived' && (
-                      <a href="#/" onClick={(e) => { e.preventDefault(); e.stopPropagation(); void archive(f); }}>
+                      <a
+                        href="#/"
+                        onClick={(e) => {
+                          e.preventDefault();
+                          e.stopPropagation();
+                          void archive(f);
+                        }}
+                      >
                         Archive
                       </a>
                     )}
@@ -170,7 +191,10 @@ function NewFlow({ templates }: { templates: FlowTemplate[] }) {
         ? await flowsApi.create({ name: flowName, templateId: chosen.id })
         : await flowsApi.create({
             name: flowName,
-            graph: { nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'inactive', days: 7 } }], edges: [] },
+            graph: {
+              nodes: [{ id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'inactive', days: 7 } }],
+              edges: [],
+            },
           });
       navigate({ name: 'flow', id: flow.id, tab: 'canvas' });
     } catch (e) {
@@ -196,7 +220,12 @@ function NewFlow({ templates }: { templates: FlowTemplate[] }) {
             <em>{t.graph.nodes.length} nodes</em>
           </button>
         ))}
-        <button type="button" data-template="blank" className={`template ${templateId === BLANK ? 'on' : ''}`} onClick={() => setTemplateId(BLANK)}>
+        <button
+          type="button"
+          data-template="blank"
+          className={`template ${templateId === BLANK ? 'on' : ''}`}
+          onClick={() => setTemplateId(BLANK)}
+        >
           <strong>Blank flow</strong>
           <span>Just a trigger; add the rest from the palette.</span>
           <em>1 node</em>

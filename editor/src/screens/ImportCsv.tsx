@@ -67,7 +67,8 @@ export function ImportCsv({ onDone }: { onDone: () => void }) {
           {progress && (
             <p className="muted" data-import-counts>
               {progress.status === 'done' ? 'Done: ' : `${percent} % · `}
-              {progress.rows.toLocaleString()} rows read, {progress.accepted.toLocaleString()} imported, {progress.rejected.toLocaleString()} rejected
+              {progress.rows.toLocaleString()} rows read, {progress.accepted.toLocaleString()} imported,{' '}
+              {progress.rejected.toLocaleString()} rejected
             </p>
           )}
         </div>
@@ -78,7 +79,11 @@ export function ImportCsv({ onDone }: { onDone: () => void }) {
             type="button"
             className="btn small"
             data-rejected-report
-            onClick={() => void download(importsApi.rejectedPath(progress.importId), `import-${progress.importId}-rejected.csv`).catch((e) => setError(errorText(e)))}
+            onClick={() =>
+              void download(importsApi.rejectedPath(progress.importId), `import-${progress.importId}-rejected.csv`).catch((e) =>
+                setError(errorText(e)),
+              )
+            }
           >
             Download the {progress.rejected} rejected rows (line and reason)
           </button>

@@ -11,7 +11,10 @@ export function InboxPage() {
   const [items, setItems] = useState<Message[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    flowsApi.list().then((p) => setFlows(p.items)).catch(() => undefined);
+    flowsApi
+      .list()
+      .then((p) => setFlows(p.items))
+      .catch(() => undefined);
   }, []);
   useEffect(() => {
     const t = setTimeout(() => {
@@ -32,7 +35,11 @@ export function InboxPage() {
         <div className="inline-form">
           <select name="inboxFlow" value={flowId} onChange={(e) => setFlowId(e.target.value)}>
             <option value="">All flows</option>
-            {flows.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+            {flows.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
           </select>
           <select name="inboxChannel" value={channel} onChange={(e) => setChannel(e.target.value)}>
             <option value="">All channels</option>
@@ -45,7 +52,13 @@ export function InboxPage() {
         </div>
       </div>
       {error && <div className="alert error">{error}</div>}
-      {items === null ? <div className="empty">Loading…</div> : items.length === 0 ? <div className="empty">No messages yet.</div> : <MessageGrid messages={items} />}
+      {items === null ? (
+        <div className="empty">Loading…</div>
+      ) : items.length === 0 ? (
+        <div className="empty">No messages yet.</div>
+      ) : (
+        <MessageGrid messages={items} />
+      )}
     </div>
   );
 }

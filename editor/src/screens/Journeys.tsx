@@ -4,7 +4,15 @@ import { contactJourneys, contactsApi, errorText, flowsApi, journeyStates, publi
 import { describeEntry } from '../graph/timeline';
 import { StatusBadge, when, whenExact } from '../ui';
 
-export function JourneysTab({ flowId, labels, onPickStep }: { flowId: string; labels: ReadonlyMap<string, string>; onPickStep?: (nodeId: string) => void }) {
+export function JourneysTab({
+  flowId,
+  labels,
+  onPickStep,
+}: {
+  flowId: string;
+  labels: ReadonlyMap<string, string>;
+  onPickStep?: (nodeId: string) => void;
+}) {
   const [state, setState] = useState<JourneyState | ''>('');
   const [items, setItems] = useState<Journey[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,7 +54,9 @@ export function JourneysTab({ flowId, labels, onPickStep }: { flowId: string; la
         {items === null && !error ? (
           <div className="empty">Loading…</div>
         ) : items && items.length === 0 ? (
-          <div className="empty">No journeys{state ? ` in state “${state}”` : ''} yet. Contacts enter once the flow is active and its trigger matches.</div>
+          <div className="empty">
+            No journeys{state ? ` in state “${state}”` : ''} yet. Contacts enter once the flow is active and its trigger matches.
+          </div>
         ) : (
           items && (
             <table className="table">
@@ -97,13 +107,27 @@ export function JourneysTab({ flowId, labels, onPickStep }: { flowId: string; la
             </button>
           </form>
         </div>
-        {contact ? <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} onPickStep={onPickStep} /> : <div className="empty">Pick a journey or look up a contact to see every step the engine took and why.</div>}
+        {contact ? (
+          <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} onPickStep={onPickStep} />
+        ) : (
+          <div className="empty">Pick a journey or look up a contact to see every step the engine took and why.</div>
+        )}
       </section>
     </div>
   );
 }
 
-export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { externalId: string; flowId?: string; nodeName: (id: string) => string; onPickStep?: (nodeId: string) => void }) {
+export function ContactTimeline({
+  externalId,
+  flowId,
+  nodeName,
+  onPickStep,
+}: {
+  externalId: string;
+  flowId?: string;
+  nodeName: (id: string) => string;
+  onPickStep?: (nodeId: string) => void;
+}) {
   const [journeys, setJourneys] = useState<Journey[] | null>(null);
   const [zone, setZone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -152,7 +176,11 @@ export function ContactTimeline({ externalId, flowId, nodeName, onPickStep }: { 
           <div className="timeline-head">
             <strong>{j.externalId}</strong> in <em>{j.flowName}</em> v{j.version} <StatusBadge status={j.state} />
             {j.holdout && <span className="badge holdout">holdout: nothing is sent</span>}
-            <span className="muted"> · entered {when(j.enteredAt)}{zone ? ` · contact's time zone ${zone}` : ''}</span>
+            <span className="muted">
+              {' '}
+              · entered {when(j.enteredAt)}
+              {zone ? ` · contact's time zone ${zone}` : ''}
+            </span>
           </div>
           <ol className="timeline-list">
             {(j.log ?? []).map((entry, i) => {

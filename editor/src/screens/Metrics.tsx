@@ -4,13 +4,27 @@
  * not part of the first screen's bundle).
  */
 import { useEffect, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, LabelList, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ErrorBar,
+  LabelList,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { download, errorText, exportPath, flowsApi, type ExportKind, type Metrics } from '../api';
 import { percent } from '../ui';
 
 const money = (cents: number | null | undefined) => (cents === null || cents === undefined ? '—' : (cents / 100).toFixed(2));
 const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`);
-const hours = (h: number | null) => (h === null ? '—' : h < 1 ? `${Math.round(h * 60)} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`);
+const hours = (h: number | null) =>
+  h === null ? '—' : h < 1 ? `${Math.round(h * 60)} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`;
 
 const funnelColors = ['#64748b', '#6366f1', '#3b82f6', '#0ea5e9', '#10b981', '#16a34a'];
 
@@ -23,8 +37,18 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
       .then(setM)
       .catch((e) => setError(errorText(e)));
   }, [flowId]);
-  if (error) return <div className="tab-page"><div className="alert error">{error}</div></div>;
-  if (!m) return <div className="tab-page"><div className="empty">Loading metrics…</div></div>;
+  if (error)
+    return (
+      <div className="tab-page">
+        <div className="alert error">{error}</div>
+      </div>
+    );
+  if (!m)
+    return (
+      <div className="tab-page">
+        <div className="empty">Loading metrics…</div>
+      </div>
+    );
 
   const funnel = [
     { step: 'Entered', value: m.entered, rate: '' },
@@ -77,13 +101,17 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
             </BarChart>
           </ResponsiveContainer>
         </div>
-        <p className="hint">Reach = delivered / sent · click = clicked / delivered · return = returned / delivered (attribution window {m.attributionWindow}).</p>
+        <p className="hint">
+          Reach = delivered / sent · click = clicked / delivered · return = returned / delivered (attribution window {m.attributionWindow}).
+        </p>
       </section>
 
       <div className="two-col">
         <section className="card" data-chart="lift">
           <h2>Holdout and lift</h2>
-          <p className="lift-summary" data-lift-summary>{la.summary}</p>
+          <p className="lift-summary" data-lift-summary>
+            {la.summary}
+          </p>
           <div className="chart" style={{ height: 160 }}>
             <ResponsiveContainer width="100%" height="100%">
               <BarChart data={groups} layout="vertical" margin={{ top: 4, right: 48, bottom: 0, left: 8 }}>
@@ -159,7 +187,9 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
             <div className="stat" data-stat="cost">
               <span className="stat-label">Spent</span>
               <span className="stat-value">{money(m.cost.totalCents)}</span>
-              <span className="stat-rate">{m.messages.total.toLocaleString()} messages · {m.messages.failed} failed</span>
+              <span className="stat-rate">
+                {m.messages.total.toLocaleString()} messages · {m.messages.failed} failed
+              </span>
             </div>
             <div className="stat" data-stat="cost-per-converted">
               <span className="stat-label">Per converted contact</span>
@@ -330,7 +360,12 @@ function LiftInterval({ low, high, value }: { low: number; high: number; value: 
     <div className="chart" style={{ height: 70 }} data-chart="lift-interval">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 0, left: 8 }}>
-          <XAxis type="number" domain={[-span, span]} ticks={[-span, -span / 2, 0, span / 2, span]} tickFormatter={(v: number) => `${v > 0 ? '+' : ''}${v} pts`} />
+          <XAxis
+            type="number"
+            domain={[-span, span]}
+            ticks={[-span, -span / 2, 0, span / 2, span]}
+            tickFormatter={(v: number) => `${v > 0 ? '+' : ''}${v} pts`}
+          />
           <YAxis type="category" dataKey="name" width={40} />
           <Bar dataKey="value" fill={low > 0 ? '#16a34a' : high < 0 ? '#dc2626' : '#94a3b8'} barSize={14} isAnimationActive={false}>
             <ErrorBar dataKey="error" width={8} strokeWidth={2} stroke="#334155" direction="x" />

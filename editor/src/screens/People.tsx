@@ -34,7 +34,13 @@ export function ContactsPage() {
     <div className="page">
       <div className="page-head">
         <h1>Contacts</h1>
-        <input className="search" name="contactSearch" placeholder="Search externalId, e-mail, phone, or key=value" value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          className="search"
+          name="contactSearch"
+          placeholder="Search externalId, e-mail, phone, or key=value"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
         <button className="btn" data-action="import" onClick={() => setImporting((on) => !on)}>
           {importing ? 'Hide import' : 'Import CSV'}
         </button>
@@ -53,7 +59,11 @@ export function ContactsPage() {
         </thead>
         <tbody>
           {items.map((c) => (
-            <tr key={c.externalId} className="clickable" onClick={() => (window.location.hash = href({ name: 'contact', id: c.externalId }))}>
+            <tr
+              key={c.externalId}
+              className="clickable"
+              onClick={() => (window.location.hash = href({ name: 'contact', id: c.externalId }))}
+            >
               <td>
                 <strong>{c.externalId}</strong> <span className="muted">{String(c.attributes.firstName ?? '')}</span>
               </td>
@@ -89,12 +99,31 @@ export function ContactPage({ externalId }: { externalId: string }) {
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    contactsApi.get(externalId).then(setContact).catch((e) => setError(errorText(e)));
-    contactsApi.events(externalId).then((p) => setEvents(p.items)).catch(() => undefined);
-    messagesApi.list({ externalId }).then((p) => setMessages(p.items)).catch(() => undefined);
+    contactsApi
+      .get(externalId)
+      .then(setContact)
+      .catch((e) => setError(errorText(e)));
+    contactsApi
+      .events(externalId)
+      .then((p) => setEvents(p.items))
+      .catch(() => undefined);
+    messagesApi
+      .list({ externalId })
+      .then((p) => setMessages(p.items))
+      .catch(() => undefined);
   }, [externalId]);
-  if (error) return <div className="page"><div className="alert error">{error}</div></div>;
-  if (!contact) return <div className="page"><div className="empty">Loading…</div></div>;
+  if (error)
+    return (
+      <div className="page">
+        <div className="alert error">{error}</div>
+      </div>
+    );
+  if (!contact)
+    return (
+      <div className="page">
+        <div className="empty">Loading…</div>
+      </div>
+    );
   return (
     <div className="page contact-page" data-contact={externalId}>
       <div className="page-head">
@@ -107,21 +136,43 @@ export function ContactPage({ externalId }: { externalId: string }) {
           <h2>Attributes</h2>
           <table className="table kv">
             <tbody>
-              <tr><th>Time zone</th><td>{contact.timezone}</td></tr>
-              <tr><th>Last active</th><td>{when(contact.lastActiveAt)}</td></tr>
-              <tr><th>Consent</th><td>{Object.entries(contact.consent).map(([k, v]) => `${k}: ${v ? 'yes' : 'no'}`).join(' · ') || 'not given (allowed)'}</td></tr>
+              <tr>
+                <th>Time zone</th>
+                <td>{contact.timezone}</td>
+              </tr>
+              <tr>
+                <th>Last active</th>
+                <td>{when(contact.lastActiveAt)}</td>
+              </tr>
+              <tr>
+                <th>Consent</th>
+                <td>
+                  {Object.entries(contact.consent)
+                    .map(([k, v]) => `${k}: ${v ? 'yes' : 'no'}`)
+                    .join(' · ') || 'not given (allowed)'}
+                </td>
+              </tr>
               {Object.entries(contact.attributes).map(([k, v]) => (
-                <tr key={k}><th>{k}</th><td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td></tr>
+                <tr key={k}>
+                  <th>{k}</th>
+                  <td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
         </section>
         <section className="card">
           <h2>Events</h2>
-          {events.length === 0 ? <div className="empty">No events.</div> : (
+          {events.length === 0 ? (
+            <div className="empty">No events.</div>
+          ) : (
             <ul className="event-list">
               {events.map((e) => (
-                <li key={e.id}><time>{whenExact(e.occurredAt)}</time> <strong>{e.name}</strong>{!e.isActivity && <span className="muted"> (not activity)</span>} {Object.keys(e.properties).length > 0 && <code>{JSON.stringify(e.properties)}</code>}</li>
+                <li key={e.id}>
+                  <time>{whenExact(e.occurredAt)}</time> <strong>{e.name}</strong>
+                  {!e.isActivity && <span className="muted"> (not activity)</span>}{' '}
+                  {Object.keys(e.properties).length > 0 && <code>{JSON.stringify(e.properties)}</code>}
+                </li>
               ))}
             </ul>
           )}
@@ -145,10 +196,14 @@ export function MessageGrid({ messages }: { messages: Message[] }) {
       {messages.map((m) => (
         <div className="message-card" key={m.id} data-message={m.channel}>
           <div className="message-meta">
-            <strong>{m.channel}</strong> to <a href={href({ name: 'contact', id: m.externalId })}>{m.externalId}</a> · <span className={`badge status-${m.status}`}>{m.status}</span>
+            <strong>{m.channel}</strong> to <a href={href({ name: 'contact', id: m.externalId })}>{m.externalId}</a> ·{' '}
+            <span className={`badge status-${m.status}`}>{m.status}</span>
             {m.openedAt && <span className="badge">opened</span>}
             {m.clickedAt && <span className="badge">clicked</span>}
-            <div className="muted small">{whenExact(m.createdAt)}{m.lastError ? ` · ${m.lastError}` : ''}</div>
+            <div className="muted small">
+              {whenExact(m.createdAt)}
+              {m.lastError ? ` · ${m.lastError}` : ''}
+            </div>
           </div>
           <Rendered channel={m.channel} content={m.content} costCents={m.costCents} />
         </div>

@@ -21,7 +21,12 @@ describe('advance', () => {
     expect(r.journey).toMatchObject({ state: 'completed', currentNodeId: 'push', stepSeq: 2, wait: null, nextRunAt: null });
     expect(r.journey.context.visits).toEqual({ t: 1, push: 1 });
     expect(sends(r)).toEqual([
-      expect.objectContaining({ idempotencyKey: 'j1:2', channel: 'push', nodeId: 'push', content: { title: 'Hi Li', body: 'Hi Li (body)' } }),
+      expect.objectContaining({
+        idempotencyKey: 'j1:2',
+        channel: 'push',
+        nodeId: 'push',
+        content: { title: 'Hi Li', body: 'Hi Li (body)' },
+      }),
     ]);
     expect(logs(r).at(-1)?.detail).toEqual({ reason: 'unconnected handle', handle: 'out' });
   });
@@ -72,12 +77,19 @@ describe('advance', () => {
       const g3 = flow()
         .trigger('t')
         .then('w', waitFor('app_open', 'P3D'))
-        .on('event').then('yes', push('Welcome back'))
-        .from('w', 'timeout').then('no', email('Still there?'))
+        .on('event')
+        .then('yes', push('Welcome back'))
+        .from('w', 'timeout')
+        .then('no', email('Still there?'))
         .build();
       const before = contact({ events: [event('app_open', '2026-01-05T11:00:00Z')] });
       const r1 = step(newJourney(), g3, before, '2026-01-05T12:00:00Z');
-      expect(r1.journey.wait).toEqual({ kind: 'event', event: 'app_open', since: '2026-01-05T12:00:00.000Z', timeoutAt: '2026-01-08T12:00:00.000Z' });
+      expect(r1.journey.wait).toEqual({
+        kind: 'event',
+        event: 'app_open',
+        since: '2026-01-05T12:00:00.000Z',
+        timeoutAt: '2026-01-08T12:00:00.000Z',
+      });
       expect(step(r1.journey, g3, before, '2026-01-06T12:00:00Z').effects).toEqual([]); // old event does not count
 
       const opened = contact({ events: [event('app_open', '2026-01-06T08:00:00Z')] });
@@ -92,7 +104,12 @@ describe('advance', () => {
 
   describe('goals', () => {
     //   t → wait(P7D) → push          goal paid(order_paid), journey-wide
-    const g = flow().trigger('t').then('wait', delay('P7D')).then('push', push('Nudge')).node('paid', goal({ event: 'order_paid' })).build();
+    const g = flow()
+      .trigger('t')
+      .then('wait', delay('P7D'))
+      .then('push', push('Nudge'))
+      .node('paid', goal({ event: 'order_paid' }))
+      .build();
 
     it('a goal reached during a delay ends the journey at once', () => {
       const r1 = step(newJourney(), g, contact(), '2026-01-05T12:00:00Z');
@@ -113,7 +130,10 @@ describe('advance', () => {
 
     it('converts when a goal node is walked into', () => {
       //   t → g(goal rule plan = pro)
-      const g2 = flow().trigger('t').then('g', goal({ rule: { attribute: 'plan', op: 'eq', value: 'pro' } })).build();
+      const g2 = flow()
+        .trigger('t')
+        .then('g', goal({ rule: { attribute: 'plan', op: 'eq', value: 'pro' } }))
+        .build();
       const r = step(newJourney(), g2, contact(), '2026-01-05T12:00:00Z');
       expect(r.journey.state).toBe('converted');
       expect(kinds(r)).toEqual(['t:node', 't:entered', 'g:node', 'g:goal']);
@@ -124,9 +144,17 @@ describe('advance', () => {
     it('decides yes/no with an explanation', () => {
       //   t → c? —yes→ a(push)
       //          —no→ (end)
-      const g = flow().trigger('t').then('c', when({ attribute: 'cart_items', op: 'gt', value: 0 })).on('yes').then('a', push('Cart')).build();
+      const g = flow()
+        .trigger('t')
+        .then('c', when({ attribute: 'cart_items', op: 'gt', value: 0 }))
+        .on('yes')
+        .then('a', push('Cart'))
+        .build();
       const yes = step(newJourney(), g, contact({ attributes: { cart_items: 2, pushToken: 'x' } }), '2026-01-05T12:00:00Z');
-      expect(logs(yes).find((l) => l.kind === 'decision')?.detail).toMatchObject({ handle: 'yes', explanation: 'cart_items = 2 > 0 → yes' });
+      expect(logs(yes).find((l) => l.kind === 'decision')?.detail).toMatchObject({
+        handle: 'yes',
+        explanation: 'cart_items = 2 > 0 → yes',
+      });
       expect(sends(yes)).toHaveLength(1);
       const no = step(newJourney(), g, contact({ attributes: { cart_items: 0 } }), '2026-01-05T12:00:00Z');
       expect(no.journey.state).toBe('completed');
@@ -143,10 +171,13 @@ describe('advance', () => {
       //   t → layer —heavy→ (end) —medium→ (end) —else→ (end)
       const g = flow()
         .trigger('t')
-        .then('layer', branches(
-          { id: 'heavy', rule: { attribute: 'minutes', op: 'gt', value: 180 } },
-          { id: 'medium', rule: { attribute: 'minutes', op: 'gte', value: 20 } },
-        ))
+        .then(
+          'layer',
+          branches(
+            { id: 'heavy', rule: { attribute: 'minutes', op: 'gt', value: 180 } },
+            { id: 'medium', rule: { attribute: 'minutes', op: 'gte', value: 20 } },
+          ),
+        )
         .build();
       const r = step(newJourney(), g, contact({ attributes: { minutes } }), '2026-01-05T12:00:00Z');
       expect(logs(r).find((l) => l.kind === 'decision')?.detail.handle).toBe(arm);
@@ -154,9 +185,13 @@ describe('advance', () => {
 
     it('splits deterministically per contact and roughly by percentage', () => {
       //   t → ab —a→ (end) —b→ (end)
-      const g = flow().trigger('t').then('ab', split({ id: 'a', percent: 30 }, { id: 'b', percent: 70 })).build();
+      const g = flow()
+        .trigger('t')
+        .then('ab', split({ id: 'a', percent: 30 }, { id: 'b', percent: 70 }))
+        .build();
       const armOf = (contactId: string) =>
-        logs(step(newJourney({ contactId }), g, contact({ contactId }), '2026-01-05T12:00:00Z')).find((l) => l.kind === 'decision')?.detail.handle;
+        logs(step(newJourney({ contactId }), g, contact({ contactId }), '2026-01-05T12:00:00Z')).find((l) => l.kind === 'decision')?.detail
+          .handle;
       expect(armOf('c42')).toBe(armOf('c42'));
       const arms = Array.from({ length: 2000 }, (_, i) => armOf(`c${i}`));
       const share = arms.filter((a) => a === 'a').length / arms.length;
@@ -169,14 +204,18 @@ describe('advance', () => {
     const nightly = { ...defaultEngineSettings, frequencyCaps: [] };
 
     it.each`
-      case                                   | now                       | tz                    | sendAt
-      ${'23:00 local → 09:00 local'}         | ${'2026-01-05T23:00:00Z'} | ${'UTC'}              | ${'2026-01-06T09:00:00.000Z'}
-      ${'New York across spring forward'}    | ${'2026-03-08T04:00:00Z'} | ${'America/New_York'} | ${'2026-03-08T13:00:00.000Z'}
-      ${'New York across fall back'}         | ${'2026-11-01T03:00:00Z'} | ${'America/New_York'} | ${'2026-11-01T14:00:00.000Z'}
+      case                                | now                       | tz                    | sendAt
+      ${'23:00 local → 09:00 local'}      | ${'2026-01-05T23:00:00Z'} | ${'UTC'}              | ${'2026-01-06T09:00:00.000Z'}
+      ${'New York across spring forward'} | ${'2026-03-08T04:00:00Z'} | ${'America/New_York'} | ${'2026-03-08T13:00:00.000Z'}
+      ${'New York across fall back'}      | ${'2026-11-01T03:00:00Z'} | ${'America/New_York'} | ${'2026-11-01T14:00:00.000Z'}
     `('quiet hours hold a send: $case', ({ now, tz, sendAt }) => {
       const facts = contact({ timezone: tz });
       const r1 = step(newJourney(), simple, facts, now, nightly);
-      expect(r1.journey).toMatchObject({ state: 'waiting', currentNodeId: 'push', wait: { kind: 'send', until: sendAt, reason: 'quiet_hours' } });
+      expect(r1.journey).toMatchObject({
+        state: 'waiting',
+        currentNodeId: 'push',
+        wait: { kind: 'send', until: sendAt, reason: 'quiet_hours' },
+      });
       expect(r1.journey.nextRunAt?.toISOString()).toBe(sendAt);
       expect(kinds(r1)).toEqual(['t:node', 't:entered', 'push:node', 'push:guardrail', 'push:wait']);
       expect(sends(r1)).toEqual([]);
@@ -200,7 +239,10 @@ describe('advance', () => {
 
     it('falls back to email without a push token, and records the fallback', () => {
       //   t → push(fallback email) → (end)
-      const g = flow().trigger('t').then('push', push('Hi', { fallback: ['email'] })).build();
+      const g = flow()
+        .trigger('t')
+        .then('push', push('Hi', { fallback: ['email'] }))
+        .build();
       const r = step(newJourney(), g, contact({ attributes: { email: 'a@b.c', firstName: 'Li' } }), '2026-01-05T12:00:00Z');
       expect(sends(r)).toEqual([expect.objectContaining({ channel: 'email', content: { subject: 'Hi', text: 'Hi (body)' } })]);
       expect(logs(r).find((l) => l.kind === 'message')?.detail).toMatchObject({ channel: 'email', fallbackFrom: 'push' });
@@ -208,7 +250,11 @@ describe('advance', () => {
 
     it('skips the send and continues when no channel is allowed', () => {
       //   t → sms → after(push)
-      const g = flow().trigger('t').then('sms', { type: 'channel', data: { channel: 'sms', template: { body: 'x' } } }).then('after', push('after')).build();
+      const g = flow()
+        .trigger('t')
+        .then('sms', { type: 'channel', data: { channel: 'sms', template: { body: 'x' } } })
+        .then('after', push('after'))
+        .build();
       const r = step(newJourney(), g, contact({ consent: {} }), '2026-01-05T12:00:00Z');
       expect(logs(r).find((l) => l.kind === 'guardrail')?.detail).toMatchObject({
         reason: 'no_channel',
@@ -227,7 +273,13 @@ describe('advance', () => {
     it('webhooks skip quiet hours and caps', () => {
       //   t → hook
       const g = flow().trigger('t').then('hook', webhook('https://x.test/{{contact.externalId}}')).build();
-      const r = step(newJourney(), g, contact({ recentSends: [sent('push', '2026-01-05T22:00:00Z')] }), '2026-01-05T23:00:00Z', defaultEngineSettings);
+      const r = step(
+        newJourney(),
+        g,
+        contact({ recentSends: [sent('push', '2026-01-05T22:00:00Z')] }),
+        '2026-01-05T23:00:00Z',
+        defaultEngineSettings,
+      );
       expect(sends(r)).toEqual([expect.objectContaining({ channel: 'webhook', content: { url: 'https://x.test/u1' } })]);
     });
 
@@ -235,7 +287,16 @@ describe('advance', () => {
       //   t → mail
       const g = flow()
         .trigger('t')
-        .then('mail', { type: 'channel', data: { channel: 'email', template: { subject: '{{flow.name}} for {{contact.externalId}}', html: '<p>{{firstName}} &amp; {{contact.attributes.note}}</p><a href="{{links.unsubscribe}}">x</a>' } } })
+        .then('mail', {
+          type: 'channel',
+          data: {
+            channel: 'email',
+            template: {
+              subject: '{{flow.name}} for {{contact.externalId}}',
+              html: '<p>{{firstName}} &amp; {{contact.attributes.note}}</p><a href="{{links.unsubscribe}}">x</a>',
+            },
+          },
+        })
         .build();
       const r = step(newJourney(), g, contact({ attributes: { firstName: 'Li', email: 'a@b.c', note: '<b>' } }), '2026-01-05T12:00:00Z');
       const send = sends(r)[0];
@@ -245,7 +306,11 @@ describe('advance', () => {
 
     it('remembers the last 20 win-back sends and not check-ins', () => {
       //   t → a(winback) → b(check-in, winback:false)
-      const g = flow().trigger('t').then('a', email('Come back')).then('b', email('Check-in', 'x', { winback: false })).build();
+      const g = flow()
+        .trigger('t')
+        .then('a', email('Come back'))
+        .then('b', email('Check-in', 'x', { winback: false }))
+        .build();
       const history = Array.from({ length: 20 }, (_, i) => new Date(Date.UTC(2025, 0, 1 + i)).toISOString());
       const r = step(newJourney({ context: { winbackSentAt: history } }), g, contact(), '2026-01-05T12:00:00Z');
       expect(sends(r)).toHaveLength(2);
@@ -259,7 +324,13 @@ describe('advance', () => {
     it('fails, without throwing, when the current node is missing', () => {
       const r = step(newJourney({ currentNodeId: 'ghost' }), simple, contact(), '2026-01-05T12:00:00Z');
       expect(r.journey.state).toBe('failed');
-      expect(logs(r)).toEqual([expect.objectContaining({ nodeId: 'ghost', kind: 'failed', detail: expect.objectContaining({ error: 'node "ghost" is not in the graph' }) })]);
+      expect(logs(r)).toEqual([
+        expect.objectContaining({
+          nodeId: 'ghost',
+          kind: 'failed',
+          detail: expect.objectContaining({ error: 'node "ghost" is not in the graph' }),
+        }),
+      ]);
     });
 
     it('fails at the step limit', () => {

@@ -36,10 +36,16 @@ export function advance(
   flow?: Partial<FlowInfo>,
 ): AdvanceResult {
   if (!liveJourneyStates.includes(journey.state)) return { journey, effects: [] };
-  const run = new Run(cloneJourney(journey), facts, now, { ...defaultEngineSettings, ...settings }, {
-    id: flow?.id ?? journey.flowId,
-    name: flow?.name ?? '',
-  });
+  const run = new Run(
+    cloneJourney(journey),
+    facts,
+    now,
+    { ...defaultEngineSettings, ...settings },
+    {
+      id: flow?.id ?? journey.flowId,
+      name: flow?.name ?? '',
+    },
+  );
   try {
     run.execute(flowGraphOf(graph));
   } catch (error) {

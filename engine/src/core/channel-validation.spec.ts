@@ -11,7 +11,12 @@ const graph = (data: Record<string, unknown>): FlowGraphDocument =>
   flowGraphSchema.parse({
     nodes: [
       { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'inactive', days: 7 } },
-      { id: 'm', type: 'channel', position: { x: 0, y: 1 }, data: { channel: 'push', template: { title: 'Hi', body: 'Come back' }, ...data } },
+      {
+        id: 'm',
+        type: 'channel',
+        position: { x: 0, y: 1 },
+        data: { channel: 'push', template: { title: 'Hi', body: 'Come back' }, ...data },
+      },
     ],
     edges: [{ id: 'e', source: 't', target: 'm' }],
   });
@@ -32,7 +37,10 @@ describe('channel node: locales and escalate', () => {
     [{ locales: { 'zh-CN': { title: '{{#each x}}' } } }, 'm: data.locales.zh-CN.title: does not compile'],
     [{ locales: { fr: { title: '{{formatMoney x}}' } } }, 'm: data.locales.fr.title: unknown helper "formatMoney"'],
     [{ escalate: { after: 'P0D', unless: 'clicked', to: ['sms'] } }, 'm: data.escalate.after'],
-    [{ template: { title: 'Hi' }, escalate: { after: 'PT24H', unless: 'opened', to: ['email'] } }, 'm: data.escalate.to[0]: email cannot be sent: email needs template.html or template.text'],
+    [
+      { template: { title: 'Hi' }, escalate: { after: 'PT24H', unless: 'opened', to: ['email'] } },
+      'm: data.escalate.to[0]: email cannot be sent: email needs template.html or template.text',
+    ],
   ])('%j is an error naming the field', (data, message) => {
     const result = validateFlow(graph(data));
     expect(result.valid).toBe(false);

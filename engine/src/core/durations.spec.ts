@@ -13,16 +13,16 @@ import {
 
 describe('parseDuration', () => {
   it.each`
-    iso           | valid
-    ${'P7D'}      | ${true}
-    ${'PT24H'}    | ${true}
-    ${'P1M'}      | ${true}
-    ${'PT0S'}     | ${false}
-    ${'P0D'}      | ${false}
-    ${'7 days'}   | ${false}
-    ${''}         | ${false}
-    ${'P-1D'}     | ${false}
-    ${42}         | ${false}
+    iso         | valid
+    ${'P7D'}    | ${true}
+    ${'PT24H'}  | ${true}
+    ${'P1M'}    | ${true}
+    ${'PT0S'}   | ${false}
+    ${'P0D'}    | ${false}
+    ${'7 days'} | ${false}
+    ${''}       | ${false}
+    ${'P-1D'}   | ${false}
+    ${42}       | ${false}
   `('$iso → $valid', ({ iso, valid }) => {
     expect(isValidDuration(iso)).toBe(valid);
     expect(parseDuration(iso) !== null).toBe(valid);
@@ -31,11 +31,11 @@ describe('parseDuration', () => {
 
 describe('addDuration in the contact zone', () => {
   it.each`
-    case                                        | from                      | iso        | zone                  | expected
-    ${'P1D across spring forward: same wall'}   | ${'2026-03-07T15:00:00Z'} | ${'P1D'}   | ${'America/New_York'} | ${'2026-03-08T14:00:00.000Z'}
-    ${'PT24H across spring forward: exact'}     | ${'2026-03-07T15:00:00Z'} | ${'PT24H'} | ${'America/New_York'} | ${'2026-03-08T15:00:00.000Z'}
-    ${'P7D across fall back'}                   | ${'2026-10-28T14:00:00Z'} | ${'P7D'}   | ${'America/New_York'} | ${'2026-11-04T15:00:00.000Z'}
-    ${'P7D in UTC'}                             | ${'2026-01-01T00:00:00Z'} | ${'P7D'}   | ${'UTC'}              | ${'2026-01-08T00:00:00.000Z'}
+    case                                      | from                      | iso        | zone                  | expected
+    ${'P1D across spring forward: same wall'} | ${'2026-03-07T15:00:00Z'} | ${'P1D'}   | ${'America/New_York'} | ${'2026-03-08T14:00:00.000Z'}
+    ${'PT24H across spring forward: exact'}   | ${'2026-03-07T15:00:00Z'} | ${'PT24H'} | ${'America/New_York'} | ${'2026-03-08T15:00:00.000Z'}
+    ${'P7D across fall back'}                 | ${'2026-10-28T14:00:00Z'} | ${'P7D'}   | ${'America/New_York'} | ${'2026-11-04T15:00:00.000Z'}
+    ${'P7D in UTC'}                           | ${'2026-01-01T00:00:00Z'} | ${'P7D'}   | ${'UTC'}              | ${'2026-01-08T00:00:00.000Z'}
   `('$case', ({ from, iso, zone, expected }) => {
     expect(addDuration(new Date(from), iso, zone).toISOString()).toBe(expected);
   });
@@ -43,14 +43,14 @@ describe('addDuration in the contact zone', () => {
 
 describe('nextLocalTime', () => {
   it.each`
-    case                                          | now                       | zone                  | time       | expected
-    ${'later today'}                              | ${'2026-01-05T08:00:00Z'} | ${'UTC'}              | ${'09:00'} | ${'2026-01-05T09:00:00.000Z'}
-    ${'strictly after now: exactly now → tomorrow'} | ${'2026-01-05T09:00:00Z'} | ${'UTC'}            | ${'09:00'} | ${'2026-01-06T09:00:00.000Z'}
-    ${'tomorrow in Shanghai'}                     | ${'2026-01-05T02:00:00Z'} | ${'Asia/Shanghai'}    | ${'09:00'} | ${'2026-01-06T01:00:00.000Z'}
-    ${'09:00 on spring-forward day'}              | ${'2026-03-08T04:00:00Z'} | ${'America/New_York'} | ${'09:00'} | ${'2026-03-08T13:00:00.000Z'}
-    ${'02:30 does not exist → 03:00 EDT'}         | ${'2026-03-08T05:00:00Z'} | ${'America/New_York'} | ${'02:30'} | ${'2026-03-08T07:00:00.000Z'}
-    ${'09:00 on fall-back day'}                   | ${'2026-11-01T03:00:00Z'} | ${'America/New_York'} | ${'09:00'} | ${'2026-11-01T14:00:00.000Z'}
-    ${'01:30 on fall-back day: first occurrence'} | ${'2026-11-01T04:00:00Z'} | ${'America/New_York'} | ${'01:30'} | ${'2026-11-01T05:30:00.000Z'}
+    case                                            | now                       | zone                  | time       | expected
+    ${'later today'}                                | ${'2026-01-05T08:00:00Z'} | ${'UTC'}              | ${'09:00'} | ${'2026-01-05T09:00:00.000Z'}
+    ${'strictly after now: exactly now → tomorrow'} | ${'2026-01-05T09:00:00Z'} | ${'UTC'}              | ${'09:00'} | ${'2026-01-06T09:00:00.000Z'}
+    ${'tomorrow in Shanghai'}                       | ${'2026-01-05T02:00:00Z'} | ${'Asia/Shanghai'}    | ${'09:00'} | ${'2026-01-06T01:00:00.000Z'}
+    ${'09:00 on spring-forward day'}                | ${'2026-03-08T04:00:00Z'} | ${'America/New_York'} | ${'09:00'} | ${'2026-03-08T13:00:00.000Z'}
+    ${'02:30 does not exist → 03:00 EDT'}           | ${'2026-03-08T05:00:00Z'} | ${'America/New_York'} | ${'02:30'} | ${'2026-03-08T07:00:00.000Z'}
+    ${'09:00 on fall-back day'}                     | ${'2026-11-01T03:00:00Z'} | ${'America/New_York'} | ${'09:00'} | ${'2026-11-01T14:00:00.000Z'}
+    ${'01:30 on fall-back day: first occurrence'}   | ${'2026-11-01T04:00:00Z'} | ${'America/New_York'} | ${'01:30'} | ${'2026-11-01T05:30:00.000Z'}
   `('$case', ({ now, zone, time, expected }) => {
     expect(nextLocalTime(new Date(now), zone, time).toISOString()).toBe(expected);
   });

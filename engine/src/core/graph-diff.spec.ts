@@ -26,7 +26,13 @@ describe('diffGraphs', () => {
       ],
       edges: [{ id: 'x1', source: 't', target: 'push', sourceHandle: 'out' }, v1.edges[1], { id: 'e3', source: 'wait', target: 'goal' }],
     };
-    expect(diffGraphs(v1, v2)).toEqual({ added: ['goal'], removed: [], changed: ['push'], edgesAdded: ['wait —out→ goal'], edgesRemoved: [] });
+    expect(diffGraphs(v1, v2)).toEqual({
+      added: ['goal'],
+      removed: [],
+      changed: ['push'],
+      edgesAdded: ['wait —out→ goal'],
+      edgesRemoved: [],
+    });
     expect(diffGraphs(v2, v1).removed).toEqual(['goal']);
     expect(isEmptyDiff(diffGraphs(v1, { ...v1, nodes: v1.nodes.map((n) => ({ ...n, position: { x: 1, y: 1 } })) }))).toBe(true);
   });

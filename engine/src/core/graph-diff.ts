@@ -13,7 +13,10 @@ export interface GraphDiff {
   edgesRemoved: string[];
 }
 
-export function diffGraphs(before: Pick<FlowGraphDocument, 'nodes' | 'edges'>, after: Pick<FlowGraphDocument, 'nodes' | 'edges'>): GraphDiff {
+export function diffGraphs(
+  before: Pick<FlowGraphDocument, 'nodes' | 'edges'>,
+  after: Pick<FlowGraphDocument, 'nodes' | 'edges'>,
+): GraphDiff {
   const old = new Map(before.nodes.map((n) => [n.id, n]));
   const next = new Map(after.nodes.map((n) => [n.id, n]));
   const meaning = (n: FlowGraphDocument['nodes'][number]) => canonical({ type: n.type, data: n.data, label: n.label ?? null });

@@ -3,7 +3,15 @@
  * SMS segmentation and cost as the channel node, plus the variables the copy reads that this contact lacks (a
  * missing variable renders empty — the preview says so instead of letting "Hi ," go out). Pure.
  */
-import { checkTemplate, missingChannelFields, renderContent, templateFields, templateFor, templatePaths, templateVariables } from './render';
+import {
+  checkTemplate,
+  missingChannelFields,
+  renderContent,
+  templateFields,
+  templateFor,
+  templatePaths,
+  templateVariables,
+} from './render';
 import type { ChannelKind, MessageTemplate } from './schema';
 import { messageCostCents, smsSegments, type SmsEncoding } from './sms-segments';
 import type { EngineSettings, RenderedContent } from './types';

@@ -1,7 +1,14 @@
 import { checkTemplate, renderContent, templateFor, templatePaths, templateVariables } from './render';
 
 const vars = (attributes: Record<string, unknown>, timezone = 'UTC') =>
-  templateVariables({ externalId: 'u1', attributes, flow: { id: 'f', name: 'Flow' }, messageId: 'm-1', publicUrl: 'https://win.example/', timezone });
+  templateVariables({
+    externalId: 'u1',
+    attributes,
+    flow: { id: 'f', name: 'Flow' },
+    messageId: 'm-1',
+    publicUrl: 'https://win.example/',
+    timezone,
+  });
 
 const sms = (body: string, attributes: Record<string, unknown>, timezone?: string) =>
   renderContent('sms', { body }, vars(attributes, timezone)).body;
@@ -36,13 +43,19 @@ describe('template helpers', () => {
   });
 
   it('the helpers pass static checks', () => {
-    expect(checkTemplate('{{formatDate a "date"}} {{formatNumber b}} {{formatCurrency c "CNY"}} {{truncate d 5}} {{contact.locale}}')).toEqual([]);
+    expect(
+      checkTemplate('{{formatDate a "date"}} {{formatNumber b}} {{formatCurrency c "CNY"}} {{truncate d 5}} {{contact.locale}}'),
+    ).toEqual([]);
   });
 });
 
 describe('email HTML escapes variables; plain fields do not', () => {
   it('escapes in html, not in subject or text', () => {
-    const c = renderContent('email', { subject: 'Hi {{name}}', html: '<p>Hi {{name}}</p>', text: 'Hi {{name}}' }, vars({ name: '<script>x</script> & "q"' }));
+    const c = renderContent(
+      'email',
+      { subject: 'Hi {{name}}', html: '<p>Hi {{name}}</p>', text: 'Hi {{name}}' },
+      vars({ name: '<script>x</script> & "q"' }),
+    );
     expect(c.html).toBe('<p>Hi &lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;</p>');
     expect(c.subject).toBe('Hi <script>x</script> & "q"');
     expect(c.text).toBe('Hi <script>x</script> & "q"');
@@ -69,8 +82,10 @@ describe('templateFor (per-locale variants)', () => {
 
 describe('templatePaths', () => {
   it('lists the top-level variables a template reads, helpers and block-scoped paths excluded', () => {
-    expect(templatePaths('{{firstName}} {{formatCurrency coupon "CNY"}} {{#each items}}{{name}}{{/each}} {{#if vip}}{{tier}}{{/if}} {{links.click}}').sort()).toEqual(
-      ['coupon', 'firstName', 'items', 'links.click', 'tier', 'vip'].sort(),
-    );
+    expect(
+      templatePaths(
+        '{{firstName}} {{formatCurrency coupon "CNY"}} {{#each items}}{{name}}{{/each}} {{#if vip}}{{tier}}{{/if}} {{links.click}}',
+      ).sort(),
+    ).toEqual(['coupon', 'firstName', 'items', 'links.click', 'tier', 'vip'].sort());
   });
 });

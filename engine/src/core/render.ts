@@ -54,7 +54,12 @@ export function checkTemplate(source: string): string[] {
 
 function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.split('\n').filter((l) => l.trim() !== '').slice(0, 1).join(' ').slice(0, 200);
+  return msg
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, 1)
+    .join(' ')
+    .slice(0, 200);
 }
 
 type Node = hbs.AST.Node & Record<string, any>;

@@ -260,12 +260,7 @@ export function readAttribute(subject: Record<string, unknown>, name: string): u
   return cur;
 }
 
-export function attributeCheck(
-  attribute: string,
-  op: AttributeOp,
-  value: unknown,
-  subject: Record<string, unknown>,
-): RuleCheck {
+export function attributeCheck(attribute: string, op: AttributeOp, value: unknown, subject: Record<string, unknown>): RuleCheck {
   const actual = readAttribute(subject, attribute);
   const result = compareAttribute(actual, op, value);
   const shown = actual === undefined || actual === null ? '(missing)' : show(actual);

@@ -101,7 +101,14 @@ const branchId = z
   .refine((id) => !['else', 'yes', 'no', 'out', 'event', 'timeout'].includes(id), 'branch id is a reserved handle name');
 export const conditionDataSchema = z.union([
   z.object({ rule: ruleSchema }).strict(),
-  z.object({ branches: z.array(z.object({ id: branchId, rule: ruleSchema }).strict()).min(1).max(20) }).strict(),
+  z
+    .object({
+      branches: z
+        .array(z.object({ id: branchId, rule: ruleSchema }).strict())
+        .min(1)
+        .max(20),
+    })
+    .strict(),
   z
     .object({
       split: z
@@ -140,7 +147,11 @@ export const messageTemplateSchema = z
 export type MessageTemplate = z.infer<typeof messageTemplateSchema>;
 
 /** BCP 47 tag of a template variant (`zh-CN`, `en`, `zh-Hant`); checked against Intl by validation. */
-export const localeTag = z.string().min(2).max(35).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, 'a BCP 47 locale such as zh-CN or en');
+export const localeTag = z
+  .string()
+  .min(2)
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, 'a BCP 47 locale such as zh-CN or en');
 
 /**
  * Escalation without wiring: when the message was not clicked (or opened) `after` its send, the same copy goes on
@@ -226,7 +237,5 @@ export const flowGraphSchema = z
   .strict();
 export type FlowGraphDocument = z.infer<typeof flowGraphSchema>;
 
-export const flowSettingsSchema = z
-  .object({ holdoutPercent: z.number().int().min(0).max(50).default(10) })
-  .strict();
+export const flowSettingsSchema = z.object({ holdoutPercent: z.number().int().min(0).max(50).default(10) }).strict();
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;

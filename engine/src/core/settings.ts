@@ -17,9 +17,7 @@ export const workspaceSettingsSchema = z
       .array(z.string().min(1).max(200))
       .max(1000)
       .describe('event names that do not count as activity (do not update lastActiveAt)'),
-    createContactsOnEvent: z
-      .boolean()
-      .describe('an event for an unknown externalId creates the contact (true) or is rejected (false)'),
+    createContactsOnEvent: z.boolean().describe('an event for an unknown externalId creates the contact (true) or is rejected (false)'),
     activity: z
       .object({ minDays: z.number().int().min(1).max(366), windowDays: z.number().int().min(1).max(366) })
       .strict()

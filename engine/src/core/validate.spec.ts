@@ -28,8 +28,10 @@ describe('validateFlow', () => {
       .then('push', push('We miss you'))
       .then('week', delay('P7D'))
       .then('active', when({ active: true }))
-      .on('yes').then('goal', goal({ rule: { active: true } }))
-      .from('active', 'no').then('checkin', push('Check-in', { winback: false }))
+      .on('yes')
+      .then('goal', goal({ rule: { active: true } }))
+      .from('active', 'no')
+      .then('checkin', push('Check-in', { winback: false }))
       .to('week')
       .build();
     expect(validateFlow(graph).errors).toEqual([]);
@@ -42,7 +44,8 @@ describe('validateFlow', () => {
     const graph = flow()
       .trigger('t')
       .then('a', when({ attribute: 'x', op: 'exists' }))
-      .on('yes').then('b', push('loop'))
+      .on('yes')
+      .then('b', push('loop'))
       .to('a')
       .build();
     const result = validateFlow(graph);
@@ -53,7 +56,12 @@ describe('validateFlow', () => {
 
   it('rejects a self loop', () => {
     //   t → a? —no→ a
-    const graph = flow().trigger('t').then('a', when({ active: true })).on('no').to('a').build();
+    const graph = flow()
+      .trigger('t')
+      .then('a', when({ active: true }))
+      .on('no')
+      .to('a')
+      .build();
     expect(messages(graph)).toContain('a: cycle without a delay: a → a (a loop must pass through a delay node)');
   });
 
@@ -61,10 +69,19 @@ describe('validateFlow', () => {
     ['no trigger', () => flow().node('p', push('x')).build(), 'null: the flow needs a trigger node'],
     ['two triggers', () => flow().trigger('t').trigger('t2').build(), 't2: only one trigger is allowed (the first is "t")'],
     ['edge to an unknown node', () => flow().trigger('t').edge('t', 'ghost').build(), 't: edge "e1" leads to unknown node "ghost"'],
-    ['edge from an unknown node', () => flow().trigger('t').then('p', push('x')).edge('ghost', 'p').build(), 'p: edge "e2" starts at unknown node "ghost"'],
+    [
+      'edge from an unknown node',
+      () => flow().trigger('t').then('p', push('x')).edge('ghost', 'p').build(),
+      'p: edge "e2" starts at unknown node "ghost"',
+    ],
     [
       'wrong handle for a rule condition',
-      () => flow().trigger('t').then('c', when({ active: true })).then('p', push('x')).build(),
+      () =>
+        flow()
+          .trigger('t')
+          .then('c', when({ active: true }))
+          .then('p', push('x'))
+          .build(),
       'c: edge "e2" leaves from handle "out"; a rule condition offers "yes", "no"',
     ],
     [
@@ -77,40 +94,204 @@ describe('validateFlow', () => {
       () => flow().trigger('t').then('a', push('a')).from('t').then('b', push('b')).build(),
       't: handle "out" already has edge "e1"; one edge per handle',
     ],
-    ['edge into the trigger', () => flow().trigger('t').then('d', delay('P1D')).to('t').build(), 't: edge "e2" leads into the trigger; nothing may'],
-    ['goal with an out edge', () => flow().trigger('t').then('g', goal({ event: 'x' })).edge('g', 't').build(), 'g: a goal node has no out handles (edge "e2")'],
-    ['unreachable node', () => flow().trigger('t').then('a', push('a')).node('lost', push('lost')).build(), 'lost: node "lost" is unreachable from the trigger'],
-    ['zero duration', () => flow().trigger('t').then('d', delay('P0D')).build(), 'd: data.duration: "P0D" is not a positive ISO 8601 duration (e.g. PT24H, P7D)'],
-    ['unparseable duration', () => flow().trigger('t').then('d', delay('7 days')).build(), 'd: data.duration: "7 days" is not a positive ISO 8601 duration (e.g. PT24H, P7D)'],
-    ['bad waitFor timeout', () => flow().trigger('t').then('w', waitFor('x', 'soon')).build(), 'w: data.waitFor.timeout: "soon" is not a positive ISO 8601 duration (e.g. PT24H, P7D)'],
-    ['bad time zone', () => flow().trigger('t').then('u', until('09:00', 'Mars/Olympus')).build(), 'u: data.timezone: "Mars/Olympus" is not an IANA time zone'],
-    ['bad rule window', () => flow().trigger('t').then('c', when({ event: 'x', within: 'P-1D' })).build(), 'c: data.rule.within: "P-1D" is not a positive ISO 8601 duration'],
-    ['in without an array', () => flow().trigger('t').then('c', when({ attribute: 'x', op: 'in', value: 'a' })).build(), 'c: data.rule: "in" on x needs an array value'],
-    ['gt without a value', () => flow().trigger('t').then('c', when({ attribute: 'x', op: 'gt' })).build(), 'c: data.rule: "gt" on x needs a value'],
-    ['visits of an unknown node', () => flow().trigger('t').then('c', when({ visits: { node: 'nope', gte: 1 } })).build(), 'c: data.rule.visits.node: unknown node "nope"'],
-    ['split not summing to 100', () => flow().trigger('t').then('s', split({ id: 'a', percent: 50 }, { id: 'b', percent: 40 })).build(), 's: data.split: percentages sum to 90, not 100'],
-    ['email without subject', () => flow().trigger('t').then('m', channel('email', { text: 'x' })).build(), 'm: data.template: email needs template.subject'],
-    ['email without html or text', () => flow().trigger('t').then('m', channel('email', { subject: 'x' })).build(), 'm: data.template: email needs template.html or template.text'],
-    ['push without title or body', () => flow().trigger('t').then('m', channel('push', { url: 'x' })).build(), 'm: data.template: push needs template.title or template.body'],
-    ['sms without body', () => flow().trigger('t').then('m', channel('sms', { subject: 'x' })).build(), 'm: data.template: sms needs template.body'],
-    ['webhook without url', () => flow().trigger('t').then('m', channel('webhook', { body: '{}' })).build(), 'm: data.template: webhook needs template.url'],
+    [
+      'edge into the trigger',
+      () => flow().trigger('t').then('d', delay('P1D')).to('t').build(),
+      't: edge "e2" leads into the trigger; nothing may',
+    ],
+    [
+      'goal with an out edge',
+      () =>
+        flow()
+          .trigger('t')
+          .then('g', goal({ event: 'x' }))
+          .edge('g', 't')
+          .build(),
+      'g: a goal node has no out handles (edge "e2")',
+    ],
+    [
+      'unreachable node',
+      () => flow().trigger('t').then('a', push('a')).node('lost', push('lost')).build(),
+      'lost: node "lost" is unreachable from the trigger',
+    ],
+    [
+      'zero duration',
+      () => flow().trigger('t').then('d', delay('P0D')).build(),
+      'd: data.duration: "P0D" is not a positive ISO 8601 duration (e.g. PT24H, P7D)',
+    ],
+    [
+      'unparseable duration',
+      () => flow().trigger('t').then('d', delay('7 days')).build(),
+      'd: data.duration: "7 days" is not a positive ISO 8601 duration (e.g. PT24H, P7D)',
+    ],
+    [
+      'bad waitFor timeout',
+      () => flow().trigger('t').then('w', waitFor('x', 'soon')).build(),
+      'w: data.waitFor.timeout: "soon" is not a positive ISO 8601 duration (e.g. PT24H, P7D)',
+    ],
+    [
+      'bad time zone',
+      () => flow().trigger('t').then('u', until('09:00', 'Mars/Olympus')).build(),
+      'u: data.timezone: "Mars/Olympus" is not an IANA time zone',
+    ],
+    [
+      'bad rule window',
+      () =>
+        flow()
+          .trigger('t')
+          .then('c', when({ event: 'x', within: 'P-1D' }))
+          .build(),
+      'c: data.rule.within: "P-1D" is not a positive ISO 8601 duration',
+    ],
+    [
+      'in without an array',
+      () =>
+        flow()
+          .trigger('t')
+          .then('c', when({ attribute: 'x', op: 'in', value: 'a' }))
+          .build(),
+      'c: data.rule: "in" on x needs an array value',
+    ],
+    [
+      'gt without a value',
+      () =>
+        flow()
+          .trigger('t')
+          .then('c', when({ attribute: 'x', op: 'gt' }))
+          .build(),
+      'c: data.rule: "gt" on x needs a value',
+    ],
+    [
+      'visits of an unknown node',
+      () =>
+        flow()
+          .trigger('t')
+          .then('c', when({ visits: { node: 'nope', gte: 1 } }))
+          .build(),
+      'c: data.rule.visits.node: unknown node "nope"',
+    ],
+    [
+      'split not summing to 100',
+      () =>
+        flow()
+          .trigger('t')
+          .then('s', split({ id: 'a', percent: 50 }, { id: 'b', percent: 40 }))
+          .build(),
+      's: data.split: percentages sum to 90, not 100',
+    ],
+    [
+      'email without subject',
+      () =>
+        flow()
+          .trigger('t')
+          .then('m', channel('email', { text: 'x' }))
+          .build(),
+      'm: data.template: email needs template.subject',
+    ],
+    [
+      'email without html or text',
+      () =>
+        flow()
+          .trigger('t')
+          .then('m', channel('email', { subject: 'x' }))
+          .build(),
+      'm: data.template: email needs template.html or template.text',
+    ],
+    [
+      'push without title or body',
+      () =>
+        flow()
+          .trigger('t')
+          .then('m', channel('push', { url: 'x' }))
+          .build(),
+      'm: data.template: push needs template.title or template.body',
+    ],
+    [
+      'sms without body',
+      () =>
+        flow()
+          .trigger('t')
+          .then('m', channel('sms', { subject: 'x' }))
+          .build(),
+      'm: data.template: sms needs template.body',
+    ],
+    [
+      'webhook without url',
+      () =>
+        flow()
+          .trigger('t')
+          .then('m', channel('webhook', { body: '{}' }))
+          .build(),
+      'm: data.template: webhook needs template.url',
+    ],
     [
       'fallback without its fields',
-      () => flow().trigger('t').then('m', channel('sms', { body: 'x' }, { fallback: ['webhook'] })).build(),
+      () =>
+        flow()
+          .trigger('t')
+          .then('m', channel('sms', { body: 'x' }, { fallback: ['webhook'] }))
+          .build(),
       'm: data.fallback: webhook fallback cannot be sent: webhook needs template.url',
     ],
-    ['template syntax error', () => flow().trigger('t').then('m', sms('Hi {{firstName')).build(), 'm: data.template.body: does not compile: Parse error on line 1:'],
-    ['unknown helper', () => flow().trigger('t').then('m', sms('{{formatMoney lastSeen}}')).build(), 'm: data.template.body: unknown helper "formatMoney" (known: if, unless, each, with, lookup, default, formatDate, formatNumber, formatCurrency, truncate)'],
-    ['unknown block helper', () => flow().trigger('t').then('m', sms('{{#each2 items}}x{{/each2}}')).build(), 'm: data.template.body: unknown block helper "each2" (use if, unless, each, with)'],
-    ['unknown reserved variable', () => flow().trigger('t').then('m', sms('{{contact.email}}')).build(), 'm: data.template.body: unknown variable "contact.email"'],
+    [
+      'template syntax error',
+      () => flow().trigger('t').then('m', sms('Hi {{firstName')).build(),
+      'm: data.template.body: does not compile: Parse error on line 1:',
+    ],
+    [
+      'unknown helper',
+      () => flow().trigger('t').then('m', sms('{{formatMoney lastSeen}}')).build(),
+      'm: data.template.body: unknown helper "formatMoney" (known: if, unless, each, with, lookup, default, formatDate, formatNumber, formatCurrency, truncate)',
+    ],
+    [
+      'unknown block helper',
+      () => flow().trigger('t').then('m', sms('{{#each2 items}}x{{/each2}}')).build(),
+      'm: data.template.body: unknown block helper "each2" (use if, unless, each, with)',
+    ],
+    [
+      'unknown reserved variable',
+      () => flow().trigger('t').then('m', sms('{{contact.email}}')).build(),
+      'm: data.template.body: unknown variable "contact.email"',
+    ],
     ['partials', () => flow().trigger('t').then('m', sms('{{> footer}}')).build(), 'm: data.template.body: partials are not supported'],
-    ['schema: missing field', () => flow().trigger('t', { kind: 'inactive' } as never).build(), 't: data.days is required (number)'],
-    ['schema: wrong type', () => flow().trigger('t').then('d', { type: 'delay', data: { duration: 7 } } as never).build(), 'd: data.duration: expected string, received number'],
-    ['schema: unknown op', () => flow().trigger('t').then('c', when({ attribute: 'x', op: 'like' } as never)).build(), 'c: data.rule.op: Invalid option'],
-    ['schema: unknown node type', () => ({ nodes: [{ id: 'x', type: 'loop', position: { x: 0, y: 0 }, data: {} }], edges: [] }), 'x: node "x": unknown type "loop"'],
+    [
+      'schema: missing field',
+      () =>
+        flow()
+          .trigger('t', { kind: 'inactive' } as never)
+          .build(),
+      't: data.days is required (number)',
+    ],
+    [
+      'schema: wrong type',
+      () =>
+        flow()
+          .trigger('t')
+          .then('d', { type: 'delay', data: { duration: 7 } } as never)
+          .build(),
+      'd: data.duration: expected string, received number',
+    ],
+    [
+      'schema: unknown op',
+      () =>
+        flow()
+          .trigger('t')
+          .then('c', when({ attribute: 'x', op: 'like' } as never))
+          .build(),
+      'c: data.rule.op: Invalid option',
+    ],
+    [
+      'schema: unknown node type',
+      () => ({ nodes: [{ id: 'x', type: 'loop', position: { x: 0, y: 0 }, data: {} }], edges: [] }),
+      'x: node "x": unknown type "loop"',
+    ],
     ['schema: not a graph', () => 'hello', 'null: expected object, received string'],
     ['duplicate node ids', () => flow().trigger('t').then('p', push('a')).node('p', push('b')).build(), 'p: duplicate node id "p"'],
-    ['duplicate edge ids', () => flow().trigger('t').then('p', push('a')).then('q', push('b')).edge('p', 'q', undefined, 'e1').build(), 'p: duplicate edge id "e1"'],
+    [
+      'duplicate edge ids',
+      () => flow().trigger('t').then('p', push('a')).then('q', push('b')).edge('p', 'q', undefined, 'e1').build(),
+      'p: duplicate edge id "e1"',
+    ],
   ])('%s', (_case, build, expected) => {
     const result = validateFlow(build());
     expect(result.valid).toBe(false);
@@ -130,18 +311,28 @@ describe('validateFlow', () => {
   it('maps schema errors of an edge to the edge and its source', () => {
     const graph = { ...flow().trigger('t').then('p', push('x')).build() };
     (graph.edges[0] as Record<string, unknown>).sourceHandle = 42;
-    expect(validateFlow(graph).errors).toEqual([{ nodeId: 't', edgeId: 'e1', message: 'edge "e1": sourceHandle: expected string, received number' }]);
+    expect(validateFlow(graph).errors).toEqual([
+      { nodeId: 't', edgeId: 'e1', message: 'edge "e1": sourceHandle: expected string, received number' },
+    ]);
   });
 
   it('accepts journey-wide goals without incoming edges', () => {
     //   t → email → (end)        goal(order_paid) checked on every step
-    const graph = flow().trigger('t').then('m', email('Hi')).node('paid', goal({ event: 'order_paid' })).build();
+    const graph = flow()
+      .trigger('t')
+      .then('m', email('Hi'))
+      .node('paid', goal({ event: 'order_paid' }))
+      .build();
     expect(validateFlow(graph).errors).toEqual([]);
   });
 
   it('accepts webhook and until delays', () => {
     //   t → u(until 09:00 Europe/Paris) → hook
-    const graph = flow().trigger('t').then('u', until('09:00', 'Europe/Paris')).then('hook', webhook('https://example.com/{{contact.externalId}}')).build();
+    const graph = flow()
+      .trigger('t')
+      .then('u', until('09:00', 'Europe/Paris'))
+      .then('hook', webhook('https://example.com/{{contact.externalId}}'))
+      .build();
     expect(validateFlow(graph).errors).toEqual([]);
   });
 

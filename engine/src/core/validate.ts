@@ -69,7 +69,6 @@ function schemaIssues(issues: readonly Issue[], input: unknown): ValidationIssue
   return flattenZodIssues(issues, []).map(({ issue, path }) => locate(issue, path, input));
 }
 
-
 function describe(issue: Issue, field: string): string {
   const message = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {

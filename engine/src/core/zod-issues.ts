@@ -28,7 +28,6 @@ function score(branch: readonly Issue[]): number {
   ).length;
 }
 
-
 /** `graph.nodes[2].data.days` */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');

@@ -94,9 +94,15 @@ export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promis
   const claimed = await claim(tx, now, [...flows.keys()], options);
   if (!claimed.length) return { claimed: 0, advanced: 0, steps: 0, messages: 0 };
   // contacts another process is stepping stay locked but untouched here: the next pass takes them (caps across processes)
-  const mine = await lockContacts(tx, claimed.map((r) => r.contact_id));
+  const mine = await lockContacts(
+    tx,
+    claimed.map((r) => r.contact_id),
+  );
   const rows = mine.size === claimed.length ? claimed : claimed.filter((r) => mine.has(r.contact_id));
-  await options.graphs.load(tx, rows.map((r) => ({ flowId: r.flow_id, version: r.flow_version })));
+  await options.graphs.load(
+    tx,
+    rows.map((r) => ({ flowId: r.flow_id, version: r.flow_version })),
+  );
   const facts = await loadFacts(tx, lookbacks(rows, options, now), now, options.settings);
   const outcome = advanceAll(rows, flows, facts, now, options);
   await saveJourneys(tx, outcome.updates, now);
@@ -159,7 +165,13 @@ function advanceAll(
       out.updates.push({ ...before, state: 'failed', wait: null, nextRunAt: null });
       out.logs.push({
         journeyId: row.id,
-        effect: { type: 'log', at: now, nodeId: row.current_node_id, kind: 'failed', detail: { reason: info ? 'contact missing' : 'flow version missing' } },
+        effect: {
+          type: 'log',
+          at: now,
+          nodeId: row.current_node_id,
+          kind: 'failed',
+          detail: { reason: info ? 'contact missing' : 'flow version missing' },
+        },
       });
       continue;
     }

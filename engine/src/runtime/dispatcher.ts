@@ -223,7 +223,16 @@ async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Prom
     if (isPermanent(error) || m.attempts >= options.maxAttempts) {
       const clearAttribute = isPermanent(error) ? (clearAttributeOf(error) ?? null) : null;
       const hardBounce = isPermanent(error) && isHardBounce(error);
-      return { ...base, status: 'failed', providerId: null, error: message, nextAttemptAt: null, segments: null, clearAttribute, hardBounce };
+      return {
+        ...base,
+        status: 'failed',
+        providerId: null,
+        error: message,
+        nextAttemptAt: null,
+        segments: null,
+        clearAttribute,
+        hardBounce,
+      };
     }
     // the dispatcher's backoff, or longer when the provider asked for it (429/503 Retry-After)
     const delay = Math.max(backoffDelay(m.attempts, options.backoffMs), retryAfterOf(error) ?? 0);

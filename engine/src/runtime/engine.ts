@@ -79,7 +79,10 @@ class ClaimTurns {
         return { busy: [...this.held.values()].flat(), after: this.after };
       },
       leave: (claimed) => {
-        this.held.set(key, claimed.map((c) => c.contactId));
+        this.held.set(
+          key,
+          claimed.map((c) => c.contactId),
+        );
         if (claimed.length) this.after = claimed[claimed.length - 1].key;
         else if (this.pass === 1) {
           this.pass = 2;
@@ -177,7 +180,10 @@ export class Engine {
   async enroll(now: Date, settings?: EngineSettings, flows?: ActiveFlowRow[]): Promise<number> {
     settings ??= await loadEngineSettings(this.db, this.options.publicUrl);
     flows ??= await this.activeFlows();
-    await this.graphs.load(this.db, flows.map((f) => ({ flowId: f.id, version: f.live_version })));
+    await this.graphs.load(
+      this.db,
+      flows.map((f) => ({ flowId: f.id, version: f.live_version })),
+    );
     let enrolled = 0;
     for (const flow of flows) {
       const info = this.graphs.get(flow.id, flow.live_version);
@@ -185,14 +191,19 @@ export class Engine {
       try {
         const result = await enrollFlow(this.db, flow, info, now, settings);
         enrolled += result.enrolled;
-        const event = (info.trigger?.data as TriggerData | undefined)?.kind === 'event' ? (info.trigger!.data as { event: string; maxAge?: string }) : null;
+        const event =
+          (info.trigger?.data as TriggerData | undefined)?.kind === 'event'
+            ? (info.trigger!.data as { event: string; maxAge?: string })
+            : null;
         if (result.tooOld) {
           this.options.logger?.warn(
             `flow ${flow.id}: ${result.tooOld} "${event?.event}" event(s) ignored: they occurred more than maxAge ${event?.maxAge} before they were received`,
           );
         }
         if (result.stale) {
-          this.options.logger?.warn(`flow ${flow.id}: ${result.stale} queued event(s) ignored: the live version's trigger now listens for "${event?.event}"`);
+          this.options.logger?.warn(
+            `flow ${flow.id}: ${result.stale} queued event(s) ignored: the live version's trigger now listens for "${event?.event}"`,
+          );
         }
       } catch (error) {
         this.options.logger?.error(`enrollment of flow ${flow.id} failed: ${(error as Error).message}`);
@@ -303,7 +314,10 @@ export class Engine {
     // inactivity thresholds: the next moment a contact crosses an active inactive-trigger's `days` (counted from
     // `created_at` for a contact never active)
     const flows = await this.activeFlows();
-    await this.graphs.load(this.db, flows.map((f) => ({ flowId: f.id, version: f.live_version })));
+    await this.graphs.load(
+      this.db,
+      flows.map((f) => ({ flowId: f.id, version: f.live_version })),
+    );
     for (const flow of flows) {
       const trigger = this.graphs.get(flow.id, flow.live_version)?.trigger?.data as TriggerData | undefined;
       if (trigger?.kind !== 'inactive') continue;

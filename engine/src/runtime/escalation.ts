@@ -34,7 +34,12 @@ type ChannelDataSchemaNode = FlowNodeOf<'channel'>;
 /** Frozen flow versions never change: their channel nodes are cached per process. */
 const versions = new Map<string, { name: string; nodes: Map<string, ChannelDataSchemaNode> }>();
 
-async function channelNode(db: Pick<Db, 'query'>, flowId: string, version: number, nodeId: string): Promise<{ flowName: string; node: ChannelDataSchemaNode } | null> {
+async function channelNode(
+  db: Pick<Db, 'query'>,
+  flowId: string,
+  version: number,
+  nodeId: string,
+): Promise<{ flowName: string; node: ChannelDataSchemaNode } | null> {
   const key = `${flowId}:${version}`;
   let v = versions.get(key);
   if (!v) {
@@ -67,7 +72,10 @@ export interface HopRow {
 export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: Date, settings: EngineSettings): Promise<Set<string>> {
   const go = new Set<string>();
   if (!hops.length) return go;
-  const state = await hopStates(db, hops.map((h) => h.id));
+  const state = await hopStates(
+    db,
+    hops.map((h) => h.id),
+  );
   const byId = new Map(state.map((r) => [r.id, r]));
   const cancel: { hop: HopRow; reason: string }[] = [];
   const hold: { hop: HopRow; until: Date }[] = [];
@@ -89,8 +97,16 @@ export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: 
     }
     go.add(hop.id);
   }
-  await cancelHops(db, cancel.map((c) => ({ id: c.hop.id, reason: c.reason })), now);
-  await holdHops(db, hold.map((h) => ({ id: h.hop.id, until: h.until })), now);
+  await cancelHops(
+    db,
+    cancel.map((c) => ({ id: c.hop.id, reason: c.reason })),
+    now,
+  );
+  await holdHops(
+    db,
+    hold.map((h) => ({ id: h.hop.id, until: h.until })),
+    now,
+  );
   return go;
 }
 
@@ -144,8 +160,29 @@ export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Da
     const segments = next.channel === 'sms' ? smsSegments(content.body ?? '').segments : undefined;
     const cost = messageCostCents(next.channel, data.costCents ?? settings.channelCosts?.[next.channel] ?? 0, segments);
     const dueAt = m.status === 'failed' ? now : addDuration(now, escalate.after);
-    const info: EscalationInfo = { fromMessageId: rootId, rootKey, previousMessageId: m.id, hop: next.hop, unless: escalate.unless, after: escalate.after };
-    rows.push([id, key, m.journeyId, m.flowId, m.flowVersion, m.contactId, m.nodeId, next.channel, content, cost, dueAt.toISOString(), info, now.toISOString()]);
+    const info: EscalationInfo = {
+      fromMessageId: rootId,
+      rootKey,
+      previousMessageId: m.id,
+      hop: next.hop,
+      unless: escalate.unless,
+      after: escalate.after,
+    };
+    rows.push([
+      id,
+      key,
+      m.journeyId,
+      m.flowId,
+      m.flowVersion,
+      m.contactId,
+      m.nodeId,
+      next.channel,
+      content,
+      cost,
+      dueAt.toISOString(),
+      info,
+      now.toISOString(),
+    ]);
     logs.push({
       journeyId: m.journeyId,
       nodeId: m.nodeId,

@@ -21,36 +21,37 @@ export function capWindowMs(settings: EngineSettings): number {
 }
 
 /** `since` per contact: the earliest event time any of its journeys in the batch may look at. */
-export async function loadFacts(
-  tx: Tx,
-  since: Map<string, Date>,
-  now: Date,
-  settings: EngineSettings,
-): Promise<Map<string, ContactFacts>> {
+export async function loadFacts(tx: Tx, since: Map<string, Date>, now: Date, settings: EngineSettings): Promise<Map<string, ContactFacts>> {
   const ids = [...since.keys()];
   // one connection: the three queries run one after another
   const contacts = await tx.query<ContactRow>(
-      `SELECT id::text, external_id, timezone, attributes, consent, last_active_at FROM contacts WHERE id = ANY($1::bigint[])`,
-      [ids],
-    );
-  const events = await tx.query<{ contact_id: string; name: string; occurred_at: Date; properties: Record<string, unknown>; is_activity: boolean }>(
-      // LATERAL: one index range scan per contact (events_contact_time_idx). A plain join let the planner hash the
-      // whole events table per batch (a seq scan of every event, O(events) per batch).
-      `SELECT w.contact_id::text, e.name, e.occurred_at, e.properties, e.is_activity
+    `SELECT id::text, external_id, timezone, attributes, consent, last_active_at FROM contacts WHERE id = ANY($1::bigint[])`,
+    [ids],
+  );
+  const events = await tx.query<{
+    contact_id: string;
+    name: string;
+    occurred_at: Date;
+    properties: Record<string, unknown>;
+    is_activity: boolean;
+  }>(
+    // LATERAL: one index range scan per contact (events_contact_time_idx). A plain join let the planner hash the
+    // whole events table per batch (a seq scan of every event, O(events) per batch).
+    `SELECT w.contact_id::text, e.name, e.occurred_at, e.properties, e.is_activity
          FROM unnest($1::bigint[], $2::timestamptz[]) AS w(contact_id, since)
          CROSS JOIN LATERAL (
            SELECT e.name, e.occurred_at, e.properties, e.is_activity FROM events e
             WHERE e.contact_id = w.contact_id AND e.occurred_at >= w.since AND e.occurred_at <= $3
             ORDER BY e.occurred_at, e.id) e`,
-      [ids, ids.map((id) => since.get(id)), now],
-    );
+    [ids, ids.map((id) => since.get(id)), now],
+  );
   const sends = await tx.query<{ contact_id: string; channel: ChannelKind; created_at: Date }>(
-      `SELECT contact_id::text, channel, created_at FROM messages
+    `SELECT contact_id::text, channel, created_at FROM messages
         WHERE contact_id = ANY($1::bigint[]) AND created_at > $2 AND status <> 'failed'
         ORDER BY created_at`,
-      // sends after now count too: another engine process's tick may have read a later clock (frequencyCapVerdict)
-      [ids, new Date(now.getTime() - capWindowMs(settings))],
-    );
+    // sends after now count too: another engine process's tick may have read a later clock (frequencyCapVerdict)
+    [ids, new Date(now.getTime() - capWindowMs(settings))],
+  );
   const facts = new Map<string, ContactFacts>();
   for (const c of contacts.rows) {
     facts.set(c.id, {

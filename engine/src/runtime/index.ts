@@ -4,7 +4,14 @@ export * from './engine';
 export * from './scheduler';
 export * from './channels';
 export { dispatchOnce, backoffDelay, defaultDispatchOptions, type DispatchOptions, type DispatchResult } from './dispatcher';
-export { matchingEnrollmentSql, drainSql, enrollFlow, estimateEnrollment, type EnrollResult, type EnrollmentEstimate } from './store/enrollment';
+export {
+  matchingEnrollmentSql,
+  drainSql,
+  enrollFlow,
+  estimateEnrollment,
+  type EnrollResult,
+  type EnrollmentEstimate,
+} from './store/enrollment';
 export { listActiveFlows, type ActiveFlowRow } from './store/flows';
 export { exitLiveJourneys, moveWaitingJourneys } from './store/journeys';
 export { cancelQueuedMessages } from './store/messages';

@@ -144,7 +144,8 @@ function scalarCompare(v: string, op: '=' | '>' | '>=' | '<' | '<=', value: unkn
   const text = String(value);
   const p = params.add(text);
   const asText = `(jsonb_typeof(${v}) = 'string' AND (${v} #>> '{}') COLLATE "C" ${op} ${p}::text COLLATE "C")`;
-  const asBoolean = op === '=' && (text === 'true' || text === 'false') ? ` OR (jsonb_typeof(${v}) = 'boolean' AND (${v} #>> '{}') = ${p}::text)` : '';
+  const asBoolean =
+    op === '=' && (text === 'true' || text === 'false') ? ` OR (jsonb_typeof(${v}) = 'boolean' AND (${v} #>> '{}') = ${p}::text)` : '';
   if (!isNumeric(text)) return `(${asText}${asBoolean})`;
   return `((CASE WHEN ${numericExpr(v)} IS NOT NULL THEN ${numericExpr(v)} ${op} ${p}::numeric ELSE ${asText} END)${asBoolean})`;
 }

@@ -62,7 +62,11 @@ export function chooseChannel(
       continue;
     }
     if (addressOf(channel, attributes ?? {}) === null) {
-      reasons.push({ channel, reason: 'no_address', detail: `attribute ${channelAddressAttribute[channel]}${channel === 'push' ? ` (or ${webPushAttribute})` : ''} is empty` });
+      reasons.push({
+        channel,
+        reason: 'no_address',
+        detail: `attribute ${channelAddressAttribute[channel]}${channel === 'push' ? ` (or ${webPushAttribute})` : ''} is empty`,
+      });
       continue;
     }
     return { channel, reasons };

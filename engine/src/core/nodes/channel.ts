@@ -101,8 +101,6 @@ function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome
 }
 
 function preview(content: RenderedContent): string {
-  const text = [content.subject ?? content.title, content.body ?? content.text ?? content.html ?? content.url]
-    .filter(Boolean)
-    .join(' — ');
+  const text = [content.subject ?? content.title, content.body ?? content.text ?? content.html ?? content.url].filter(Boolean).join(' — ');
   return text.length > 140 ? `${text.slice(0, 137)}...` : text;
 }

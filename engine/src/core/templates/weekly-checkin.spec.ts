@@ -32,8 +32,18 @@ function play(events: EventFact[], from: string, days: number, tickHours = 6, fa
   const end = start + days * DAY;
   const tick = tickHours * 3_600_000;
   let journey: JourneySnapshot = {
-    id: 'j1', flowId: 'weekly', version: 1, contactId: 'c1', state: 'waiting', currentNodeId: 'trigger',
-    enteredAt: new Date(start), nextRunAt: null, stepSeq: 0, holdout: false, wait: null, context: {},
+    id: 'j1',
+    flowId: 'weekly',
+    version: 1,
+    contactId: 'c1',
+    state: 'waiting',
+    currentNodeId: 'trigger',
+    enteredAt: new Date(start),
+    nextRunAt: null,
+    stepSeq: 0,
+    holdout: false,
+    wait: null,
+    context: {},
   };
   const sends: SendEffect[] = [];
   let t = start;

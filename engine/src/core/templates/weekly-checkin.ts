@@ -43,7 +43,14 @@ export const weeklyCheckinGraph: FlowGraphDocument = graph(
     node('week', 'delay', { duration: 'P7D' }, 3, 0, 'Wait a week'),
     node('active', 'condition', { rule: { active: true } }, 4, 0, 'Active again?'),
     node('goal', 'goal', { rule: { active: true } }, 5, -1, 'Active again'),
-    node('capped', 'condition', { rule: { visits: { node: 'checkin', gte: WEEKLY_CHECKIN_CAP } } }, 5, 0, `${WEEKLY_CHECKIN_CAP} check-ins sent?`),
+    node(
+      'capped',
+      'condition',
+      { rule: { visits: { node: 'checkin', gte: WEEKLY_CHECKIN_CAP } } },
+      5,
+      0,
+      `${WEEKLY_CHECKIN_CAP} check-ins sent?`,
+    ),
     node(
       'checkin',
       'channel',

@@ -60,7 +60,9 @@ export class HttpPool {
       const e = error as { code?: string; message?: string };
       const timeout = /TIMEOUT/.test(e.code ?? '');
       throw new RetryableSendError(
-        timeout ? `no response from ${url.origin} within ${this.options.timeoutMs} ms` : `${url.origin}: ${e.code ?? e.message ?? 'network error'}`,
+        timeout
+          ? `no response from ${url.origin} within ${this.options.timeoutMs} ms`
+          : `${url.origin}: ${e.code ?? e.message ?? 'network error'}`,
       );
     }
   }

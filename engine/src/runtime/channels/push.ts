@@ -55,7 +55,9 @@ export class PushAdapter implements ChannelAdapter {
     if (token && this.options.fcm) return this.sendFcm(message, token, this.options.fcm);
     if (subscription && this.options.vapid) return this.sendWebPush(message, subscription, this.options.vapid);
     throw new PermanentSendError(
-      token ? 'the contact has only a pushToken and FCM (PUSH_URL) is not configured' : 'the contact has no pushToken or Web Push subscription',
+      token
+        ? 'the contact has only a pushToken and FCM (PUSH_URL) is not configured'
+        : 'the contact has no pushToken or Web Push subscription',
     );
   }
 
@@ -71,7 +73,11 @@ export class PushAdapter implements ChannelAdapter {
     const body = JSON.stringify({ message: { token, notification: { title: p.title, body: p.body }, data: p.data } });
     const res = await this.pool.request(fcm.url, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${fcm.token}`, 'Content-Type': 'application/json; charset=utf-8', 'Idempotency-Key': message.idempotencyKey },
+      headers: {
+        Authorization: `Bearer ${fcm.token}`,
+        'Content-Type': 'application/json; charset=utf-8',
+        'Idempotency-Key': message.idempotencyKey,
+      },
       body,
     });
     if (res.status === 404 || (res.status === 400 && /UNREGISTERED|registration token is not a valid/i.test(res.body))) {

@@ -169,7 +169,10 @@ export async function estimateEnrollment(
     return { kind: 'event', count: result.rows[0].n };
   }
   const q = matchingQuery(flow, info, now, settings, null)!;
-  const result = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.source} WHERE ${q.where.join(' AND ')}`, q.params.values);
+  const result = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${q.source} WHERE ${q.where.join(' AND ')}`,
+    q.params.values,
+  );
   return { kind: data.kind, count: result.rows[0].n };
 }
 
@@ -178,7 +181,13 @@ export async function estimateEnrollment(
  * them and enrols their contacts when the event still matches the live trigger (name, `where`, `maxAge`), the
  * audience and re-entry allow it. Answers the counts. Exported for tests.
  */
-export function drainSql(flow: Pick<ActiveFlowRow, 'id' | 'live_version'>, info: VersionInfo, now: Date, settings: EngineSettings, limit: number): Statement | null {
+export function drainSql(
+  flow: Pick<ActiveFlowRow, 'id' | 'live_version'>,
+  info: VersionInfo,
+  now: Date,
+  settings: EngineSettings,
+  limit: number,
+): Statement | null {
   const trigger = info.trigger;
   if (!trigger) return null;
   const data = trigger.data as TriggerData;
@@ -189,9 +198,7 @@ export function drainSql(flow: Pick<ActiveFlowRow, 'id' | 'live_version'>, info:
   const nodeId = params.add(trigger.id);
   const nowP = params.add(now);
   const ctx: RuleSqlContext = { params, contactId: 'c.id', timezone: 'c.timezone', now: nowP, activity: settings.activity };
-  const fresh = data.maxAge
-    ? `d.occurred_at >= d.received_at - ${params.add(ms(data.maxAge))}::bigint * interval '1 millisecond'`
-    : 'true';
+  const fresh = data.maxAge ? `d.occurred_at >= d.received_at - ${params.add(ms(data.maxAge))}::bigint * interval '1 millisecond'` : 'true';
   const eventP = params.add(data.event);
   const where = [`d.event_name = ${eventP}`, fresh];
   if (data.where) where.push(ruleToSql(data.where, 'e.properties', ctx));
@@ -226,7 +233,13 @@ function reentrySql(reentry: Reentry, flowId: string, nowP: string, params: SqlP
 }
 
 /** Enrolls every contact newly matching one flow's trigger. */
-export async function enrollFlow(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: Date, settings: EngineSettings): Promise<EnrollResult> {
+export async function enrollFlow(
+  db: Db,
+  flow: ActiveFlowRow,
+  info: VersionInfo,
+  now: Date,
+  settings: EngineSettings,
+): Promise<EnrollResult> {
   const data = info.trigger?.data as TriggerData | undefined;
   if (!data) return emptyResult();
   return data.kind === 'event' ? drainInbox(db, flow, info, now, settings) : enrollMatching(db, flow, info, now, settings);

@@ -142,7 +142,12 @@ export class EventIngestor {
 
   private async write(group: Pending[]): Promise<void> {
     try {
-      const missing = await ingestEventRows(this.db, group.flatMap((p) => p.rows), await this.now(), this.defaults());
+      const missing = await ingestEventRows(
+        this.db,
+        group.flatMap((p) => p.rows),
+        await this.now(),
+        this.defaults(),
+      );
       const sorted = [...missing].sort((a, b) => a - b);
       let offset = 0;
       let k = 0;

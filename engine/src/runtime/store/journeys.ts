@@ -61,7 +61,15 @@ export async function claimDueJourneys(tx: Tx, now: Date, request: ClaimRequest)
       ORDER BY j.next_run_at, j.contact_id, j.id
       LIMIT $2
       FOR UPDATE SKIP LOCKED`,
-    [now, request.limit, request.flowIds, request.busy, after?.at ?? '-infinity', after?.contactId ?? '-9223372036854775808', after?.id ?? '00000000-0000-0000-0000-000000000000'],
+    [
+      now,
+      request.limit,
+      request.flowIds,
+      request.busy,
+      after?.at ?? '-infinity',
+      after?.contactId ?? '-9223372036854775808',
+      after?.id ?? '00000000-0000-0000-0000-000000000000',
+    ],
   );
   await tx.query(`SELECT set_config('enable_bitmapscan', 'on', true)`);
   return claimed.rows;
@@ -105,7 +113,13 @@ export async function saveJourneys(tx: Tx, journeys: JourneySnapshot[], now: Dat
 export async function appendLog(tx: Tx, logs: { journeyId: string; effect: LogEffect }[], now: Date): Promise<void> {
   if (!logs.length) return;
   const nowIso = now.toISOString(); // nearly every effect happens at `now`: one toISOString, not one per row
-  const rows = logs.map((l) => [l.journeyId, l.effect.at.getTime() === now.getTime() ? nowIso : l.effect.at, l.effect.nodeId, l.effect.kind, l.effect.detail ?? {}]);
+  const rows = logs.map((l) => [
+    l.journeyId,
+    l.effect.at.getTime() === now.getTime() ? nowIso : l.effect.at,
+    l.effect.nodeId,
+    l.effect.kind,
+    l.effect.detail ?? {},
+  ]);
   await tx.query(
     `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
      SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4 FROM jsonb_array_elements($1::jsonb) AS u`,
@@ -137,7 +151,13 @@ export async function exitLiveJourneys(db: Pick<Db, 'query'>, flowId: string, at
  * Publish with "move": waiting journeys of older versions whose step exists in the new version with the same type
  * continue there. Their wait (due time, awaited event) is kept as it was.
  */
-export async function moveWaitingJourneys(db: Pick<Db, 'query'>, flowId: string, to: number, steps: { id: string; type: string }[], at: Date): Promise<number> {
+export async function moveWaitingJourneys(
+  db: Pick<Db, 'query'>,
+  flowId: string,
+  to: number,
+  steps: { id: string; type: string }[],
+  at: Date,
+): Promise<number> {
   if (steps.length === 0) return 0;
   const result = await db.query<{ n: number }>(
     `WITH moved AS (

@@ -30,7 +30,12 @@ const view = (r: Row | undefined): TrackedMessage | null =>
  * The first click or open of a message is stamped and logged; a repeat only answers the message. A click implies an
  * open. One statement: the message row is locked, so two concurrent clicks log one row.
  */
-async function recordEngagement(db: Pick<Db, 'query'>, messageId: string, at: Date, kind: 'click' | 'open'): Promise<TrackedMessage | null> {
+async function recordEngagement(
+  db: Pick<Db, 'query'>,
+  messageId: string,
+  at: Date,
+  kind: 'click' | 'open',
+): Promise<TrackedMessage | null> {
   const column = kind === 'click' ? 'clicked_at' : 'opened_at';
   const also = kind === 'click' ? ', opened_at = coalesce(m.opened_at, $2)' : '';
   const verb = kind === 'click' ? 'clicked' : 'opened';
@@ -279,7 +284,12 @@ export async function claimDueMessages(tx: Tx, now: Date, limit: number): Promis
  * One dispatch chunk's outcomes: status, provider id, attempt, backoff or dead state per message; a hard bounce
  * withdraws the channel's consent and a dead address is removed from the contact; one `delivery` log row per attempt.
  */
-export async function recordDeliveries(tx: Tx, now: Date, sent: Pick<DueMessage, 'id' | 'channel'>[], outcomes: DeliveryOutcome[]): Promise<void> {
+export async function recordDeliveries(
+  tx: Tx,
+  now: Date,
+  sent: Pick<DueMessage, 'id' | 'channel'>[],
+  outcomes: DeliveryOutcome[],
+): Promise<void> {
   if (!outcomes.length) return;
   await tx.query(
     `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
@@ -348,7 +358,10 @@ export async function recordDeliveries(tx: Tx, now: Date, sent: Pick<DueMessage,
 }
 
 /** Due escalation hops: their journey's state and whether anything on their chain was clicked or opened. */
-export async function hopStates(db: Pick<Db, 'query'>, ids: string[]): Promise<{ id: string; journey_state: string; clicked: boolean; opened: boolean }[]> {
+export async function hopStates(
+  db: Pick<Db, 'query'>,
+  ids: string[],
+): Promise<{ id: string; journey_state: string; clicked: boolean; opened: boolean }[]> {
   const state = await db.query<{ id: string; journey_state: string; clicked: boolean; opened: boolean }>(
     `SELECT h.id, j.state AS journey_state,
             EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.clicked_at IS NOT NULL
