@@ -58,9 +58,8 @@ describe('who may do what', () => {
       .expect(200);
     const url = path.replace(':id', flowId);
     for (const who of everyone) {
-      const req = (api.http() as unknown as Record<string, (u: string) => import('supertest').Test>)
-        [method](url)
-        .set('Authorization', tokens[who]);
+      const http = api.http() as unknown as Record<string, (u: string) => import('supertest').Test>;
+      const req = http[method](url).set('Authorization', tokens[who]);
       const res = body === undefined ? await req : await req.send(body as object);
       if (allowed.includes(who)) {
         expect([who, res.status]).toEqual([who, expect.any(Number)]);
