@@ -6,6 +6,7 @@
 import type { FlowGraphDocument, Rule } from '../schema';
 import { graph, node } from './graph-data';
 import { usageLayers } from './playbooks';
+import { winbackCopyEn } from './weekly-checkin';
 
 const zh: Rule = { attribute: 'locale', op: 'eq', value: 'zh-CN' };
 const lang = (id: string, col: number, row: number) => node(id, 'condition', { rule: zh }, col, row, '中文? / Chinese?');
@@ -366,13 +367,7 @@ export const demoWeeklyCheckinGraph: FlowGraphDocument = graph(
         channel: 'push',
         fallback: ['email'],
         winback: true,
-        template: {
-          title: 'We miss you{{#if firstName}}, {{firstName}}{{/if}}!',
-          body: 'A lot has happened since your last visit. Come and see what is new.',
-          subject: 'We miss you{{#if firstName}}, {{firstName}}{{/if}}',
-          text: 'Hi {{default firstName "there"}},\n\nA lot has happened since your last visit: {{links.click}}\n\nUnsubscribe: {{links.unsubscribe}}',
-          url: '{{links.click}}',
-        },
+        template: winbackCopyEn,
       },
       2,
       2,

@@ -17,6 +17,15 @@ export const WEEKLY_CHECKIN_CAP = 12;
  * The goal is also checked on every tick and ingested event, so a contact who becomes active ends the journey as
  * converted at once, before the next check-in.
  */
+/** The English win-back copy (push with an email fallback), shared by the default template and the demo. */
+export const winbackCopyEn = {
+  title: 'We miss you{{#if firstName}}, {{firstName}}{{/if}}!',
+  body: 'A lot has happened since your last visit. Come and see what is new.',
+  subject: 'We miss you{{#if firstName}}, {{firstName}}{{/if}}',
+  text: 'Hi {{default firstName "there"}},\n\nA lot has happened since your last visit. Come back and see what is new: {{links.click}}\n\nUnsubscribe: {{links.unsubscribe}}',
+  url: 'https://app.example.com/',
+};
+
 export const weeklyCheckinGraph: FlowGraphDocument = graph(
   [
     node('trigger', 'trigger', { kind: 'inactive', days: 7, reentry: { cooldown: 'P30D' } }, 0, 1, 'Inactive for 7 days'),
@@ -27,13 +36,7 @@ export const weeklyCheckinGraph: FlowGraphDocument = graph(
         channel: 'push',
         fallback: ['email'],
         winback: true,
-        template: {
-          title: 'We miss you{{#if firstName}}, {{firstName}}{{/if}}!',
-          body: 'A lot has happened since your last visit. Come and see what is new.',
-          subject: 'We miss you{{#if firstName}}, {{firstName}}{{/if}}',
-          text: 'Hi {{default firstName "there"}},\n\nA lot has happened since your last visit. Come back and see what is new: {{links.click}}\n\nUnsubscribe: {{links.unsubscribe}}',
-          url: 'https://app.example.com/',
-        },
+        template: winbackCopyEn,
       },
       1,
       1,
