@@ -38,6 +38,7 @@ describe('loadConfig', () => {
     [{ SMS_URL: 'http://127.0.0.1:1/sms', SMS_ACCOUNT: 'a', SMS_TOKEN: 'b' }, 'SMS_FROM'],
     [{ PROVIDER_STATUS_SECRET: 'short' }, 'PROVIDER_STATUS_SECRET'],
     [{ PROVIDER_TIMEOUT_MS: '5' }, 'PROVIDER_TIMEOUT_MS'],
+    [{ SMTP_POOL_SIZE: '0' }, 'SMTP_POOL_SIZE'],
   ])('rejects a half-configured channel %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
   });

@@ -41,6 +41,13 @@ const schema = z.object({
     .optional()
     .describe('email over SMTP: smtp://user:pass@host:port'),
   SMTP_FROM: z.string().optional().describe('From header of emails, e.g. "Shop <hello@shop.example>"'),
+  SMTP_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe('pooled SMTP connections; a relay that accepts more parallel sessions sends faster'),
   PUSH_URL: z.string().url().optional().describe('FCM HTTP v1 messages:send URL'),
   PUSH_TOKEN: z.string().optional().describe('OAuth bearer token for PUSH_URL'),
   VAPID_PUBLIC_KEY: z.string().optional().describe('Web Push VAPID public key (npx web-push generate-vapid-keys)'),

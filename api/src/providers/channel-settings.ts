@@ -18,7 +18,10 @@ export function channelSettingsOf(config: AppConfig): ChannelSettings {
   return {
     publicUrl: config.PUBLIC_URL,
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
-    smtp: config.SMTP_URL && config.SMTP_FROM ? { url: config.SMTP_URL, from: config.SMTP_FROM } : undefined,
+    smtp:
+      config.SMTP_URL && config.SMTP_FROM
+        ? { url: config.SMTP_URL, from: config.SMTP_FROM, maxConnections: config.SMTP_POOL_SIZE }
+        : undefined,
     fcm: config.PUSH_URL && config.PUSH_TOKEN ? { url: config.PUSH_URL, token: config.PUSH_TOKEN } : undefined,
     vapid:
       config.VAPID_PUBLIC_KEY && config.VAPID_PRIVATE_KEY && config.VAPID_SUBJECT

@@ -12,7 +12,7 @@ import { GraphCache, runBatch, type ClaimCursor, type ClaimGate } from './batch'
 import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
 import { enrollFlow } from './store/enrollment';
-import { listActiveFlows, type ActiveFlowRow } from './store/flows';
+import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
 import { writeHeartbeat } from './store/processes';
 import { hostname } from 'node:os';
@@ -303,13 +303,7 @@ export class Engine {
 
   /** The earliest instant after `t` (or at it, for work already due) at which a tick would have something to do. */
   private async nextWake(t: Date): Promise<Date | null> {
-    const due = await this.db.query<{ at: Date | null }>(
-      `SELECT least(
-         (SELECT min(j.next_run_at) FROM journeys j JOIN flows f ON f.id = j.flow_id AND f.status = 'active' WHERE j.state = 'waiting'),
-         (SELECT min(m.next_attempt_at) FROM messages m JOIN flows f ON f.id = m.flow_id AND f.status = 'active' WHERE m.status = 'queued')
-       ) AS at`,
-    );
-    let next = due.rows[0].at;
+    let next = await nextDueWork(this.db);
     if (next && next <= t) return next;
     // inactivity thresholds: the next moment a contact crosses an active inactive-trigger's `days` (counted from
     // `created_at` for a contact never active)

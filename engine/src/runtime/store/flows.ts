@@ -16,14 +16,17 @@ export interface ActiveFlowRow {
   last_swept_version: number | null;
 }
 
+/** What "active" means for the runtime, in SQL: the one definition every statement that filters on it uses. */
+export function activeFlowSql(alias: string): string {
+  return `${alias}.status = 'active' AND ${alias}.live_version IS NOT NULL`;
+}
+
 const activeFlowColumns = `id, name, live_version, (settings ->> 'holdoutPercent')::int AS holdout_percent, activated_at,
   last_enrolled_at, last_swept_at, last_swept_version`;
 
 /** Active flows with a live version. The one statement of an idle tick. */
 export async function listActiveFlows(db: Pick<Db, 'query'>): Promise<ActiveFlowRow[]> {
-  const flows = await db.query<ActiveFlowRow>(
-    `SELECT ${activeFlowColumns} FROM flows WHERE status = 'active' AND live_version IS NOT NULL ORDER BY id`,
-  );
+  const flows = await db.query<ActiveFlowRow>(`SELECT ${activeFlowColumns} FROM flows f WHERE ${activeFlowSql('f')} ORDER BY id`);
   return flows.rows;
 }
 
@@ -48,7 +51,7 @@ export async function lockFlowForEnrollment(tx: Tx, flow: Pick<ActiveFlowRow, 'i
   const lock = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('enroll:' || $1)) AS ok`, [flow.id]);
   if (!lock.rows[0].ok) return null;
   const still = await tx.query<ActiveFlowRow>(
-    `SELECT ${activeFlowColumns} FROM flows WHERE id = $1 AND status = 'active' AND live_version = $2`,
+    `SELECT ${activeFlowColumns} FROM flows f WHERE id = $1 AND ${activeFlowSql('f')} AND live_version = $2`,
     [flow.id, flow.live_version],
   );
   return still.rows[0] ?? null;
@@ -63,4 +66,15 @@ export async function markEnrolled(tx: Tx, flowId: string, now: Date, swept: boo
       WHERE id = $1`,
     [flowId, now, swept],
   );
+}
+
+/** The earliest due journey or queued message of an active flow (the virtual clock's next wake point), or null. */
+export async function nextDueWork(db: Pick<Db, 'query'>): Promise<Date | null> {
+  const due = await db.query<{ at: Date | null }>(
+    `SELECT least(
+       (SELECT min(j.next_run_at) FROM journeys j JOIN flows f ON f.id = j.flow_id AND ${activeFlowSql('f')} WHERE j.state = 'waiting'),
+       (SELECT min(m.next_attempt_at) FROM messages m JOIN flows f ON f.id = m.flow_id AND ${activeFlowSql('f')} WHERE m.status = 'queued')
+     ) AS at`,
+  );
+  return due.rows[0].at;
 }

@@ -9,6 +9,7 @@
 import type { ChannelKind, JourneySnapshot, MessageStatus, RenderedContent, SendEffect } from '../../core/types';
 import type { Db, Tx } from '../db';
 import type { EscalationInfo } from '../escalation';
+import { activeFlowSql } from './flows';
 
 export interface TrackedMessage {
   id: string;
@@ -273,7 +274,7 @@ export async function claimDueMessages(tx: Tx, now: Date, limit: number): Promis
       -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
       -- (a join to flows made the planner hash and sort every queued message per round)
       WHERE q.status = 'queued' AND q.next_attempt_at <= $2
-        AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE f.status = 'active'))
+        AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE ${activeFlowSql('f')}))
       ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
     [limit, now],
   );
