@@ -6,13 +6,21 @@ import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysController, AuthController, UsersController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { Authenticator } from './authenticator';
 import { SessionsRepository } from './sessions.repository';
 import { UsersRepository } from './users.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
   controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [ApiKeysRepository, UsersRepository, SessionsRepository, AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ApiKeysRepository, UsersRepository],
+  providers: [
+    ApiKeysRepository,
+    UsersRepository,
+    SessionsRepository,
+    AuthService,
+    Authenticator,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [ApiKeysRepository, UsersRepository, Authenticator],
 })
 export class AuthModule {}

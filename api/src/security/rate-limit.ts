@@ -42,30 +42,50 @@ export interface RateLimits {
   ingestPerMinute: number;
 }
 
-/** The credential (hashed: no key kept in memory in clear) or, without one, the client address. */
-function callerOf(req: Request): string {
-  const auth = req.headers.authorization;
-  return auth ? createHash('sha256').update(auth).digest('base64url') : `ip:${req.ip}`;
+/** A refused request: the 429 answer's Retry-After and message. */
+export interface RateLimitRefusal {
+  retryAfterSeconds: number;
+  message: string;
 }
 
-export function rateLimitMiddleware(limits: RateLimits, now: () => number = Date.now) {
-  const login = limits.loginPerMinute > 0 ? new FixedWindowLimiter(limits.loginPerMinute, 60_000, now) : null;
-  const ingest = limits.ingestPerMinute > 0 ? new FixedWindowLimiter(limits.ingestPerMinute, 60_000, now) : null;
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'POST') return next();
+/**
+ * The limits of one process, shared by the Express middleware and the ingestion edge (`contacts/ingestion-edge.ts`)
+ * so that a credential's requests count once whichever way they came.
+ */
+export class RequestRateLimits {
+  private readonly login: FixedWindowLimiter | null;
+  private readonly ingest: FixedWindowLimiter | null;
+
+  constructor(limits: RateLimits, now: () => number = Date.now) {
+    this.login = limits.loginPerMinute > 0 ? new FixedWindowLimiter(limits.loginPerMinute, 60_000, now) : null;
+    this.ingest = limits.ingestPerMinute > 0 ? new FixedWindowLimiter(limits.ingestPerMinute, 60_000, now) : null;
+  }
+
+  /** Counts the request when a limit covers it; a refusal when it is over. */
+  check(method: string, path: string, clientAddress: string | undefined, authorization: string | undefined): RateLimitRefusal | null {
+    if (method !== 'POST') return null;
     let verdict: ReturnType<FixedWindowLimiter['hit']> | null = null;
     let what = '';
-    if (login && req.path === '/api/auth/login') {
-      verdict = login.hit(`ip:${req.ip}`);
+    if (this.login && path === '/api/auth/login') {
+      verdict = this.login.hit(`ip:${clientAddress}`);
       what = 'sign-in attempts';
-    } else if (ingest && (req.path === '/api/events' || req.path === '/api/contacts')) {
-      verdict = ingest.hit(callerOf(req));
+    } else if (this.ingest && (path === '/api/events' || path === '/api/contacts')) {
+      // the credential, hashed (no key kept in memory in clear), or without one the client address
+      verdict = this.ingest.hit(authorization ? createHash('sha256').update(authorization).digest('base64url') : `ip:${clientAddress}`);
       what = 'ingestion requests';
     }
-    if (!verdict || verdict.allowed) return next();
+    if (!verdict || verdict.allowed) return null;
+    return { retryAfterSeconds: verdict.retryAfterSeconds, message: `too many ${what}; retry in ${verdict.retryAfterSeconds} s` };
+  }
+}
+
+export function rateLimitMiddleware(limits: RequestRateLimits) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const refusal = limits.check(req.method, req.path, req.ip, req.headers.authorization);
+    if (!refusal) return next();
     res
       .status(429)
-      .setHeader('Retry-After', String(verdict.retryAfterSeconds))
-      .json({ statusCode: 429, error: 'Too Many Requests', message: `too many ${what}; retry in ${verdict.retryAfterSeconds} s` });
+      .setHeader('Retry-After', String(refusal.retryAfterSeconds))
+      .json({ statusCode: 429, error: 'Too Many Requests', message: refusal.message });
   };
 }

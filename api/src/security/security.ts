@@ -6,14 +6,25 @@
 import type { INestApplication } from '@nestjs/common';
 import helmet from 'helmet';
 import type { AppConfig } from '../config';
-import { rateLimitMiddleware } from './rate-limit';
+import { rateLimitMiddleware, RequestRateLimits } from './rate-limit';
+
+/** What the ingestion edge applies itself, being outside Express: the same header middleware and the same limits. */
+export interface SecurityLayer {
+  headers: ReturnType<typeof helmet>;
+  limits: RequestRateLimits;
+}
 
 export function applySecurity(
   app: INestApplication,
   config: Pick<AppConfig, 'CORS_ORIGINS' | 'RATE_LIMIT_LOGIN' | 'RATE_LIMIT_INGEST'>,
-): void {
-  app.use(helmet());
+): SecurityLayer {
+  const layer: SecurityLayer = {
+    headers: helmet(),
+    limits: new RequestRateLimits({ loginPerMinute: config.RATE_LIMIT_LOGIN, ingestPerMinute: config.RATE_LIMIT_INGEST }),
+  };
+  app.use(layer.headers);
   // no CORS headers at all by default: a browser page on another origin cannot call the API with a user's session
   if (config.CORS_ORIGINS.length) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });
-  app.use(rateLimitMiddleware({ loginPerMinute: config.RATE_LIMIT_LOGIN, ingestPerMinute: config.RATE_LIMIT_INGEST }));
+  app.use(rateLimitMiddleware(layer.limits));
+  return layer;
 }
