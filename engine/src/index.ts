@@ -7,7 +7,8 @@ export * from './core/guardrails';
 export * from './core/durations';
 export { FlowGraph, flowGraphOf, edgeHandle, outHandles, OUT } from './core/graph';
 export { metGoal, type GoalMet } from './core/goals';
-export { bucketOf, splitArm, isHoldout, messageIdFor, fnv1a } from './core/hash';
+export { bucketOf, splitArm, isHoldout, fnv1a } from './core/hash';
+export { messageIdFor } from './core/message-id';
 export {
   checkTemplate,
   contentForChannel,
