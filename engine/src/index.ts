@@ -21,7 +21,19 @@ export {
   templateFields,
   type TemplateVariables,
 } from './core/render';
-export { nodeHandlers, type NodeHandler, type NodeHandlers, type NodeOutcome, type StepContext, type FlowInfo } from './core/nodes';
+export {
+  nodeHandlers,
+  nodeRegistry,
+  traitsOf,
+  type NodeHandler,
+  type NodeHandlers,
+  type NodeOutcome,
+  type NodeTraits,
+  type NodeRule,
+  type DataIssue,
+  type StepContext,
+  type FlowInfo,
+} from './core/nodes';
 export { flowTemplates, findFlowTemplate, WEEKLY_CHECKIN_CAP, type FlowTemplate } from './core/templates';
 export { demoFlows, type DemoFlow } from './core/templates';
 // the clock is pure enough for any importer; the rest of the runtime (pg, node-cron) is `@boomerang/engine/runtime`

@@ -1,5 +1,5 @@
-/** Words for the canvas: a node's one-line summary (its type's own, from the core), type names and hints, log details. */
-import { traitsOf, type NodeType } from '../engine';
+/** Words for the canvas: a node's one-line summary, type names and hints (each type's own, from the core), log details. */
+import { flowNodeTypes, traitsOf, type NodeType } from '../engine';
 import type { ConfigOf } from './model';
 
 /** The card's line for a node: its type's `summary`, or nothing while the data is mid-edit in a shape it does not know. */
@@ -11,21 +11,14 @@ export function summarize<T extends NodeType>(type: T, config: ConfigOf<T>): str
   }
 }
 
-export const typeLabel: Record<NodeType, string> = {
-  trigger: 'Trigger',
-  condition: 'Condition',
-  delay: 'Delay',
-  channel: 'Message',
-  goal: 'Goal',
-};
+const byType = (words: (type: NodeType) => string) =>
+  Object.fromEntries(flowNodeTypes.map((t) => [t, words(t)])) as Record<NodeType, string>;
 
-export const typeHint: Record<NodeType, string> = {
-  trigger: 'Who enters: inactivity, an event or a segment',
-  condition: 'Branch on a rule, layers or an A/B split',
-  delay: 'Wait a duration, until a time, or for an event',
-  channel: 'Send email, push, SMS or a webhook',
-  goal: 'Conversion: ends the journey as converted',
-};
+/** "Message" for a channel node: the palette's and the cards' name of each type. */
+export const typeLabel = byType((t) => traitsOf(t).label);
+
+/** What each type is for, under its name in the palette. */
+export const typeHint = byType((t) => traitsOf(t).hint);
 
 const hiddenDetail = /^(type|flowId|journeyId|messageId|providerId|idempotencyKey)$/;
 

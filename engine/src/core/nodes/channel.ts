@@ -31,6 +31,9 @@ export const channelNode: NodeTraits<'channel'> = {
     return attemptSend(node, ctx);
   },
 
+  label: 'Message',
+  hint: 'Send email, push, SMS or a webhook',
+  defaultData: () => ({ channel: 'push', template: { title: 'We miss you', body: 'Come back and see what is new.' } }),
   outHandles: () => [OUT],
   kindName: () => 'a channel node',
   rules: () => [],

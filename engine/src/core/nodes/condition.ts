@@ -30,6 +30,10 @@ export const conditionNode: NodeTraits<'condition'> = {
     });
   },
 
+  label: 'Condition',
+  hint: 'Branch on a rule, layers or an A/B split',
+  defaultData: () => ({ rule: { active: true } }),
+
   outHandles(d) {
     if ('rule' in d) return ['yes', 'no'];
     if ('branches' in d) return [...d.branches.map((b) => b.id), 'else'];

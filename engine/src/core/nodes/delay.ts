@@ -55,6 +55,9 @@ export const delayNode: NodeTraits<'delay'> = {
     return null;
   },
 
+  label: 'Delay',
+  hint: 'Wait a duration, until a time, or for an event',
+  defaultData: () => ({ duration: 'P1D' }),
   outHandles: (d) => ('waitFor' in d ? ['event', 'timeout'] : [OUT]),
   kindName: (d) => ('waitFor' in d ? 'a waitFor delay' : 'a delay'),
   rules: () => [],

@@ -11,6 +11,9 @@ export const goalNode: NodeTraits<'goal'> = {
     return { kind: 'end', state: 'converted', reason: 'goal node reached' };
   },
 
+  label: 'Goal',
+  hint: 'Conversion: ends the journey as converted',
+  defaultData: () => ({ event: 'order_paid' }),
   outHandles: () => [],
   kindName: () => 'a goal node',
   mayBeDetached: true,

@@ -9,6 +9,9 @@ export const triggerNode: NodeTraits<'trigger'> = {
     return { kind: 'next', handle: OUT };
   },
 
+  label: 'Trigger',
+  hint: 'Who enters: inactivity, an event or a segment',
+  defaultData: () => ({ kind: 'inactive', days: 7 }),
   outHandles: () => [OUT],
   kindName: () => 'a trigger node',
 

@@ -67,6 +67,11 @@ export interface NodeRule {
 
 /** Everything the core knows about one node type: how it runs (the handler) and what it is (handles, checks, words). */
 export interface NodeTraits<T extends NodeType = NodeType> extends NodeHandler<T> {
+  /** the type's name in the marketer's words ("Message") and what it is for, for the palette and the cards */
+  label: string;
+  hint: string;
+  /** the data a new node of this type starts with (valid as it is) */
+  defaultData(): DataOf<T>;
   /** the out handles a node offers with this data */
   outHandles(data: DataOf<T>): string[];
   /** how validation names a step of this kind: "a rule condition", "a channel node" */
