@@ -139,6 +139,16 @@ describe('plainIssue', () => {
       text: 'Audience: "gt" compares numbers, dates or strings',
       field: 'audience',
     });
+    expect(
+      plainIssue(issue('schema.required', 'days', { expected: 'number', path: 'data.days' }, 'data.days is required (number)')),
+    ).toMatchObject({
+      text: 'Days is required.',
+      field: 'days',
+    });
+    expect(plainIssue(issue('schema.required', undefined, { expected: 'string', path: 'id' }, 'id is required (string)'))).toMatchObject({
+      text: 'Id is required.',
+      field: 'id',
+    });
     expect(plainIssue({ nodeId: null, code: 'internal', message: 'could not validate: boom' })).toMatchObject({
       text: 'Could not validate: boom',
       field: null,

@@ -108,7 +108,10 @@ const wordings: Record<string, Wording> = {
   'rule.needsList': (p, { field }) => [`The rule on “${str(p.attribute)}” needs a list of values.`, topField(field)],
   'timezone.invalid': (p) => [`“${str(p.value)}” is not a time zone (e.g. Europe/Paris, Asia/Shanghai).`, 'timezone'],
   'fallback.isPrimary': (p) => [`The fallback ${str(p.channel)} is the message's own channel; untick it.`, 'fallback'],
-  'schema.required': (_p, { field }) => (field ? [`${capital(field)} is required.`, topField(field)] : null),
+  'schema.required': (p, { field, edgeId }) => {
+    const path = field ?? str(p.path);
+    return edgeId ? null : [`${capital(path)} is required.`, topField(path)];
+  },
 };
 
 export function plainIssue(issue: ValidationIssue): PlainIssue {

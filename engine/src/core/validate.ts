@@ -85,7 +85,7 @@ function describe(issue: Issue, field: string): Pick<ValidationIssue, 'code' | '
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     return {
       code: 'schema.required',
-      params: { expected: issue.expected },
+      params: { expected: issue.expected, path: field || 'value' },
       message: `${field || 'value'} is required (${issue.expected})`,
     };
   }
