@@ -1,6 +1,7 @@
 /**
  * The one place the editor reaches into the engine: the pure core by subpath (see vite.config.ts for why not the
- * package root). Graph types and schemas, `validateFlow`, and the handle rules (`outHandles`, `edgeHandle`).
+ * package root). Graph types and schemas, `validateFlow`, the handle rules (`outHandles`, `edgeHandle`), the node
+ * types' own knowledge (`traitsOf`: summaries, loops) and the core's plain words (durations, rules, templates).
  */
 export {
   channelKinds,
@@ -25,3 +26,14 @@ export { validateFlow, type ValidationIssue, type ValidationResult } from '@boom
 export { edgeHandle, outHandles, OUT } from '@boomerang/engine/core/graph';
 export { edgeProblems, handlesOfStep, type EdgeProblem } from '@boomerang/engine/core/edges';
 export { isValidDuration, isValidTimeZone } from '@boomerang/engine/core/durations';
+export { traitsOf } from '@boomerang/engine/core/nodes';
+export {
+  describeDuration,
+  describeRule,
+  describeTimeOfDay,
+  durationUnits,
+  plainTemplate,
+  splitDuration,
+  type DurationParts,
+  type DurationUnit,
+} from '@boomerang/engine/core/words';

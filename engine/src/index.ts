@@ -7,7 +7,8 @@ export * from './core/guardrails';
 export * from './core/durations';
 export { FlowGraph, flowGraphOf, edgeHandle, outHandles, OUT } from './core/graph';
 export { metGoal, type GoalMet } from './core/goals';
-export { bucketOf, splitArm, isHoldout, messageIdFor, fnv1a } from './core/hash';
+export { bucketOf, splitArm, isHoldout, fnv1a } from './core/hash';
+export { messageIdFor } from './core/message-id';
 export {
   checkTemplate,
   contentForChannel,
@@ -20,7 +21,19 @@ export {
   templateFields,
   type TemplateVariables,
 } from './core/render';
-export { nodeHandlers, type NodeHandler, type NodeHandlers, type NodeOutcome, type StepContext, type FlowInfo } from './core/nodes';
+export {
+  nodeHandlers,
+  nodeRegistry,
+  traitsOf,
+  type NodeHandler,
+  type NodeHandlers,
+  type NodeOutcome,
+  type NodeTraits,
+  type NodeRule,
+  type DataIssue,
+  type StepContext,
+  type FlowInfo,
+} from './core/nodes';
 export { flowTemplates, findFlowTemplate, WEEKLY_CHECKIN_CAP, type FlowTemplate } from './core/templates';
 export { demoFlows, type DemoFlow } from './core/templates';
 // the clock is pure enough for any importer; the rest of the runtime (pg, node-cron) is `@boomerang/engine/runtime`

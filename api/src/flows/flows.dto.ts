@@ -66,10 +66,18 @@ export const flowView = flowSummaryView.extend({
   frozen: z.boolean().describe('activated versions are immutable'),
   versions: z.array(z.object({ version: z.number().int(), createdAt: z.string(), frozenAt: z.string().nullable() })),
 });
+const validationIssueView = z.object({
+  nodeId: z.string().nullable(),
+  edgeId: z.string().optional(),
+  code: z.string().describe('what is wrong, for machines: duration.notPositive, handle.unconnected, schema.invalid_type…'),
+  field: z.string().optional().describe("the path inside the node's data it is about (waitFor.timeout), or inside the edge"),
+  params: z.record(z.string(), z.unknown()).optional().describe('the values the message is made of'),
+  message: z.string(),
+});
 export const validationView = z.object({
   valid: z.boolean(),
-  errors: z.array(z.object({ nodeId: z.string().nullable(), edgeId: z.string().optional(), message: z.string() })),
-  warnings: z.array(z.object({ nodeId: z.string().nullable(), edgeId: z.string().optional(), message: z.string() })),
+  errors: z.array(validationIssueView),
+  warnings: z.array(validationIssueView),
 });
 export const flowTemplatesView = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), description: z.string(), graph: flowGraphSchema })),

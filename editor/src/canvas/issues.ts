@@ -9,7 +9,9 @@ export interface NodeIssues {
 /** Validation messages by node id, for the node cards' outline and badge. */
 export const IssuesContext = createContext<ReadonlyMap<string, NodeIssues>>(new Map());
 
-export function issuesByNode(errors: readonly ValidationIssue[], warnings: readonly ValidationIssue[]): Map<string, NodeIssues> {
+type Located = Pick<ValidationIssue, 'nodeId' | 'message'>;
+
+export function issuesByNode(errors: readonly Located[], warnings: readonly Located[]): Map<string, NodeIssues> {
   const map = new Map<string, NodeIssues>();
   const entry = (id: string) => {
     let e = map.get(id);

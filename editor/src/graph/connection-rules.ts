@@ -4,7 +4,7 @@
  * being drawn needs: no step leads to itself, and a new loop must pass through a delay. Returns the reason a
  * connection is refused, in the words of the person dragging it, or null.
  */
-import { edgeProblems, type EdgeProblem } from '../engine';
+import { edgeProblems, traitsOf, type EdgeProblem } from '../engine';
 import type { NodeShape } from './model';
 
 export interface ConnectionLike {
@@ -45,13 +45,14 @@ export function connectionProblem(
   const siblings = source ? edges.filter((e) => e.source === source.id) : [];
   const [problem] = edgeProblems(source, target, connection, siblings);
   if (problem) return words(problem, source?.id ?? '');
-  if (source!.type !== 'delay' && target!.type !== 'delay' && reachesWithoutDelay(byId, edges, target!.id, source!.id)) {
+  const waits = (step: { type: NodeShape['type'] }) => traitsOf(step.type).breaksLoops === true;
+  if (!waits(source!) && !waits(target!) && reachesWithoutDelay(byId, edges, target!.id, source!.id)) {
     return 'a loop must pass through a delay node';
   }
   return null;
 }
 
-/** Is `to` reachable from `from` through non-delay nodes only? (The new edge would close a loop without a delay.) */
+/** Is `to` reachable from `from` through nodes that do not wait (delays)? (The new edge would close a loop without a delay.) */
 function reachesWithoutDelay(
   byId: Map<string, NodeShape>,
   edges: readonly { source: string; target: string }[],
@@ -63,7 +64,8 @@ function reachesWithoutDelay(
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (id === to) return true;
-    if (seen.has(id) || byId.get(id)?.type === 'delay') continue;
+    const node = byId.get(id);
+    if (seen.has(id) || (node && traitsOf(node.type).breaksLoops)) continue;
     seen.add(id);
     for (const e of edges) if (e.source === id) stack.push(e.target);
   }

@@ -1,5 +1,5 @@
 import { flowTemplates } from '@boomerang/engine/core/templates';
-import { validateFlow } from '../engine';
+import { plainTemplate, validateFlow } from '../engine';
 import { connectionProblem } from './connection-rules';
 import {
   documentKey,
@@ -13,7 +13,7 @@ import {
   toEditorNodes,
   type EditorEdge,
 } from './model';
-import { plainTemplate, summarize } from './summary';
+import { summarize } from './summary';
 
 const weekly = flowTemplates.find((t) => t.id === 'weekly-checkin')!.graph;
 

@@ -8,6 +8,7 @@ import {
   edgeHandle,
   handlesOfStep,
   OUT,
+  traitsOf,
   type FlowEdge,
   type FlowGraphDocument,
   type FlowNode,
@@ -84,14 +85,6 @@ export function documentKey(doc: unknown): string {
   );
 }
 
-export const defaultConfig: { [T in NodeType]: () => ConfigOf<T> } = {
-  trigger: () => ({ kind: 'inactive', days: 7 }),
-  condition: () => ({ rule: { active: true } }),
-  delay: () => ({ duration: 'P1D' }),
-  channel: () => ({ channel: 'push', template: { title: 'We miss you', body: 'Come back and see what is new.' } }),
-  goal: () => ({ event: 'order_paid' }),
-};
-
 /** `delay`, `delay2`, `delay3`…: the first id of that type not taken. */
 export function newNodeId(type: NodeType, taken: Iterable<string>): string {
   const ids = new Set(taken);
@@ -100,7 +93,7 @@ export function newNodeId(type: NodeType, taken: Iterable<string>): string {
 }
 
 export function newNode(type: NodeType, position: { x: number; y: number }, taken: Iterable<string>): EditorNode {
-  return { id: newNodeId(type, taken), type, position, data: { config: defaultConfig[type]() } } as EditorNode;
+  return { id: newNodeId(type, taken), type, position, data: { config: traitsOf(type).defaultData() } } as EditorNode;
 }
 
 export function newEdgeId(source: string, handle: string, target: string, taken: Iterable<string>): string {

@@ -1,7 +1,8 @@
 /**
  * Validation messages in the marketer's words, each pointing at the form field it is about. The engine's
- * `validateFlow` (and the server, which runs the same function) speak in data paths ("data.duration: … ISO 8601 …");
- * the editor shows "Wait time must be more than zero." next to the wait-time picker.
+ * `validateFlow` (and the server, which runs the same function) gives every issue a machine `code`, the `field` inside
+ * the node's data and the `params` its words are made of ("duration.notPositive", "waitFor.timeout", {value: "P0D"});
+ * the editor words each code here: "The longest wait for the event must be more than zero." next to its picker.
  */
 import type { ValidationIssue } from '../engine';
 
@@ -19,6 +20,10 @@ export function handleLabel(handle: string): string {
   return handle === 'out' ? 'next' : handle;
 }
 
+type Params = Record<string, unknown>;
+/** The words and the form field, or null when the code's params do not fit (the generic wording is used). */
+type Wording = (p: Params, issue: ValidationIssue) => [text: string, field: string | null] | null;
+
 const fieldNames: Record<string, string> = {
   subject: 'subject',
   html: 'HTML body',
@@ -28,106 +33,102 @@ const fieldNames: Record<string, string> = {
   url: 'link',
 };
 
-const needs: Record<string, [string, string]> = {
-  'email needs template.subject': ['An email needs a subject.', 'subject'],
-  'email needs template.html or template.text': ['An email needs a body (HTML or plain text).', 'html'],
-  'push needs template.title or template.body': ['A push needs a title or a text.', 'title'],
-  'sms needs template.body': ['An SMS needs a text.', 'body'],
-  'webhook needs template.url': ['A webhook needs a URL.', 'url'],
+/** What a channel lacks, by the template field it needs (engine `missingChannelField`). */
+const needs: Record<string, string> = {
+  subject: 'An email needs a subject.',
+  html: 'An email needs a body (HTML or plain text).',
+  title: 'A push needs a title or a text.',
+  body: 'An SMS needs a text.',
+  url: 'A webhook needs a URL.',
 };
 
+/** The duration fields by their path in the data: what they are called and their form field. */
 const durationWhat: Record<string, [string, string]> = {
-  'data.duration': ['Wait time', 'duration'],
-  'data.waitFor.timeout': ['The longest wait for the event', 'timeout'],
-  'data.reentry.cooldown': ['The re-entry cooldown', 'cooldown'],
-  'data.maxAge': ['The age limit of events', 'maxAge'],
-  'data.escalate.after': ['The wait before escalating', 'escalateAfter'],
+  duration: ['Wait time', 'duration'],
+  'waitFor.timeout': ['The longest wait for the event', 'timeout'],
+  'reentry.cooldown': ['The re-entry cooldown', 'cooldown'],
+  maxAge: ['The age limit of events', 'maxAge'],
+  'escalate.after': ['The wait before escalating', 'escalateAfter'],
 };
 
-function zeroish(value: string): boolean {
-  return /^P(T?)(0+[WDHMS])+$/.test(value) || /^PT?0/.test(value);
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+const channelName = (c: unknown): string => (c === 'sms' ? 'SMS' : str(c));
+
+function durationWords(zero: boolean): Wording {
+  return (p, { field }) => {
+    if (field && /\.within$/.test(field)) return ['The time window of an event rule must be more than zero.', topField(field)];
+    const what = field ? durationWhat[field] : undefined;
+    if (!what) return null;
+    return zero
+      ? [`${what[0]} must be more than zero.`, what[1]]
+      : [`${what[0]} “${str(p.value)}” is not a length of time: pick a number and a unit.`, what[1]];
+  };
 }
+
+/** A channel that cannot be sent (fallback, escalation hop): the template field it needs, in words. */
+function cannotSend(what: string): Wording {
+  return (p) => [`The ${channelName(p.channel)} ${what} cannot be sent. ${needs[str(p.needs)] ?? ''}`.trim(), str(p.needs)];
+}
+
+/** A problem in a template field (or a locale's variant of it), about that field (or the languages list). */
+function templateWords(problem: (p: Params) => string): Wording {
+  return (p) => {
+    const field = str(p.templateField);
+    const name = `${p.locale ? `${str(p.locale)} ` : ''}${fieldNames[field] ?? field}`;
+    return [`The ${name}${problem(p)}`, p.locale ? 'locales' : field];
+  };
+}
+
+const pathNamed = (p: Params) => `: ${str(p.problem)}`;
+
+const wordings: Record<string, Wording> = {
+  'duration.notPositive': durationWords(true),
+  'duration.invalid': durationWords(false),
+  'handle.unconnected': (p) => [`The “${handleLabel(str(p.handle))}” exit is not connected: journeys that take it end here.`, null],
+  'handle.taken': (p) => [`The “${handleLabel(str(p.handle))}” exit has two connections; keep one.`, null],
+  'node.unreachable': () => ['Nothing leads to this step: connect an earlier step to it, or delete it.', null],
+  'flow.noTrigger': () => ['The flow needs a trigger: add one from the palette.', null],
+  'trigger.extra': () => ['A flow has one trigger: delete this one.', null],
+  'cycle.noDelay': (p) => [`These steps loop without waiting (${str(p.path)}): put a delay in the loop.`, null],
+  'template.missingField': (p) => (needs[str(p.needs)] ? [needs[str(p.needs)], str(p.needs)] : null),
+  'fallback.missingField': cannotSend('fallback'),
+  'escalate.missingField': cannotSend('escalation'),
+  'locale.missingField': (p) => [`The ${str(p.locale)} version cannot be sent. ${needs[str(p.needs)] ?? ''}`.trim(), 'locales'],
+  'locale.invalid': (p) => [`“${str(p.locale)}” is not a language tag (e.g. zh-CN, en).`, 'locales'],
+  'template.variable': templateWords((p) => ` uses “${str(p.name)}”, which is not a variable; pick one from “Insert variable”.`),
+  'template.helper': templateWords((p) => ` uses “${str(p.name)}”, which is not a known helper (use if, unless, each, with, default).`),
+  'template.compile': templateWords((p) => ` has a broken {{ }} placeholder: ${str(p.detail)}`),
+  'template.blockHelper': templateWords(pathNamed),
+  'template.partial': templateWords(pathNamed),
+  'template.decorator': templateWords(pathNamed),
+  'split.sum': (p) => [`The split adds up to ${str(p.sum)} %; it must be 100 %.`, 'split'],
+  'split.duplicateId': (p) => [`Two paths are called “${str(p.id)}”: give each its own name.`, 'branches'],
+  'branches.duplicateId': (p) => [`Two paths are called “${str(p.id)}”: give each its own name.`, 'branches'],
+  'rule.needsValue': (p, { field }) => [`The rule on “${str(p.attribute)}” needs a value to compare with.`, topField(field)],
+  'rule.needsList': (p, { field }) => [`The rule on “${str(p.attribute)}” needs a list of values.`, topField(field)],
+  'timezone.invalid': (p) => [`“${str(p.value)}” is not a time zone (e.g. Europe/Paris, Asia/Shanghai).`, 'timezone'],
+  'fallback.isPrimary': (p) => [`The fallback ${str(p.channel)} is the message's own channel; untick it.`, 'fallback'],
+  'schema.required': (p, { field, edgeId }) => {
+    const path = field ?? str(p.path);
+    return edgeId ? null : [`${capital(path)} is required.`, topField(path)];
+  },
+};
 
 export function plainIssue(issue: ValidationIssue): PlainIssue {
-  const original = issue.message;
-  const out = (text: string, field: string | null = null): PlainIssue => ({ nodeId: issue.nodeId, field, text, original });
-  let m: RegExpExecArray | null;
-
-  if (
-    (m =
-      /^(data\.duration|data\.waitFor\.timeout|data\.reentry\.cooldown|data\.maxAge|data\.escalate\.after): "(.*)" is not a positive ISO 8601 duration/.exec(
-        original,
-      ))
-  ) {
-    const [what, field] = durationWhat[m[1]];
-    return zeroish(m[2])
-      ? out(`${what} must be more than zero.`, field)
-      : out(`${what} “${m[2]}” is not a length of time: pick a number and a unit.`, field);
-  }
-  if ((m = /^(data\.[\w.[\]]*)\.within: "(.*)" is not a positive ISO 8601 duration/.exec(original))) {
-    return out(`The time window of an event rule must be more than zero.`, fieldOfRule(m[1]));
-  }
-  if ((m = /^handle "(.+)" is not connected: journeys end there/.exec(original))) {
-    return out(`The “${handleLabel(m[1])}” exit is not connected: journeys that take it end here.`);
-  }
-  if ((m = /^handle "(.+)" already has edge/.exec(original))) return out(`The “${handleLabel(m[1])}” exit has two connections; keep one.`);
-  if (/^node "(.+)" is unreachable from the trigger/.test(original)) {
-    return out('Nothing leads to this step: connect an earlier step to it, or delete it.');
-  }
-  if (original === 'the flow needs a trigger node') return out('The flow needs a trigger: add one from the palette.');
-  if (/^only one trigger is allowed/.test(original)) return out('A flow has one trigger: delete this one.');
-  if ((m = /^cycle without a delay: (.*) \(a loop/.exec(original)))
-    return out(`These steps loop without waiting (${m[1]}): put a delay in the loop.`);
-  if ((m = /^data\.template: (.*)$/.exec(original)) && needs[m[1]]) return out(...needs[m[1]]);
-  if ((m = /^data\.fallback: (\w+) fallback cannot be sent: (.*)$/.exec(original))) {
-    const [text, field] = needs[m[2]] ?? [m[2], null];
-    return out(`The ${m[1] === 'sms' ? 'SMS' : m[1]} fallback cannot be sent. ${text}`, field);
-  }
-  if ((m = /^data\.escalate\.to\[\d+\]: (\w+) cannot be sent: (.*)$/.exec(original))) {
-    const [text, field] = needs[m[2]] ?? [m[2], null];
-    return out(`The ${m[1] === 'sms' ? 'SMS' : m[1]} escalation cannot be sent. ${text}`, field ?? 'escalateTo');
-  }
-  if ((m = /^data\.locales\.([^.:]+): not a BCP 47 locale/.exec(original)))
-    return out(`“${m[1]}” is not a language tag (e.g. zh-CN, en).`, 'locales');
-  if ((m = /^data\.locales\.([^.:]+)\.(\w+): (.*)$/.exec(original))) {
-    const v = /^unknown variable "(.+)"/.exec(m[3]);
-    const name = `${m[1]} ${fieldNames[m[2]] ?? m[2]}`;
-    return out(
-      v ? `The ${name} uses “${v[1]}”, which is not a variable; pick one from “Insert variable”.` : `The ${name}: ${m[3]}`,
-      'locales',
-    );
-  }
-  if ((m = /^data\.template\.(\w+): (.*)$/.exec(original))) {
-    const name = fieldNames[m[1]] ?? m[1];
-    const problem = m[2];
-    const v = /^unknown variable "(.+)"/.exec(problem);
-    if (v) return out(`The ${name} uses “${v[1]}”, which is not a variable; pick one from “Insert variable”.`, m[1]);
-    const h = /^unknown helper "(.+)"/.exec(problem);
-    if (h) return out(`The ${name} uses “${h[1]}”, which is not a known helper (use if, unless, each, with, default).`, m[1]);
-    if (/^does not compile/.test(problem))
-      return out(`The ${name} has a broken {{ }} placeholder: ${problem.replace(/^does not compile: /, '')}`, m[1]);
-    return out(`The ${name}: ${problem}`, m[1]);
-  }
-  if ((m = /^data\.split: percentages sum to (\d+), not 100/.exec(original)))
-    return out(`The split adds up to ${m[1]} %; it must be 100 %.`, 'split');
-  if ((m = /^data\.(?:branches|split): duplicate (?:branch|split) id "(.+)"/.exec(original)))
-    return out(`Two paths are called “${m[1]}”: give each its own name.`, 'branches');
-  if ((m = /^(data\.[\w.[\]]+): "(\w+)" on (.+) needs a value/.exec(original)))
-    return out(`The rule on “${m[3]}” needs a value to compare with.`, fieldOfRule(m[1]));
-  if ((m = /^(data\.[\w.[\]]+): "in" on (.+) needs an array value/.exec(original)))
-    return out(`The rule on “${m[2]}” needs a list of values.`, fieldOfRule(m[1]));
-  if ((m = /^data\.timezone: "(.*)" is not an IANA time zone/.exec(original)))
-    return out(`“${m[1]}” is not a time zone (e.g. Europe/Paris, Asia/Shanghai).`, 'timezone');
-  if ((m = /^data\.fallback: "(\w+)" is the primary channel/.exec(original)))
-    return out(`The fallback ${m[1]} is the message's own channel; untick it.`, 'fallback');
-  if ((m = /^(?:data\.)?(\w+) is required/.exec(original))) return out(`${capital(m[1])} is required.`, m[1]);
-  if ((m = /^data\.(\w+)(?:[.[][^:]*)?: (.*)$/.exec(original))) return out(`${capital(m[1])}: ${m[2]}`, m[1]);
-  return out(capital(original));
+  const [text, field] = wordings[issue.code]?.(issue.params ?? {}, issue) ?? generic(issue);
+  return { nodeId: issue.nodeId, field, text, original: issue.message };
 }
 
-/** `data.rule.all[0]` → `rule`, `data.branches[1].rule…` → `branches`, `data.audience…` → `audience`. */
-function fieldOfRule(path: string): string {
-  return /^data\.(\w+)/.exec(path)?.[1] ?? 'rule';
+/** A code without words of its own: the engine's words, about the data's top-level field when there is one. */
+function generic({ field, message, edgeId }: ValidationIssue): [string, string | null] {
+  if (!field || edgeId) return [capital(message), null];
+  const top = topField(field);
+  return [`${capital(top)}: ${message.replace(/^data\.[^:]*: /, '')}`, top];
+}
+
+/** `rule.all[0]` → `rule`, `branches[1].rule…` → `branches`, `audience…` → `audience`: the form field of a path. */
+function topField(path: string | undefined): string {
+  return /^\w+/.exec(path ?? '')?.[0] ?? 'rule';
 }
 
 function capital(s: string): string {

@@ -10,6 +10,7 @@
  */
 import { flowGraphOf, type FlowGraph } from './graph';
 import { metGoal } from './goals';
+import { messageIdFor } from './message-id';
 import { nodeHandlers, type FlowInfo, type NodeHandler, type NodeOutcome, type StepContext } from './nodes';
 import type { FlowGraphDocument, FlowNode } from './schema';
 import { findReturn } from './rules';
@@ -83,7 +84,7 @@ class Run {
       const wait = this.journey.wait;
       const handler = nodeHandlers[node.type] as NodeHandler;
       const mark = this.effects.length;
-      const resumed = handler.resume ? handler.resume(node, wait, this.context(graph, node)) : { kind: 'next' as const, handle: 'out' };
+      const resumed = handler.resume ? handler.resume(node, wait, this.context(node)) : { kind: 'next' as const, handle: 'out' };
       if (resumed === null) {
         this.effects.length = mark; // not due: unchanged, no effects
         return;
@@ -143,18 +144,21 @@ class Run {
     this.journey.state = 'running';
     this.log(node.id, 'node', { type: node.type, step: this.journey.stepSeq, visit: visits[node.id] });
     const handler = nodeHandlers[node.type] as NodeHandler;
-    return handler.enter(node, this.context(graph, node));
+    return handler.enter(node, this.context(node));
   }
 
-  private context(graph: FlowGraph, node: FlowNode): StepContext {
+  private context(node: FlowNode): StepContext {
     return {
       journey: this.journey,
-      graph,
       facts: this.facts,
       now: this.now,
       settings: this.settings,
       flow: this.flow,
       recentSends: this.recentSends,
+      messageIds: () => {
+        const idempotencyKey = `${this.journey.id}:${this.journey.stepSeq}`;
+        return { idempotencyKey, messageId: messageIdFor(idempotencyKey) };
+      },
       log: (kind, detail) => this.log(node.id, kind, detail),
       send: (effect) => {
         this.effects.push({ type: 'send', at: this.now, nodeId: node.id, ...effect });

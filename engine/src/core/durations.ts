@@ -49,6 +49,13 @@ export function isValidDuration(iso: unknown): boolean {
   return parseDuration(iso) !== null;
 }
 
+/** Why a value is not a positive ISO 8601 duration: a duration of zero or less, or not a duration at all; null if it is one. */
+export function durationProblem(iso: unknown): 'notPositive' | 'invalid' | null {
+  if (parseDuration(iso) !== null) return null;
+  const d = typeof iso === 'string' && iso.length <= 40 ? Duration.fromISO(iso) : null;
+  return d?.isValid && d.toMillis() <= 0 ? 'notPositive' : 'invalid';
+}
+
 // luxon's isValidZone builds an Intl.DateTimeFormat per call (~0.3 ms and garbage): the answer per name is memoised
 const zoneValidity = new Map<string, boolean>();
 

@@ -5,8 +5,9 @@
  * own way (the validator names the edge, the canvas speaks to the person dragging). Loops are checked over the
  * whole graph by the validator (a cycle is legal only through a delay) and per connection by the canvas.
  */
-import { edgeHandle, outHandles } from './graph';
-import type { FlowNode, NodeType } from './schema';
+import { edgeHandle } from './graph';
+import { traitsOf, type DataOf } from './nodes';
+import type { NodeType } from './schema';
 
 export interface EdgeEnd {
   id: string;
@@ -25,7 +26,7 @@ export type EdgeProblem =
 /** The out handles of a step, or none while its data is mid-edit in a shape the graph does not know yet. */
 export function handlesOfStep(node: EdgeEnd): string[] {
   try {
-    return outHandles({ id: node.id, type: node.type, position: { x: 0, y: 0 }, data: node.data } as FlowNode);
+    return traitsOf(node.type).outHandles(node.data as DataOf<NodeType>);
   } catch {
     return [];
   }

@@ -2,32 +2,19 @@
  * The flow graph with its adjacency built once: node by id, outgoing edge by (node, handle), incoming edges.
  * Edges keep React Flow's shape; a missing `sourceHandle` means the node's single `out` handle.
  */
+import { OUT, traitsOf } from './nodes';
 import type { FlowEdge, FlowGraphDocument, FlowNode, FlowNodeOf, NodeType } from './schema';
 
-export const OUT = 'out';
+export { OUT };
 
 /** The handle an edge leaves from, normalised: `null`/`undefined` → `out`. */
 export function edgeHandle(edge: Pick<FlowEdge, 'sourceHandle'>): string {
   return edge.sourceHandle == null || edge.sourceHandle === '' ? OUT : edge.sourceHandle;
 }
 
-/** The out handles a node offers, from its type and data (DESIGN "Nodes"). */
+/** The out handles a node offers, from its type and data (DESIGN "Nodes"; each type's `outHandles` in nodes/). */
 export function outHandles(node: FlowNode): string[] {
-  switch (node.type) {
-    case 'trigger':
-    case 'channel':
-      return [OUT];
-    case 'goal':
-      return [];
-    case 'delay':
-      return 'waitFor' in node.data ? ['event', 'timeout'] : [OUT];
-    case 'condition': {
-      const d = node.data;
-      if ('rule' in d) return ['yes', 'no'];
-      if ('branches' in d) return [...d.branches.map((b) => b.id), 'else'];
-      return d.split.map((s) => s.id);
-    }
-  }
+  return traitsOf(node.type).outHandles(node.data);
 }
 
 export class FlowGraph {

@@ -1,5 +1,4 @@
-/** Stable hashing for deterministic per-contact decisions (A/B splits, holdout) and message ids. */
-import { createHash } from 'node:crypto';
+/** Stable hashing for deterministic per-contact decisions (A/B splits, holdout); pure, so the editor may bundle it. */
 
 /** 32-bit FNV-1a of a UTF-16 string's code units. */
 export function fnv1a(input: string): number {
@@ -30,13 +29,4 @@ export function splitArm(split: readonly { id: string; percent: number }[], flow
 /** Whether a contact belongs to a flow's holdout group (deterministic, `holdoutPercent` of contacts). */
 export function isHoldout(flowId: string, contactId: string, holdoutPercent: number): boolean {
   return bucketOf('holdout', flowId, contactId) < holdoutPercent;
-}
-
-/** A deterministic UUID (v5 layout, sha1) for a message from its idempotency key. */
-export function messageIdFor(idempotencyKey: string): string {
-  const h = createHash('sha1').update(`boomerang:message:${idempotencyKey}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

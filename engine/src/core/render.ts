@@ -38,18 +38,33 @@ const reservedRoots: Record<string, (rest: string[]) => boolean> = {
 export const templateFields = ['subject', 'html', 'text', 'title', 'body', 'url'] as const;
 export type TemplateField = (typeof templateFields)[number];
 
+/** A problem in a template string: what kind, the name it is about (helper, variable), and the words. */
+export interface TemplateProblem {
+  code: 'compile' | 'blockHelper' | 'partial' | 'decorator' | 'helper' | 'variable';
+  name?: string;
+  /** the compiler's own words, for `compile` */
+  detail?: string;
+  message: string;
+}
+
 /** Problems in one template string: syntax errors, unknown helpers, unknown reserved variables. */
-export function checkTemplate(source: string): string[] {
+export function templateProblems(source: string): TemplateProblem[] {
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
     hb.precompile(source, { knownHelpers: Object.fromEntries(knownHelpers.map((h) => [h, true])) });
   } catch (e) {
-    return [`does not compile: ${firstLine(e)}`];
+    const detail = firstLine(e);
+    return [{ code: 'compile', detail, message: `does not compile: ${detail}` }];
   }
-  const problems: string[] = [];
+  const problems: TemplateProblem[] = [];
   walkProgram(ast, 0, problems);
-  return [...new Set(problems)];
+  return problems.filter((p, i) => problems.findIndex((q) => q.message === p.message) === i);
+}
+
+/** The words of `templateProblems`. */
+export function checkTemplate(source: string): string[] {
+  return templateProblems(source).map((p) => p.message);
 }
 
 function firstLine(e: unknown): string {
@@ -64,11 +79,11 @@ function firstLine(e: unknown): string {
 
 type Node = hbs.AST.Node & Record<string, any>;
 
-function walkProgram(program: hbs.AST.Program | undefined, scopeDepth: number, problems: string[]): void {
+function walkProgram(program: hbs.AST.Program | undefined, scopeDepth: number, problems: TemplateProblem[]): void {
   for (const stmt of program?.body ?? []) walkStatement(stmt as Node, scopeDepth, problems);
 }
 
-function walkStatement(node: Node, scopeDepth: number, problems: string[]): void {
+function walkStatement(node: Node, scopeDepth: number, problems: TemplateProblem[]): void {
   switch (node.type) {
     case 'MustacheStatement':
     case 'SubExpression': {
@@ -80,7 +95,12 @@ function walkStatement(node: Node, scopeDepth: number, problems: string[]): void
     }
     case 'BlockStatement': {
       const name = pathName(node.path);
-      if (!name || !blockHelpers.has(name)) problems.push(`unknown block helper "${name ?? '?'}" (use if, unless, each, with)`);
+      if (!name || !blockHelpers.has(name))
+        problems.push({
+          code: 'blockHelper',
+          name: name ?? '?',
+          message: `unknown block helper "${name ?? '?'}" (use if, unless, each, with)`,
+        });
       walkArgs(node, scopeDepth, problems);
       const inner = name && scopingHelpers.has(name) ? scopeDepth + 1 : scopeDepth;
       walkProgram(node.program, inner, problems);
@@ -89,23 +109,23 @@ function walkStatement(node: Node, scopeDepth: number, problems: string[]): void
     }
     case 'PartialStatement':
     case 'PartialBlockStatement':
-      problems.push('partials are not supported');
+      problems.push({ code: 'partial', message: 'partials are not supported' });
       return;
     case 'DecoratorBlock':
     case 'Decorator':
-      problems.push('decorators are not supported');
+      problems.push({ code: 'decorator', message: 'decorators are not supported' });
       return;
     default:
       return; // content, comments
   }
 }
 
-function walkArgs(node: Node, scopeDepth: number, problems: string[]): void {
+function walkArgs(node: Node, scopeDepth: number, problems: TemplateProblem[]): void {
   for (const p of node.params ?? []) walkExpression(p as Node, scopeDepth, problems);
   for (const pair of node.hash?.pairs ?? []) walkExpression(pair.value as Node, scopeDepth, problems);
 }
 
-function walkExpression(expr: Node, scopeDepth: number, problems: string[]): void {
+function walkExpression(expr: Node, scopeDepth: number, problems: TemplateProblem[]): void {
   if (expr.type === 'SubExpression') walkStatement(expr, scopeDepth, problems);
   else checkExpression(expr, scopeDepth, problems);
 }
@@ -114,14 +134,14 @@ function pathName(path: Node): string | null {
   return path?.type === 'PathExpression' ? (path.original as string) : null;
 }
 
-function checkHelper(path: Node, problems: string[]): void {
+function checkHelper(path: Node, problems: TemplateProblem[]): void {
   const name = pathName(path);
   if (!name || !(knownHelpers as readonly string[]).includes(name)) {
-    problems.push(`unknown helper "${name ?? '?'}" (known: ${knownHelpers.join(', ')})`);
+    problems.push({ code: 'helper', name: name ?? '?', message: `unknown helper "${name ?? '?'}" (known: ${knownHelpers.join(', ')})` });
   }
 }
 
-function checkExpression(expr: Node, scopeDepth: number, problems: string[]): void {
+function checkExpression(expr: Node, scopeDepth: number, problems: TemplateProblem[]): void {
   if (expr.type !== 'PathExpression') return; // literals
   if (expr.data) return; // @index, @root… are Handlebars' own
   if (scopeDepth > 0) return; // relative to an each/with item
@@ -129,7 +149,7 @@ function checkExpression(expr: Node, scopeDepth: number, problems: string[]): vo
   if (parts.length === 0) return; // {{this}}
   const [root, ...rest] = parts;
   const check = reservedRoots[root];
-  if (check && !check(rest)) problems.push(`unknown variable "${expr.original}"`);
+  if (check && !check(rest)) problems.push({ code: 'variable', name: expr.original, message: `unknown variable "${expr.original}"` });
 }
 
 // ------------------------------------------------------------------------------------------- content mapping
@@ -159,21 +179,37 @@ function strip(t: MessageTemplate): MessageTemplate {
   return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined && v !== '')) as MessageTemplate;
 }
 
-/** What a channel needs from its content; the first missing requirement, or null. */
-export function missingChannelFields(channel: ChannelKind, t: MessageTemplate): string | null {
+/**
+ * The first template field a channel needs and its content lacks, or null: email `subject`, then a body (`html`,
+ * or `text`); push `title` (or `body`); sms `body`; webhook `url`.
+ */
+export function missingChannelField(channel: ChannelKind, t: MessageTemplate): TemplateField | null {
   const c = contentForChannel(channel, t);
   switch (channel) {
     case 'email':
-      if (!c.subject) return 'email needs template.subject';
-      if (!c.html && !c.text) return 'email needs template.html or template.text';
-      return null;
+      return !c.subject ? 'subject' : !c.html && !c.text ? 'html' : null;
     case 'push':
-      return c.title || c.body ? null : 'push needs template.title or template.body';
+      return c.title || c.body ? null : 'title';
     case 'sms':
-      return c.body ? null : 'sms needs template.body';
+      return c.body ? null : 'body';
     case 'webhook':
-      return c.url ? null : 'webhook needs template.url';
+      return c.url ? null : 'url';
   }
+}
+
+const neededWords: Record<TemplateField, string> = {
+  subject: 'template.subject',
+  html: 'template.html or template.text',
+  text: 'template.html or template.text',
+  title: 'template.title or template.body',
+  body: 'template.body',
+  url: 'template.url',
+};
+
+/** What a channel needs from its content; the first missing requirement in words, or null. */
+export function missingChannelFields(channel: ChannelKind, t: MessageTemplate): string | null {
+  const field = missingChannelField(channel, t);
+  return field ? `${channel} needs ${neededWords[field]}` : null;
 }
 
 // ------------------------------------------------------------------------------------------------ rendering

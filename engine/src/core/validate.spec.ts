@@ -9,7 +9,14 @@ describe('validateFlow', () => {
     //   t → push → (end)
     const result = validateFlow(flow().trigger('t').then('push', push('Hi')).build());
     expect(result).toMatchObject({ valid: true, errors: [] });
-    expect(result.warnings).toEqual([{ nodeId: 'push', message: 'handle "out" is not connected: journeys end there (completed)' }]);
+    expect(result.warnings).toEqual([
+      {
+        nodeId: 'push',
+        code: 'handle.unconnected',
+        params: { handle: 'out' },
+        message: 'handle "out" is not connected: journeys end there (completed)',
+      },
+    ]);
   });
 
   it('names a node of unknown type by its id, like every other graph error', () => {
@@ -51,7 +58,12 @@ describe('validateFlow', () => {
     const result = validateFlow(graph);
     expect(result.valid).toBe(false);
     const cycle = result.errors.find((e) => e.message.startsWith('cycle without a delay'));
-    expect(cycle).toEqual({ nodeId: 'a', message: 'cycle without a delay: a → b → a (a loop must pass through a delay node)' });
+    expect(cycle).toEqual({
+      nodeId: 'a',
+      code: 'cycle.noDelay',
+      params: { cycle: ['a', 'b'], path: 'a → b → a' },
+      message: 'cycle without a delay: a → b → a (a loop must pass through a delay node)',
+    });
   });
 
   it('rejects a self loop', () => {
@@ -312,8 +324,44 @@ describe('validateFlow', () => {
     const graph = { ...flow().trigger('t').then('p', push('x')).build() };
     (graph.edges[0] as Record<string, unknown>).sourceHandle = 42;
     expect(validateFlow(graph).errors).toEqual([
-      { nodeId: 't', edgeId: 'e1', message: 'edge "e1": sourceHandle: expected string, received number' },
+      {
+        nodeId: 't',
+        edgeId: 'e1',
+        code: 'schema.invalid_type',
+        field: 'sourceHandle',
+        params: { problem: 'expected string, received number' },
+        message: 'edge "e1": sourceHandle: expected string, received number',
+      },
     ]);
+  });
+
+  it.each([
+    ['a zero wait', delay('PT0M'), { code: 'duration.notPositive', field: 'duration', params: { value: 'PT0M' } }],
+    ['a wait that is no duration', waitFor('order_paid', 'soon'), { code: 'duration.invalid', field: 'waitFor.timeout' }],
+    [
+      'a rule leaf without a value',
+      when({ all: [{ attribute: 'cart_items', op: 'gt' }] }),
+      { code: 'rule.needsValue', field: 'rule.all[0]', params: { op: 'gt', attribute: 'cart_items' } },
+    ],
+    [
+      'a split off 100',
+      split({ id: 'a', percent: 50 }, { id: 'b', percent: 40 }),
+      { code: 'split.sum', field: 'split', params: { sum: 90 } },
+    ],
+    [
+      'an email without a subject',
+      channel('email', { text: 'Hi' }),
+      { code: 'template.missingField', field: 'template.subject', params: { channel: 'email', needs: 'subject' } },
+    ],
+    [
+      'an unknown variable',
+      sms('Hi {{contact.email}}'),
+      { code: 'template.variable', field: 'template.body', params: { templateField: 'body', name: 'contact.email' } },
+    ],
+  ])('codes %s and names the field', (_case, node, expected) => {
+    //   t → x
+    const [issue] = validateFlow(flow().trigger('t').then('x', node).build()).errors;
+    expect(issue).toMatchObject({ nodeId: 'x', ...expected });
   });
 
   it('accepts journey-wide goals without incoming edges', () => {

@@ -6,18 +6,26 @@
  * nodes without incoming edges: those are journey-wide goals (checked before every step and on every wake-up).
  */
 import type { z } from 'zod';
-import { isValidDuration, isValidTimeZone } from './durations';
+import { durationProblem } from './durations';
 import { edgeProblems, type EdgeProblem } from './edges';
 import { edgeHandle, FlowGraph, outHandles } from './graph';
-import { localeChain } from './locale';
-import { checkTemplate, missingChannelFields, templateFields } from './render';
+import { traitsOf, type NodeRule } from './nodes';
 import { forEachLeaf } from './rules';
 import { flattenZodIssues, formatPath } from './zod-issues';
-import { flowGraphSchema, nodeTypes, type FlowEdge, type FlowGraphDocument, type FlowNode, type Rule } from './schema';
+import { flowGraphSchema, nodeTypes, type FlowEdge, type FlowGraphDocument, type FlowNode } from './schema';
 
+/**
+ * One problem: the node it belongs to (null: the whole flow), the edge when it is about one, a machine `code`
+ * (`duration.notPositive`, `handle.unconnected`, `schema.invalid_type`…) with the values the words are made of
+ * (`params`), the `field` it is about (a path inside the node's `data` such as `waitFor.timeout`; inside the edge
+ * for an edge's schema issue), and the words (`message`), which the API returns as they are.
+ */
 export interface ValidationIssue {
   nodeId: string | null;
   edgeId?: string;
+  code: string;
+  field?: string;
+  params?: Record<string, unknown>;
   message: string;
 }
 
@@ -44,7 +52,9 @@ export function validateFlow(input: unknown): ValidationResult {
   } catch (error) {
     return {
       valid: false,
-      errors: [{ nodeId: null, message: `could not validate: ${error instanceof Error ? error.message : String(error)}` }],
+      errors: [
+        { nodeId: null, code: 'internal', message: `could not validate: ${error instanceof Error ? error.message : String(error)}` },
+      ],
       warnings: [],
     };
   }
@@ -69,15 +79,30 @@ function schemaIssues(issues: readonly Issue[], input: unknown): ValidationIssue
   return flattenZodIssues(issues, []).map(({ issue, path }) => locate(issue, path, input));
 }
 
-function describe(issue: Issue, field: string): string {
+/** A zod issue as `{code, params, message}`: `schema.required`, `schema.unrecognized_keys`, `schema.<zod code>`. */
+function describe(issue: Issue, field: string): Pick<ValidationIssue, 'code' | 'params' | 'message'> {
   const message = issue.message.replace(/^Invalid input: /, '');
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-    return `${field || 'value'} is required (${issue.expected})`;
+    return {
+      code: 'schema.required',
+      params: { expected: issue.expected, path: field || 'value' },
+      message: `${field || 'value'} is required (${issue.expected})`,
+    };
   }
   if (issue.code === 'unrecognized_keys') {
-    return `${field ? `${field}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return {
+      code: 'schema.unrecognized_keys',
+      params: { keys: issue.keys },
+      message: `${field ? `${field}: ` : ''}unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`,
+    };
   }
-  return field ? `${field}: ${message}` : message;
+  return { code: `schema.${issue.code}`, params: { problem: message }, message: field ? `${field}: ${message}` : message };
+}
+
+/** The path inside a node's `data` (`data.waitFor.timeout` → `waitFor.timeout`), when the issue is inside it. */
+function dataField(path: Path): { field?: string } {
+  return path[0] === 'data' && path.length > 1 ? { field: formatPath(path.slice(1)) } : {};
 }
 
 function locate(issue: Issue, path: Path, input: unknown): ValidationIssue {
@@ -90,18 +115,26 @@ function locate(issue: Issue, path: Path, input: unknown): ValidationIssue {
     if (area === 'nodes') {
       if (where === 'type' && isRecord(item) && item.type !== undefined) {
         const name = `node ${id ? `"${id}"` : `nodes[${index}]`}`;
-        return { nodeId: id, message: `${name}: unknown type ${JSON.stringify(item.type)} (a step is a ${nodeTypes.join(', ')})` };
+        return {
+          nodeId: id,
+          code: 'schema.unknownType',
+          params: { type: item.type },
+          message: `${name}: unknown type ${JSON.stringify(item.type)} (a step is a ${nodeTypes.join(', ')})`,
+        };
       }
-      return { nodeId: id, message: describe(issue, id ? where : formatPath(path)) };
+      return { nodeId: id, ...dataField(rest), ...describe(issue, id ? where : formatPath(path)) };
     }
     const source = isRecord(item) && typeof item.source === 'string' ? item.source : null;
+    const described = describe(issue, where);
     return {
       nodeId: source,
       ...(id ? { edgeId: id } : {}),
-      message: `edge ${id ? `"${id}"` : `edges[${index}]`}: ${describe(issue, where)}`,
+      ...described,
+      ...(where ? { field: where } : {}),
+      message: `edge ${id ? `"${id}"` : `edges[${index}]`}: ${described.message}`,
     };
   }
-  return { nodeId: null, message: describe(issue, formatPath(path)) };
+  return { nodeId: null, ...describe(issue, formatPath(path)) };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -116,20 +149,27 @@ function checkGraph(doc: FlowGraphDocument, errors: ValidationIssue[], warnings:
   // duplicate ids
   const nodeIds = new Set<string>();
   for (const node of doc.nodes) {
-    if (nodeIds.has(node.id)) errors.push({ nodeId: node.id, message: `duplicate node id "${node.id}"` });
+    if (nodeIds.has(node.id)) errors.push({ nodeId: node.id, code: 'node.duplicateId', message: `duplicate node id "${node.id}"` });
     nodeIds.add(node.id);
   }
   const edgeIds = new Set<string>();
   for (const edge of doc.edges) {
-    if (edgeIds.has(edge.id)) errors.push({ nodeId: edge.source, edgeId: edge.id, message: `duplicate edge id "${edge.id}"` });
+    if (edgeIds.has(edge.id)) {
+      errors.push({ nodeId: edge.source, edgeId: edge.id, code: 'edge.duplicateId', message: `duplicate edge id "${edge.id}"` });
+    }
     edgeIds.add(edge.id);
   }
 
   // exactly one trigger
   const triggers = graph.ofType('trigger');
-  if (triggers.length === 0) errors.push({ nodeId: null, message: 'the flow needs a trigger node' });
+  if (triggers.length === 0) errors.push({ nodeId: null, code: 'flow.noTrigger', message: 'the flow needs a trigger node' });
   for (const extra of triggers.slice(1)) {
-    errors.push({ nodeId: extra.id, message: `only one trigger is allowed (the first is "${triggers[0].id}")` });
+    errors.push({
+      nodeId: extra.id,
+      code: 'trigger.extra',
+      params: { first: triggers[0].id },
+      message: `only one trigger is allowed (the first is "${triggers[0].id}")`,
+    });
   }
 
   // edges: endpoints, handles, one edge per handle, nothing into the trigger (core/edges.ts, shared with the canvas)
@@ -148,7 +188,12 @@ function checkGraph(doc: FlowGraphDocument, errors: ValidationIssue[], warnings:
   for (const node of doc.nodes) {
     for (const handle of outHandles(node)) {
       if (!(leaving.get(node.id) ?? []).some((e) => edgeHandle(e) === handle)) {
-        warnings.push({ nodeId: node.id, message: `handle "${handle}" is not connected: journeys end there (completed)` });
+        warnings.push({
+          nodeId: node.id,
+          code: 'handle.unconnected',
+          params: { handle },
+          message: `handle "${handle}" is not connected: journeys end there (completed)`,
+        });
       }
     }
   }
@@ -158,33 +203,30 @@ function checkGraph(doc: FlowGraphDocument, errors: ValidationIssue[], warnings:
     const reachable = graph.reachableFrom(triggers[0].id);
     for (const node of doc.nodes) {
       // a goal node without incoming edges is a journey-wide goal: checked on every step, never walked into
-      const globalGoal = node.type === 'goal' && graph.inEdges(node.id).length === 0;
-      if (!reachable.has(node.id) && node.type !== 'trigger' && !globalGoal) {
-        errors.push({ nodeId: node.id, message: `node "${node.id}" is unreachable from the trigger` });
+      const detached = traitsOf(node.type).mayBeDetached === true && graph.inEdges(node.id).length === 0;
+      if (!reachable.has(node.id) && node.type !== 'trigger' && !detached) {
+        errors.push({ nodeId: node.id, code: 'node.unreachable', message: `node "${node.id}" is unreachable from the trigger` });
       }
     }
   }
 
   // cycles must pass through a delay
   for (const cycle of cyclesWithoutDelay(doc)) {
+    const path = [...cycle, cycle[0]].join(' → ');
     errors.push({
       nodeId: cycle[0],
-      message: `cycle without a delay: ${[...cycle, cycle[0]].join(' → ')} (a loop must pass through a delay node)`,
+      code: 'cycle.noDelay',
+      params: { cycle, path },
+      message: `cycle without a delay: ${path} (a loop must pass through a delay node)`,
     });
   }
 
-  // node data
-  for (const node of doc.nodes) checkNodeData(node, nodeIds, errors, warnings);
-}
-
-function describeNode(node: FlowNode): string {
-  if (node.type === 'condition') {
-    const d = node.data;
-    const kind = 'rule' in d ? 'rule condition' : 'branches' in d ? 'branch condition' : 'split condition';
-    return `a ${kind}`;
+  // node data: the rules each type reads, then its own checks (nodes/<type>.ts)
+  for (const node of doc.nodes) {
+    const traits = traitsOf(node.type);
+    for (const r of traits.rules(node.data)) for (const issue of ruleIssues(r, nodeIds)) errors.push({ nodeId: node.id, ...issue });
+    for (const { warning, ...issue } of traits.check(node.data)) (warning ? warnings : errors).push({ nodeId: node.id, ...issue });
   }
-  if (node.type === 'delay') return 'waitFor' in node.data ? 'a waitFor delay' : 'a delay';
-  return `a ${node.type} node`;
 }
 
 /**
@@ -192,7 +234,7 @@ function describeNode(node: FlowNode): string {
  * loop) is a cycle no delay interrupts. Returned in document order, each as a node id path around the cycle.
  */
 function cyclesWithoutDelay(doc: FlowGraphDocument): string[][] {
-  const kept = new Map(doc.nodes.filter((n) => n.type !== 'delay').map((n) => [n.id, n]));
+  const kept = new Map(doc.nodes.filter((n) => !traitsOf(n.type).breaksLoops).map((n) => [n.id, n]));
   const adj = new Map<string, string[]>();
   for (const e of doc.edges) {
     if (kept.has(e.source) && kept.has(e.target)) adj.set(e.source, [...(adj.get(e.source) ?? []), e.target]);
@@ -279,138 +321,84 @@ function edgeIssue(problem: EdgeProblem, edge: FlowEdge, source: FlowNode | unde
   const at = { edgeId: edge.id };
   switch (problem.kind) {
     case 'unknown-source':
-      return { nodeId: target?.id ?? null, ...at, message: `edge "${edge.id}" starts at unknown node "${edge.source}"` };
+      return {
+        nodeId: target?.id ?? null,
+        ...at,
+        code: 'edge.unknownSource',
+        params: { node: edge.source },
+        message: `edge "${edge.id}" starts at unknown node "${edge.source}"`,
+      };
     case 'unknown-target':
-      return { nodeId: source!.id, ...at, message: `edge "${edge.id}" leads to unknown node "${edge.target}"` };
+      return {
+        nodeId: source!.id,
+        ...at,
+        code: 'edge.unknownTarget',
+        params: { node: edge.target },
+        message: `edge "${edge.id}" leads to unknown node "${edge.target}"`,
+      };
     case 'no-handles':
-      return { nodeId: source!.id, ...at, message: `a ${problem.sourceType} node has no out handles (edge "${edge.id}")` };
+      return {
+        nodeId: source!.id,
+        ...at,
+        code: 'edge.noHandles',
+        params: { type: problem.sourceType },
+        message: `a ${problem.sourceType} node has no out handles (edge "${edge.id}")`,
+      };
     case 'wrong-handle':
       return {
         nodeId: source!.id,
         ...at,
-        message: `edge "${edge.id}" leaves from handle "${edge.sourceHandle ?? 'out'}"; ${describeNode(source!)} offers ${problem.offered.map((h) => `"${h}"`).join(', ')}`,
+        code: 'edge.wrongHandle',
+        params: { handle: problem.handle, offered: problem.offered },
+        message: `edge "${edge.id}" leaves from handle "${edge.sourceHandle ?? 'out'}"; ${traitsOf(source!.type).kindName(source!.data)} offers ${problem.offered.map((h) => `"${h}"`).join(', ')}`,
       };
     case 'handle-taken':
-      return { nodeId: source!.id, ...at, message: `handle "${problem.handle}" already has edge "${problem.by}"; one edge per handle` };
+      return {
+        nodeId: source!.id,
+        ...at,
+        code: 'handle.taken',
+        params: { handle: problem.handle, edge: problem.by },
+        message: `handle "${problem.handle}" already has edge "${problem.by}"; one edge per handle`,
+      };
     case 'into-trigger':
-      return { nodeId: target!.id, ...at, message: `edge "${edge.id}" leads into the trigger; nothing may` };
+      return { nodeId: target!.id, ...at, code: 'edge.intoTrigger', message: `edge "${edge.id}" leads into the trigger; nothing may` };
   }
 }
 
-// ------------------------------------------------------------------------------------------------ node data
-
-function checkNodeData(node: FlowNode, nodeIds: Set<string>, errors: ValidationIssue[], warnings: ValidationIssue[]): void {
-  const error = (message: string) => errors.push({ nodeId: node.id, message });
-  const duration = (value: string, field: string) => {
-    if (!isValidDuration(value)) error(`${field}: "${value}" is not a positive ISO 8601 duration (e.g. PT24H, P7D)`);
-  };
-  const rule = (r: Rule | undefined, field: string) => {
-    if (r) checkRule(r, field, nodeIds, error);
-  };
-
-  switch (node.type) {
-    case 'trigger': {
-      const d = node.data;
-      rule(d.audience, 'data.audience');
-      if (d.kind === 'event') {
-        rule(d.where, 'data.where');
-        if (d.maxAge !== undefined) duration(d.maxAge, 'data.maxAge');
-      }
-      if (d.kind === 'segment') rule(d.rule, 'data.rule');
-      if (d.reentry && d.reentry !== 'never') duration(d.reentry.cooldown, 'data.reentry.cooldown');
-      return;
-    }
-    case 'condition': {
-      const d = node.data;
-      if ('rule' in d) rule(d.rule, 'data.rule');
-      else if ('branches' in d) {
-        duplicates(d.branches.map((b) => b.id)).forEach((id) => error(`data.branches: duplicate branch id "${id}"`));
-        d.branches.forEach((b, i) => rule(b.rule, `data.branches[${i}].rule`));
-      } else {
-        duplicates(d.split.map((s) => s.id)).forEach((id) => error(`data.split: duplicate split id "${id}"`));
-        const sum = d.split.reduce((s, a) => s + a.percent, 0);
-        if (sum !== 100) error(`data.split: percentages sum to ${sum}, not 100`);
-      }
-      return;
-    }
-    case 'delay': {
-      const d = node.data;
-      if ('duration' in d) duration(d.duration, 'data.duration');
-      else if ('until' in d) {
-        if (d.timezone !== undefined && !isValidTimeZone(d.timezone)) error(`data.timezone: "${d.timezone}" is not an IANA time zone`);
-      } else duration(d.waitFor.timeout, 'data.waitFor.timeout');
-      return;
-    }
-    case 'channel': {
-      const d = node.data;
-      const missing = missingChannelFields(d.channel, d.template);
-      if (missing) error(`data.template: ${missing}`);
-      for (const fb of d.fallback ?? []) {
-        if (fb === d.channel) {
-          warnings.push({ nodeId: node.id, message: `data.fallback: "${fb}" is the primary channel` });
-          continue;
-        }
-        const m = missingChannelFields(fb, d.template);
-        if (m) error(`data.fallback: ${fb} fallback cannot be sent: ${m}`);
-      }
-      for (const field of templateFields) {
-        const source = d.template[field];
-        if (source === undefined) continue;
-        for (const problem of checkTemplate(source)) error(`data.template.${field}: ${problem}`);
-      }
-      for (const [locale, variant] of Object.entries(d.locales ?? {})) {
-        if (localeChain(locale).length === 0) error(`data.locales.${locale}: not a BCP 47 locale`);
-        const merged = { ...d.template, ...variant };
-        const m = missingChannelFields(d.channel, merged);
-        if (m) error(`data.locales.${locale}: ${m}`);
-        for (const field of templateFields) {
-          const source = variant[field];
-          if (source === undefined) continue;
-          for (const problem of checkTemplate(source)) error(`data.locales.${locale}.${field}: ${problem}`);
-        }
-      }
-      if (d.escalate) {
-        duration(d.escalate.after, 'data.escalate.after');
-        d.escalate.to.forEach((to, i) => {
-          const m = missingChannelFields(to, d.template);
-          if (m) error(`data.escalate.to[${i}]: ${to} cannot be sent: ${m}`);
-        });
-      }
-      return;
-    }
-    case 'goal': {
-      const d = node.data;
-      if ('rule' in d) rule(d.rule, 'data.rule');
-      else rule(d.where, 'data.where');
-      return;
-    }
-  }
-}
-
-function duplicates(ids: string[]): string[] {
-  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
-}
+// ------------------------------------------------------------------------------------------------ rules
 
 const needsValue = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains']);
 
-function checkRule(r: Rule, field: string, nodeIds: Set<string>, error: (m: string) => void): void {
-  forEachLeaf(r, (leaf, path) => {
-    const at = path.replace(/^rule/, field);
+type RuleIssue = Omit<ValidationIssue, 'nodeId'>;
+
+/** What is wrong in the leaves of one rule a node reads, each issue about its leaf (`rule.all[0]`, `branches[1].rule`). */
+function ruleIssues({ rule, field }: NodeRule, nodeIds: Set<string>): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const add = (path: string, code: string, problem: string, params: Record<string, unknown>) =>
+    issues.push({ code, field: path, params, message: `data.${path}: ${problem}` });
+  forEachLeaf(rule, (leaf, leafPath) => {
+    const at = leafPath.replace(/^rule/, field);
     if ('attribute' in leaf) {
-      if (needsValue.has(leaf.op) && (leaf.value === undefined || leaf.value === null)) {
-        error(`${at}: "${leaf.op}" on ${leaf.attribute} needs a value`);
+      const { op, attribute } = leaf;
+      if (needsValue.has(op) && (leaf.value === undefined || leaf.value === null)) {
+        add(at, 'rule.needsValue', `"${op}" on ${attribute} needs a value`, { op, attribute });
       }
-      if (leaf.op === 'in' && !Array.isArray(leaf.value)) error(`${at}: "in" on ${leaf.attribute} needs an array value`);
-      if (leaf.op === 'exists' && leaf.value !== undefined && typeof leaf.value !== 'boolean') {
-        error(`${at}: "exists" takes true or false`);
+      if (op === 'in' && !Array.isArray(leaf.value))
+        add(at, 'rule.needsList', `"in" on ${attribute} needs an array value`, { op, attribute });
+      if (op === 'exists' && leaf.value !== undefined && typeof leaf.value !== 'boolean') {
+        add(at, 'rule.existsTakesBoolean', '"exists" takes true or false', { op, attribute });
       }
-      if (['gt', 'gte', 'lt', 'lte'].includes(leaf.op) && leaf.value !== undefined && typeof leaf.value === 'object') {
-        error(`${at}: "${leaf.op}" compares numbers, dates or strings`);
+      if (['gt', 'gte', 'lt', 'lte'].includes(op) && leaf.value !== undefined && typeof leaf.value === 'object') {
+        add(at, 'rule.notComparable', `"${op}" compares numbers, dates or strings`, { op, attribute });
       }
     } else if ('event' in leaf) {
-      if (!isValidDuration(leaf.within)) error(`${at}.within: "${leaf.within}" is not a positive ISO 8601 duration`);
+      const problem = durationProblem(leaf.within);
+      if (problem)
+        add(`${at}.within`, `duration.${problem}`, `"${leaf.within}" is not a positive ISO 8601 duration`, { value: leaf.within });
     } else if ('visits' in leaf) {
-      if (!nodeIds.has(leaf.visits.node)) error(`${at}.visits.node: unknown node "${leaf.visits.node}"`);
+      const node = leaf.visits.node;
+      if (!nodeIds.has(node)) add(`${at}.visits.node`, 'rule.unknownNode', `unknown node "${node}"`, { node });
     }
   });
+  return issues;
 }

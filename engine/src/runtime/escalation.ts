@@ -10,7 +10,7 @@
 import { addDuration } from '../core/durations';
 import { escalationVerdict, nextEscalationHop } from '../core/escalation';
 import { nextAllowedSendTime } from '../core/guardrails';
-import { messageIdFor } from '../core/hash';
+import { messageIdFor } from '../core/message-id';
 import { renderContent, templateFor, templateVariables } from '../core/render';
 import type { FlowNodeOf } from '../core/schema';
 import type { ChannelKind, EngineSettings } from '../core/types';

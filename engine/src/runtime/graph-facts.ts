@@ -3,6 +3,7 @@
  * the parsed FlowGraph, its trigger, and how far back the facts loader must read a contact's events.
  */
 import { FlowGraph, flowGraphOf } from '../core/graph';
+import { traitsOf } from '../core/nodes';
 import { forEachLeaf } from '../core/rules';
 import { parseDuration } from '../core/durations';
 import type { FlowGraphDocument, FlowNodeOf, Rule } from '../core/schema';
@@ -21,20 +22,9 @@ export interface VersionInfo {
   usesActivity: boolean;
 }
 
+/** The rules journeys evaluate (`advance`): what the facts must cover. The trigger's are evaluated by enrollment SQL. */
 function rulesOf(graph: FlowGraph): Rule[] {
-  const rules: Rule[] = [];
-  for (const node of graph.nodes) {
-    const data = node.data as Record<string, unknown>;
-    if (node.type === 'condition') {
-      if (data.rule) rules.push(data.rule as Rule);
-      for (const b of (data.branches as { rule: Rule }[] | undefined) ?? []) rules.push(b.rule);
-    }
-    if (node.type === 'goal') {
-      if (data.rule) rules.push(data.rule as Rule);
-      if (data.where) rules.push(data.where as Rule);
-    }
-  }
-  return rules;
+  return graph.nodes.flatMap((n) => traitsOf(n.type).rules(n.data)).flatMap((r) => (r.readBy === 'journey' ? [r.rule] : []));
 }
 
 export function analyseVersion(doc: FlowGraphDocument): VersionInfo {

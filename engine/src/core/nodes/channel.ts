@@ -1,10 +1,20 @@
 import { chooseChannel, frequencyCapVerdict, nextAllowedSendTime } from '../guardrails';
-import { messageIdFor } from '../hash';
-import { renderContent, templateFor, templateVariables } from '../render';
+import { localeChain } from '../locale';
+import {
+  missingChannelField,
+  missingChannelFields,
+  renderContent,
+  templateFields,
+  templateFor,
+  templateProblems,
+  templateVariables,
+} from '../render';
 import { messageCostCents, smsSegments } from '../sms-segments';
-import type { FlowNodeOf } from '../schema';
+import type { ChannelData, ChannelKind, FlowNodeOf, MessageTemplate } from '../schema';
 import type { RenderedContent } from '../types';
-import type { NodeHandler, NodeOutcome, StepContext } from './types';
+import { plainTemplate } from '../words';
+import { durationIssues, issueAt } from './checks';
+import { OUT, type DataIssue, type NodeOutcome, type NodeTraits, type StepContext } from './types';
 
 /** How many win-back send times a journey remembers for attribution. */
 export const WINBACK_HISTORY = 20;
@@ -14,17 +24,33 @@ export const WINBACK_HISTORY = 20;
  * then fallbacks; none → skip and continue) → quiet hours and frequency caps (wait at this node, re-checked on wake-up;
  * webhooks are system calls and skip both) → render and send.
  */
-export const channelHandler: NodeHandler<'channel'> = {
+export const channelNode: NodeTraits<'channel'> = {
   enter: attemptSend,
   resume(node, wait, ctx) {
     if (wait.kind !== 'event' && ctx.now.getTime() < Date.parse(wait.until)) return null;
     return attemptSend(node, ctx);
   },
+
+  label: 'Message',
+  hint: 'Send email, push, SMS or a webhook',
+  defaultData: () => ({ channel: 'push', template: { title: 'We miss you', body: 'Come back and see what is new.' } }),
+  outHandles: () => [OUT],
+  kindName: () => 'a channel node',
+  rules: () => [],
+  check: checkChannel,
+
+  summary(d) {
+    const t = d.template ?? {};
+    const headline = t.title ?? t.subject ?? t.body ?? t.url ?? t.text ?? '';
+    const fallback = d.fallback?.length ? ` → ${d.fallback.join(', ')}` : '';
+    const plain = plainTemplate(String(headline));
+    return `${d.channel}${fallback}${plain ? ` · ${plain.length > 48 ? `${plain.slice(0, 47)}…` : plain}` : ''}`;
+  },
 };
 
 function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome {
   const data = node.data;
-  const out: NodeOutcome = { kind: 'next', handle: 'out' };
+  const out: NodeOutcome = { kind: 'next', handle: OUT };
   if (ctx.journey.holdout) {
     ctx.log('guardrail', { reason: 'holdout', channel: data.channel, explanation: 'holdout contact: not sent' });
     return out;
@@ -67,8 +93,7 @@ function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome
     }
   }
 
-  const idempotencyKey = `${ctx.journey.id}:${ctx.journey.stepSeq}`;
-  const messageId = messageIdFor(idempotencyKey);
+  const { idempotencyKey, messageId } = ctx.messageIds();
   const vars = templateVariables({
     externalId: ctx.facts.externalId,
     attributes: ctx.facts.attributes ?? {},
@@ -103,4 +128,59 @@ function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome
 function preview(content: RenderedContent): string {
   const text = [content.subject ?? content.title, content.body ?? content.text ?? content.html ?? content.url].filter(Boolean).join(' — ');
   return text.length > 140 ? `${text.slice(0, 137)}...` : text;
+}
+
+// ------------------------------------------------------------------------------------------------ data checks
+
+/** Every channel it may go on can be sent with its copy (primary, fallbacks, locale variants, escalation hops). */
+function checkChannel(d: ChannelData): DataIssue[] {
+  const issues: DataIssue[] = [...missing('template', 'template.missingField', d.channel, d.template)];
+  for (const fb of d.fallback ?? []) {
+    if (fb === d.channel) {
+      issues.push({ ...issueAt('fallback', 'fallback.isPrimary', `"${fb}" is the primary channel`, { channel: fb }), warning: true });
+    } else issues.push(...missing('fallback', 'fallback.missingField', fb, d.template, { lead: `${fb} fallback cannot be sent: ` }));
+  }
+  issues.push(...templateIssues('template', d.template));
+  for (const [locale, variant] of Object.entries(d.locales ?? {})) {
+    const at = `locales.${locale}`;
+    if (localeChain(locale).length === 0) issues.push(issueAt(at, 'locale.invalid', 'not a BCP 47 locale', { locale }));
+    issues.push(...missing(at, 'locale.missingField', d.channel, { ...d.template, ...variant }, { params: { locale }, fieldsAt: at }));
+    issues.push(...templateIssues(at, variant, { locale }));
+  }
+  if (d.escalate) {
+    issues.push(...durationIssues(d.escalate.after, 'escalate.after'));
+    d.escalate.to.forEach((to, i) =>
+      issues.push(
+        ...missing(`escalate.to[${i}]`, 'escalate.missingField', to, d.template, { lead: `${to} cannot be sent: `, params: { index: i } }),
+      ),
+    );
+  }
+  return issues;
+}
+
+/**
+ * The template field `channel` needs and `template` lacks, as an issue about that field (`template.subject`, or the
+ * variant's own `locales.zh-CN.subject`), worded `data.<at>: <lead><channel> needs …`.
+ */
+function missing(
+  at: string,
+  code: string,
+  channel: ChannelKind,
+  template: MessageTemplate,
+  { lead = '', params = {}, fieldsAt = 'template' }: { lead?: string; params?: Record<string, unknown>; fieldsAt?: string } = {},
+): DataIssue[] {
+  const needs = missingChannelField(channel, template);
+  if (!needs) return [];
+  return [issueAt(at, code, `${lead}${missingChannelFields(channel, template)}`, { ...params, channel, needs }, `${fieldsAt}.${needs}`)];
+}
+
+/** Problems in the Handlebars of each template field (`template.variable`, `template.helper`…), each about its field. */
+function templateIssues(at: string, template: MessageTemplate, params: Record<string, unknown> = {}): DataIssue[] {
+  return templateFields.flatMap((field) => {
+    const source = template[field];
+    if (source === undefined) return [];
+    return templateProblems(source).map(({ code, message, ...names }) =>
+      issueAt(`${at}.${field}`, `template.${code}`, message, { ...params, templateField: field, problem: message, ...names }),
+    );
+  });
 }

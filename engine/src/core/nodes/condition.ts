@@ -1,9 +1,11 @@
 import { splitArm } from '../hash';
 import { evaluateRule } from '../rules';
-import type { NodeHandler, NodeOutcome, StepContext } from './types';
+import { describeRule } from '../words';
+import { duplicateIds, issueAt } from './checks';
+import type { DataIssue, NodeOutcome, NodeTraits, StepContext } from './types';
 
 /** rule → yes/no; branches → first matching branch id, else `else`; split → a stable bucket per contact. */
-export const conditionHandler: NodeHandler<'condition'> = {
+export const conditionNode: NodeTraits<'condition'> = {
   enter(node, ctx) {
     const data = node.data;
     if ('rule' in data) {
@@ -26,6 +28,44 @@ export const conditionHandler: NodeHandler<'condition'> = {
       explanation: `random split (stable per contact) → ${arm}`,
       split: data.split,
     });
+  },
+
+  label: 'Condition',
+  hint: 'Branch on a rule, layers or an A/B split',
+  defaultData: () => ({ rule: { active: true } }),
+
+  outHandles(d) {
+    if ('rule' in d) return ['yes', 'no'];
+    if ('branches' in d) return [...d.branches.map((b) => b.id), 'else'];
+    return d.split.map((s) => s.id);
+  },
+
+  kindName: (d) => `a ${'rule' in d ? 'rule' : 'branches' in d ? 'branch' : 'split'} condition`,
+
+  rules(d) {
+    if ('rule' in d) return [{ field: 'rule', rule: d.rule, readBy: 'journey' }];
+    if ('branches' in d) return d.branches.map((b, i) => ({ field: `branches[${i}].rule`, rule: b.rule, readBy: 'journey' }));
+    return [];
+  },
+
+  check(d) {
+    if ('rule' in d) return [];
+    const list = 'branches' in d ? 'branches' : 'split';
+    const arms: readonly { id: string }[] = 'branches' in d ? d.branches : d.split;
+    const issues: DataIssue[] = duplicateIds(arms.map((a) => a.id)).map((id) =>
+      issueAt(list, `${list}.duplicateId`, `duplicate ${list === 'branches' ? 'branch' : 'split'} id "${id}"`, { id }),
+    );
+    if ('split' in d) {
+      const sum = d.split.reduce((s, a) => s + a.percent, 0);
+      if (sum !== 100) issues.push(issueAt('split', 'split.sum', `percentages sum to ${sum}, not 100`, { sum }));
+    }
+    return issues;
+  },
+
+  summary(d) {
+    if ('rule' in d) return describeRule(d.rule);
+    if ('branches' in d) return `${d.branches.length} branch${d.branches.length === 1 ? '' : 'es'} + else`;
+    return `Split ${d.split.map((s) => `${s.percent}%`).join(' / ')}`;
   },
 };
 

@@ -1,8 +1,10 @@
-import { addDuration, nextLocalTime, safeZone } from '../durations';
-import type { NodeHandler } from './types';
+import { addDuration, isValidTimeZone, nextLocalTime, safeZone } from '../durations';
+import { describeDuration, describeTimeOfDay } from '../words';
+import { durationIssues, issueAt } from './checks';
+import { OUT, type NodeTraits } from './types';
 
 /** duration / until a local time → wait then `out`; waitFor → `event` when it happens after the wait began, else `timeout`. */
-export const delayHandler: NodeHandler<'delay'> = {
+export const delayNode: NodeTraits<'delay'> = {
   enter(node, ctx) {
     const data = node.data;
     const zone = safeZone(ctx.facts.timezone);
@@ -27,7 +29,7 @@ export const delayHandler: NodeHandler<'delay'> = {
   resume(node, wait, ctx) {
     const now = ctx.now.getTime();
     if (wait.kind !== 'event') {
-      return now >= Date.parse(wait.until) ? { kind: 'next', handle: 'out' } : null;
+      return now >= Date.parse(wait.until) ? { kind: 'next', handle: OUT } : null;
     }
     const since = Date.parse(wait.since);
     const timeoutAt = Date.parse(wait.timeoutAt);
@@ -51,5 +53,26 @@ export const delayHandler: NodeHandler<'delay'> = {
       return { kind: 'next', handle: 'timeout' };
     }
     return null;
+  },
+
+  label: 'Delay',
+  hint: 'Wait a duration, until a time, or for an event',
+  defaultData: () => ({ duration: 'P1D' }),
+  outHandles: (d) => ('waitFor' in d ? ['event', 'timeout'] : [OUT]),
+  kindName: (d) => ('waitFor' in d ? 'a waitFor delay' : 'a delay'),
+  rules: () => [],
+  breaksLoops: true,
+
+  check(d) {
+    if ('duration' in d) return durationIssues(d.duration, 'duration');
+    if ('waitFor' in d) return durationIssues(d.waitFor.timeout, 'waitFor.timeout');
+    if (d.timezone === undefined || isValidTimeZone(d.timezone)) return [];
+    return [issueAt('timezone', 'timezone.invalid', `"${d.timezone}" is not an IANA time zone`, { value: d.timezone })];
+  },
+
+  summary(d) {
+    if ('duration' in d) return `Wait ${describeDuration(d.duration)}`;
+    if ('until' in d) return `Wait until ${describeTimeOfDay(d.until, d.timezone)}`;
+    return `Wait for “${d.waitFor.event}”, at most ${describeDuration(d.waitFor.timeout)}`;
   },
 };
