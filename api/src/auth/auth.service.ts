@@ -1,8 +1,8 @@
 import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { AuditWriter } from '../common/audit-writer';
-import type { ApiKeyEntity } from './api-key.entity';
+import type { ApiKeyView, MeView, UserView } from '@boomerang/engine/core/views/auth';
 import { generateApiKey } from './api-key-hash';
-import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 import type { CreateApiKeyBody, CreateUserBody, LoginBody, UpdateUserBody } from './auth.dto';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { actorOf, permissionsOf, Principal } from './principal';
@@ -34,7 +34,7 @@ export class AuthService {
     if (token) await this.sessions.delete(hashSessionToken(token));
   }
 
-  me(principal: Principal) {
+  me(principal: Principal): MeView {
     const permissions = [...permissionsOf(principal)];
     return principal.kind === 'user'
       ? { kind: 'user' as const, id: principal.id, email: principal.email, role: principal.role, permissions }
@@ -116,17 +116,17 @@ export class AuthService {
   }
 }
 
-function userView(user: UserRow) {
+function userView(user: UserRow): UserView {
   return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString(), disabled: user.disabled_at !== null };
 }
 
-function apiKeyView(key: ApiKeyEntity) {
+function apiKeyView(key: ApiKeyRow): ApiKeyView {
   return {
     id: key.id,
     name: key.name,
     prefix: key.prefix,
     scopes: key.scopes,
-    createdAt: key.createdAt.toISOString(),
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    createdAt: key.created_at.toISOString(),
+    lastUsedAt: key.last_used_at?.toISOString() ?? null,
   };
 }

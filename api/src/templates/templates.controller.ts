@@ -8,7 +8,7 @@ import { maskDeep } from '../common/masking';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ENGINE_DB } from '../engine/engine.tokens';
-import { previewBody, type PreviewBody } from './templates.dto';
+import { previewBody, type PreviewBody } from '@boomerang/engine/core/views/templates';
 
 /** The contact a preview renders for when no externalId is given: every common attribute set. */
 export const sampleContact = (locale?: string) => ({

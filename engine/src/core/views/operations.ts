@@ -1,6 +1,10 @@
+/** What the health, operations and clock routes answer. */
 import { z } from 'zod';
 
-/** `GET /api/health/details` (the OpenAPI document's schema; the service builds it). */
+/** `GET /api/health`: liveness and a database round trip. */
+export const healthView = z.object({ status: z.literal('ok') });
+
+/** `GET /api/health/details` (the service builds it). */
 export const operationsView = z.object({
   now: z.string().describe('engine clock'),
   overdueAfterSeconds: z.number().int(),
@@ -30,3 +34,7 @@ export const operationsView = z.object({
     ),
   }),
 });
+export type OperationsView = z.infer<typeof operationsView>;
+
+export const clockView = z.object({ now: z.string().describe('ISO 8601 instant'), kind: z.enum(['system', 'virtual']) });
+export const advanceView = z.object({ now: z.string(), ticks: z.number().int(), steps: z.number().int(), sent: z.number().int() });
