@@ -526,6 +526,11 @@ const operations: Operation[] = [
   },
 ];
 
+/** The documented answer of `method path` (an OpenAPI path, `/api/flows/{id}`); the e2e harness checks real answers with it. */
+export function documentedResponse(method: string, path: string): z.ZodType | undefined {
+  return operations.find((op) => op.method === method && op.path === path)?.response;
+}
+
 function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(s, { io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
   delete json.$schema;

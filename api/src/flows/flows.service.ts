@@ -153,7 +153,7 @@ export class FlowsService {
       draftVersion: draft.frozen_at ? null : draft.version,
       pending: !draft.frozen_at && live !== null && !isEmptyDiff(diff),
       diff,
-      validation: validateFlow(draft.graph),
+      validation: validationOf(draft.graph),
       waiting: waiting.map((w) => ({
         version: w.version,
         nodeId: w.node_id,
@@ -281,8 +281,7 @@ export class FlowsService {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const subject = graph !== undefined ? graph : (await this.flows.version(id, flow.current_version))!.graph;
-    const { valid, errors, warnings } = validateFlow(subject);
-    return { valid, errors, warnings };
+    return validationOf(subject);
   }
 
   /** draft → active, or paused → active (resume). The current version must be valid; it is frozen and goes live. */
@@ -354,6 +353,12 @@ export class FlowsService {
 
 function notFound(id: string): NotFoundException {
   return new NotFoundException(`flow "${id}" not found`);
+}
+
+/** The verdict and the issues of validateFlow, without the parsed graph it also returns. */
+function validationOf(graph: unknown): ServerValidation {
+  const { valid, errors, warnings } = validateFlow(graph);
+  return { valid, errors, warnings };
 }
 
 /** 400 carrying validateFlow's errors (each names its node). */
