@@ -21,6 +21,7 @@ export interface ApiHarness {
   userToken(role: 'admin' | 'editor' | 'viewer', email?: string): Promise<string>;
   /** creates an API key with the scopes and returns its bearer header */
   keyToken(scopes: ('admin' | 'ingest')[]): Promise<string>;
+  /** closes the app and the database; throws when an answer left its documented view (tests/support/view-check.ts) */
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '@boomerang/engine';
-import { consentView } from '@boomerang/engine/core/views/contacts';
+import { channelConsent } from '@boomerang/engine/core/views/contacts';
 
 const externalId = z.string().min(1, 'must not be empty').max(200).describe('the customer’s own id of the contact');
 const MAX_JSON = 32 * 1024;
@@ -26,7 +26,7 @@ export const contactItem = z
   .object({
     externalId,
     timezone: z.string().max(64).refine(isValidTimeZone, 'not an IANA time zone (e.g. Europe/Paris)').optional(),
-    consent: consentView.optional(),
+    consent: channelConsent.optional(),
     attributes: contactAttributes.optional(),
   })
   .strict();

@@ -1,7 +1,7 @@
 /** What the contacts, events, schema and imports routes answer. */
 import { z } from 'zod';
 
-export const consentView = z
+export const channelConsent = z
   .object({ email: z.boolean(), push: z.boolean(), sms: z.boolean(), webhook: z.boolean() })
   .partial()
   .strict()
@@ -10,7 +10,7 @@ export const consentView = z
 export const contactView = z.object({
   externalId: z.string(),
   timezone: z.string(),
-  consent: consentView,
+  consent: channelConsent,
   attributes: z.record(z.string(), z.unknown()),
   lastActiveAt: z.string().nullable(),
   createdAt: z.string(),
