@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { AuditWriter } from '../common/audit-writer';
-import type { ApiKeyView, MeView, UserView } from '@boomerang/engine/core/views/auth';
+import type { ApiKeyView, MeView, SessionView, UserView } from '@boomerang/engine/core/views/auth';
+import type { Page } from '@boomerang/engine/core/views/page';
 import { generateApiKey } from './api-key-hash';
 import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 import type { CreateApiKeyBody, CreateUserBody, LoginBody, UpdateUserBody } from './auth.dto';
@@ -20,7 +21,7 @@ export class AuthService {
   ) {}
 
   /** One answer for "no such user", "disabled" and "wrong password", in the same time. */
-  async login(body: LoginBody) {
+  async login(body: LoginBody): Promise<SessionView> {
     const user = await this.users.findByEmail(body.email);
     const ok = await verifyPassword(body.password, user?.password_hash ?? (await decoyHash));
     if (!user || !ok || user.disabled_at) throw new UnauthorizedException('e-mail or password is wrong');
@@ -77,7 +78,7 @@ export class AuthService {
     });
   }
 
-  async listUsers() {
+  async listUsers(): Promise<Page<UserView>> {
     return { items: (await this.users.list()).map(userView), nextCursor: null };
   }
 
@@ -97,7 +98,7 @@ export class AuthService {
     });
   }
 
-  async listApiKeys() {
+  async listApiKeys(): Promise<Page<ApiKeyView>> {
     return { items: (await this.keys.list()).map(apiKeyView), nextCursor: null };
   }
 
