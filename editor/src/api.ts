@@ -66,90 +66,71 @@ export function errorText(error: unknown): string {
 
 // ---------------------------------------------------------------------------------------------------- shapes
 
-export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
-export type Permission = 'read' | 'ingest' | 'design' | 'operate' | 'admin';
+// Every answer is typed by the zod view the API documents it with and the e2e specs parse it with (the core's `views/`).
+import type {
+  ApiKeyView as ApiKey,
+  AuditEntryView as AuditEntry,
+  MeView as Me,
+  SessionView,
+  UserView as User,
+} from '@boomerang/engine/core/views/auth';
+import type {
+  ContactEventView as ContactEvent,
+  ContactView as Contact,
+  ImportProgress,
+  WorkspaceSchema,
+} from '@boomerang/engine/core/views/contacts';
+import type {
+  Estimate,
+  FlowHistory,
+  FlowStats,
+  FlowSummary,
+  FlowTemplateView as FlowTemplate,
+  FlowView,
+  PublishPreview,
+  ServerValidation,
+} from '@boomerang/engine/core/views/flows';
+import type { JourneyView as Journey } from '@boomerang/engine/core/views/journeys';
+import type { MessageView as Message } from '@boomerang/engine/core/views/messages';
+import type { MetricsView as Metrics } from '@boomerang/engine/core/views/metrics';
+import type { Page } from '@boomerang/engine/core/views/page';
+import type { SimulationJob } from '@boomerang/engine/core/views/simulation';
+import type { PreviewBody, TemplatePreview } from '@boomerang/engine/core/views/templates';
+import type { WorkspaceSettings } from '@boomerang/engine/core/settings';
+import type { JourneyState } from '@boomerang/engine/core/types';
 
-export interface Me {
-  kind: 'user' | 'key';
-  id: string;
-  email?: string;
-  role?: string;
-  prefix?: string;
-  permissions: Permission[];
-}
-
-export interface FlowSummary {
-  id: string;
-  name: string;
-  status: FlowStatus;
-  version: number;
-  liveVersion: number | null;
-  settings: { holdoutPercent: number };
-  createdAt: string;
-  updatedAt: string;
-  activatedAt: string | null;
-}
-
-export interface FlowView extends FlowSummary {
-  graph: FlowGraphDocument;
-  graphVersion: number;
-  frozen: boolean;
-  versions: { version: number; createdAt: string; frozenAt: string | null }[];
-}
-
-export interface FlowTemplate {
-  id: string;
-  name: string;
-  description: string;
-  graph: FlowGraphDocument;
-}
-
-export interface ServerValidation {
-  valid: boolean;
-  errors: ValidationIssue[];
-  warnings: ValidationIssue[];
-}
-
-export type JourneyState = 'waiting' | 'running' | 'completed' | 'converted' | 'exited' | 'failed';
-export const journeyStates: JourneyState[] = ['waiting', 'running', 'completed', 'converted', 'exited', 'failed'];
-
-export interface JourneyLogEntry {
-  at: string;
-  nodeId: string;
-  kind: string;
-  detail: Record<string, unknown>;
-  delivery?: {
-    status: string;
-    sentAt: string | null;
-    deliveredAt: string | null;
-    openedAt: string | null;
-    clickedAt: string | null;
-    lastError: string | null;
-  };
-}
-
-export interface Journey {
-  id: string;
-  flowId: string;
-  flowName: string;
-  version: number;
-  externalId: string;
-  state: JourneyState;
-  holdout: boolean;
-  currentNodeId: string;
-  enteredAt: string;
-  nextRunAt: string | null;
-  endedAt: string | null;
-  log?: JourneyLogEntry[];
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-/** `GET /api/flows/:id/metrics`, typed by the API's own zod schema. */
-export type Metrics = import('zod').infer<typeof import('../../api/src/metrics/metrics.dto').metricsView>;
+export type {
+  ApiKey,
+  AuditEntry,
+  Contact,
+  ContactEvent,
+  Estimate,
+  FlowHistory,
+  FlowStats,
+  FlowSummary,
+  FlowTemplate,
+  FlowView,
+  ImportProgress,
+  Journey,
+  JourneyState,
+  Me,
+  Message,
+  Metrics,
+  Page,
+  PreviewBody,
+  PublishPreview,
+  ServerValidation,
+  SimulationJob,
+  TemplatePreview,
+  User,
+  WorkspaceSchema,
+  WorkspaceSettings,
+};
+export type { Permission } from '@boomerang/engine/core/views/auth';
+export type { FlowStatus, GraphDiff } from '@boomerang/engine/core/views/flows';
+export type { JourneyLogEntry } from '@boomerang/engine/core/views/journeys';
+export type { SimulationReport } from '@boomerang/engine/core/views/simulation';
+export { journeyStates } from '@boomerang/engine/core/types';
 
 export const flowsApi = {
   list: () => api<Page<FlowSummary>>('GET', '/api/flows?limit=500'),
@@ -173,15 +154,12 @@ export const contactJourneys = (externalId: string) =>
   api<Page<Journey>>('GET', `/api/contacts/${encodeURIComponent(externalId)}/journeys`);
 
 export const authApi = {
-  login: (email: string, password: string) => api<{ token: string; expiresAt: string }>('POST', '/api/auth/login', { email, password }),
+  login: (email: string, password: string) => api<SessionView>('POST', '/api/auth/login', { email, password }),
   me: () => api<Me>('GET', '/api/auth/me'),
   logout: () => api<void>('POST', '/api/auth/logout'),
 };
 
 // ---------------------------------------------------------------------------------------------------- more of the API
-
-/** `GET /api/schema`, typed by the API's own zod schema. */
-export type WorkspaceSchema = import('../../api/src/schema/schema.dto').WorkspaceSchema;
 
 let schemaPromise: Promise<WorkspaceSchema> | null = null;
 export const schemaApi = {
@@ -192,28 +170,6 @@ export const schemaApi = {
       throw e;
     })),
 };
-
-export interface Contact {
-  externalId: string;
-  timezone: string;
-  consent: Partial<Record<'email' | 'push' | 'sms' | 'webhook', boolean>>;
-  attributes: Record<string, unknown>;
-  lastActiveAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ContactEvent {
-  id: string;
-  name: string;
-  occurredAt: string;
-  receivedAt: string;
-  isActivity: boolean;
-  properties: Record<string, unknown>;
-}
-
-/** A sent (or queued) message, typed by the API's own zod schema. */
-export type Message = import('zod').infer<typeof import('../../api/src/messages/messages.dto').messageView>;
 
 const q = (params: Record<string, string | number | undefined | null>) => {
   const s = new URLSearchParams();
@@ -236,46 +192,6 @@ export const messagesApi = {
     ),
 };
 
-export type { GraphDiff } from '@boomerang/engine/core/graph-diff';
-import type { GraphDiff } from '@boomerang/engine/core/graph-diff';
-
-export interface PublishPreview {
-  status: FlowStatus;
-  liveVersion: number | null;
-  draftVersion: number | null;
-  pending: boolean;
-  diff: GraphDiff;
-  validation: ServerValidation;
-  waiting: { version: number; nodeId: string; count: number; inDraft: boolean; changed: boolean }[];
-  totals: { waiting: number; atChangedSteps: number; atRemovedSteps: number };
-}
-
-export interface FlowHistory {
-  liveVersion: number | null;
-  currentVersion: number;
-  versions: {
-    version: number;
-    createdAt: string;
-    frozenAt: string | null;
-    live: boolean;
-    current: boolean;
-    by: string | null;
-    changes: GraphDiff | null;
-    events: { at: string; actor: string; action: string }[];
-  }[];
-}
-
-export interface Estimate {
-  count: number | null;
-  reason: string | null;
-  kind: string | null;
-}
-
-export interface FlowStats {
-  since: string;
-  items: { flowId: string; entered: number; live: number; converted: number }[];
-}
-
 const flowPath = (id: string, rest = '') => `/api/flows/${encodeURIComponent(id)}${rest}`;
 export const publishingApi = {
   saveDraft: (id: string, body: { name?: string; graph?: FlowGraphDocument }) => api<FlowView>('PUT', flowPath(id, '/draft'), body),
@@ -288,62 +204,19 @@ export const publishingApi = {
   version: (id: string, version: number) => api<FlowView>('GET', flowPath(id, `?version=${version}`)),
 };
 
-export interface WorkspaceSettings {
-  nonActivityEvents: string[];
-  createContactsOnEvent: boolean;
-  activity: { minDays: number; windowDays: number };
-  quietHours: { start: string; end: string } | null;
-  frequencyCaps: { channel: 'email' | 'push' | 'sms' | 'webhook' | 'all'; max: number; per: string }[];
-  attributionWindow: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  role: 'admin' | 'editor' | 'viewer';
-  createdAt: string;
-  disabled?: boolean;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ('admin' | 'ingest')[];
-  createdAt: string;
-  lastUsedAt?: string | null;
-  revokedAt?: string | null;
-  key?: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  detail: Record<string, unknown>;
-}
-
 export const adminApi = {
   settings: () => api<WorkspaceSettings>('GET', '/api/settings'),
   saveSettings: (body: Partial<WorkspaceSettings>) => api<WorkspaceSettings>('PUT', '/api/settings', body),
-  users: () => api<{ items: User[] } | User[]>('GET', '/api/users'),
+  users: () => api<Page<User>>('GET', '/api/users'),
   createUser: (body: { email: string; password: string; role: User['role'] }) => api<User>('POST', '/api/users', body),
   updateUser: (id: string, body: { role?: User['role']; disabled?: boolean }) =>
     api<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, body),
-  keys: () => api<{ items: ApiKey[] } | ApiKey[]>('GET', '/api/api-keys'),
+  keys: () => api<Page<ApiKey>>('GET', '/api/api-keys'),
   createKey: (body: { name: string; scopes: ApiKey['scopes'] }) => api<ApiKey>('POST', '/api/api-keys', body),
   revokeKey: (id: string) => api<void>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
   audit: (filter: { entityType?: string; cursor?: string | null }) =>
     api<Page<AuditEntry>>('GET', `/api/audit${q({ entityType: filter.entityType, cursor: filter.cursor, limit: 100 })}`),
 };
-
-/** Lists come as `{items}` (or a bare array from older routes). */
-export function itemsOf<T>(value: { items: T[] } | T[]): T[] {
-  return Array.isArray(value) ? value : value.items;
-}
 
 // ---------------------------------------------------------------------------------------------------- exports, simulator, imports, preview
 
@@ -365,17 +238,11 @@ export async function download(path: string, filename: string): Promise<void> {
 export type ExportKind = 'metrics' | 'journeys' | 'messages';
 export const exportPath = (flowId: string, kind: ExportKind) => flowPath(flowId, `/export/${kind}.csv`);
 
-/** A simulation job (`POST …/simulate`, `GET …/simulations/:jobId`), typed by the API's zod schema. */
-export type SimulationJob = import('zod').infer<typeof import('../../api/src/simulation/simulation.dto').simulationJobView>;
-export type SimulationReport = NonNullable<SimulationJob['report']>;
-
 export const simulationApi = {
   start: (flowId: string, days: number) => api<SimulationJob>('POST', flowPath(flowId, '/simulate'), { days }),
   get: (flowId: string, jobId: string) => api<SimulationJob>('GET', flowPath(flowId, `/simulations/${encodeURIComponent(jobId)}`)),
 };
 
-/** One NDJSON progress line of a CSV import. */
-export type ImportProgress = import('zod').infer<typeof import('../../api/src/imports/imports.dto').importProgressView>;
 export type ImportKind = ImportProgress['kind'];
 
 export const importsApi = {
@@ -417,8 +284,6 @@ export const importsApi = {
   rejectedPath: (id: string) => `/api/imports/${encodeURIComponent(id)}/rejected.csv`,
 };
 
-export type PreviewBody = import('zod').infer<typeof import('../../api/src/templates/templates.dto').previewBody>;
-export type TemplatePreview = import('zod').infer<typeof import('../../api/src/templates/templates.dto').previewView>;
 export const templatesApi = {
   preview: (body: PreviewBody) => api<TemplatePreview>('POST', '/api/templates/preview', body),
 };

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { importProgressView } from '../../api/src/imports/imports.dto';
+import { importProgressView } from '@boomerang/engine/core/views/contacts';
 import { ApiHarness, startApi } from '../support/api-app';
 
 const DATA_DIR = `/tmp/boomerang-imports-test-${process.pid}`;

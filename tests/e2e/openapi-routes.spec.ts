@@ -4,6 +4,9 @@
  */
 import { ApiHarness, startApi } from '../support/api-app';
 import { routeTable, type Route } from '../support/route-table';
+import { viewDrift } from '../support/view-check';
+import { flowSummaryView } from '@boomerang/engine/core/views/flows';
+import { pageView } from '@boomerang/engine/core/views/page';
 
 let api: ApiHarness;
 let routes: Route[];
@@ -51,4 +54,23 @@ it('gives every operation a response and every body-taking operation a request s
     }
   }
   expect(problems).toEqual([]);
+});
+
+it('flags an answer that leaves its documented view (the check every in-process spec runs, tests/support/view-check.ts)', async () => {
+  const flows = pageView(flowSummaryView);
+  expect(viewDrift(flows, (await api.http().get('/api/flows').set('Authorization', api.admin).expect(200)).body)).toBeNull();
+  const flow = {
+    id: '00000000-0000-4000-8000-000000000000',
+    name: 'n',
+    status: 'draft',
+    version: 1,
+    liveVersion: null,
+    settings: { holdoutPercent: 0 },
+    createdAt: 'x',
+    updatedAt: 'x',
+    activatedAt: null,
+  };
+  expect(viewDrift(flows, { items: [flow], nextCursor: null })).toBeNull();
+  expect(viewDrift(flows, { items: [{ ...flow, name: undefined }], nextCursor: null })).toMatch(/^items\[0\]\.name: /);
+  expect(viewDrift(flows, { items: [{ ...flow, secret: 1 }], nextCursor: null })).toBe('undocumented items[0].secret');
 });

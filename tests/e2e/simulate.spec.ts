@@ -3,7 +3,7 @@
  * throw-away schema inside a rolled-back transaction; nothing real changes. Prints how long flow 2 × 30 days took.
  */
 import { DemoService } from '../../api/src/demo/demo.service';
-import { simulationJobView } from '../../api/src/simulation/simulation.dto';
+import { simulationJobView } from '@boomerang/engine/core/views/simulation';
 import { ApiHarness, startApi } from '../support/api-app';
 
 const TABLES = [

@@ -5,6 +5,7 @@ import { ensureAdminApiKey } from '../../api/src/auth/bootstrap-api-key';
 import { createApp } from '../../api/src/bootstrap';
 import { loadConfig } from '../../api/src/config';
 import { createMigratedDatabase, MigratedDatabase } from './database';
+import { ViewCheckInterceptor } from './view-check';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -20,6 +21,7 @@ export interface ApiHarness {
   userToken(role: 'admin' | 'editor' | 'viewer', email?: string): Promise<string>;
   /** creates an API key with the scopes and returns its bearer header */
   keyToken(scopes: ('admin' | 'ingest')[]): Promise<string>;
+  /** closes the app and the database; throws when an answer left its documented view (tests/support/view-check.ts) */
   close(): Promise<void>;
 }
 
@@ -36,6 +38,8 @@ export async function startApi(label: string, env: Record<string, string> = {}):
     ...env,
   });
   const app = await createApp(config, db.dataSource);
+  const views = new ViewCheckInterceptor();
+  app.useGlobalInterceptors(views);
   await app.init();
   // what main.ts does at start with API_KEY set
   await ensureAdminApiKey(app.get(ApiKeysRepository), ADMIN_KEY, '.boomerang-test-unused');
@@ -65,6 +69,7 @@ export async function startApi(label: string, env: Record<string, string> = {}):
     async close() {
       await app.close();
       await db.close();
+      if (views.drifts.length) throw new Error(`answers outside their documented views:\n${views.drifts.join('\n')}`);
     },
   };
 }

@@ -4,6 +4,7 @@ import { decodeCursor, Page, pageOf } from '../common/cursor';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { auditQuery, AuditQuery } from './audit.dto';
 import { AuditRepository, AuditRow } from './audit.repository';
+import type { AuditEntryView } from '@boomerang/engine/core/views/auth';
 
 @Controller('audit')
 export class AuditController {
@@ -19,7 +20,7 @@ export class AuditController {
   }
 }
 
-function view(row: AuditRow) {
+function view(row: AuditRow): AuditEntryView {
   return {
     id: String(row.id),
     at: row.at.toISOString(),

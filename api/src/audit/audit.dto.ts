@@ -9,13 +9,3 @@ export const auditQuery = z
   })
   .strict();
 export type AuditQuery = z.infer<typeof auditQuery>;
-
-export const auditEntry = z.object({
-  id: z.string(),
-  at: z.string().describe('ISO time'),
-  actor: z.string().describe('`user:<email>` or `key:<prefix>`'),
-  action: z.string().describe('e.g. flow.created, flow.updated, flow.activated, flow.paused, flow.resumed, flow.archived, api_key.created'),
-  entityType: z.string(),
-  entityId: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()),
-});

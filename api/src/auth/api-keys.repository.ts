@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
-import { ApiKeyEntity, ApiKeyScope } from './api-key.entity';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ApiKeyScope } from '@boomerang/engine/core/views/auth';
 import { hashApiKey } from './api-key-hash';
+
+/** A row of `api_keys`. Keys are stored as SHA-256 hashes; `prefix` (first characters) lets people tell keys apart. */
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: ApiKeyScope[];
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
 
 /**
  * How long a verified key is trusted without asking the database again. Ingestion sends one request per tracked
@@ -14,47 +25,66 @@ export const API_KEY_CACHE_MS = 5_000;
 /** The name under which the key given in `API_KEY` is stored (the mark that lets a later start revoke it). */
 export const ENV_KEY_NAME = 'API_KEY';
 
+const INSERT = `INSERT INTO api_keys (name, prefix, key_hash, scopes) VALUES ($1, $2, $3, $4) RETURNING *`;
+const insertParams = (name: string, plaintext: string, scopes: ApiKeyScope[]) => [
+  name,
+  plaintext.slice(0, 8),
+  hashApiKey(plaintext),
+  scopes,
+];
+
 @Injectable()
 export class ApiKeysRepository {
-  private readonly verified = new Map<string, { key: ApiKeyEntity; until: number }>();
+  private readonly verified = new Map<string, { key: ApiKeyRow; until: number }>();
 
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(private readonly dataSource: DataSource) {}
 
-  async findActiveByPlaintext(plaintext: string): Promise<ApiKeyEntity | null> {
+  async findActiveByPlaintext(plaintext: string): Promise<ApiKeyRow | null> {
     const keyHash = hashApiKey(plaintext);
     const cached = this.verified.get(keyHash);
     if (cached && cached.until > Date.now()) return cached.key;
-    const key = await this.keys.findOneBy({ keyHash, revokedAt: IsNull() });
+    const [key]: (ApiKeyRow | undefined)[] = await this.dataSource.query(
+      `SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [keyHash],
+    );
     if (this.verified.size > 1000) this.verified.clear();
     if (key) this.verified.set(keyHash, { key, until: Date.now() + API_KEY_CACHE_MS });
     else this.verified.delete(keyHash);
+    return key ?? null;
+  }
+
+  async countActiveWithScope(scope: ApiKeyScope): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM api_keys WHERE revoked_at IS NULL AND $1 = ANY(scopes)`,
+      [scope],
+    );
+    return n;
+  }
+
+  async insert(name: string, plaintext: string, scopes: ApiKeyScope[]): Promise<ApiKeyRow> {
+    const [key]: ApiKeyRow[] = await this.dataSource.query(INSERT, insertParams(name, plaintext, scopes));
     return key;
-  }
-
-  countActiveWithScope(scope: ApiKeyScope): Promise<number> {
-    return this.keys.createQueryBuilder('k').where('k.revoked_at IS NULL AND :scope = ANY(k.scopes)', { scope }).getCount();
-  }
-
-  async insert(name: string, plaintext: string, scopes: ApiKeyScope[]): Promise<ApiKeyEntity> {
-    return this.keys.save(this.keys.create({ name, prefix: plaintext.slice(0, 8), keyHash: hashApiKey(plaintext), scopes }));
   }
 
   /** Inside the caller's transaction (key creation and its audit row commit together). */
-  async insertIn(db: EntityManager, name: string, plaintext: string, scopes: ApiKeyScope[]): Promise<ApiKeyEntity> {
-    const repository = db.getRepository(ApiKeyEntity);
-    return repository.save(repository.create({ name, prefix: plaintext.slice(0, 8), keyHash: hashApiKey(plaintext), scopes }));
-  }
-
-  list(): Promise<ApiKeyEntity[]> {
-    return this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
-  }
-
-  async revoke(db: EntityManager, id: string, at: Date): Promise<ApiKeyEntity | null> {
-    const key = await db.getRepository(ApiKeyEntity).findOneBy({ id, revokedAt: IsNull() });
-    if (!key) return null;
-    await db.getRepository(ApiKeyEntity).update({ id }, { revokedAt: at });
-    this.verified.clear();
+  async insertIn(db: EntityManager, name: string, plaintext: string, scopes: ApiKeyScope[]): Promise<ApiKeyRow> {
+    const [key]: ApiKeyRow[] = await db.query(INSERT, insertParams(name, plaintext, scopes));
     return key;
+  }
+
+  list(): Promise<ApiKeyRow[]> {
+    return this.dataSource.query(`SELECT * FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id`);
+  }
+
+  /** The key as it was before the revocation; null when there is no such active key. */
+  async revoke(db: EntityManager, id: string, at: Date): Promise<ApiKeyRow | null> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected]
+    const [rows]: [ApiKeyRow[], number] = await db.query(
+      `UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING *`,
+      [id, at],
+    );
+    this.verified.clear();
+    return rows[0] ?? null;
   }
 
   /**
@@ -62,22 +92,16 @@ export class ApiKeysRepository {
    * a key removed from the environment, or replaced there, stops working at the next start.
    */
   async revokeEnvKeys(keepPlaintext: string | null, at: Date): Promise<number> {
-    const query = this.keys
-      .createQueryBuilder()
-      .update(ApiKeyEntity)
-      .set({ revokedAt: at })
-      .where('name = :name AND revoked_at IS NULL', { name: ENV_KEY_NAME });
-    if (keepPlaintext) query.andWhere('key_hash <> :hash', { hash: hashApiKey(keepPlaintext) });
-    const result = await query.execute();
+    const [, affected]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE api_keys SET revoked_at = $1
+        WHERE name = $2 AND revoked_at IS NULL AND ($3::text IS NULL OR key_hash <> $3)`,
+      [at, ENV_KEY_NAME, keepPlaintext ? hashApiKey(keepPlaintext) : null],
+    );
     this.verified.clear();
-    return result.affected ?? 0;
+    return affected;
   }
 
   transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
-    return this.keys.manager.transaction(work);
-  }
-
-  async touch(id: string, at: Date): Promise<void> {
-    await this.keys.update({ id }, { lastUsedAt: at });
+    return this.dataSource.transaction(work);
   }
 }

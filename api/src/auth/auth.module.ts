@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysController, AuthController, UsersController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -11,7 +9,6 @@ import { SessionsRepository } from './sessions.repository';
 import { UsersRepository } from './users.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
   controllers: [AuthController, UsersController, ApiKeysController],
   providers: [
     ApiKeysRepository,

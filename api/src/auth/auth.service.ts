@@ -1,8 +1,9 @@
 import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { AuditWriter } from '../common/audit-writer';
-import type { ApiKeyEntity } from './api-key.entity';
+import type { ApiKeyView, MeView, SessionView, UserView } from '@boomerang/engine/core/views/auth';
+import type { Page } from '@boomerang/engine/core/views/page';
 import { generateApiKey } from './api-key-hash';
-import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 import type { CreateApiKeyBody, CreateUserBody, LoginBody, UpdateUserBody } from './auth.dto';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { actorOf, permissionsOf, Principal } from './principal';
@@ -20,7 +21,7 @@ export class AuthService {
   ) {}
 
   /** One answer for "no such user", "disabled" and "wrong password", in the same time. */
-  async login(body: LoginBody) {
+  async login(body: LoginBody): Promise<SessionView> {
     const user = await this.users.findByEmail(body.email);
     const ok = await verifyPassword(body.password, user?.password_hash ?? (await decoyHash));
     if (!user || !ok || user.disabled_at) throw new UnauthorizedException('e-mail or password is wrong');
@@ -34,7 +35,7 @@ export class AuthService {
     if (token) await this.sessions.delete(hashSessionToken(token));
   }
 
-  me(principal: Principal) {
+  me(principal: Principal): MeView {
     const permissions = [...permissionsOf(principal)];
     return principal.kind === 'user'
       ? { kind: 'user' as const, id: principal.id, email: principal.email, role: principal.role, permissions }
@@ -77,7 +78,7 @@ export class AuthService {
     });
   }
 
-  async listUsers() {
+  async listUsers(): Promise<Page<UserView>> {
     return { items: (await this.users.list()).map(userView), nextCursor: null };
   }
 
@@ -97,7 +98,7 @@ export class AuthService {
     });
   }
 
-  async listApiKeys() {
+  async listApiKeys(): Promise<Page<ApiKeyView>> {
     return { items: (await this.keys.list()).map(apiKeyView), nextCursor: null };
   }
 
@@ -116,17 +117,17 @@ export class AuthService {
   }
 }
 
-function userView(user: UserRow) {
+function userView(user: UserRow): UserView {
   return { id: user.id, email: user.email, role: user.role, createdAt: user.created_at.toISOString(), disabled: user.disabled_at !== null };
 }
 
-function apiKeyView(key: ApiKeyEntity) {
+function apiKeyView(key: ApiKeyRow): ApiKeyView {
   return {
     id: key.id,
     name: key.name,
     prefix: key.prefix,
     scopes: key.scopes,
-    createdAt: key.createdAt.toISOString(),
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    createdAt: key.created_at.toISOString(),
+    lastUsedAt: key.last_used_at?.toISOString() ?? null,
   };
 }

@@ -1,17 +1,12 @@
-import type { ApiKeyScope } from './api-key.entity';
-import type { UserRole } from './user.entity';
+import { permission, type ApiKeyScope, type Permission, type UserRole } from '@boomerang/engine/core/views/auth';
+
+export type { Permission };
 
 /** Who is calling: an API key (integrations) or a signed-in editor user. */
 export type Principal =
   { kind: 'key'; id: string; prefix: string; scopes: ApiKeyScope[] } | { kind: 'user'; id: string; email: string; role: UserRole };
 
-/**
- * What a route needs. `read` everything visible; `ingest` contacts and events; `design` create and edit flows;
- * `operate` activate, pause, archive; `admin` keys, users, settings and the audit trail.
- */
-export type Permission = 'read' | 'ingest' | 'design' | 'operate' | 'admin';
-
-const all: Permission[] = ['read', 'ingest', 'design', 'operate', 'admin'];
+const all = permission.options;
 export const rolePermissions: Record<UserRole, readonly Permission[]> = {
   admin: all,
   editor: ['read', 'ingest', 'design'],

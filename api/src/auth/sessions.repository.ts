@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { UserRole } from './user.entity';
+import type { UserRole } from '@boomerang/engine/core/views/auth';
 
 export interface SessionUser {
   id: string;

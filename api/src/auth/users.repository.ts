@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { UserRole } from './user.entity';
+import type { UserRole } from '@boomerang/engine/core/views/auth';
 
 export interface UserRow {
   id: string;

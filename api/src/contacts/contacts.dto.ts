@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '@boomerang/engine';
+import { channelConsent } from '@boomerang/engine/core/views/contacts';
 
 const externalId = z.string().min(1, 'must not be empty').max(200).describe('the customer’s own id of the contact');
 const MAX_JSON = 32 * 1024;
@@ -17,12 +18,6 @@ export const contactAttributes = z
   .refine((a) => Object.keys(a).every((k) => k.length >= 1 && k.length <= 100), 'attribute names are 1–100 characters')
   .refine(fitsInJson(MAX_JSON), `attributes must fit in ${MAX_JSON / 1024} KB of JSON`);
 
-export const consent = z
-  .object({ email: z.boolean(), push: z.boolean(), sms: z.boolean(), webhook: z.boolean() })
-  .partial()
-  .strict()
-  .describe('per-channel consent; a channel left out keeps its value (unset = allowed, false = never send)');
-
 /**
  * One contact of `POST /api/contacts` (upsert by externalId). MERGE semantics: attributes are merged key by key
  * (a key set to null is removed), consent channel by channel; timezone replaces when given.
@@ -31,7 +26,7 @@ export const contactItem = z
   .object({
     externalId,
     timezone: z.string().max(64).refine(isValidTimeZone, 'not an IANA time zone (e.g. Europe/Paris)').optional(),
-    consent: consent.optional(),
+    consent: channelConsent.optional(),
     attributes: contactAttributes.optional(),
   })
   .strict();
@@ -58,21 +53,6 @@ export type EventItem = z.infer<typeof eventItem>;
 
 export const eventBatch = z.array(eventItem).max(10_000).describe('1 to 10,000 events');
 
-export const batchResult = z.object({
-  accepted: z.number().int().describe('items stored'),
-  rejected: z.array(z.object({ index: z.number().int(), error: z.string() })).describe('items not stored, and why'),
-});
-
-export const contactView = z.object({
-  externalId: z.string(),
-  timezone: z.string(),
-  consent: consent,
-  attributes: z.record(z.string(), z.unknown()),
-  lastActiveAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
 /** `GET /api/contacts?q=&cursor=&limit=`: `q` matches an externalId or e-mail prefix, a phone's digits, or `key=value`. */
 export const listContactsQuery = z
   .object({
@@ -87,12 +67,3 @@ export const listContactEventsQuery = z
   .object({ cursor: z.string().max(400).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
 export type ListContactEventsQuery = z.infer<typeof listContactEventsQuery>;
-
-export const contactEventView = z.object({
-  id: z.string(),
-  name: z.string(),
-  occurredAt: z.string(),
-  receivedAt: z.string(),
-  isActivity: z.boolean(),
-  properties: z.record(z.string(), z.unknown()),
-});

@@ -7,6 +7,7 @@ import { decodeCursor, pageOf } from '../common/cursor';
 import { ContactItem, contactItem, eventItem, type ListContactEventsQuery, type ListContactsQuery } from './contacts.dto';
 import { ContactEventRow, ContactRow, ContactsRepository, ContactUpsert } from './contacts.repository';
 import { EventIngestor } from '@boomerang/engine/runtime';
+import type { ContactEventView, ContactView } from '@boomerang/engine/core/views/contacts';
 
 @Injectable()
 export class ContactsService {
@@ -62,7 +63,7 @@ export class ContactsService {
   }
 }
 
-function eventView(row: ContactEventRow, mask: boolean) {
+function eventView(row: ContactEventRow, mask: boolean): ContactEventView {
   return {
     id: String(row.id),
     name: row.name,
@@ -94,7 +95,7 @@ function fold(previous: ContactUpsert | undefined, item: ContactItem): ContactUp
   };
 }
 
-export function contactView(contact: ContactRow) {
+export function contactView(contact: ContactRow): ContactView {
   return {
     externalId: contact.external_id,
     timezone: contact.timezone,

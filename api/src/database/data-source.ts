@@ -1,13 +1,11 @@
 import { DataSource } from 'typeorm';
 import { loadMigrations } from '@boomerang/migrations';
-import { entities } from './entities';
 
 /** The one TypeORM DataSource of a process; schema changes only ever come from `migrations/`. */
 export function createDataSource(url: string, options: { poolSize?: number; logErrors?: boolean } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
     migrations: loadMigrations(),
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

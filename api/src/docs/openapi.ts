@@ -3,42 +3,44 @@
  * table below is the only hand-written part. Changing a DTO changes the document.
  */
 import { z } from 'zod';
-import { auditEntry, auditQuery } from '../audit/audit.dto';
-import { apiKeyView, createApiKeyBody, createUserBody, loginBody, meView, sessionView, updateUserBody, userView } from '../auth/auth.dto';
-import type { Permission } from '../auth/principal';
+import { updateSettingsBody, workspaceSettingsSchema } from '@boomerang/engine/core/settings';
+import { apiKeyView, auditEntryView, meView, sessionView, userView, type Permission } from '@boomerang/engine/core/views/auth';
+import { batchResult, contactEventView, contactView, importProgressView, workspaceSchemaView } from '@boomerang/engine/core/views/contacts';
 import {
-  batchResult,
-  contactBatch,
-  contactEventView,
-  contactView,
-  eventBatch,
-  listContactEventsQuery,
-  listContactsQuery,
-} from '../contacts/contacts.dto';
-import { workspaceSchemaView } from '../schema/schema.dto';
-import { advanceBody, advanceView, clockView } from '../engine/clock.dto';
-import { operationsView } from '../operations/operations.dto';
-import {
-  createFlowBody,
+  estimateView,
+  flowHistoryView,
+  flowStatsView,
   flowSummaryView,
   flowTemplatesView,
   flowView,
+  publishPreviewView,
+  validationView,
+} from '@boomerang/engine/core/views/flows';
+import { journeyView } from '@boomerang/engine/core/views/journeys';
+import { messageView } from '@boomerang/engine/core/views/messages';
+import { metricsView } from '@boomerang/engine/core/views/metrics';
+import { advanceView, clockView, healthView, operationsView } from '@boomerang/engine/core/views/operations';
+import { pageView } from '@boomerang/engine/core/views/page';
+import { simulationJobView } from '@boomerang/engine/core/views/simulation';
+import { previewBody, previewView } from '@boomerang/engine/core/views/templates';
+import { auditQuery } from '../audit/audit.dto';
+import { createApiKeyBody, createUserBody, loginBody, updateUserBody } from '../auth/auth.dto';
+import { contactBatch, eventBatch, listContactEventsQuery, listContactsQuery } from '../contacts/contacts.dto';
+import { advanceBody } from '../engine/clock.dto';
+import {
+  createFlowBody,
   getFlowQuery,
   listFlowsQuery,
   publishFlowBody,
   revertFlowBody,
   updateFlowBody,
   validateFlowBody,
-  validationView,
 } from '../flows/flows.dto';
-import { flowJourneysQuery, journeyView } from '../journeys/journeys.dto';
-import { messagesQuery, messageView } from '../messages/messages.dto';
-import { metricsQuery, metricsView } from '../metrics/metrics.dto';
+import { flowJourneysQuery } from '../journeys/journeys.dto';
+import { messagesQuery } from '../messages/messages.dto';
+import { metricsQuery } from '../metrics/metrics.dto';
 import { receiptsBody } from '../providers/providers.dto';
-import { importProgressView } from '../imports/imports.dto';
-import { simulateBody, simulationJobView } from '../simulation/simulation.dto';
-import { updateSettingsBody, workspaceSettingsSchema } from '../settings/settings.dto';
-import { previewBody, previewView } from '../templates/templates.dto';
+import { simulateBody } from '../simulation/simulation.dto';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -55,8 +57,6 @@ interface Operation {
   tag: string;
 }
 
-const page = (item: z.ZodType) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass back as ?cursor= for the next page') });
 const errorBody = z.object({
   statusCode: z.number().int(),
   message: z.string().describe('names the field: `graph.nodes[2].data.days: expected number, received string`'),
@@ -71,7 +71,7 @@ const operations: Operation[] = [
     path: '/api/health',
     summary: 'Liveness and database check → {status:"ok"}',
     access: 'public',
-    response: z.object({ status: z.literal('ok') }),
+    response: healthView,
   },
   {
     tag: 'flows',
@@ -90,7 +90,7 @@ const operations: Operation[] = [
     summary: 'List flows, newest first',
     access: 'read',
     query: listFlowsQuery,
-    response: page(flowSummaryView),
+    response: pageView(flowSummaryView),
   },
   {
     tag: 'flows',
@@ -151,6 +151,7 @@ const operations: Operation[] = [
     path: '/api/flows/{id}/publish-preview',
     summary: 'What Publish would do: the diff from the live version and the journeys waiting per step',
     access: 'read',
+    response: publishPreviewView,
   },
   {
     tag: 'flows',
@@ -161,7 +162,14 @@ const operations: Operation[] = [
     body: publishFlowBody,
     response: flowView,
   },
-  { tag: 'flows', method: 'get', path: '/api/flows/{id}/history', summary: 'Versions with who, when and what changed', access: 'read' },
+  {
+    tag: 'flows',
+    method: 'get',
+    path: '/api/flows/{id}/history',
+    summary: 'Versions with who, when and what changed',
+    access: 'read',
+    response: flowHistoryView,
+  },
   {
     tag: 'flows',
     method: 'post',
@@ -177,7 +185,7 @@ const operations: Operation[] = [
     path: '/api/flows/{id}/estimate',
     summary: 'How many contacts the current version’s trigger would enroll now (a count over the compiled trigger; writes nothing)',
     access: 'read',
-    response: z.object({ count: z.number().int().nullable(), reason: z.string().nullable(), kind: z.string().nullable() }),
+    response: estimateView,
   },
   {
     tag: 'flows',
@@ -193,6 +201,7 @@ const operations: Operation[] = [
     path: '/api/flow-stats',
     summary: 'Per flow: journeys entered and converted in the last 7 days, journeys in progress',
     access: 'read',
+    response: flowStatsView,
   },
   {
     tag: 'contacts',
@@ -201,7 +210,7 @@ const operations: Operation[] = [
     summary: 'Contacts newest first; `q` matches an externalId or e-mail prefix, phone digits, or `key=value` (PII masked for viewers)',
     access: 'read',
     query: listContactsQuery,
-    response: page(contactView),
+    response: pageView(contactView),
   },
   {
     tag: 'contacts',
@@ -210,7 +219,7 @@ const operations: Operation[] = [
     summary: 'A contact’s events, newest first',
     access: 'read',
     query: listContactEventsQuery,
-    response: page(contactEventView),
+    response: pageView(contactEventView),
   },
   {
     tag: 'contacts',
@@ -260,7 +269,7 @@ const operations: Operation[] = [
     path: '/api/contacts/{externalId}/journeys',
     summary: 'Every journey of a contact with its full log',
     access: 'read',
-    response: page(journeyView),
+    response: pageView(journeyView),
   },
   {
     tag: 'journeys',
@@ -269,7 +278,7 @@ const operations: Operation[] = [
     summary: 'A flow’s journeys, by state, node and version',
     access: 'read',
     query: flowJourneysQuery,
-    response: page(journeyView),
+    response: pageView(journeyView),
   },
   {
     tag: 'journeys',
@@ -286,7 +295,7 @@ const operations: Operation[] = [
     summary: 'Messages with delivery status (the sandbox inbox)',
     access: 'read',
     query: messagesQuery,
-    response: page(messageView),
+    response: pageView(messageView),
   },
   {
     tag: 'metrics',
@@ -383,7 +392,7 @@ const operations: Operation[] = [
     response: userView,
     status: 201,
   },
-  { tag: 'auth', method: 'get', path: '/api/users', summary: 'List users', access: 'admin', response: page(userView) },
+  { tag: 'auth', method: 'get', path: '/api/users', summary: 'List users', access: 'admin', response: pageView(userView) },
   {
     tag: 'auth',
     method: 'patch',
@@ -409,7 +418,7 @@ const operations: Operation[] = [
     path: '/api/api-keys',
     summary: 'List active API keys (prefixes only)',
     access: 'admin',
-    response: page(apiKeyView),
+    response: pageView(apiKeyView),
   },
   { tag: 'auth', method: 'delete', path: '/api/api-keys/{id}', summary: 'Revoke an API key', access: 'admin', status: 204 },
   {
@@ -419,7 +428,7 @@ const operations: Operation[] = [
     summary: 'The audit trail: who changed what, when',
     access: 'admin',
     query: auditQuery,
-    response: page(auditEntry),
+    response: pageView(auditEntryView),
   },
   {
     tag: 'settings',
@@ -516,6 +525,11 @@ const operations: Operation[] = [
     access: 'public',
   },
 ];
+
+/** The documented answer of `method path` (an OpenAPI path, `/api/flows/{id}`); the e2e harness checks real answers with it. */
+export function documentedResponse(method: string, path: string): z.ZodType | undefined {
+  return operations.find((op) => op.method === method && op.path === path)?.response;
+}
 
 function schema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const json = z.toJSONSchema(s, { io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;

@@ -7,6 +7,7 @@ import { CLOCK } from './engine.tokens';
 import { EngineService } from './engine.service';
 
 import { advanceBody } from './clock.dto';
+import type { AdvanceView, ClockView } from '@boomerang/engine/core/views/operations';
 
 /** `GET /api/clock` → {now}; `POST /api/clock/advance {"by":"P7D"}` plays time forward (CLOCK=virtual only). */
 @Controller('clock')
@@ -18,16 +19,14 @@ export class ClockController {
 
   @Access('read')
   @Get()
-  async now(): Promise<{ now: string; kind: Clock['kind'] }> {
+  async now(): Promise<ClockView> {
     return { now: (await this.clock.now()).toISOString(), kind: this.clock.kind };
   }
 
   /** Moving time moves every journey: an operator's action, like activating a flow. */
   @Access('operate')
   @Post('advance')
-  async advance(
-    @Body(new ZodValidationPipe(advanceBody)) body: z.output<typeof advanceBody>,
-  ): Promise<{ now: string; ticks: number; steps: number; sent: number }> {
+  async advance(@Body(new ZodValidationPipe(advanceBody)) body: z.output<typeof advanceBody>): Promise<AdvanceView> {
     if (!(this.clock instanceof VirtualClock)) {
       throw new ConflictException('the clock is not virtual: start the server with CLOCK=virtual to advance time');
     }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { flowGraphSchema, flowSettingsSchema, flowTemplates } from '@boomerang/engine';
+import { flowStatus } from '@boomerang/engine/core/views/flows';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
-const flowStatus = z.enum(['draft', 'active', 'paused', 'archived']);
 
 /** `{name, graph, settings?}` or `{name, templateId, settings?}`: a draft, version 1. */
 export const createFlowBody = z.union([
@@ -48,40 +48,6 @@ export type ListFlowsQuery = z.infer<typeof listFlowsQuery>;
 
 export const getFlowQuery = z.object({ version: z.coerce.number().int().min(1).optional() }).strict();
 export type GetFlowQuery = z.infer<typeof getFlowQuery>;
-
-export const flowSummaryView = z.object({
-  id: z.string().uuid(),
-  name: z.string(),
-  status: flowStatus,
-  version: z.number().int().describe('the current (newest) version, the one the editor edits'),
-  liveVersion: z.number().int().nullable().describe('the version new journeys enter; null until first activation'),
-  settings: z.object({ holdoutPercent: z.number().int() }),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  activatedAt: z.string().nullable(),
-});
-export const flowView = flowSummaryView.extend({
-  graph: flowGraphSchema,
-  graphVersion: z.number().int().describe('the version whose graph this is'),
-  frozen: z.boolean().describe('activated versions are immutable'),
-  versions: z.array(z.object({ version: z.number().int(), createdAt: z.string(), frozenAt: z.string().nullable() })),
-});
-const validationIssueView = z.object({
-  nodeId: z.string().nullable(),
-  edgeId: z.string().optional(),
-  code: z.string().describe('what is wrong, for machines: duration.notPositive, handle.unconnected, schema.invalid_type…'),
-  field: z.string().optional().describe("the path inside the node's data it is about (waitFor.timeout), or inside the edge"),
-  params: z.record(z.string(), z.unknown()).optional().describe('the values the message is made of'),
-  message: z.string(),
-});
-export const validationView = z.object({
-  valid: z.boolean(),
-  errors: z.array(validationIssueView),
-  warnings: z.array(validationIssueView),
-});
-export const flowTemplatesView = z.object({
-  items: z.array(z.object({ id: z.string(), name: z.string(), description: z.string(), graph: flowGraphSchema })),
-});
 
 /** `POST /api/flows/:id/publish`: journeys waiting on older versions move to the new one or finish where they are. */
 export const publishFlowBody = z.object({ migrate: z.enum(['move', 'stay']) }).strict();

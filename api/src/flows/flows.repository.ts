@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FlowGraphDocument } from '@boomerang/engine';
-import type { FlowStatus } from './flow.entity';
+import type { FlowStatus } from '@boomerang/engine/core/views/flows';
 
 export interface FlowRow {
   id: string;

@@ -26,6 +26,17 @@ import { decodeCursor, pageOf } from '../common/cursor';
 import type { CreateFlowBody, ListFlowsQuery, PublishFlowBody, UpdateFlowBody } from './flows.dto';
 import { diffGraphs, isEmptyDiff, type GraphDiff } from '@boomerang/engine/core/graph-diff';
 import { FlowRow, FlowsRepository, VersionRow } from './flows.repository';
+import type {
+  Estimate,
+  FlowHistory,
+  FlowStats,
+  FlowSummary,
+  FlowTemplateView,
+  FlowView,
+  PublishPreview,
+  ServerValidation,
+} from '@boomerang/engine/core/views/flows';
+import type { Page } from '@boomerang/engine/core/views/page';
 
 /**
  * The flow lifecycle: draft → active ⇄ paused → archived. Every change locks the flow row, writes its audit row in
@@ -40,7 +51,7 @@ export class FlowsService {
     @Inject(ENGINE_DB) private readonly engineDb: Pool,
   ) {}
 
-  templates() {
+  templates(): { items: FlowTemplateView[] } {
     return { items: flowTemplates.map(({ id, name, description, graph }) => ({ id, name, description, graph })) };
   }
 
@@ -59,13 +70,13 @@ export class FlowsService {
     return this.view(flow.id);
   }
 
-  async list(query: ListFlowsQuery) {
+  async list(query: ListFlowsQuery): Promise<Page<FlowSummary>> {
     const after = decodeCursor(query.cursor, ['date', 'string']) as [string, string] | null;
     const rows = await this.flows.list({ status: query.status, after: after ?? undefined, limit: query.limit });
     return pageOf(rows, query.limit, summaryView, (row) => [row.created_at.toISOString(), row.id]);
   }
 
-  async view(id: string, version?: number) {
+  async view(id: string, version?: number): Promise<FlowView> {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const shown = await this.flows.version(id, version ?? flow.current_version);
@@ -126,7 +137,7 @@ export class FlowsService {
    * What "Publish" would do on an active flow with a draft: the diff from the live version, and the journeys waiting
    * at each step of older versions (those at changed or removed steps are the ones the choice is about).
    */
-  async publishPreview(id: string) {
+  async publishPreview(id: string): Promise<PublishPreview> {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const draft = (await this.flows.version(id, flow.current_version))!;
@@ -142,7 +153,7 @@ export class FlowsService {
       draftVersion: draft.frozen_at ? null : draft.version,
       pending: !draft.frozen_at && live !== null && !isEmptyDiff(diff),
       diff,
-      validation: validateFlow(draft.graph),
+      validation: validationOf(draft.graph),
       waiting: waiting.map((w) => ({
         version: w.version,
         nodeId: w.node_id,
@@ -197,7 +208,7 @@ export class FlowsService {
   }
 
   /** Every version with who made it, when, and what changed from the one before (from the audit trail). */
-  async history(id: string) {
+  async history(id: string): Promise<FlowHistory> {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const [versions, audit] = await Promise.all([this.flows.versionsWithGraphs(id), this.flows.auditTrail(id)]);
@@ -243,7 +254,7 @@ export class FlowsService {
    * version, run in a transaction that is rolled back. Event triggers count only events after activation (so 0 here).
    */
   /** How many contacts the current version's trigger would take now (the activation dialog's estimate). */
-  async estimate(id: string) {
+  async estimate(id: string): Promise<Estimate> {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const current = (await this.flows.version(id, flow.current_version))!;
@@ -257,7 +268,7 @@ export class FlowsService {
     return { count: estimate.count, reason: null, kind: estimate.kind, at: now.toISOString() };
   }
 
-  async stats() {
+  async stats(): Promise<FlowStats> {
     const now = await this.clock.now();
     const rows = await this.flows.weeklyStats(new Date(now.getTime() - 7 * 86_400_000));
     return {
@@ -266,12 +277,11 @@ export class FlowsService {
     };
   }
 
-  async validate(id: string, graph: unknown) {
+  async validate(id: string, graph: unknown): Promise<ServerValidation> {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const subject = graph !== undefined ? graph : (await this.flows.version(id, flow.current_version))!.graph;
-    const { valid, errors, warnings } = validateFlow(subject);
-    return { valid, errors, warnings };
+    return validationOf(subject);
   }
 
   /** draft → active, or paused → active (resume). The current version must be valid; it is frozen and goes live. */
@@ -345,6 +355,12 @@ function notFound(id: string): NotFoundException {
   return new NotFoundException(`flow "${id}" not found`);
 }
 
+/** The verdict and the issues of validateFlow, without the parsed graph it also returns. */
+function validationOf(graph: unknown): ServerValidation {
+  const { valid, errors, warnings } = validateFlow(graph);
+  return { valid, errors, warnings };
+}
+
 /** 400 carrying validateFlow's errors (each names its node). */
 function assertValid(result: ValidationResult, why: string): void {
   if (result.valid) return;
@@ -370,7 +386,7 @@ function canonical(value: unknown): string {
   );
 }
 
-export function summaryView(flow: FlowRow) {
+export function summaryView(flow: FlowRow): FlowSummary {
   return {
     id: flow.id,
     name: flow.name,

@@ -1,6 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
+import type { HealthView } from '@boomerang/engine/core/views/operations';
 
 @Controller('health')
 export class HealthController {
@@ -9,7 +10,7 @@ export class HealthController {
   /** ok only when the database answers: a load balancer should not route to a process that cannot work */
   @Public()
   @Get()
-  async health(): Promise<{ status: 'ok' }> {
+  async health(): Promise<HealthView> {
     try {
       await this.dataSource.query('SELECT 1');
     } catch (error) {

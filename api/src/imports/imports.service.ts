@@ -5,31 +5,13 @@ import { createReadStream, createWriteStream, mkdirSync, rmSync, type WriteStrea
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
+import type { ImportProgress } from '@boomerang/engine/core/views/contacts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { csvLine } from '../common/csv';
 import { ContactsService, EventsService } from '../contacts/contacts.service';
 import { contactFromCsv, eventFromCsv, type CsvRecord } from './csv-records';
 
-export type ImportKind = 'contacts' | 'events';
-
-export interface ImportProgress {
-  importId: string;
-  kind: ImportKind;
-  status: 'running' | 'done' | 'failed';
-  /** data rows read so far (the header line is not a row) */
-  rows: number;
-  accepted: number;
-  rejected: number;
-  bytes: number;
-  /** Content-Length of the upload, when the client sent one */
-  totalBytes: number | null;
-  percent: number | null;
-  startedAt: string;
-  elapsedMs: number;
-  error: string | null;
-  /** where the rejected rows report is, once there is one */
-  rejectedReport: string | null;
-}
+export type ImportKind = ImportProgress['kind'];
 
 /** Rows per call of the contacts/events service (one ingest statement each); the parser waits meanwhile. */
 const BATCH = 5_000;

@@ -4,6 +4,7 @@ import { decodeCursor, pageOf } from '../common/cursor';
 import { maskDeep } from '../common/masking';
 import type { FlowJourneysQuery } from './journeys.dto';
 import { JourneyRow, JourneysRepository, LogJson } from './journeys.repository';
+import type { JourneyLogEntry, JourneyView } from '@boomerang/engine/core/views/journeys';
 
 @Injectable()
 export class JourneysService {
@@ -42,7 +43,7 @@ function iso(value: unknown): string | null {
   return value === null || value === undefined ? null : new Date(value as string).toISOString();
 }
 
-function logView(entry: LogJson) {
+function logView(entry: LogJson): JourneyLogEntry {
   const d = entry.delivery;
   return {
     at: iso(entry.at)!,
@@ -66,7 +67,7 @@ function logView(entry: LogJson) {
 }
 
 /** The contract's journey shape plus flow name, external id, next run and end. */
-function journeyView(row: JourneyRow, mask: boolean) {
+function journeyView(row: JourneyRow, mask: boolean): JourneyView {
   const view = {
     id: row.id,
     flowId: row.flow_id,

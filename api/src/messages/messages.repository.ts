@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MessagesQuery } from './messages.dto';
+import type { MessageView } from '@boomerang/engine/core/views/messages';
 
 export interface MessageRow {
   id: string;
@@ -9,12 +10,12 @@ export interface MessageRow {
   flow_version: number;
   external_id: string;
   node_id: string;
-  channel: string;
-  status: string;
+  channel: MessageView['channel'];
+  status: MessageView['status'];
   content: Record<string, string>;
   cost_cents: number;
   segments: number | null;
-  escalation: Record<string, unknown> | null;
+  escalation: MessageView['escalation'];
   attempts: number;
   last_error: string | null;
   created_at: Date;

@@ -4,6 +4,7 @@ import { decodeCursor, pageOf } from '../common/cursor';
 import { maskDeep } from '../common/masking';
 import type { MessagesQuery } from './messages.dto';
 import { MessageRow, MessagesRepository } from './messages.repository';
+import type { MessageView } from '@boomerang/engine/core/views/messages';
 
 @Injectable()
 export class MessagesService {
@@ -24,7 +25,7 @@ export class MessagesService {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function messageView(row: MessageRow, mask: boolean) {
+function messageView(row: MessageRow, mask: boolean): MessageView {
   return {
     id: row.id,
     journeyId: row.journey_id,

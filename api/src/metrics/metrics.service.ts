@@ -2,19 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { SettingsService } from '../settings/settings.service';
 import { liftReport } from './lift';
 import { MetricsRepository, REACTIVATION_BUCKETS } from './metrics.repository';
+import type { MetricsView } from '@boomerang/engine/core/views/metrics';
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
-interface ArmView {
-  journeys: number;
-  converted: number;
-  sent: number;
-  delivered: number;
-  clicked: number;
-  costCents: number;
-  conversionRate: number | null;
-  reachRate: number | null;
-}
+type ArmView = MetricsView['arms'][string][string];
 
 @Injectable()
 export class MetricsService {
@@ -24,7 +16,7 @@ export class MetricsService {
   ) {}
 
   /** The flow's recall funnel, for one version or all; node ids from every version measured. */
-  async forFlow(flowId: string, version: number | null) {
+  async forFlow(flowId: string, version: number | null): Promise<MetricsView> {
     if (!(await this.metrics.flowExists(flowId))) throw new NotFoundException(`flow "${flowId}" not found`);
     const { attributionWindow } = await this.settings.get();
     const [f, nodes, arms, versions] = await Promise.all([

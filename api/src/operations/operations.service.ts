@@ -3,16 +3,11 @@ import type { Clock } from '@boomerang/engine/runtime';
 import { defaultDispatchOptions } from '@boomerang/engine/runtime';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { CLOCK } from '../engine/engine.tokens';
-import { OperationsRepository, type EngineProcessRow, type SlowFlow } from './operations.repository';
+import { OperationsRepository } from './operations.repository';
+import type { OperationsView } from '@boomerang/engine/core/views/operations';
 
-export interface OperationsReport {
-  now: string;
-  overdueAfterSeconds: number;
-  journeys: { overdue: number };
-  messages: { overdue: number; failedAfterRetries: number; failedAfterRetriesLastDay: number };
-  enrollment: { slowFlows: number; flows: SlowFlow[] };
-  engine: { alive: number; aliveAfterSeconds: number; processes: (EngineProcessRow & { alive: boolean })[] };
-}
+/** `GET /api/health/details`, typed by its view. */
+export type OperationsReport = OperationsView;
 
 /**
  * What an operator watches: journeys and messages overdue (due more than OVERDUE_AFTER_SECONDS ago by the engine

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { Access, Caller } from '../auth/access.decorator';
 import { masksPersonalData, type Principal } from '../auth/principal';
 import { maskDeep } from '../common/masking';
-import { attributeType, type WorkspaceSchema } from './schema.dto';
+import { attributeType, type WorkspaceSchema } from '@boomerang/engine/core/views/contacts';
 import { SchemaRepository } from './schema.repository';
 
 const CONTACT_SAMPLE = 5000;

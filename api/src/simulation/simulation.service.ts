@@ -5,11 +5,12 @@ import { NOW, NowSource } from '../common/clock';
 import { poolOf } from '../engine/engine.module';
 import type { SimulateBody } from './simulation.dto';
 import { simulateFlow, type SimulationProgress, type SimulationReport } from './simulator';
+import type { SimulationJob } from '@boomerang/engine/core/views/simulation';
 
 interface Job {
   id: string;
   flowId: string;
-  status: 'running' | 'done' | 'failed';
+  status: SimulationJob['status'];
   progress: SimulationProgress | null;
   createdAt: string;
   report: SimulationReport | null;
@@ -91,7 +92,7 @@ export class SimulationService implements OnApplicationShutdown {
     await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
 
-  private view(job: Job) {
+  private view(job: Job): SimulationJob {
     return {
       jobId: job.id,
       flowId: job.flowId,

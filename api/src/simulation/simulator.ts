@@ -28,6 +28,7 @@ import { defaultWorkspaceSettings } from '../settings/settings.dto';
 import { savepointDb } from './savepoint-db';
 import { defaultResponses, type ResponseRates, type SimulateBody } from './simulation.dto';
 import { SimulationRepository } from './simulation.repository';
+import type { SimulationJob, SimulationReport } from '@boomerang/engine/core/views/simulation';
 
 const HOUR = 3_600_000;
 /** virtual time per tick: two hours keeps a month of a 5,000-contact workspace under a minute on a small machine */
@@ -35,38 +36,11 @@ export const STEP_HOURS = 2;
 const DAY = 24 * HOUR;
 export const REPLAY_DAYS = 28;
 
-export interface SimulationProgress {
-  hoursDone: number;
-  hours: number;
-  percent: number;
-  virtualNow: string;
-}
+export type SimulationProgress = NonNullable<SimulationJob['progress']>;
 
 type Channel = keyof typeof defaultResponses;
 
-export interface SimulationReport {
-  flowId: string;
-  version: number;
-  days: number;
-  start: string;
-  end: string;
-  contacts: number;
-  assumptions: string;
-  responses: Record<Channel, ResponseRates>;
-  entries: { total: number; treatment: number; holdout: number };
-  sends: {
-    byChannel: Record<string, { sent: number; delivered: number; costCents: number }>;
-    byDay: { day: number; channel: string; sent: number; delivered: number; costCents: number }[];
-  };
-  costCents: number;
-  returns: number;
-  conversions: { treatment: number; holdout: number; treatmentRate: number | null; holdoutRate: number | null };
-  nodes: Record<
-    string,
-    { entered: number; sent: number; delivered: number; clicked: number; returns: number; conversions: number; costCents: number }
-  >;
-  elapsedMs: number;
-}
+export type { SimulationReport };
 
 /** Delivers with the channel's reach; records every delivered message for the response draw. */
 class SimulatedAdapter implements ChannelAdapter {

@@ -8,7 +8,7 @@ import { maskDeep } from '../common/masking';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ENGINE_DB } from '../engine/engine.tokens';
-import { previewBody, type PreviewBody } from './templates.dto';
+import { previewBody, type PreviewBody, type TemplatePreview } from '@boomerang/engine/core/views/templates';
 
 /** The contact a preview renders for when no externalId is given: every common attribute set. */
 export const sampleContact = (locale?: string) => ({
@@ -36,10 +36,7 @@ export class TemplatesController {
   @Access('design')
   @Post('preview')
   @HttpCode(200)
-  async preview(
-    @Body(new ZodValidationPipe(previewBody)) body: PreviewBody,
-    @Caller() caller: Principal,
-  ): Promise<Preview & { contact: { externalId: string; sample: boolean } }> {
+  async preview(@Body(new ZodValidationPipe(previewBody)) body: PreviewBody, @Caller() caller: Principal): Promise<TemplatePreview> {
     let contact = sampleContact(body.locale);
     let sample = true;
     if (body.externalId !== undefined) {
@@ -60,6 +57,6 @@ export class TemplatesController {
       { flow: { id: 'preview', name: 'Preview' }, messageId: '00000000-0000-0000-0000-000000000000' },
     );
     const content = !sample && masksPersonalData(caller) ? (maskDeep(preview.content) as Preview['content']) : preview.content;
-    return { contact: { externalId: contact.externalId, sample }, ...preview, content };
+    return { contact: { externalId: contact.externalId, sample }, ...preview, content: { ...content } };
   }
 }

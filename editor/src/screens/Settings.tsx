@@ -1,6 +1,6 @@
 /** Settings: workspace guardrails (admins edit, others read), users, API keys and the audit log (admins only). */
 import { useEffect, useState } from 'react';
-import { adminApi, errorText, itemsOf, type ApiKey, type AuditEntry, type Me, type User, type WorkspaceSettings } from '../api';
+import { adminApi, errorText, type ApiKey, type AuditEntry, type Me, type User, type WorkspaceSettings } from '../api';
 import { DurationField } from '../forms/fields';
 import { href } from '../router';
 import { whenExact } from '../ui';
@@ -202,7 +202,7 @@ function Users() {
   const load = () =>
     adminApi
       .users()
-      .then((u) => setUsers(itemsOf(u)))
+      .then((u) => setUsers(u.items))
       .catch((e) => setMsg(errorText(e)));
   useEffect(() => void load(), []);
   return (
@@ -304,7 +304,7 @@ function Keys() {
   const load = () =>
     adminApi
       .keys()
-      .then((k) => setKeys(itemsOf(k)))
+      .then((k) => setKeys(k.items))
       .catch(() => undefined);
   useEffect(() => void load(), []);
   return (
@@ -332,13 +332,9 @@ function Keys() {
               <td className="muted">{whenExact(k.createdAt)}</td>
               <td className="muted">{k.lastUsedAt ? whenExact(k.lastUsedAt) : '—'}</td>
               <td>
-                {k.revokedAt ? (
-                  <span className="muted">revoked</span>
-                ) : (
-                  <button className="btn small ghost" onClick={() => adminApi.revokeKey(k.id).then(load)}>
-                    Revoke
-                  </button>
-                )}
+                <button className="btn small ghost" onClick={() => adminApi.revokeKey(k.id).then(load)}>
+                  Revoke
+                </button>
               </td>
             </tr>
           ))}

@@ -4,14 +4,9 @@
  */
 import { edgeHandle } from './graph';
 import type { FlowGraphDocument } from './schema';
+import type { GraphDiff } from './views/flows';
 
-export interface GraphDiff {
-  added: string[];
-  removed: string[];
-  changed: string[];
-  edgesAdded: string[];
-  edgesRemoved: string[];
-}
+export type { GraphDiff };
 
 export function diffGraphs(
   before: Pick<FlowGraphDocument, 'nodes' | 'edges'>,

@@ -1,6 +1,11 @@
+/** What the health, operations and clock routes answer. */
 import { z } from 'zod';
 
-/** `GET /api/health/details` (the OpenAPI document's schema; the service builds it). */
+/** `GET /api/health`: liveness and a database round trip. */
+export const healthView = z.object({ status: z.literal('ok') });
+export type HealthView = z.infer<typeof healthView>;
+
+/** `GET /api/health/details` (the service builds it). */
 export const operationsView = z.object({
   now: z.string().describe('engine clock'),
   overdueAfterSeconds: z.number().int(),
@@ -30,3 +35,9 @@ export const operationsView = z.object({
     ),
   }),
 });
+export type OperationsView = z.infer<typeof operationsView>;
+
+export const clockView = z.object({ now: z.string().describe('ISO 8601 instant'), kind: z.enum(['system', 'virtual']) });
+export const advanceView = z.object({ now: z.string(), ticks: z.number().int(), steps: z.number().int(), sent: z.number().int() });
+export type ClockView = z.infer<typeof clockView>;
+export type AdvanceView = z.infer<typeof advanceView>;

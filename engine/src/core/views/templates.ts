@@ -1,5 +1,6 @@
+/** `POST /api/templates/preview`: the request (the editor builds it) and what it answers. */
 import { z } from 'zod';
-import { channelKindSchema, localeTag, messageTemplateSchema } from '@boomerang/engine';
+import { channelKindSchema, localeTag, messageTemplateSchema } from '../schema';
 
 export const previewBody = z
   .object({
@@ -22,3 +23,4 @@ export const previewView = z.object({
   missingVariables: z.array(z.string()),
   problems: z.array(z.string()),
 });
+export type TemplatePreview = z.infer<typeof previewView>;
