@@ -55,3 +55,4 @@ export const apiKeyView = z.object({
   lastUsedAt: z.string().nullable().optional().describe('when a request last used the key'),
   key: z.string().optional().describe('the plaintext key; returned once, at creation'),
 });
+export const revokedSessionsView = z.object({ revoked: z.number().int().describe('how many sessions ended') });

@@ -4,7 +4,17 @@
  */
 import { z } from 'zod';
 import { auditEntry, auditQuery } from '../audit/audit.dto';
-import { apiKeyView, createApiKeyBody, createUserBody, loginBody, meView, sessionView, updateUserBody, userView } from '../auth/auth.dto';
+import {
+  apiKeyView,
+  createApiKeyBody,
+  createUserBody,
+  loginBody,
+  meView,
+  revokedSessionsView,
+  sessionView,
+  updateUserBody,
+  userView,
+} from '../auth/auth.dto';
 import type { Permission } from '../auth/principal';
 import {
   batchResult,
@@ -392,6 +402,14 @@ const operations: Operation[] = [
     access: 'admin',
     body: updateUserBody,
     response: userView,
+  },
+  {
+    tag: 'auth',
+    method: 'delete',
+    path: '/api/users/{id}/sessions',
+    summary: 'Sign a user out everywhere: every session of theirs ends at once (audited as user.sessions_revoked)',
+    access: 'admin',
+    response: revokedSessionsView,
   },
   {
     tag: 'auth',
