@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { jsonBody } from './common/json-body';
+import { jsonBody, refuseNulInPath } from './common/json-body';
 import type { AppConfig } from './config';
 import { serveEditor } from './editor-static/serve-editor';
 import { applySecurity } from './security/security';
@@ -45,6 +45,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
   applySecurity(app, config);
   // malformed JSON → 400 and oversized bodies → 413, as JSON naming the problem (not Express's HTML page)
   app.use(jsonBody(BODY_LIMIT));
+  app.use(refuseNulInPath);
   // the browser editor at `/` once built (`npm run build:editor`; `npm start` builds it when stale)
   serveEditor(app);
   return app;
