@@ -189,6 +189,41 @@ describe('hand-picked hostile bodies', () => {
     expect(row).toEqual({ name: nasty.slice(0, 100), properties: { constructor: nasty, hasOwnProperty: 1 } });
   });
 
+  const importCsv = async (csv: string) => {
+    const res = await api.http().post('/api/imports/contacts').set('Authorization', api.admin).set('Content-Type', 'text/csv').send(csv);
+    expectSane(res);
+    return JSON.parse(res.text.trim().split('\n').at(-1)!);
+  };
+
+  it('a CSV import reports hostile rows once each, by line, and stores the rest', async () => {
+    const last = await importCsv(
+      [
+        'externalId,firstName,constructor',
+        'csv1,Ann,{"polluted":1}', // line 2: a quote inside a cell (csv-parse reported it twice, counted as two rows)
+        'csv2,a\u0000b,',
+        `csv3,${'x'.repeat(40_000)},`,
+        'csv4,"<b>\'; DROP TABLE contacts;--",y',
+      ].join('\n'),
+    );
+    expect(last).toMatchObject({ status: 'done', rows: 4, accepted: 1, rejected: 3 });
+    const report = await api.http().get(last.rejectedReport).set('Authorization', api.admin).expect(200);
+    expect(
+      report.text
+        .trim()
+        .split('\r\n')
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['line', '2', '3', '4']);
+    expect(report.text).toMatch(/^3,"?attributes\.firstName: contains the NUL character/m);
+    const stored = await api.sql(`SELECT external_id, attributes FROM contacts WHERE external_id LIKE 'csv%'`);
+    expect(stored).toEqual([{ external_id: 'csv4', attributes: { firstName: "<b>'; DROP TABLE contacts;--", constructor: 'y' } }]);
+  });
+
+  it.each(['__proto__', 'attributes.__proto__', 'consent.__proto__'])('a CSV header %s stops the import, naming it', async (column) => {
+    const last = await importCsv(`externalId,${column}\ncsv9,polluted\n`);
+    expect(last).toMatchObject({ status: 'failed', error: expect.stringContaining(`the column "${column}" is not allowed`) });
+    expect(await api.sql(`SELECT 1 FROM contacts WHERE external_id = 'csv9'`)).toEqual([]);
+  });
+
   it('refuses NUL in a path or query with a 4xx', async () => {
     for (const url of ['/api/contacts/a%00b', '/api/contacts/a%00b/events', '/api/contacts?q=a%00b', '/api/contacts/%ED%A0%80']) {
       expectSane(await api.http().get(url).set('Authorization', api.admin));
