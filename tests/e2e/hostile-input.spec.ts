@@ -320,8 +320,9 @@ const json = (value: unknown) => JSON.stringify(value);
 const unstorable = (text: string) => /\\u0000|\\ud[89ab][0-9a-f](?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f]|"__proto__":/i.test(text);
 
 describe('generated bodies (fast-check)', () => {
-  // a failure prints its seed; HOSTILE_SEED=n replays it
-  const runs = { numRuns: 40, seed: process.env.HOSTILE_SEED ? Number(process.env.HOSTILE_SEED) : undefined };
+  // a failure prints its seed; HOSTILE_SEED=n replays it, HOSTILE_RUNS=n searches longer (default 40 per property)
+  const numRuns = Number(process.env.HOSTILE_RUNS ?? 40);
+  const runs = { numRuns, seed: process.env.HOSTILE_SEED ? Number(process.env.HOSTILE_SEED) : undefined };
 
   it('event batches: every item is stored or refused by index, never a 500; refused items are not stored', async () => {
     let batch = 0;
@@ -419,7 +420,7 @@ describe('generated bodies (fast-check)', () => {
         expectSane(await send('preview', json({ channel: 'email', template: copy })));
         expectSane(await send('preview', json({ channel: 'sms', template: { body: name }, externalId: name })));
       }),
-      { ...runs, numRuns: 30 },
+      { ...runs, numRuns: Math.ceil((numRuns * 3) / 4) },
     );
   });
 });
