@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { jsonBody } from './common/json-body';
+import { jsonBody, refuseNulInPath } from './common/json-body';
 import { installIngestionEdge } from './contacts/ingestion-edge';
 import type { AppConfig } from './config';
 import { serveEditor } from './editor-static/serve-editor';
@@ -49,6 +49,7 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
   const security = applySecurity(app, config);
   // malformed JSON → 400 and oversized bodies → 413, as JSON naming the problem (not Express's HTML page)
   app.use(jsonBody(BODY_LIMIT));
+  app.use(refuseNulInPath);
   // the browser editor at `/` once built (`npm run build:editor`; `npm start` builds it when stale)
   serveEditor(app);
   // single-event ingestion without Express's per-request cost (same parts, same answers; see the file)

@@ -9,6 +9,7 @@ const FlowEditor = lazy(() => import('./screens/FlowEditor').then((m) => ({ defa
 const ContactsPage = lazy(() => import('./screens/People').then((m) => ({ default: m.ContactsPage })));
 const ContactPage = lazy(() => import('./screens/People').then((m) => ({ default: m.ContactPage })));
 const InboxPage = lazy(() => import('./screens/Inbox').then((m) => ({ default: m.InboxPage })));
+const OperationsPage = lazy(() => import('./screens/Operations').then((m) => ({ default: m.OperationsPage })));
 const SettingsPage = lazy(() => import('./screens/Settings').then((m) => ({ default: m.SettingsPage })));
 import { Logo } from './ui';
 
@@ -64,6 +65,9 @@ export function App() {
           <a href={href({ name: 'inbox' })} className={route.name === 'inbox' ? 'on' : ''}>
             Inbox
           </a>
+          <a href={href({ name: 'operations' })} className={route.name === 'operations' ? 'on' : ''}>
+            Operations
+          </a>
           <a href={href({ name: 'settings', section: 'workspace' })} className={route.name === 'settings' ? 'on' : ''}>
             Settings
           </a>
@@ -95,6 +99,8 @@ export function App() {
             <ContactPage key={route.id} externalId={route.id} />
           ) : route.name === 'inbox' ? (
             <InboxPage />
+          ) : route.name === 'operations' ? (
+            <OperationsPage />
           ) : (
             <SettingsPage me={me} section={route.section} />
           )}

@@ -1,4 +1,4 @@
-/** A hash router: `#/`, `#/flows/:id`, `#/flows/:id/journeys`, `#/flows/:id/metrics`. */
+/** A hash router: `#/`, `#/flows/:id`, `#/flows/:id/journeys`, `#/flows/:id/metrics`, `#/operations`. */
 import { useEffect, useState } from 'react';
 
 export type Route =
@@ -7,6 +7,7 @@ export type Route =
   | { name: 'contacts' }
   | { name: 'contact'; id: string }
   | { name: 'inbox' }
+  | { name: 'operations' }
   | { name: 'settings'; section: 'workspace' | 'users' | 'keys' | 'audit' };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'contacts' && parts[1]) return { name: 'contact', id: parts[1] };
   if (parts[0] === 'contacts') return { name: 'contacts' };
   if (parts[0] === 'inbox') return { name: 'inbox' };
+  if (parts[0] === 'operations') return { name: 'operations' };
   if (parts[0] === 'settings') {
     const section = parts[1] === 'users' || parts[1] === 'keys' || parts[1] === 'audit' ? parts[1] : 'workspace';
     return { name: 'settings', section };
@@ -30,6 +32,7 @@ export function href(route: Route): string {
   if (route.name === 'contacts') return '#/contacts';
   if (route.name === 'contact') return `#/contacts/${encodeURIComponent(route.id)}`;
   if (route.name === 'inbox') return '#/inbox';
+  if (route.name === 'operations') return '#/operations';
   if (route.name === 'settings') return `#/settings${route.section === 'workspace' ? '' : `/${route.section}`}`;
   return `#/flows/${encodeURIComponent(route.id)}${route.tab === 'canvas' ? '' : `/${route.tab}`}`;
 }

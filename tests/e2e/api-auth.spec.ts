@@ -187,6 +187,47 @@ describe('sessions', () => {
     ).toBe('the API key is unknown or revoked');
   });
 
+  it('an admin signs another user out everywhere (audited); editors and viewers may not', async () => {
+    const email = 'leaver@example.com';
+    const password = 'correct horse battery';
+    const created = await api
+      .http()
+      .post('/api/users')
+      .set('Authorization', api.admin)
+      .send({ email, password, role: 'editor' })
+      .expect(201);
+    const signIn = async () => `Bearer ${(await api.http().post('/api/auth/login').send({ email, password }).expect(200)).body.token}`;
+    const [laptop, phone] = [await signIn(), await signIn()];
+    const url = `/api/users/${created.body.id}/sessions`;
+    for (const who of [tokens.editor, tokens.ingest, laptop]) await api.http().delete(url).set('Authorization', who).expect(403);
+    await api.http().get('/api/flows').set('Authorization', laptop).expect(200);
+
+    expect((await api.http().delete(url).set('Authorization', tokens.admin).expect(200)).body).toEqual({ revoked: 2 });
+    for (const session of [laptop, phone]) {
+      const refused = await api.http().get('/api/flows').set('Authorization', session).expect(401);
+      expect(refused.body.message).toBe('the session is unknown or expired; sign in again');
+    }
+    // only theirs: the admin's own session still works, and the user may sign in again (they are not disabled)
+    await api.http().get('/api/users').set('Authorization', tokens.admin).expect(200);
+    await api
+      .http()
+      .get('/api/flows')
+      .set('Authorization', await signIn())
+      .expect(200);
+    await api.http().delete('/api/users/00000000-0000-4000-8000-000000000000/sessions').set('Authorization', tokens.admin).expect(404);
+
+    const audit = await api
+      .http()
+      .get(`/api/audit?entityType=user&entityId=${created.body.id}`)
+      .set('Authorization', tokens.admin)
+      .expect(200);
+    expect(audit.body.items[0]).toMatchObject({
+      actor: 'user:boss@example.com',
+      action: 'user.sessions_revoked',
+      detail: { email, revoked: 2 },
+    });
+  });
+
   it('rejects bad user bodies and duplicate e-mails', async () => {
     const short = await api
       .http()

@@ -119,7 +119,7 @@ describe('POST /api/flows', () => {
       .set('Content-Type', 'application/json')
       .send('{"name": "a\\u0000b", "templateId": "weekly-checkin"}')
       .expect(400);
-    expect(res.body.message).toBe('body: the NUL character (\\u0000) is not allowed in strings');
+    expect(res.body.message).toBe('name: contains the NUL character (\\u0000), which cannot be stored');
   });
 });
 

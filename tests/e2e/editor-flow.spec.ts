@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { FlowGraphDocument } from '@boomerang/engine';
 import { startApi, type ApiHarness } from '../support/api-app';
-import { ensureEditorBuilt, launchChromium, listenLocally } from '../support/editor-browser';
+import { ensureEditorBuilt, launchChromium, listenLocally, signIn } from '../support/editor-browser';
 import { repoRoot } from '../support/process';
 
 jest.setTimeout(300_000);
@@ -31,14 +31,6 @@ async function shoot(page: Page, name: string): Promise<void> {
     await page.waitForTimeout(150); // let React Flow re-measure
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${w}x${h}.png`) });
   }
-}
-
-async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.getByRole('heading', { name: 'Flows' }).waitFor();
 }
 
 /** Drags from a node's out handle to another node's in handle, as a person does with the mouse. */

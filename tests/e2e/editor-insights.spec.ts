@@ -14,7 +14,7 @@ import type { FlowGraphDocument } from '@boomerang/engine';
 import { Engine, VirtualClock } from '@boomerang/engine/runtime';
 import { poolOf } from '../../api/src/engine/engine.module';
 import { startApi, type ApiHarness } from '../support/api-app';
-import { ensureEditorBuilt, launchChromium, listenLocally } from '../support/editor-browser';
+import { ensureEditorBuilt, launchChromium, listenLocally, signIn } from '../support/editor-browser';
 import { repoRoot } from '../support/process';
 
 jest.setTimeout(300_000);
@@ -120,11 +120,7 @@ describe('editor insights in the browser', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${base}/`);
-    await page.fill('input[name=email]', EMAIL);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+    await signIn(page, base, EMAIL, PASSWORD);
   });
 
   afterAll(async () => {

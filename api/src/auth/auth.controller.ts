@@ -80,6 +80,13 @@ export class UsersController {
   ) {
     return this.auth.updateUser(id, body, caller);
   }
+
+  /** Sign a user out everywhere (a lost laptop, a leaver): all their sessions end; they can sign in again unless disabled. */
+  @Access('admin')
+  @Delete(':id/sessions')
+  revokeSessions(@Param('id', new UuidOr404Pipe('user')) id: string, @Caller() caller: Principal) {
+    return this.auth.revokeSessions(id, caller);
+  }
 }
 
 @Controller('api-keys')

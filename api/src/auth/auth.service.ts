@@ -78,6 +78,23 @@ export class AuthService {
     });
   }
 
+  /** Signs a user out everywhere: every session of theirs stops working at once (their next request is a 401). */
+  async revokeSessions(id: string, caller: Principal) {
+    return this.users.transaction(async (db) => {
+      const [user]: { email: string }[] = await db.query(`SELECT email FROM users WHERE id = $1`, [id]);
+      if (!user) throw new NotFoundException(`user "${id}" not found`);
+      const revoked = await this.sessions.deleteAllOf(db, id);
+      await this.audit.record(db, {
+        actor: actorOf(caller),
+        action: 'user.sessions_revoked',
+        entityType: 'user',
+        entityId: id,
+        detail: { email: user.email, revoked },
+      });
+      return { revoked };
+    });
+  }
+
   async listUsers(): Promise<Page<UserView>> {
     return { items: (await this.users.list()).map(userView), nextCursor: null };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { UserRole } from '@boomerang/engine/core/views/auth';
 
 export interface SessionUser {
@@ -29,6 +29,12 @@ export class SessionsRepository {
       [tokenHash],
     );
     return rows[0] ?? null;
+  }
+
+  /** Ends every session of a user at once (an admin's revocation); answers how many there were. */
+  async deleteAllOf(db: EntityManager, userId: string): Promise<number> {
+    const [, count]: [unknown, number] = await db.query(`DELETE FROM sessions WHERE user_id = $1`, [userId]);
+    return count;
   }
 
   async delete(tokenHash: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { badRequest } from './http-errors';
+import { findUnstorable } from './storable-json';
 import { fieldErrors, summarize } from './zod-errors';
 
 export const MAX_BATCH = 10_000;
@@ -16,7 +17,7 @@ export interface BatchResult {
 
 /**
  * A batch body is a JSON array of at most MAX_BATCH items. The whole request is a 400 when the body is not such an
- * array; otherwise every item is validated on its own and the bad ones come back as `{index, error}`.
+ * array; otherwise every item is validated on its own (first for what cannot be stored: storable-json.ts) and the bad ones come back as `{index, error}`.
  */
 export function splitBatch<S extends z.ZodType>(
   body: unknown,
@@ -32,6 +33,8 @@ export function splitBatch<S extends z.ZodType>(
   const valid: { index: number; value: z.output<S> }[] = [];
   const rejected: Rejected[] = [];
   body.forEach((raw, index) => {
+    const unstorable = findUnstorable(raw, [index]);
+    if (unstorable) return void rejected.push({ index, error: unstorable.message });
     const parsed = item.safeParse(raw);
     if (parsed.success) valid.push({ index, value: parsed.data });
     else rejected.push({ index, error: summarize(fieldErrors(parsed.error.issues, [index])) });

@@ -8,23 +8,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * Plain Node request and response, so the ingestion edge reads bodies exactly as the Express app does.
  */
 export function jsonBodyReader(limit: string): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const parse = json({
-    limit,
-    // PostgreSQL text and jsonb cannot hold U+0000: refuse it here rather than fail deep in a query
-    verify: (_req, _res, buf) => {
-      if (buf.includes('\\u0000')) {
-        throw Object.assign(new Error('the NUL character (\\u0000) is not allowed in strings'), { status: 400, type: 'nul.character' });
-      }
-    },
-  }) as unknown as (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+  // NUL, lone surrogates, `__proto__` keys and deep nesting are refused by field where the body is validated (storable-json.ts)
+  const parse = json({ limit }) as unknown as (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
   return (req, res) =>
     new Promise<boolean>((resolve) =>
       parse(req, res, (error?: unknown) => {
         if (!error) return resolve(true);
         const e = error as { type?: string; status?: number; message?: string };
-        if (e.type === 'entity.too.large') refuse(res, 413, `larger than the ${limit} limit; send smaller batches`);
-        else if (e.type === 'entity.parse.failed') refuse(res, 400, `malformed JSON (${e.message ?? 'parse error'})`);
-        else refuse(res, e.status && e.status >= 400 && e.status < 500 ? e.status : 400, e.message ?? 'unreadable');
+        if (e.type === 'entity.too.large') refuse(res, 413, 'body', `larger than the ${limit} limit; send smaller batches`);
+        else if (e.type === 'entity.parse.failed') refuse(res, 400, 'body', `malformed JSON (${e.message ?? 'parse error'})`);
+        else refuse(res, e.status && e.status >= 400 && e.status < 500 ? e.status : 400, 'body', e.message ?? 'unreadable');
         resolve(false);
       }),
     );
@@ -38,6 +31,12 @@ export function jsonBody(limit: string): RequestHandler {
   };
 }
 
+/** A path parameter with %00 (an externalId, say) would reach PostgreSQL text, which cannot hold it: a 400 here. */
+export function refuseNulInPath(req: Request, res: Response, next: NextFunction): void {
+  if (/%00/.test(req.path)) return void refuse(res, 400, 'path', 'contains the NUL character (%00), which cannot be stored');
+  next();
+}
+
 /** A JSON answer on a plain Node response (what Express's `res.status(s).json(b)` sends, without Express). */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -47,7 +46,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-function refuse(res: ServerResponse, status: number, problem: string): void {
-  const message = `body: ${problem}`;
-  sendJson(res, status, { statusCode: status, message, errors: [{ path: 'body', message }] });
+function refuse(res: ServerResponse, status: number, path: string, problem: string): void {
+  const message = `${path}: ${problem}`;
+  sendJson(res, status, { statusCode: status, message, errors: [{ path, message }] });
 }

@@ -4,7 +4,15 @@
  */
 import { z } from 'zod';
 import { updateSettingsBody, workspaceSettingsSchema } from '@boomerang/engine/core/settings';
-import { apiKeyView, auditEntryView, meView, sessionView, userView, type Permission } from '@boomerang/engine/core/views/auth';
+import {
+  apiKeyView,
+  auditEntryView,
+  meView,
+  revokedSessionsView,
+  sessionView,
+  userView,
+  type Permission,
+} from '@boomerang/engine/core/views/auth';
 import { batchResult, contactEventView, contactView, importProgressView, workspaceSchemaView } from '@boomerang/engine/core/views/contacts';
 import {
   estimateView,
@@ -401,6 +409,14 @@ const operations: Operation[] = [
     access: 'admin',
     body: updateUserBody,
     response: userView,
+  },
+  {
+    tag: 'auth',
+    method: 'delete',
+    path: '/api/users/{id}/sessions',
+    summary: 'Sign a user out everywhere: every session of theirs ends at once (audited as user.sessions_revoked)',
+    access: 'admin',
+    response: revokedSessionsView,
   },
   {
     tag: 'auth',

@@ -10,6 +10,13 @@
  */
 export type CsvRecord = Record<string, string>;
 
+/** A header cell, trimmed. `__proto__` (bare or after a prefix) cannot be a key of a JavaScript object: the import stops. */
+export function csvColumn(cell: string): string {
+  const column = cell.trim();
+  if (column.split('.').includes('__proto__')) throw new Error(`CSV header: the column "${column}" is not allowed`);
+  return column;
+}
+
 const truthy = new Set(['true', 'yes', '1', 'y']);
 const falsy = new Set(['false', 'no', '0', 'n']);
 

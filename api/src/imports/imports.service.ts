@@ -9,7 +9,7 @@ import type { ImportProgress } from '@boomerang/engine/core/views/contacts';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { csvLine } from '../common/csv';
 import { ContactsService, EventsService } from '../contacts/contacts.service';
-import { contactFromCsv, eventFromCsv, type CsvRecord } from './csv-records';
+import { contactFromCsv, csvColumn, eventFromCsv, type CsvRecord } from './csv-records';
 
 export type ImportKind = ImportProgress['kind'];
 
@@ -77,6 +77,7 @@ export class ImportsService {
       if (!report.write(csvLine([line, reason]))) await once(report, 'drain');
     };
     const skipped: { line: number; reason: string }[] = [];
+    let lastSkippedLine: number | undefined;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         job.bytes += chunk.length;
@@ -84,7 +85,7 @@ export class ImportsService {
       },
     });
     const parser = parse({
-      columns: (header: string[]) => header.map((h) => h.trim()),
+      columns: (header: string[]) => header.map(csvColumn),
       bom: true,
       info: true,
       trim: false,
@@ -92,7 +93,10 @@ export class ImportsService {
       // a malformed line (wrong number of cells, a broken quote) is reported, not fatal
       skip_records_with_error: true,
       on_skip: (error: { message: string; lines?: number } | undefined) => {
-        if (error) skipped.push({ line: error.lines ?? 0, reason: `malformed CSV: ${error.message}` });
+        // one broken line can be reported once per bad quote in it: it is one row, rejected for its first problem
+        if (!error || error.lines === lastSkippedLine) return;
+        lastSkippedLine = error.lines;
+        skipped.push({ line: error.lines ?? 0, reason: `malformed CSV: ${error.message}` });
       },
     });
     upload.on('error', (error) => parser.destroy(error));

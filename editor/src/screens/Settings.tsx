@@ -1,6 +1,6 @@
 /** Settings: workspace guardrails (admins edit, others read), users, API keys and the audit log (admins only). */
 import { useEffect, useState } from 'react';
-import { adminApi, errorText, type ApiKey, type AuditEntry, type Me, type User, type WorkspaceSettings } from '../api';
+import { adminApi, api, errorText, type ApiKey, type AuditEntry, type Me, type User, type WorkspaceSettings } from '../api';
 import { DurationField } from '../forms/fields';
 import { href } from '../router';
 import { whenExact } from '../ui';
@@ -195,6 +195,9 @@ function Guardrails({ readOnly }: { readOnly: boolean }) {
   );
 }
 
+/** `DELETE /api/users/:id/sessions` (here rather than in api.ts: only this screen calls it). */
+const revokeSessions = (id: string) => api<{ revoked: number }>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`);
+
 function Users() {
   const [users, setUsers] = useState<User[]>([]);
   const [form, setForm] = useState({ email: '', password: '', role: 'editor' as User['role'] });
@@ -255,6 +258,18 @@ function Users() {
                   }
                 >
                   {u.disabled ? 'Enable' : 'Disable'}
+                </button>
+                <button
+                  className="btn small ghost"
+                  data-action="sign-out-everywhere"
+                  title="End every session of this user now (a lost laptop, a leaver); they can sign in again unless disabled"
+                  onClick={() =>
+                    revokeSessions(u.id)
+                      .then((r) => setMsg(`${u.email} is signed out everywhere (${r.revoked} session${r.revoked === 1 ? '' : 's'} ended).`))
+                      .catch((err) => setMsg(errorText(err)))
+                  }
+                >
+                  Sign out everywhere
                 </button>
               </td>
             </tr>

@@ -49,6 +49,16 @@ describe('template helpers', () => {
   });
 });
 
+describe('templates reach no prototype', () => {
+  it.each(['{{__proto__}}', '{{hasOwnProperty}}', '{{constructor.constructor}}', '{{valueOf.call}}'])(
+    '%s is checked (no throw) and renders nothing',
+    (source) => {
+      expect(() => checkTemplate(source)).not.toThrow();
+      expect(renderContent('sms', { body: source }, vars({})).body).toBe('');
+    },
+  );
+});
+
 describe('email HTML escapes variables; plain fields do not', () => {
   it('escapes in html, not in subject or text', () => {
     const c = renderContent(

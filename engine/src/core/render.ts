@@ -148,7 +148,8 @@ function checkExpression(expr: Node, scopeDepth: number, problems: TemplateProbl
   const parts = expr.parts as string[];
   if (parts.length === 0) return; // {{this}}
   const [root, ...rest] = parts;
-  const check = reservedRoots[root];
+  // own keys only: `{{__proto__}}`, `{{constructor}}` or `{{hasOwnProperty}}` must not pick up Object.prototype's
+  const check = Object.hasOwn(reservedRoots, root) ? reservedRoots[root] : undefined;
   if (check && !check(rest)) problems.push({ code: 'variable', name: expr.original, message: `unknown variable "${expr.original}"` });
 }
 

@@ -47,6 +47,8 @@ export const apiKeyView = z.object({
 });
 export type ApiKeyView = z.infer<typeof apiKeyView>;
 
+export const revokedSessionsView = z.object({ revoked: z.number().int().describe('how many sessions ended') });
+
 export const auditEntryView = z.object({
   id: z.string(),
   at: z.string().describe('ISO time'),
