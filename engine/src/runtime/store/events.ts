@@ -43,9 +43,10 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
       // named: each connection parses and plans this statement once (the text is long; single-event requests repeat it)
       name: 'boomerang-ingest-events',
       text: `WITH input AS (
-         SELECT x.i, x.e, x.n, x.t, x.p, c.id AS contact_id
-           FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb)
-           LEFT JOIN contacts c ON c.external_id = x.e),
+         -- a correlated lookup, an index probe per item: a join let the planner hash a sequential scan of every
+         -- contact while the table was small (two scans of 10,000 contacts cost 3 ms a statement)
+         SELECT x.i, x.e, x.n, x.t, x.p, (SELECT c.id FROM contacts c WHERE c.external_id = x.e) AS contact_id
+           FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb)),
        non_activity AS (
          SELECT jsonb_array_elements_text(COALESCE(
            (SELECT s.settings -> 'nonActivityEvents' FROM workspace_settings s WHERE s.id = 1), $3::jsonb)) AS name),
@@ -75,7 +76,9 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
        active AS (
          UPDATE contacts c SET last_active_at = greatest(c.last_active_at, a.at)
            FROM (SELECT contact_id, max(occurred_at) AS at FROM stored WHERE is_activity GROUP BY contact_id) a
-          WHERE c.id = a.contact_id AND (c.last_active_at IS NULL OR c.last_active_at < a.at)
+          -- the id list as an index condition (the join alone planned a sequential scan of contacts, as above)
+          WHERE c.id = a.contact_id AND c.id = ANY (ARRAY(SELECT contact_id FROM stored WHERE is_activity))
+            AND (c.last_active_at IS NULL OR c.last_active_at < a.at)
           RETURNING 1),
        woken AS (
          UPDATE journeys SET next_run_at = $2
