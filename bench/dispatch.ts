@@ -10,7 +10,13 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Pool } from 'pg';
-import { buildChannelAdapters, defaultDispatchOptions, dispatchOnce, type ChannelSettings } from '@boomerang/engine/runtime';
+import {
+  buildChannelAdapters,
+  defaultDispatchOptions,
+  dispatchOnce,
+  type ChannelSettings,
+  ENGINE_SESSION_OPTIONS,
+} from '@boomerang/engine/runtime';
 import type { ChannelKind } from '@boomerang/engine';
 import { connectAndMigrate, createDataSource } from '../api/src/database/data-source';
 import { arg, createBenchDatabase } from './bench-database';
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(database.url);
   await connectAndMigrate(dataSource);
   await dataSource.destroy();
-  const db = new Pool({ connectionString: database.url, max: 4 });
+  const db = new Pool({ connectionString: database.url, max: 4, options: ENGINE_SESSION_OPTIONS });
   db.on('error', () => undefined); // DROP DATABASE … WITH (FORCE) at the end terminates idle connections
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);

@@ -13,7 +13,14 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { findFlowTemplate } from '@boomerang/engine';
-import { Engine, ingestEventRows, loadEngineSettings, SystemClock, type TickReport } from '@boomerang/engine/runtime';
+import {
+  Engine,
+  ingestEventRows,
+  loadEngineSettings,
+  SystemClock,
+  type TickReport,
+  ENGINE_SESSION_OPTIONS,
+} from '@boomerang/engine/runtime';
 import { connectAndMigrate, createDataSource } from '../api/src/database/data-source';
 import { arg, createBenchDatabase } from './bench-database';
 
@@ -52,7 +59,7 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(url, { poolSize: 2 });
   await connectAndMigrate(dataSource);
   await dataSource.destroy();
-  const db = new Pool({ connectionString: url, max: 4 });
+  const db = new Pool({ connectionString: url, max: 4, options: ENGINE_SESSION_OPTIONS });
   // an idle connection the server ends (a restart, an administrator) must not crash the run: the pool replaces it
   db.on('error', (error) => console.error(`pool: idle connection lost (${error.message})`));
   // every figure is printed as soon as it is measured (a run cut short still shows what it measured)

@@ -3,10 +3,10 @@
  * BENCH_NOW (claims, advance, commit, sandbox dispatch) and prints `done {report, ms}`.
  */
 import { Pool } from 'pg';
-import { Engine, SystemClock } from '@boomerang/engine/runtime';
+import { Engine, SystemClock, ENGINE_SESSION_OPTIONS } from '@boomerang/engine/runtime';
 
 async function main(): Promise<void> {
-  const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 4, options: ENGINE_SESSION_OPTIONS });
   db.on('error', () => undefined);
   const engine = new Engine({ db, clock: new SystemClock(), batchSize: Number(process.env.ENGINE_BATCH_SIZE ?? 500), heartbeat: false });
   await db.query('SELECT 1');

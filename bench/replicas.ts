@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { Engine, SystemClock } from '@boomerang/engine/runtime';
+import { Engine, SystemClock, ENGINE_SESSION_OPTIONS } from '@boomerang/engine/runtime';
 import { connectAndMigrate, createDataSource } from '../api/src/database/data-source';
 import { arg, createBenchDatabase } from './bench-database';
 
@@ -38,7 +38,7 @@ const graph = {
 async function run(replicas: number, contacts: number, batch: number): Promise<Record<string, string | number>> {
   const database = await createBenchDatabase(`replicas${replicas}`);
   const children: ChildProcess[] = [];
-  const db = new Pool({ connectionString: database.url, max: 4 });
+  const db = new Pool({ connectionString: database.url, max: 4, options: ENGINE_SESSION_OPTIONS });
   db.on('error', () => undefined); // the teardown's DROP DATABASE … WITH (FORCE) ends idle connections
   try {
     const dataSource = createDataSource(database.url, { poolSize: 2 });

@@ -7,10 +7,11 @@
  * SIGTERM: finishes the current tick and exits 0. The driver SIGKILLs it at random moments.
  */
 import { Pool } from 'pg';
-import { Engine, HttpPool, PushAdapter, VirtualClock } from '@boomerang/engine/runtime';
+import { ENGINE_SESSION_OPTIONS, Engine, HttpPool, PushAdapter, VirtualClock } from '@boomerang/engine/runtime';
 
 async function main(): Promise<void> {
   const pool = new Pool({
+    options: ENGINE_SESSION_OPTIONS,
     connectionString: process.env.DATABASE_URL,
     max: 6,
     application_name: `fault-replica-${process.env.REPLICA ?? '?'}`,

@@ -31,6 +31,11 @@ describe('data model guarantees', () => {
     await expect(insertJourney('running')).rejects.toThrow(/journeys_live_contact_flow_key/);
   });
 
+  it('runs the app’s sessions without JIT (a stale estimate must not cost a compile per batch)', async () => {
+    const [{ jit }] = await db.dataSource.query(`SHOW jit`);
+    expect(jit).toBe('off');
+  });
+
   it('finds due waiting journeys with an index scan on the partial index', async () => {
     await db.dataSource.query(`SET enable_seqscan = off`);
     const plan: { 'QUERY PLAN': string }[] = await db.dataSource.query(

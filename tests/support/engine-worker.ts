@@ -8,10 +8,15 @@
  * `done {ticks, enrolled}`.
  */
 import { Pool } from 'pg';
-import { Engine, SystemClock } from '@boomerang/engine/runtime';
+import { ENGINE_SESSION_OPTIONS, Engine, SystemClock } from '@boomerang/engine/runtime';
 
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4, application_name: 'engine-worker' });
+  const pool = new Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: 4,
+    application_name: 'engine-worker',
+    options: ENGINE_SESSION_OPTIONS,
+  });
   const sleep = Number(process.env.ENGINE_SLEEP_BEFORE_COMMIT_MS ?? 0);
   const engine = new Engine({
     db: pool,

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ENGINE_SESSION_OPTIONS } from '@boomerang/engine/runtime';
 import { loadMigrations } from '@boomerang/migrations';
 
 /** The one TypeORM DataSource of a process; schema changes only ever come from `migrations/`. */
@@ -14,7 +15,7 @@ export function createDataSource(url: string, options: { poolSize?: number; logE
     installExtensions: false,
     uuidExtension: 'pgcrypto',
     logging: options.logErrors === false ? false : ['error'],
-    extra: { max: options.poolSize ?? 10, application_name: 'boomerang' },
+    extra: { max: options.poolSize ?? 10, application_name: 'boomerang', options: ENGINE_SESSION_OPTIONS },
   });
 }
 
