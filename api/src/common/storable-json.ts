@@ -24,30 +24,49 @@ export function unstorableText(text: string): string | null {
   return null;
 }
 
+/** A place in the walk: its parent and its key. The path is spelled out only for an error, not for every value. */
+interface Place {
+  value: unknown;
+  parent: Place | null;
+  key: PropertyKey | null;
+  depth: number;
+}
+
+function pathOf(place: Place, prefix: PropertyKey[], key?: PropertyKey): PropertyKey[] {
+  const path: PropertyKey[] = key === undefined ? [] : [key];
+  for (let p: Place | null = place; p && p.key !== null; p = p.parent) path.unshift(p.key);
+  return [...prefix, ...path];
+}
+
 /** The first thing in `value` that cannot be stored, as an error naming its field (paths start at `prefix`). */
 export function findUnstorable(value: unknown, prefix: PropertyKey[] = []): FieldError | null {
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: prefix }];
+  const stack: Place[] = [{ value, parent: null, key: null, depth: 0 }];
+  const error = (place: Place, message: string, key?: PropertyKey): FieldError => {
+    const path = formatPath(pathOf(place, prefix, key)) || 'body';
+    return { path, message: `${path}: ${message}` };
+  };
   while (stack.length) {
-    const { value: current, path } = stack.pop()!;
-    const error = (message: string, at = path) => ({ path: formatPath(at) || 'body', message: `${formatPath(at) || 'body'}: ${message}` });
+    const place = stack.pop()!;
+    const current = place.value;
     if (typeof current === 'string') {
       const problem = unstorableText(current);
-      if (problem) return error(problem);
+      if (problem) return error(place, problem);
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
-    if (path.length - prefix.length >= MAX_JSON_DEPTH) return error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (place.depth >= MAX_JSON_DEPTH) return error(place, `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const depth = place.depth + 1;
     if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: [...path, i] });
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], parent: place, key: i, depth });
       continue;
     }
     const keys = Object.keys(current);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i];
-      if (key === '__proto__') return error('the key "__proto__" is not allowed', [...path, key]);
+      if (key === '__proto__') return error(place, 'the key "__proto__" is not allowed', key);
       const problem = unstorableText(key);
-      if (problem) return error(`a key ${problem}`);
-      stack.push({ value: (current as Record<string, unknown>)[key], path: [...path, key] });
+      if (problem) return error(place, `a key ${problem}`);
+      stack.push({ value: (current as Record<string, unknown>)[key], parent: place, key, depth });
     }
   }
   return null;
