@@ -1,25 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { OperationsView } from '@boomerang/engine/core/views/operations';
 
-export interface SlowFlow {
-  flowId: string;
-  name: string;
-  waiting: number;
-  oldestReceivedAt: string;
-}
-
-export interface EngineProcessRow {
-  id: string;
-  hostname: string;
-  pid: number;
-  startedAt: string;
-  seenAt: string;
-  lastTickAt: string | null;
-  ticks: number;
-  lastTickMs: number | null;
-  lastError: string | null;
-  secondsSinceSeen: number;
-}
+export type SlowFlow = OperationsView['enrollment']['flows'][number];
+/** A process as stored; `alive` is decided by the service from `secondsSinceSeen`. */
+export type EngineProcessRow = Omit<OperationsView['engine']['processes'][number], 'alive'>;
 
 /** Read-only operations queries (the engine writes every table they read). */
 @Injectable()
