@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { markClicked } from '@boomerang/engine/runtime';
 
 /** Engine tables copied (structure with indexes and checks) into the throw-away schema. */
 const TABLES = [
@@ -116,12 +117,8 @@ export class SimulationRepository {
     return rows[0].id ?? '0';
   }
 
-  async markClicked(messageIds: string[], at: Date): Promise<void> {
-    if (!messageIds.length) return;
-    await this.db.query(`UPDATE messages SET clicked_at = $2, opened_at = coalesce(opened_at, $2) WHERE id = ANY($1::uuid[])`, [
-      messageIds,
-      at,
-    ]);
+  markClicked(messageIds: string[], at: Date): Promise<void> {
+    return markClicked(this.db, messageIds, at);
   }
 
   /** Facts of a simulated message the response draw needs: its contact and node. */

@@ -63,6 +63,15 @@ export function recordClick(db: Pick<Db, 'query'>, messageId: string, at: Date):
   return recordEngagement(db, messageId, at, 'click');
 }
 
+/**
+ * Simulated clicks (the what-if simulator, in its throw-away schema): the messages' click and open times only, no
+ * journey log or wake-up — the simulation draws its own responses and replays them as events.
+ */
+export async function markClicked(db: Pick<Db, 'query'>, messageIds: string[], at: Date): Promise<void> {
+  if (!messageIds.length) return;
+  await db.query(`UPDATE messages SET clicked_at = $2, opened_at = coalesce(opened_at, $2) WHERE id = ANY($1::uuid[])`, [messageIds, at]);
+}
+
 /** An open (tracking pixel). */
 export function recordOpen(db: Pick<Db, 'query'>, messageId: string, at: Date): Promise<TrackedMessage | null> {
   return recordEngagement(db, messageId, at, 'open');
