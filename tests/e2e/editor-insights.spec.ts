@@ -10,10 +10,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { FlowGraphDocument } from '@boomerang/engine';
 import { Engine, VirtualClock } from '@boomerang/engine/runtime';
 import { poolOf } from '../../api/src/engine/engine.module';
 import { startApi, type ApiHarness } from '../support/api-app';
+import { abSplitGraph } from '../support/api-fixtures';
 import { ensureEditorBuilt, launchChromium, listenLocally, signIn } from '../support/editor-browser';
 import { repoRoot } from '../support/process';
 
@@ -23,43 +23,7 @@ const ARTIFACTS = join(repoRoot, 'tests', 'artifacts');
 const EMAIL = 'analyst@example.com';
 const PASSWORD = 'correct horse battery staple';
 
-const graph = {
-  nodes: [
-    { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } } },
-    {
-      id: 'ab',
-      type: 'condition',
-      position: { x: 0, y: 150 },
-      data: {
-        split: [
-          { id: 'a', percent: 50 },
-          { id: 'b', percent: 50 },
-        ],
-      },
-    },
-    {
-      id: 'pushA',
-      type: 'channel',
-      position: { x: -200, y: 330 },
-      data: { channel: 'push', costCents: 1, template: { title: 'A', body: 'a' } },
-    },
-    {
-      id: 'pushB',
-      type: 'channel',
-      position: { x: 200, y: 330 },
-      data: { channel: 'push', costCents: 2, template: { title: 'B', body: 'b' } },
-    },
-    { id: 'wait', type: 'delay', position: { x: 0, y: 520 }, data: { duration: 'P3D' } },
-    { id: 'paid', type: 'goal', position: { x: 400, y: 0 }, data: { event: 'order_paid' } },
-  ],
-  edges: [
-    { id: 'e1', source: 't', target: 'ab' },
-    { id: 'e2', source: 'ab', target: 'pushA', sourceHandle: 'a' },
-    { id: 'e3', source: 'ab', target: 'pushB', sourceHandle: 'b' },
-    { id: 'e4', source: 'pushA', target: 'wait' },
-    { id: 'e5', source: 'pushB', target: 'wait' },
-  ],
-} as unknown as FlowGraphDocument;
+const graph = abSplitGraph();
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(200);

@@ -4,48 +4,12 @@
  *   trigger(segment: pushToken exists) → ab(split 50/50) —a→ pushA ─┐
  *                                                         —b→ pushB ─┴→ wait(P3D)        goal(order_paid)
  */
-import type { FlowGraphDocument } from '@boomerang/engine';
 import { Engine, VirtualClock } from '@boomerang/engine/runtime';
 import { poolOf } from '../../api/src/engine/engine.module';
 import { ApiHarness, startApi } from '../support/api-app';
+import { abSplitGraph } from '../support/api-fixtures';
 
-const graph = {
-  nodes: [
-    { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } } },
-    {
-      id: 'ab',
-      type: 'condition',
-      position: { x: 0, y: 1 },
-      data: {
-        split: [
-          { id: 'a', percent: 50 },
-          { id: 'b', percent: 50 },
-        ],
-      },
-    },
-    {
-      id: 'pushA',
-      type: 'channel',
-      position: { x: 0, y: 2 },
-      data: { channel: 'push', costCents: 1, template: { title: 'A', body: 'a' } },
-    },
-    {
-      id: 'pushB',
-      type: 'channel',
-      position: { x: 1, y: 2 },
-      data: { channel: 'push', costCents: 2, template: { title: 'B', body: 'b' } },
-    },
-    { id: 'wait', type: 'delay', position: { x: 0, y: 3 }, data: { duration: 'P3D' } },
-    { id: 'paid', type: 'goal', position: { x: 0, y: 4 }, data: { event: 'order_paid' } },
-  ],
-  edges: [
-    { id: 'e1', source: 't', target: 'ab' },
-    { id: 'e2', source: 'ab', target: 'pushA', sourceHandle: 'a' },
-    { id: 'e3', source: 'ab', target: 'pushB', sourceHandle: 'b' },
-    { id: 'e4', source: 'pushA', target: 'wait' },
-    { id: 'e5', source: 'pushB', target: 'wait' },
-  ],
-} as unknown as FlowGraphDocument;
+const graph = abSplitGraph();
 
 describe('metrics per split arm', () => {
   let api: ApiHarness;
