@@ -198,6 +198,14 @@ describe('the seed case at realistic timing, live SMS adapter and receipts', () 
       // the provider bills what it accepted, undelivered included: 897 × 10 ¢
       cost: { totalCents: 8970, perConvertedCents: 8970 / 68 },
     });
+    // the funnel never rises; nobody clicked (a coupon code), so clicking is no stage
+    expect(metrics.funnel).toEqual([
+      { stage: 'entered', count: 1000 },
+      { stage: 'sent', count: 897 },
+      { stage: 'delivered', count: 856 },
+      { stage: 'returned', count: 68 },
+      { stage: 'convertedAfterMessage', count: 68 },
+    ]);
     expect(metrics.nodes.coupon).toMatchObject({ sent: 897, delivered: 856, costCents: 8970 });
     expect(metrics.nodes.paid).toMatchObject({ converted: 171, convertedAfterMessage: 68 });
 

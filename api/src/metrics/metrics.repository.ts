@@ -26,6 +26,12 @@ export interface FunnelRow {
   /** hours from a returned journey's first message to its return */
   reactivation_median_hours: number | null;
   reactivation_buckets: number[];
+  /** the nested funnel: treatment journeys that passed each stage and every stage before it */
+  f_sent: number;
+  f_delivered: number;
+  f_clicked: number;
+  f_returned: number;
+  f_converted: number;
 }
 
 /** Buckets of `timeToReactivation.distribution`, in the order of `reactivation_buckets`. */
@@ -117,6 +123,7 @@ export class MetricsRepository {
          (SELECT count(*) FILTER (WHERE delivered)::int FROM per_journey) AS delivered,
          (SELECT count(*) FILTER (WHERE clicked)::int FROM per_journey) AS clicked,
          (SELECT count(*)::int FROM returned) AS returned,
+         f.f_sent, f.f_delivered, f.f_clicked, f.f_returned, f.f_converted,
          (SELECT coalesce(array_agg(active ORDER BY n), '{}') FROM retention) AS retention,
          (SELECT count(*)::int FROM m) AS m_total,
          (SELECT count(*) FILTER (WHERE status = 'queued')::int FROM m) AS m_queued,
@@ -131,7 +138,19 @@ export class MetricsRepository {
          (SELECT ARRAY[count(*) FILTER (WHERE hours < 1), count(*) FILTER (WHERE hours >= 1 AND hours < 6),
                        count(*) FILTER (WHERE hours >= 6 AND hours < 24), count(*) FILTER (WHERE hours >= 24 AND hours < 48),
                        count(*) FILTER (WHERE hours >= 48 AND hours < 72), count(*) FILTER (WHERE hours >= 72)]::int[]
-            FROM reactivation) AS reactivation_buckets`,
+            FROM reactivation) AS reactivation_buckets
+       FROM (
+         -- a funnel of journeys: each stage counts those of the stage before; clicking is a stage only where someone
+         -- clicked (a coupon code in an SMS brings people back without a link)
+         SELECT count(*) FILTER (WHERE p.sent)::int AS f_sent,
+                count(*) FILTER (WHERE p.sent AND p.delivered)::int AS f_delivered,
+                count(*) FILTER (WHERE p.sent AND p.delivered AND p.clicked)::int AS f_clicked,
+                count(*) FILTER (WHERE p.sent AND p.delivered AND (p.clicked OR NOT any_click) AND r.id IS NOT NULL)::int AS f_returned,
+                count(*) FILTER (WHERE p.sent AND p.delivered AND (p.clicked OR NOT any_click) AND r.id IS NOT NULL
+                                   AND j.after_message)::int AS f_converted
+           FROM j JOIN per_journey p ON p.journey_id = j.id LEFT JOIN returned r ON r.id = j.id
+          CROSS JOIN (SELECT coalesce(bool_or(clicked), false) AS any_click FROM per_journey) k
+          WHERE NOT j.holdout) f`,
       [flowId, version, window],
     );
     return row;

@@ -19,6 +19,16 @@ export const metricsView = z.object({
     .int()
     .describe('treatment journeys that met a goal after at least one of their messages was sent (the funnel’s last stage)'),
   convertedWithoutMessage: z.number().int().describe('treatment journeys that met a goal before any message was sent (organic)'),
+  funnel: z
+    .array(
+      z.object({
+        stage: z.enum(['entered', 'sent', 'delivered', 'clicked', 'returned', 'convertedAfterMessage']),
+        count: z.number().int(),
+      }),
+    )
+    .describe(
+      'the recall funnel of treatment journeys, each stage counting those of the stage before (never rising); `clicked` only when someone clicked',
+    ),
   reachRate: rate.describe('delivered / sent'),
   clickRate: rate.describe('clicked / delivered'),
   returnRate: rate.describe('returned / delivered'),
