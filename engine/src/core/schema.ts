@@ -99,6 +99,31 @@ const branchId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'branch ids are letters, digits, _ and -')
   .refine((id) => !['else', 'yes', 'no', 'out', 'event', 'timeout'].includes(id), 'branch id is a reserved handle name');
+/**
+ * A split can be an experiment: after `window` (from its first journey), the arm that beats every other on `metric`
+ * with 95 % confidence (`core/stats/experiment.ts`) becomes the winner, unless an arm has fewer than `minSample`
+ * treated journeys. `winner` routes every new journey to one arm; it is written by the engine's decision or by a
+ * marketer, as a new version of the flow.
+ */
+export const experimentMetrics = ['convertedAfterMessage', 'clicked', 'returned'] as const;
+export const experimentSchema = z
+  .object({
+    window: isoDuration,
+    metric: z.enum(experimentMetrics),
+    minSample: z.number().int().min(10).max(10_000_000),
+  })
+  .strict();
+export type Experiment = z.infer<typeof experimentSchema>;
+export const experimentWinnerSchema = z
+  .object({
+    arm: branchId,
+    decidedAt: z.string().max(40),
+    decidedBy: z.string().min(1).max(200),
+    reason: z.string().max(2000),
+  })
+  .strict();
+export type ExperimentWinner = z.infer<typeof experimentWinnerSchema>;
+
 export const conditionDataSchema = z.union([
   z.object({ rule: ruleSchema }).strict(),
   z
@@ -115,6 +140,8 @@ export const conditionDataSchema = z.union([
         .array(z.object({ id: branchId, percent: z.number().int().min(0).max(100) }).strict())
         .min(2)
         .max(10),
+      experiment: experimentSchema.optional(),
+      winner: experimentWinnerSchema.optional(),
     })
     .strict(),
 ]);
