@@ -12,6 +12,7 @@ import { ExportsModule } from './exports/exports.module';
 import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
 import { FlowsModule } from './flows/flows.module';
+import { ExperimentsModule } from './experiments/experiments.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { JourneysModule } from './journeys/journeys.module';
@@ -70,6 +71,7 @@ export class AppModule {
         SimulationModule,
         ImportsModule,
         OperationsModule,
+        ExperimentsModule,
       ],
     };
   }

@@ -27,6 +27,7 @@ import {
 import { journeyView } from '@boomerang/engine/core/views/journeys';
 import { messageView, receiptsAnswerView } from '@boomerang/engine/core/views/messages';
 import { metricsView } from '@boomerang/engine/core/views/metrics';
+import { experimentsView, pickWinnerBody } from '@boomerang/engine/core/views/experiments';
 import { advanceView, clockView, healthView, operationsView } from '@boomerang/engine/core/views/operations';
 import { pageView } from '@boomerang/engine/core/views/page';
 import { simulationJobView } from '@boomerang/engine/core/views/simulation';
@@ -313,6 +314,23 @@ const operations: Operation[] = [
     access: 'read',
     query: metricsQuery,
     response: metricsView,
+  },
+  {
+    tag: 'metrics',
+    method: 'get',
+    path: '/api/flows/{id}/experiments',
+    summary: 'Experiment splits of the live version: arms, the test’s verdict now, when the window closes, the winner',
+    access: 'read',
+    response: experimentsView,
+  },
+  {
+    tag: 'flows',
+    method: 'post',
+    path: '/api/flows/{id}/experiments/{nodeId}/winner',
+    summary: 'Pick an experiment’s winner by hand: a new live version routes new journeys to the arm (audited with the numbers)',
+    access: 'operate',
+    body: pickWinnerBody,
+    response: flowView,
   },
   // issue 11: exports, simulator, CSV import
   {

@@ -7,6 +7,7 @@ import {
   type FlowGraphDocument,
   type ValidationResult,
 } from '@boomerang/engine';
+import type { ExperimentWinner } from '@boomerang/engine/core/schema';
 import type { EntityManager } from 'typeorm';
 import type { Pool } from 'pg';
 import {
@@ -202,6 +203,49 @@ export class FlowsService {
         migrate: body.migrate,
         movedJourneys: moved,
         ...(live ? { diff: diffGraphs(live.graph, draft.graph) } : {}),
+      });
+    });
+    return this.view(id);
+  }
+
+  /**
+   * An experiment's decision (the engine's when its window closed, or a marketer's by hand) becomes a new live
+   * version whose split carries the winner: new journeys take it, journeys already inside stay on their version. The
+   * audit row keeps who chose and the numbers seen. Refused while a draft waits to be published (the draft would be
+   * overtaken) and when the split has been decided already (another engine got there first).
+   */
+  async decideExperiment(id: string, nodeId: string, winner: ExperimentWinner, numbers: Record<string, unknown>) {
+    await this.flows.transaction(async (db) => {
+      const flow = await this.locked(db, id);
+      if (flow.status !== 'active' && flow.status !== 'paused') {
+        throw new ConflictException(`only a live flow runs experiments; this one is ${flow.status}`);
+      }
+      if (flow.live_version === null) throw new ConflictException('the flow has no live version');
+      if (flow.current_version !== flow.live_version) {
+        throw new ConflictException('a draft of this flow waits to be published: publish or discard it before deciding the experiment');
+      }
+      const live = (await this.flows.version(id, flow.live_version, db))!;
+      const node = live.graph.nodes.find((n) => n.id === nodeId);
+      if (!node || node.type !== 'condition' || !('split' in node.data)) {
+        throw new NotFoundException(`step "${nodeId}" is not a split of the live version`);
+      }
+      if (node.data.winner) throw new ConflictException(`the experiment at "${nodeId}" was decided already: “${node.data.winner.arm}”`);
+      if (!node.data.split.some((a) => a.id === winner.arm)) {
+        throw new BadRequestException(`arm: "${winner.arm}" is not an arm of the split "${nodeId}"`);
+      }
+      const graph = {
+        ...live.graph,
+        nodes: live.graph.nodes.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, winner } } : n)),
+      } as FlowGraphDocument;
+      const next = flow.current_version + 1;
+      await this.flows.insertVersion(db, id, next, graph, await this.clock.now());
+      await this.flows.update(db, id, { currentVersion: next, liveVersion: next });
+      await this.audit.record(db, {
+        actor: winner.decidedBy,
+        action: 'flow.experiment_decided',
+        entityType: 'flow',
+        entityId: id,
+        detail: { version: next, from: flow.live_version, nodeId, winner: winner.arm, reason: winner.reason, ...numbers },
       });
     });
     return this.view(id);

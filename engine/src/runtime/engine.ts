@@ -169,7 +169,18 @@ export class Engine {
     report.enrolled = await this.enroll(now, settings, flows);
     await this.runDue(now, settings, report);
     await this.dispatchDue(now, report);
+    for (const listener of this.tickListeners) {
+      // a listener's failure (an experiment's decision) is logged, never the tick's
+      await listener(now).catch((error: unknown) => this.options.logger?.error(`after tick: ${(error as Error).message}`));
+    }
     return report;
+  }
+
+  private readonly tickListeners: ((now: Date) => Promise<unknown>)[] = [];
+
+  /** Work the host runs at the end of each tick with active flows, at the tick's instant (virtual time included). */
+  afterTick(listener: (now: Date) => Promise<unknown>): void {
+    this.tickListeners.push(listener);
   }
 
   /** Active flows with a live version, and their enrollment bookkeeping. The one query of an idle tick. */
