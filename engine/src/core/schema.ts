@@ -153,6 +153,8 @@ export const delayDataSchema = z.union([
   // `timezone` (IANA) pins the local time to one zone instead of the contact's
   z.object({ until: localTimeOfDay, timezone: z.string().min(1).max(64).optional() }).strict(),
   z.object({ waitFor: z.object({ event: z.string().min(1).max(200), timeout: isoDuration }).strict() }).strict(),
+  // until the contact's usual active hour (next occurrence, local), else the zone's, else `fallback` (core/best-hour.ts)
+  z.object({ bestHour: z.object({ fallback: localTimeOfDay }).strict() }).strict(),
 ]);
 export type DelayData = z.infer<typeof delayDataSchema>;
 

@@ -3,6 +3,7 @@
  * Times are `Date` objects in memory; the runtime stores them as `timestamptz`.
  */
 import type { ChannelKind, Rule } from './schema';
+import type { ActiveHours } from './best-hour';
 
 /** Journey and message states, declared once (the migrations' CHECK constraints list the same). */
 export const journeyStates = ['waiting', 'running', 'completed', 'converted', 'exited', 'failed'] as const;
@@ -73,6 +74,8 @@ export interface ContactFacts {
   events: EventFact[];
   /** messages sent or queued to this contact by any flow within the longest frequency-cap window */
   recentSends: SendFact[];
+  /** activity per local hour (the contact's, and its zone's): loaded only for flows with a best-hour delay */
+  activeHours?: ActiveHours;
 }
 
 export interface ActivityRule {
