@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     [{ TICK_CRON: '*/10 * *' }, 'TICK_CRON'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ API_KEY: 'short' }, 'API_KEY'],
+    [{ WEBHOOK_ALLOW_NETWORKS: '10.0.0.0/8, intranet' }, 'WEBHOOK_ALLOW_NETWORKS'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
@@ -41,6 +42,11 @@ describe('loadConfig', () => {
     [{ SMTP_POOL_SIZE: '0' }, 'SMTP_POOL_SIZE'],
   ])('rejects a half-configured channel %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
+  it('reads WEBHOOK_ALLOW_NETWORKS as a list of CIDRs, empty by default', () => {
+    expect(loadConfig({}).WEBHOOK_ALLOW_NETWORKS).toEqual([]);
+    expect(loadConfig({ WEBHOOK_ALLOW_NETWORKS: '10.0.0.0/8, fd00::/8' }).WEBHOOK_ALLOW_NETWORKS).toEqual(['10.0.0.0/8', 'fd00::/8']);
   });
 
   it('treats empty strings as unset', () => {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
+import { parseAllowedNetworks } from '@boomerang/engine/core/destination';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -62,6 +63,25 @@ const schema = z.object({
   SMS_TOKEN: z.string().optional().describe('SMS basic-auth password (auth token)'),
   SMS_FROM: z.string().optional().describe('SMS sender number or id'),
   WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of X-Boomerang-Signature; unset → generated into DATA_DIR'),
+  WEBHOOK_ALLOW_NETWORKS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowedNetworks(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'comma-separated CIDRs webhook URLs and Web Push endpoints may reach besides public addresses (loopback, private, link-local… are refused otherwise)',
+    ),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('provider request timeout'),
   PROVIDER_STATUS_SECRET: z
     .string()

@@ -17,6 +17,8 @@ import {
   moveWaitingJourneys,
 } from '@boomerang/engine/runtime';
 import { analyseVersion } from '@boomerang/engine/runtime/graph-facts';
+import { parseAllowedNetworks, type AllowedNetwork } from '@boomerang/engine/core/destination';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { pgClientOf } from '../common/pg-client';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { AuditWriter } from '../common/audit-writer';
@@ -49,7 +51,17 @@ export class FlowsService {
     private readonly audit: AuditWriter,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(ENGINE_DB) private readonly engineDb: Pool,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.destinations = parseAllowedNetworks(config.WEBHOOK_ALLOW_NETWORKS);
+  }
+
+  /** the operator's outbound networks: validation refuses a webhook node whose literal URL the send would refuse */
+  private readonly destinations: AllowedNetwork[];
+
+  private validated(graph: unknown): ValidationResult {
+    return validateFlow(graph, { destinations: this.destinations });
+  }
 
   templates(): { items: FlowTemplateView[] } {
     return { items: flowTemplates.map(({ id, name, description, graph }) => ({ id, name, description, graph })) };
@@ -114,7 +126,7 @@ export class FlowsService {
         } else if (!sameGraph(current, body.graph)) {
           const next = flow.current_version + 1;
           if (flow.status === 'active' && mode === 'publish') {
-            assertValid(validateFlow(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
+            assertValid(this.validated(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
             await this.flows.insertVersion(db, id, next, body.graph, await this.clock.now());
             liveVersion = next;
           } else {
@@ -153,7 +165,7 @@ export class FlowsService {
       draftVersion: draft.frozen_at ? null : draft.version,
       pending: !draft.frozen_at && live !== null && !isEmptyDiff(diff),
       diff,
-      validation: validationOf(draft.graph),
+      validation: validationOf(this.validated(draft.graph)),
       waiting: waiting.map((w) => ({
         version: w.version,
         nodeId: w.node_id,
@@ -181,7 +193,7 @@ export class FlowsService {
         throw new ConflictException(`only an active flow has drafts to publish; this one is ${flow.status} (activate it instead)`);
       const draft = (await this.flows.version(id, flow.current_version, db))!;
       if (draft.frozen_at) throw new ConflictException('there is no draft to publish: the current version is already live');
-      assertValid(validateFlow(draft.graph), 'the draft cannot be published until it is valid');
+      assertValid(this.validated(draft.graph), 'the draft cannot be published until it is valid');
       const live = flow.live_version !== null ? await this.flows.version(id, flow.live_version, db) : null;
       const now = await this.clock.now();
       await this.flows.freeze(db, id, draft.version, now);
@@ -258,7 +270,7 @@ export class FlowsService {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const current = (await this.flows.version(id, flow.current_version))!;
-    const checked = validateFlow(current.graph);
+    const checked = this.validated(current.graph);
     if (!checked.valid) return { count: null, reason: 'the flow is not valid yet', kind: null };
     const info = analyseVersion(current.graph);
     if (!info.trigger) return { count: 0, reason: 'the flow has no trigger', kind: null };
@@ -281,7 +293,7 @@ export class FlowsService {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const subject = graph !== undefined ? graph : (await this.flows.version(id, flow.current_version))!.graph;
-    return validationOf(subject);
+    return validationOf(this.validated(subject));
   }
 
   /** draft → active, or paused → active (resume). The current version must be valid; it is frozen and goes live. */
@@ -291,7 +303,7 @@ export class FlowsService {
       if (flow.status === 'active') throw new ConflictException('the flow is already active');
       if (flow.status === 'archived') throw new ConflictException('an archived flow cannot be activated; create a new flow');
       const current = (await this.flows.version(id, flow.current_version, db))!;
-      assertValid(validateFlow(current.graph), 'the flow cannot be activated until it is valid');
+      assertValid(this.validated(current.graph), 'the flow cannot be activated until it is valid');
       const now = await this.clock.now();
       await this.flows.freeze(db, id, current.version, now);
       await this.flows.update(db, id, { status: 'active', liveVersion: current.version, activatedAt: now });
@@ -356,8 +368,8 @@ function notFound(id: string): NotFoundException {
 }
 
 /** The verdict and the issues of validateFlow, without the parsed graph it also returns. */
-function validationOf(graph: unknown): ServerValidation {
-  const { valid, errors, warnings } = validateFlow(graph);
+function validationOf(result: ValidationResult): ServerValidation {
+  const { valid, errors, warnings } = result;
   return { valid, errors, warnings };
 }
 

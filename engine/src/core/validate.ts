@@ -5,6 +5,7 @@
  * are warnings: the journey ends there as `completed`. Every node must be reachable from the trigger, except goal
  * nodes without incoming edges: those are journey-wide goals (checked before every step and on every wake-up).
  */
+import { literalDestinationRefusal, type AllowedNetwork } from './destination';
 import type { z } from 'zod';
 import { durationProblem } from './durations';
 import { edgeProblems, type EdgeProblem } from './edges';
@@ -37,7 +38,16 @@ export interface ValidationResult {
   graph?: FlowGraphDocument;
 }
 
-export function validateFlow(input: unknown): ValidationResult {
+export interface ValidateOptions {
+  /**
+   * The server's outbound-destination rule (`WEBHOOK_ALLOW_NETWORKS` parsed): a webhook URL whose host is a refused
+   * address literal is an error on its node. Absent (the editor, which does not know the operator's networks): not
+   * checked here; the send refuses it anyway.
+   */
+  destinations?: readonly AllowedNetwork[];
+}
+
+export function validateFlow(input: unknown, options: ValidateOptions = {}): ValidationResult {
   try {
     const parsed = flowGraphSchema.safeParse(input);
     if (!parsed.success) {
@@ -46,6 +56,7 @@ export function validateFlow(input: unknown): ValidationResult {
     const errors: ValidationIssue[] = [];
     const warnings: ValidationIssue[] = [];
     checkGraph(parsed.data, errors, warnings);
+    if (options.destinations) checkDestinations(parsed.data, options.destinations, errors);
     const result: ValidationResult = { valid: errors.length === 0, errors: dedupe(errors), warnings: dedupe(warnings) };
     if (result.valid) result.graph = parsed.data;
     return result;
@@ -142,6 +153,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 // ------------------------------------------------------------------------------------------------ graph checks
+
+/** A webhook node whose literal URL the outbound-destination rule refuses (a templated host is decided at send). */
+function checkDestinations(doc: FlowGraphDocument, allow: readonly AllowedNetwork[], errors: ValidationIssue[]): void {
+  for (const node of doc.nodes) {
+    if (node.type !== 'channel' || node.data.channel !== 'webhook') continue;
+    const url = node.data.template?.url;
+    const refusal = typeof url === 'string' ? literalDestinationRefusal(url, allow) : null;
+    if (refusal) errors.push({ nodeId: node.id, code: 'webhook.destination', field: 'template.url', params: { url }, message: refusal });
+  }
+}
 
 function checkGraph(doc: FlowGraphDocument, errors: ValidationIssue[], warnings: ValidationIssue[]): void {
   const graph = new FlowGraph(doc);
