@@ -101,7 +101,21 @@ const schema = z.object({
     )
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'must be origins like https://app.example.com, comma-separated')))
     .describe('origins allowed to call the API from a browser (CORS); unset → none'),
-  RATE_LIMIT_LOGIN: z.coerce.number().int().min(0).default(10).describe('sign-in attempts per minute per client address; 0 = off'),
+  RATE_LIMIT_LOGIN: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10)
+    .describe('sign-in attempts per minute per client address and per account; 0 = off'),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(\d{1,2}|((loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)\s*,?\s*)+)$/,
+      'must be a number of proxy hops or comma-separated proxy addresses/CIDRs (loopback, linklocal, uniquelocal)',
+    )
+    .optional()
+    .transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v))
+    .describe('the reverse proxies in front of the API (Express "trust proxy"): hops or addresses; unset → none trusted'),
   // ---- operations (issue 13)
   OVERDUE_AFTER_SECONDS: z.coerce
     .number()

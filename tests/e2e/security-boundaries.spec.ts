@@ -1,0 +1,225 @@
+/**
+ * Issue 20 "Safe boundaries", one block per row of its table, each replayed as the attacker the row names (an editor,
+ * an ingest-only key, anyone) over real HTTP on loopback against the real app and PostgreSQL. 127.0.0.2 plays an
+ * internal service (it answers a secret); 127.0.0.1 is the operator's allowed receiver (`WEBHOOK_ALLOW_NETWORKS`).
+ * On `main` before the issue every block reproduced the finding (the secret came back as `lastError`, the injected
+ * key arrived signed, the misspelt login paths signed in, …); each now shows it refused.
+ */
+import { createHmac } from 'node:crypto';
+import webpush from 'web-push';
+import { ApiHarness, startApi } from '../support/api-app';
+import { startHttpStub, type HttpStub, type StubRequest } from '../support/provider-stubs';
+
+const WEBHOOK_SECRET = 'boundaries-webhook-secret-0123';
+const INTERNAL_SECRET = 'internal-admin-secret-4711';
+const vapid = webpush.generateVAPIDKeys();
+
+let api: ApiHarness;
+let internal: HttpStub;
+let receiver: HttpStub;
+
+beforeAll(async () => {
+  internal = await startHttpStub('127.0.0.2');
+  internal.reply = () => ({ status: 403, body: `{"token":"${INTERNAL_SECRET}"}` });
+  receiver = await startHttpStub('127.0.0.1');
+  api = await startApi('security_boundaries', {
+    CLOCK: 'virtual',
+    WEBHOOK_SECRET,
+    WEBHOOK_ALLOW_NETWORKS: '127.0.0.1/32',
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: 'mailto:ops@shop.example',
+  });
+  await api.http().put('/api/settings').set('Authorization', api.admin).send({ quietHours: null, frequencyCaps: [] }).expect(200);
+});
+afterAll(async () => {
+  await api?.close();
+  await internal?.close();
+  await receiver?.close();
+});
+
+const auth = () => ({ Authorization: api.admin });
+const internalPort = () => new URL(internal.url).port;
+
+/** trigger(segment: attribute `segment` = name) → one channel node `send` */
+function oneSend(segment: string, data: Record<string, unknown>) {
+  return {
+    nodes: [
+      {
+        id: 't',
+        type: 'trigger',
+        position: { x: 0, y: 0 },
+        data: { kind: 'segment', rule: { attribute: 'segment', op: 'eq', value: segment } },
+      },
+      { id: 'send', type: 'channel', position: { x: 0, y: 120 }, data },
+    ],
+    edges: [{ id: 'e1', source: 't', target: 'send' }],
+  };
+}
+
+async function activeFlow(name: string, graph: unknown): Promise<string> {
+  // no holdout: every contact is sent to
+  const flow = await api
+    .http()
+    .post('/api/flows')
+    .set(auth())
+    .send({ name, graph, settings: { holdoutPercent: 0 } })
+    .expect(201);
+  await api.http().post(`/api/flows/${flow.body.id}/activate`).set(auth()).expect(200);
+  return flow.body.id as string;
+}
+
+async function messagesOf(flowId: string, as = api.admin) {
+  const res = await api.http().get(`/api/messages?flowId=${flowId}`).set('Authorization', as).expect(200);
+  return res.body.items as { externalId: string; status: string; lastError: string | null }[];
+}
+
+const advance = (by = 'PT1M') => api.http().post('/api/clock/advance').set(auth()).send({ by }).expect(201);
+
+describe('SSRF through a webhook node (editor)', () => {
+  it('refuses a literal internal URL at validation, naming the node and the rule', async () => {
+    const flow = await api
+      .http()
+      .post('/api/flows')
+      .set(auth())
+      .send({ name: 'literal', graph: oneSend('x', { channel: 'webhook', template: { url: `http://127.0.0.2:${internalPort()}/admin` } }) })
+      .expect(201);
+    const refused = await api.http().post(`/api/flows/${flow.body.id}/activate`).set(auth()).expect(400);
+    expect(refused.body.message).toMatch(/node "send": destination 127\.0\.0\.2 refused: a loopback address/);
+    const checked = await api.http().post(`/api/flows/${flow.body.id}/validate`).set(auth()).expect(200);
+    expect(checked.body.errors).toEqual([expect.objectContaining({ nodeId: 'send', code: 'webhook.destination', field: 'template.url' })]);
+  });
+
+  it('fails every spelling of the internal address permanently at send; the internal service sees nothing', async () => {
+    const port = internalPort();
+    const targets: Record<string, string> = {
+      allowed: `${receiver.url}/hook`,
+      plain: `http://127.0.0.2:${port}/admin`,
+      mapped: `http://[::ffff:127.0.0.2]:${port}/admin`,
+      decimal: `http://2130706434:${port}/admin`,
+      octal: `http://0177.0.0.2:${port}/admin`,
+      metadata: 'http://169.254.169.254/latest/meta-data/',
+    };
+    const contacts = Object.entries(targets).map(([externalId, hook]) => ({
+      externalId: `ssrf-${externalId}`,
+      attributes: { segment: 'ssrf', hook },
+    }));
+    await api.http().post('/api/contacts').set(auth()).send(contacts).expect(200);
+    const flowId = await activeFlow('ssrf', oneSend('ssrf', { channel: 'webhook', template: { url: '{{hook}}', body: '{"ok":true}' } }));
+    await advance();
+
+    const viewer = await api.userToken('viewer');
+    const messages = await messagesOf(flowId, viewer);
+    expect(messages).toHaveLength(6);
+    for (const m of messages) {
+      if (m.externalId === 'ssrf-allowed') {
+        expect(m.status).toBe('delivered');
+        continue;
+      }
+      expect(m.status).toBe('failed');
+      expect(m.lastError).toMatch(/refused: a (loopback|link-local) address/);
+      expect(m.lastError).not.toContain(INTERNAL_SECRET);
+    }
+    expect(internal.received).toHaveLength(0);
+    const csv = await api.http().get(`/api/flows/${flowId}/export/messages.csv`).set('Authorization', viewer).expect(200);
+    expect(csv.text ?? '').not.toContain(INTERNAL_SECRET);
+  });
+});
+
+describe('SSRF through Web Push (ingest-only key)', () => {
+  it('fails a subscription whose endpoint is internal; the internal service sees nothing', async () => {
+    const ingest = await api.keyToken(['ingest']);
+    const keys = {
+      p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+      auth: 'tBHItJI5svbpez7KI4CCXg',
+    };
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', ingest)
+      .send([
+        {
+          externalId: 'wp-1',
+          consent: { push: true },
+          attributes: { segment: 'webpush', webPush: { endpoint: `http://127.0.0.2:${internalPort()}/x`, keys } },
+        },
+      ])
+      .expect(200);
+    const flowId = await activeFlow('webpush', oneSend('webpush', { channel: 'push', template: { title: 'Hi', body: 'Back?' } }));
+    await advance();
+    const [message] = await messagesOf(flowId);
+    expect(message).toMatchObject({ status: 'failed' });
+    expect(message.lastError).toMatch(/127\.0\.0\.2 refused: a loopback address/);
+    expect(internal.received).toHaveLength(0);
+  });
+});
+
+describe('JSON injection into signed webhook bodies (ingest-only key)', () => {
+  it('delivers the attribute as one intact string value under a valid signature', async () => {
+    const ingest = await api.keyToken(['ingest']);
+    const firstName = 'Eve","admin":true,"x":"';
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', ingest)
+      .send([{ externalId: 'json-1', attributes: { segment: 'json', firstName } }])
+      .expect(200);
+    const before = receiver.accepted.length;
+    await activeFlow(
+      'json',
+      oneSend('json', { channel: 'webhook', template: { url: `${receiver.url}/signed`, body: '{"name":"{{firstName}}","plan":"free"}' } }),
+    );
+    await advance();
+    const arrived = receiver.accepted.slice(before).filter((r) => r.path === '/signed');
+    expect(arrived).toHaveLength(1);
+    expect(signatureValid(arrived[0])).toBe(true);
+    expect(JSON.parse(arrived[0].body.toString())).toEqual({ name: firstName, plan: 'free' });
+  });
+});
+
+function signatureValid(req: StubRequest): boolean {
+  const [, t, v1] = /^t=(\d+),v1=([0-9a-f]+)$/.exec(String(req.headers['x-boomerang-signature'])) ?? [];
+  return createHmac('sha256', WEBHOOK_SECRET).update(`${t}.${req.body.toString()}`).digest('hex') === v1;
+}
+
+describe('login rate limit bypass (anyone)', () => {
+  let limited: ApiHarness;
+  beforeAll(async () => {
+    limited = await startApi('security_login_limit', { RATE_LIMIT_LOGIN: '3', TRUST_PROXY: 'loopback' });
+    await limited
+      .http()
+      .post('/api/users')
+      .set('Authorization', limited.admin)
+      .send({ email: 'victim@example.com', password: 'a long enough passphrase 42', role: 'editor' })
+      .expect(201);
+  });
+  afterAll(() => limited?.close());
+
+  const login = (path: string, from: string, email: string, password: string) =>
+    limited.http().post(path).set('X-Forwarded-For', from).send({ email, password });
+
+  it('refuses every spelling of the login path once an address is over its limit', async () => {
+    for (let i = 0; i < 3; i++) expect((await login('/api/auth/login', '203.0.113.7', `nobody${i}@example.com`, 'wrong')).status).toBe(401);
+    for (const path of ['/api/auth/login', '/api/auth/Login', '/api/auth/login/', '/API/auth/login', '/api/AUTH/LOGIN/']) {
+      const res = await login(path, '203.0.113.7', 'victim@example.com', 'a long enough passphrase 42');
+      expect([path, res.status]).toEqual([path, 429]);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    // another address (through the trusted proxy) is not affected
+    expect((await login('/api/auth/login', '203.0.113.8', 'victim@example.com', 'a long enough passphrase 42')).status).toBe(200);
+  });
+
+  it('limits one account whatever the addresses spraying it', async () => {
+    await limited
+      .http()
+      .post('/api/users')
+      .set('Authorization', limited.admin)
+      .send({ email: 'sprayed@example.com', password: 'another long passphrase 42', role: 'viewer' })
+      .expect(201);
+    for (let i = 0; i < 3; i++)
+      expect((await login('/api/auth/login', `198.51.100.${i + 1}`, 'sprayed@example.com', 'wrong')).status).toBe(401);
+    const res = await login('/api/auth/login', '198.51.100.99', 'Sprayed@Example.com', 'another long passphrase 42');
+    expect(res.status).toBe(429);
+    expect(res.body.message).toMatch(/too many sign-in attempts/);
+  });
+});
