@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import { parseAllowedNetworks } from '@boomerang/engine/core/destination';
+import { passwordProblem } from './auth/password-policy';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -33,7 +34,14 @@ const schema = z.object({
       'keep generating synthetic behaviour through the ingestion path; only ever in a workspace seeded as the demo (default: on when DEMO is on)',
     ),
   ADMIN_EMAIL: z.string().email().default('admin@localhost').describe('first editor user'),
-  ADMIN_PASSWORD: z.string().min(8).optional().describe('first editor user password'),
+  ADMIN_PASSWORD: z
+    .string()
+    .superRefine((password, ctx) => {
+      const problem = passwordProblem(password);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional()
+    .describe('first editor user password (at least 12 characters, not a common one)'),
   PUBLIC_URL: z.string().url().optional().describe('base of tracking links'),
   // ---- channels (issue 10): each channel is live when its variables are set, else the sandbox
   SMTP_URL: z

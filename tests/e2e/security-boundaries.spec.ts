@@ -223,3 +223,71 @@ describe('login rate limit bypass (anyone)', () => {
     expect(res.body.message).toMatch(/too many sign-in attempts/);
   });
 });
+
+describe('editors change what live contacts get (editor)', () => {
+  it('lets an editor save drafts of a live flow, but only an operator makes a change live', async () => {
+    const editor = await api.userToken('editor');
+    const graph = oneSend('roles', { channel: 'webhook', template: { url: `${receiver.url}/v1`, body: '{"v":1}' } });
+    const flowId = await activeFlow('roles', graph);
+    const changed = oneSend('roles', { channel: 'webhook', template: { url: `${receiver.url}/v2`, body: '{"v":2}' } });
+
+    const put = await api.http().put(`/api/flows/${flowId}`).set('Authorization', editor).send({ graph: changed }).expect(403);
+    expect(put.body.message).toMatch(/needs the "operate" permission: save it as a draft/);
+    const settings = await api
+      .http()
+      .put(`/api/flows/${flowId}`)
+      .set('Authorization', editor)
+      .send({ settings: { holdoutPercent: 20 } });
+    expect(settings.status).toBe(403);
+    await api.http().put(`/api/flows/${flowId}`).set('Authorization', editor).send({ name: 'renamed by the editor' }).expect(200);
+
+    const draft = await api.http().put(`/api/flows/${flowId}/draft`).set('Authorization', editor).send({ graph: changed }).expect(200);
+    expect(draft.body).toMatchObject({ version: 2, liveVersion: 1 });
+    await api.http().post(`/api/flows/${flowId}/publish`).set('Authorization', editor).send({ migrate: 'stay' }).expect(403);
+    await api.http().post(`/api/flows/${flowId}/revert`).set('Authorization', editor).send({ version: 1 }).expect(200);
+    expect((await api.http().get(`/api/flows/${flowId}`).set(auth()).expect(200)).body.liveVersion).toBe(1);
+
+    await api.http().post(`/api/flows/${flowId}/publish`).set(auth()).send({ migrate: 'stay' }).expect(200);
+  });
+});
+
+describe('re-enabling a user revives the sessions that disabling ended (admin mistake)', () => {
+  it('ends every session on disable and on a new password; enabling again revives none', async () => {
+    const token = await api.userToken('editor', 'leaver@example.com');
+    const [{ id }] = await api.sql<{ id: string }>(`SELECT id::text FROM users WHERE email = 'leaver@example.com'`);
+    const me = () => api.http().get('/api/auth/me').set('Authorization', token);
+    expect((await me()).status).toBe(200);
+    await api.http().patch(`/api/users/${id}`).set(auth()).send({ disabled: true }).expect(200);
+    expect((await me()).status).toBe(401);
+    await api.http().patch(`/api/users/${id}`).set(auth()).send({ disabled: false }).expect(200);
+    expect((await me()).status).toBe(401);
+
+    const again = await api
+      .http()
+      .post('/api/auth/login')
+      .send({ email: 'leaver@example.com', password: 'correct horse battery' })
+      .expect(200);
+    const second = () => api.http().get('/api/auth/me').set('Authorization', `Bearer ${again.body.token}`);
+    expect((await second()).status).toBe(200);
+    await api.http().patch(`/api/users/${id}`).set(auth()).send({ password: 'a brand new passphrase 2027' }).expect(200);
+    expect((await second()).status).toBe(401);
+    await api.http().post('/api/auth/login').send({ email: 'leaver@example.com', password: 'a brand new passphrase 2027' }).expect(200);
+    const audit = await api.sql<{ detail: Record<string, unknown> }>(
+      `SELECT detail FROM audit_log WHERE action = 'user.updated' AND entity_id = $1 ORDER BY id`,
+      [id],
+    );
+    expect(JSON.stringify(audit)).not.toContain('a brand new passphrase');
+  });
+});
+
+describe('weak passwords (admin)', () => {
+  it.each([
+    ['aaaaaaaa', /at least 12 characters/],
+    ['aaaaaaaaaaaa', /too easy to guess/],
+    ['password1234', /too easy to guess/],
+  ])('refuses %j naming the field', async (password, words) => {
+    const res = await api.http().post('/api/users').set(auth()).send({ email: 'weak@example.com', password, role: 'viewer' }).expect(400);
+    expect(res.body.message).toMatch(/password/);
+    expect(res.body.message).toMatch(words);
+  });
+});

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   findFlowTemplate,
   flowSettingsSchema,
@@ -22,7 +22,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { pgClientOf } from '../common/pg-client';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { AuditWriter } from '../common/audit-writer';
-import { actorOf, Principal } from '../auth/principal';
+import { actorOf, permissionsOf, Principal } from '../auth/principal';
 import { NOW, NowSource } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
 import type { CreateFlowBody, ListFlowsQuery, PublishFlowBody, UpdateFlowBody } from './flows.dto';
@@ -126,6 +126,7 @@ export class FlowsService {
         } else if (!sameGraph(current, body.graph)) {
           const next = flow.current_version + 1;
           if (flow.status === 'active' && mode === 'publish') {
+            assertMayGoLive(caller, 'a new version of an active flow goes live at once');
             assertValid(this.validated(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
             await this.flows.insertVersion(db, id, next, body.graph, await this.clock.now());
             liveVersion = next;
@@ -137,7 +138,10 @@ export class FlowsService {
         }
       }
       if (body.name !== undefined && body.name !== flow.name) changes.name = { from: flow.name, to: body.name };
-      if (body.settings) changes.settings = body.settings;
+      if (body.settings) {
+        if (flow.status === 'active') assertMayGoLive(caller, 'the settings of an active flow apply to live contacts at once');
+        changes.settings = body.settings;
+      }
       if (Object.keys(changes).length === 0) return;
       await this.flows.update(db, id, { name: body.name, settings: body.settings, currentVersion, liveVersion });
       await this.record(db, caller, 'flow.updated', id, changes);
@@ -371,6 +375,17 @@ function notFound(id: string): NotFoundException {
 function validationOf(result: ValidationResult): ServerValidation {
   const { valid, errors, warnings } = result;
   return { valid, errors, warnings };
+}
+
+/**
+ * Editors design; a change reaches live contacts only through a principal with `operate` (issue 20). The words
+ * say what to do instead.
+ */
+function assertMayGoLive(caller: Principal, why: string): void {
+  if (permissionsOf(caller).has('operate')) return;
+  throw new ForbiddenException(
+    `${why}, which needs the "operate" permission: save it as a draft (PUT /api/flows/:id/draft) for an operator to publish`,
+  );
 }
 
 /** 400 carrying validateFlow's errors (each names its node). */
