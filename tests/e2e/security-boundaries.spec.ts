@@ -291,3 +291,34 @@ describe('weak passwords (admin)', () => {
     expect(res.body.message).toMatch(words);
   });
 });
+
+describe('one contact, many e-mail recipients (ingest-only key)', () => {
+  const hostile = ['a@x.test, b@y.test, "S" <c@z.test>', 'u@x.test\r\nBcc: e@evil.test', 'Ann <ann@x.test>', 'team: a@x.test, b@x.test;'];
+
+  it('refuses every address that is not one addr-spec, naming the item and the field; stores none of them', async () => {
+    const ingest = await api.keyToken(['ingest']);
+    const items = [
+      ...hostile.map((email, i) => ({ externalId: `mail-${i}`, attributes: { email } })),
+      { externalId: 'mail-ok', attributes: { email: 'ann@example.com', phone: '+447911123456' } },
+      { externalId: 'phone-bad', attributes: { phone: '+44 20 7946 0958' } },
+    ];
+    const res = await api.http().post('/api/contacts').set('Authorization', ingest).send(items).expect(200);
+    expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([0, 1, 2, 3, 5]);
+    for (const r of res.body.rejected.slice(0, 4))
+      expect(r.error).toMatch(/^\[\d\]\.attributes\.email: must be (exactly )?one e-mail address/);
+    expect(res.body.rejected[4].error).toMatch(/^\[5\]\.attributes\.phone: must be an E\.164 phone number .*\(\+442079460958\)/);
+    const stored = await api.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM contacts WHERE external_id LIKE 'mail-%' OR external_id = 'phone-bad'`,
+    );
+    expect(stored[0].n).toBe(1);
+  });
+
+  it('refuses them in a CSV import too, by line', async () => {
+    const csv = ['externalId,email', 'csv-ok,ok@example.com', `csv-bad,"${hostile[0].replace(/"/g, '""')}"`].join('\n');
+    const res = await api.http().post('/api/imports/contacts').set(auth()).set('Content-Type', 'text/csv').send(csv).expect(200);
+    const last = JSON.parse(res.text.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ accepted: 1, rejected: 1 });
+    const report = await api.http().get(last.rejectedReport).set(auth()).expect(200);
+    expect(report.text).toMatch(/\n3,"?attributes\.email: must be exactly one e-mail address/);
+  });
+});
