@@ -124,6 +124,13 @@ const schema = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v))
     .describe('the reverse proxies in front of the API (Express "trust proxy"): hops or addresses; unset → none trusted'),
+  API_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5000)
+    .describe('statement_timeout of the queries a request shapes (flow estimates, contact search); over it → 422'),
   // ---- operations (issue 13)
   OVERDUE_AFTER_SECONDS: z.coerce
     .number()

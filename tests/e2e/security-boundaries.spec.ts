@@ -322,3 +322,72 @@ describe('one contact, many e-mail recipients (ingest-only key)', () => {
     expect(report.text).toMatch(/\n3,"?attributes\.email: must be exactly one e-mail address/);
   });
 });
+
+describe("a viewer's 10-second query (viewer)", () => {
+  let bounded: ApiHarness;
+  beforeAll(async () => {
+    bounded = await startApi('security_statement_timeout', { API_STATEMENT_TIMEOUT_MS: '100' });
+    // enough contacts that 200 substring tests on each take far longer than 100 ms
+    await bounded.sql(
+      `INSERT INTO contacts (external_id, attributes, created_at, updated_at)
+       SELECT 'bulk-' || g, jsonb_build_object('bio', repeat(md5(g::text), 8)), now(), now() FROM generate_series(1, 300000) g`,
+    );
+  }, 120_000);
+  afterAll(() => bounded?.close());
+
+  const leaves = (n: number) => Array.from({ length: n }, (_, i) => ({ attribute: 'bio', op: 'contains', value: `zz${i}` }));
+  const segment = (rule: unknown) => ({
+    nodes: [
+      { id: 'seg', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule } },
+      { id: 'send', type: 'channel', position: { x: 0, y: 120 }, data: { channel: 'push', template: { title: 'Hi' } } },
+    ],
+    edges: [{ id: 'e1', source: 'seg', target: 'send' }],
+  });
+
+  it('refuses a 3,000-leaf rule when it is stored, naming the field', async () => {
+    const res = await bounded
+      .http()
+      .post('/api/flows')
+      .set('Authorization', bounded.admin)
+      .send({ name: 'huge', graph: segment({ any: leaves(3000) }) })
+      .expect(400);
+    expect(res.body.message).toMatch(/graph\.nodes\[0\]\.data\.rule.*at most 200 conditions/);
+  });
+
+  it('ends an estimate that runs past the statement timeout with a plain 422', async () => {
+    const flow = await bounded
+      .http()
+      .post('/api/flows')
+      .set('Authorization', bounded.admin)
+      .send({ name: 'costly', graph: segment({ all: [{ any: leaves(199) }, { attribute: 'bio', op: 'exists' }] }) })
+      .expect(201);
+    const viewer = await bounded.userToken('viewer');
+    const res = await bounded.http().post(`/api/flows/${flow.body.id}/estimate`).set('Authorization', viewer).expect(422);
+    expect(res.body.message).toMatch(/ran longer than the API allows \(100 ms, API_STATEMENT_TIMEOUT_MS\)/);
+    // the API answers on
+    await bounded.http().get('/api/health').expect(200);
+  });
+});
+
+describe('viewers recover masked e-mails by prefix search (viewer)', () => {
+  it('searches no e-mail or phone for a viewer; an admin still can', async () => {
+    await api
+      .http()
+      .post('/api/contacts')
+      .set(auth())
+      .send([{ externalId: 'masked-1', attributes: { email: 'ann.secret@example.com', phone: '+447911123456' } }])
+      .expect(200);
+    const viewer = await api.userToken('viewer');
+    const search = (q: string, as: string) =>
+      api
+        .http()
+        .get(`/api/contacts?q=${encodeURIComponent(q)}`)
+        .set('Authorization', as)
+        .expect(200);
+    for (const q of ['ann.secret@example.c', 'ann.s', '7911123456', 'email=ann.secret@example.com', 'phone=+447911123456']) {
+      expect([q, (await search(q, viewer)).body.items]).toEqual([q, []]);
+    }
+    expect((await search('masked-', viewer)).body.items).toHaveLength(1);
+    expect((await search('ann.secret@example.c', api.admin)).body.items).toHaveLength(1);
+  });
+});

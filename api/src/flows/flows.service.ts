@@ -20,6 +20,7 @@ import { analyseVersion } from '@boomerang/engine/runtime/graph-facts';
 import { parseAllowedNetworks, type AllowedNetwork } from '@boomerang/engine/core/destination';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { pgClientOf } from '../common/pg-client';
+import { readWithTimeout } from '../common/statement-timeout';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { AuditWriter } from '../common/audit-writer';
 import { actorOf, permissionsOf, Principal } from '../auth/principal';
@@ -54,7 +55,11 @@ export class FlowsService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.destinations = parseAllowedNetworks(config.WEBHOOK_ALLOW_NETWORKS);
+    this.statementTimeoutMs = config.API_STATEMENT_TIMEOUT_MS;
   }
+
+  /** the bound on a request-shaped query (`common/statement-timeout.ts`) */
+  private readonly statementTimeoutMs: number;
 
   /** the operator's outbound networks: validation refuses a webhook node whose literal URL the send would refuse */
   private readonly destinations: AllowedNetwork[];
@@ -280,7 +285,10 @@ export class FlowsService {
     if (!info.trigger) return { count: 0, reason: 'the flow has no trigger', kind: null };
     const now = await this.clock.now();
     const settings = await loadEngineSettings(this.engineDb);
-    const estimate = await estimateEnrollment(this.engineDb, { id, live_version: current.version }, info, now, settings);
+    // the rule is the caller's to shape (any reader may ask): the count runs bounded
+    const estimate = await readWithTimeout(this.engineDb, this.statementTimeoutMs, (db) =>
+      estimateEnrollment(db, { id, live_version: current.version }, info, now, settings),
+    );
     return { count: estimate.count, reason: null, kind: estimate.kind, at: now.toISOString() };
   }
 

@@ -13,7 +13,7 @@ import { edgeHandle, FlowGraph, outHandles } from './graph';
 import { traitsOf, type NodeRule } from './nodes';
 import { forEachLeaf } from './rules';
 import { flattenZodIssues, formatPath } from './zod-issues';
-import { flowGraphSchema, nodeTypes, type FlowEdge, type FlowGraphDocument, type FlowNode } from './schema';
+import { flowGraphSchema, MAX_RULE_LEAVES, MAX_RULE_LIST, nodeTypes, type FlowEdge, type FlowGraphDocument, type FlowNode } from './schema';
 
 /**
  * One problem: the node it belongs to (null: the whole flow), the edge when it is about one, a machine `code`
@@ -397,10 +397,19 @@ function ruleIssues({ rule, field }: NodeRule, nodeIds: Set<string>): RuleIssue[
   const issues: RuleIssue[] = [];
   const add = (path: string, code: string, problem: string, params: Record<string, unknown>) =>
     issues.push({ code, field: path, params, message: `data.${path}: ${problem}` });
+  let leaves = 0;
   forEachLeaf(rule, (leaf, leafPath) => {
+    leaves++;
     const at = leafPath.replace(/^rule/, field);
     if ('attribute' in leaf) {
       const { op, attribute } = leaf;
+      if (op === 'in' && Array.isArray(leaf.value) && leaf.value.length > MAX_RULE_LIST) {
+        add(at, 'rule.listTooLong', `"in" on ${attribute} lists ${leaf.value.length} values; at most ${MAX_RULE_LIST}`, {
+          op,
+          attribute,
+          max: MAX_RULE_LIST,
+        });
+      }
       if (needsValue.has(op) && (leaf.value === undefined || leaf.value === null)) {
         add(at, 'rule.needsValue', `"${op}" on ${attribute} needs a value`, { op, attribute });
       }
@@ -421,5 +430,8 @@ function ruleIssues({ rule, field }: NodeRule, nodeIds: Set<string>): RuleIssue[
       if (!nodeIds.has(node)) add(`${at}.visits.node`, 'rule.unknownNode', `unknown node "${node}"`, { node });
     }
   });
+  if (leaves > MAX_RULE_LEAVES) {
+    add(field, 'rule.tooManyLeaves', `the rule has ${leaves} conditions; at most ${MAX_RULE_LEAVES}`, { leaves, max: MAX_RULE_LEAVES });
+  }
   return issues;
 }
