@@ -90,6 +90,19 @@ const schema = z.object({
     .describe(
       'comma-separated CIDRs webhook URLs and Web Push endpoints may reach besides public addresses (loopback, private, link-local… are refused otherwise)',
     ),
+  CLICK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, 'must be host names like shop.example or *.shop.example, comma-separated')))
+    .describe(
+      'hosts a tracked click may redirect to when the url host came from a contact attribute (the template literal host always may)',
+    ),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('provider request timeout'),
   PROVIDER_STATUS_SECRET: z
     .string()

@@ -29,6 +29,7 @@ beforeAll(async () => {
     VAPID_PUBLIC_KEY: vapid.publicKey,
     VAPID_PRIVATE_KEY: vapid.privateKey,
     VAPID_SUBJECT: 'mailto:ops@shop.example',
+    CLICK_ALLOWED_HOSTS: '*.promo.example',
   });
   await api.http().put('/api/settings').set('Authorization', api.admin).send({ quietHours: null, frequencyCaps: [] }).expect(200);
 });
@@ -389,5 +390,66 @@ describe('viewers recover masked e-mails by prefix search (viewer)', () => {
     }
     expect((await search('masked-', viewer)).body.items).toHaveLength(1);
     expect((await search('ann.secret@example.c', api.admin)).body.items).toHaveLength(1);
+  });
+});
+
+describe('open redirect when a click URL comes from an attribute (ingest-only key)', () => {
+  it('follows a host from the template or CLICK_ALLOWED_HOSTS, else shows the neutral page', async () => {
+    const ingest = await api.keyToken(['ingest']);
+    const landings: Record<string, string> = {
+      evil: 'https://evil.example/phish',
+      allowed: 'https://spring.promo.example/sale',
+      // the template's literal host completed by an attribute is another host
+      suffix: '.evil.example/',
+    };
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', ingest)
+      .send(
+        Object.entries(landings).map(([k, landing]) => ({
+          externalId: `click-${k}`,
+          consent: { sms: true },
+          attributes: { segment: 'click', phone: '+447911123456', landing },
+        })),
+      )
+      .expect(200);
+    const sms = (url: string) => ({ channel: 'sms', template: { body: 'Back? {{links.click}}', url } });
+    const fromAttribute = await activeFlow('click-attr', oneSend('click', sms('{{landing}}')));
+    const literal = await activeFlow('click-literal', oneSend('click', sms('https://shop.example{{landing}}')));
+    await advance();
+    const messageOf = async (flowId: string, externalId: string) =>
+      (await messagesOf(flowId)).find((m) => m.externalId === externalId)! as unknown as { id: string };
+    const click = async (flowId: string, externalId: string) => api.http().get(`/t/c/${(await messageOf(flowId, externalId)).id}`);
+
+    const evil = await click(fromAttribute, 'click-evil');
+    expect(evil.status).toBe(200);
+    expect(evil.headers.location).toBeUndefined();
+    const allowed = await click(fromAttribute, 'click-allowed');
+    expect([allowed.status, allowed.headers.location]).toEqual([302, 'https://spring.promo.example/sale']);
+    const suffix = await click(literal, 'click-suffix');
+    expect([suffix.status, suffix.headers.location]).toEqual([200, undefined]);
+    const path = await click(literal, 'click-allowed');
+    // "https://shop.example" + "https://spring…" is not a URL on shop.example either: neutral page
+    expect(path.headers.location ?? null).toBeNull();
+  });
+
+  it('follows the literal host whatever the attribute fills into the path', async () => {
+    await api
+      .http()
+      .post('/api/contacts')
+      .set(auth())
+      .send([
+        { externalId: 'click-path', consent: { sms: true }, attributes: { segment: 'clickpath', phone: '+447911123456', cart: '42?x=1' } },
+      ])
+      .expect(200);
+    const flowId = await activeFlow(
+      'click-path',
+      oneSend('clickpath', { channel: 'sms', template: { body: '{{links.click}}', url: 'https://shop.example/cart/{{cart}}' } }),
+    );
+    await advance();
+    const [m] = (await messagesOf(flowId)) as unknown as { id: string }[];
+    const res = await api.http().get(`/t/c/${m.id}`);
+    expect([res.status, res.headers.location]).toEqual([302, 'https://shop.example/cart/42?x=1']);
   });
 });
