@@ -453,3 +453,54 @@ describe('open redirect when a click URL comes from an attribute (ingest-only ke
     expect([res.status, res.headers.location]).toEqual([302, 'https://shop.example/cart/42?x=1']);
   });
 });
+
+describe('the smaller items', () => {
+  let https: ApiHarness;
+  beforeAll(async () => {
+    https = await startApi('security_small', { PUBLIC_URL: 'https://boomerang.example' });
+    await https
+      .http()
+      .post('/api/users')
+      .set('Authorization', https.admin)
+      .send({ email: 'cookie@example.com', password: 'a long enough passphrase 42', role: 'admin' })
+      .expect(201);
+  });
+  afterAll(() => https?.close());
+
+  const signIn = () =>
+    https.http().post('/api/auth/login').send({ email: 'cookie@example.com', password: 'a long enough passphrase 42' }).expect(200);
+
+  it('marks the session cookie Secure behind https', async () => {
+    const cookie = String((await signIn()).headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/;\s*Secure/i);
+  });
+
+  it('refuses a cookie-authenticated change from a foreign Origin, allows its own', async () => {
+    const cookie = String((await signIn()).headers['set-cookie']).split(';')[0];
+    const create = (origin?: string) => {
+      const req = https.http().post('/api/flows').set('Cookie', cookie);
+      if (origin) req.set('Origin', origin);
+      return req.send({ name: 'csrf', templateId: 'weekly-checkin' });
+    };
+    const forged = await create('https://evil.example');
+    expect(forged.status).toBe(403);
+    expect(forged.body.message).toMatch(/session cookie must come from this server's pages/);
+    expect((await create('https://boomerang.example')).status).toBe(201);
+    // reading with the cookie, and changes with a bearer token, are unaffected
+    expect((await https.http().get('/api/flows').set('Cookie', cookie).set('Origin', 'https://evil.example')).status).toBe(200);
+  });
+
+  it('never shows the first characters of API_KEY in lists or the audit trail', async () => {
+    const keys = await https.http().get('/api/api-keys').set('Authorization', https.admin).expect(200);
+    const env = keys.body.items.find((k: { name: string }) => k.name === 'API_KEY');
+    expect(env.prefix).toMatch(/^#[0-9a-f]{7}$/);
+    expect(JSON.stringify(keys.body)).not.toContain(https.admin.slice('Bearer '.length, 'Bearer '.length + 8));
+    const generated = await https
+      .http()
+      .post('/api/api-keys')
+      .set('Authorization', https.admin)
+      .send({ name: 'ci', scopes: ['ingest'] });
+    expect(generated.body.prefix).toBe(generated.body.key.slice(0, 8));
+  });
+});

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config';
 import type { Request, Response } from 'express';
 import { LoginThrottle } from '../security/login-throttle';
 import { UuidOr404Pipe } from '../common/ids';
@@ -24,6 +25,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly throttle: LoginThrottle,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'PUBLIC_URL'>,
   ) {}
 
   /**
@@ -43,6 +45,8 @@ export class AuthController {
     res.cookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'lax',
+      // behind https (PUBLIC_URL, or a request that arrived over TLS as TRUST_PROXY tells) the cookie never travels in clear
+      secure: req.secure || this.config.PUBLIC_URL.startsWith('https:'),
       path: '/',
       maxAge: SESSION_TTL_MS,
     });
