@@ -504,3 +504,43 @@ describe('the smaller items', () => {
     expect(generated.body.prefix).toBe(generated.body.key.slice(0, 8));
   });
 });
+
+describe('a template can freeze the whole process (editor, or any flow)', () => {
+  const nested = (depth: number) =>
+    `${Array.from({ length: depth }, (_, i) => `{{#each ${'../'.repeat(i)}arr}}`).join('')}.${'{{/each}}'.repeat(depth)}`;
+
+  it('refuses three nested loops at validation, naming the node', async () => {
+    const flow = await api
+      .http()
+      .post('/api/flows')
+      .set(auth())
+      .send({ name: 'freeze', graph: oneSend('freeze', { channel: 'sms', template: { body: nested(3) } }) })
+      .expect(201);
+    const res = await api.http().post(`/api/flows/${flow.body.id}/activate`).set(auth()).expect(400);
+    expect(res.body.message).toMatch(/node "send": .*loops nest 3 deep/);
+  });
+
+  it('stops a send over the budget: the journey fails at the node with the plain reason, nothing is sent', async () => {
+    await api
+      .http()
+      .post('/api/contacts')
+      .set(auth())
+      .send([
+        {
+          externalId: 'freeze-1',
+          consent: { sms: true },
+          attributes: { segment: 'freeze', phone: '+447911123456', arr: Array.from({ length: 300 }, (_, i) => i) },
+        },
+      ])
+      .expect(200);
+    const flowId = await activeFlow('freeze-send', oneSend('freeze', { channel: 'sms', template: { body: nested(2) } }));
+    await advance();
+    expect(await messagesOf(flowId)).toEqual([]);
+    const journeys = await api.http().get('/api/contacts/freeze-1/journeys').set(auth()).expect(200);
+    const journey = journeys.body.items.find((j: { flowId: string }) => j.flowId === flowId);
+    expect(journey.state).toBe('failed');
+    expect(JSON.stringify(journey.log)).toMatch(
+      /template\.body: the template exceeds its rendering budget: more than 10000 loop iterations/,
+    );
+  });
+});
