@@ -2,8 +2,10 @@
  * Issue 20 "Safe boundaries", one block per row of its table, each replayed as the attacker the row names (an editor,
  * an ingest-only key, anyone) over real HTTP on loopback against the real app and PostgreSQL. 127.0.0.2 plays an
  * internal service (it answers a secret); 127.0.0.1 is the operator's allowed receiver (`WEBHOOK_ALLOW_NETWORKS`).
- * On `main` before the issue every block reproduced the finding (the secret came back as `lastError`, the injected
- * key arrived signed, the misspelt login paths signed in, …); each now shows it refused.
+ * Each block sends the requests of its row as the issue's reproduction does; on `main` before this branch (dfcf136)
+ * they succeeded as the table reports (the internal answer came back as `lastError`, the injected key arrived
+ * signed, the misspelt login paths signed in, …) — the assertions here were written against that behaviour and now
+ * show each refused. (They were not re-run against `main` from this worktree.)
  */
 import { createHmac } from 'node:crypto';
 import webpush from 'web-push';

@@ -117,6 +117,15 @@ describe('a JSON webhook body carries variables as data (issue 20)', () => {
     },
   );
 
+  it('truncates the text, never an escape sequence, so no backslash shifts the quotes', () => {
+    const cut = renderContent(
+      'webhook',
+      { url: 'https://hooks.example.com/x', body: '{"a":"{{truncate firstName 4 ""}}","admin":false,"b":"{{lastName}}"}' },
+      vars({ firstName: 'abc"def', lastName: ',"admin":true,"z":"' }),
+    );
+    expect(JSON.parse(cut.body!)).toEqual({ a: 'abc"', admin: false, b: ',"admin":true,"z":"' });
+  });
+
   it('leaves a body that is not JSON as plain text', () => {
     expect(renderContent('webhook', { url: 'https://x.example/', body: 'Hi "{{firstName}}"' }, vars({ firstName: 'a"b' })).body).toBe(
       'Hi "a"b"',

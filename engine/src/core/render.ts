@@ -18,7 +18,7 @@
 import Handlebars from 'handlebars';
 import { pickLocale } from './locale';
 import type { ChannelKind, MessageTemplate } from './schema';
-import { helperNames, templateHelpers } from './template-helpers';
+import { helperNames, JSON_ESCAPED, templateHelpers } from './template-helpers';
 import type { RenderedContent } from './types';
 
 const hb = Handlebars.create();
@@ -394,7 +394,7 @@ export function renderContent(channel: ChannelKind, template: MessageTemplate, v
     const source = content[field];
     if (source === undefined) continue;
     const json = channel === 'webhook' && field === 'body' && looksLikeJson(source);
-    const fieldVars = json ? (jsonVariables(vars) as TemplateVariables) : vars;
+    const fieldVars = json ? jsonVariables(vars) : vars;
     try {
       out[field] = withinBudget(() => compile(source, field === 'html')(fieldVars));
     } catch (error) {
@@ -416,11 +416,18 @@ function looksLikeJson(source: string): boolean {
  * close the string it sits in and add keys of its own (issue 20: `Eve","admin":true,"x":"`). Numbers and booleans
  * stay themselves.
  */
-export function jsonVariables(value: unknown, depth = 0): unknown {
+export function jsonVariables(vars: TemplateVariables): TemplateVariables {
+  const out = jsonEscaped(vars) as TemplateVariables;
+  // helpers that cut strings read this mark (template-helpers.ts)
+  Object.defineProperty(out, JSON_ESCAPED, { value: true, enumerable: false });
+  return out;
+}
+
+function jsonEscaped(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return JSON.stringify(value).slice(1, -1);
   if (value === null || typeof value !== 'object' || depth > 64) return value;
-  if (Array.isArray(value)) return value.map((v) => jsonVariables(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => jsonEscaped(v, depth + 1));
   const out: Record<string, unknown> = Object.create(null);
-  for (const [key, v] of Object.entries(value)) out[key] = jsonVariables(v, depth + 1);
+  for (const [key, v] of Object.entries(value)) out[key] = jsonEscaped(v, depth + 1);
   return out;
 }
