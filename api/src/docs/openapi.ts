@@ -114,7 +114,8 @@ const operations: Operation[] = [
     tag: 'flows',
     method: 'put',
     path: '/api/flows/{id}',
-    summary: 'Edit: a draft changes in place; an active or paused flow gets version N+1 (on an active flow it must be valid and goes live)',
+    summary:
+      'Edit: a draft changes in place; an active or paused flow gets version N+1. On an active flow the new version (or new settings) goes live at once, which needs `operate` too (403 otherwise; editors save with PUT …/draft and an operator publishes)',
     access: 'design',
     body: updateFlowBody,
     response: flowView,
@@ -167,7 +168,7 @@ const operations: Operation[] = [
     method: 'post',
     path: '/api/flows/{id}/publish',
     summary: 'Make the draft live; `migrate: "move"` moves waiting journeys to the same step of the new version, `"stay"` lets them finish',
-    access: 'design',
+    access: 'operate',
     body: publishFlowBody,
     response: flowView,
   },

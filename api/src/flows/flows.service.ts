@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   findFlowTemplate,
   flowSettingsSchema,
@@ -18,10 +18,13 @@ import {
   moveWaitingJourneys,
 } from '@boomerang/engine/runtime';
 import { analyseVersion } from '@boomerang/engine/runtime/graph-facts';
+import { parseAllowedNetworks, type AllowedNetwork } from '@boomerang/engine/core/destination';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { pgClientOf } from '../common/pg-client';
+import { readWithTimeout } from '../common/statement-timeout';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { AuditWriter } from '../common/audit-writer';
-import { actorOf, Principal } from '../auth/principal';
+import { actorOf, permissionsOf, Principal } from '../auth/principal';
 import { NOW, NowSource } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
 import type { CreateFlowBody, ListFlowsQuery, PublishFlowBody, UpdateFlowBody } from './flows.dto';
@@ -50,7 +53,21 @@ export class FlowsService {
     private readonly audit: AuditWriter,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(ENGINE_DB) private readonly engineDb: Pool,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.destinations = parseAllowedNetworks(config.WEBHOOK_ALLOW_NETWORKS);
+    this.statementTimeoutMs = config.API_STATEMENT_TIMEOUT_MS;
+  }
+
+  /** the bound on a request-shaped query (`common/statement-timeout.ts`) */
+  private readonly statementTimeoutMs: number;
+
+  /** the operator's outbound networks: validation refuses a webhook node whose literal URL the send would refuse */
+  private readonly destinations: AllowedNetwork[];
+
+  private validated(graph: unknown): ValidationResult {
+    return validateFlow(graph, { destinations: this.destinations });
+  }
 
   templates(): { items: FlowTemplateView[] } {
     return { items: flowTemplates.map(({ id, name, description, graph }) => ({ id, name, description, graph })) };
@@ -115,7 +132,8 @@ export class FlowsService {
         } else if (!sameGraph(current, body.graph)) {
           const next = flow.current_version + 1;
           if (flow.status === 'active' && mode === 'publish') {
-            assertValid(validateFlow(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
+            assertMayGoLive(caller, 'a new version of an active flow goes live at once');
+            assertValid(this.validated(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
             await this.flows.insertVersion(db, id, next, body.graph, await this.clock.now());
             liveVersion = next;
           } else {
@@ -126,7 +144,10 @@ export class FlowsService {
         }
       }
       if (body.name !== undefined && body.name !== flow.name) changes.name = { from: flow.name, to: body.name };
-      if (body.settings) changes.settings = body.settings;
+      if (body.settings) {
+        if (flow.status === 'active') assertMayGoLive(caller, 'the settings of an active flow apply to live contacts at once');
+        changes.settings = body.settings;
+      }
       if (Object.keys(changes).length === 0) return;
       await this.flows.update(db, id, { name: body.name, settings: body.settings, currentVersion, liveVersion });
       await this.record(db, caller, 'flow.updated', id, changes);
@@ -154,7 +175,7 @@ export class FlowsService {
       draftVersion: draft.frozen_at ? null : draft.version,
       pending: !draft.frozen_at && live !== null && !isEmptyDiff(diff),
       diff,
-      validation: validationOf(draft.graph),
+      validation: validationOf(this.validated(draft.graph)),
       waiting: waiting.map((w) => ({
         version: w.version,
         nodeId: w.node_id,
@@ -182,7 +203,7 @@ export class FlowsService {
         throw new ConflictException(`only an active flow has drafts to publish; this one is ${flow.status} (activate it instead)`);
       const draft = (await this.flows.version(id, flow.current_version, db))!;
       if (draft.frozen_at) throw new ConflictException('there is no draft to publish: the current version is already live');
-      assertValid(validateFlow(draft.graph), 'the draft cannot be published until it is valid');
+      assertValid(this.validated(draft.graph), 'the draft cannot be published until it is valid');
       const live = flow.live_version !== null ? await this.flows.version(id, flow.live_version, db) : null;
       const now = await this.clock.now();
       await this.flows.freeze(db, id, draft.version, now);
@@ -302,13 +323,16 @@ export class FlowsService {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const current = (await this.flows.version(id, flow.current_version))!;
-    const checked = validateFlow(current.graph);
+    const checked = this.validated(current.graph);
     if (!checked.valid) return { count: null, reason: 'the flow is not valid yet', kind: null };
     const info = analyseVersion(current.graph);
     if (!info.trigger) return { count: 0, reason: 'the flow has no trigger', kind: null };
     const now = await this.clock.now();
     const settings = await loadEngineSettings(this.engineDb);
-    const estimate = await estimateEnrollment(this.engineDb, { id, live_version: current.version }, info, now, settings);
+    // the rule is the caller's to shape (any reader may ask): the count runs bounded
+    const estimate = await readWithTimeout(this.engineDb, this.statementTimeoutMs, (db) =>
+      estimateEnrollment(db, { id, live_version: current.version }, info, now, settings),
+    );
     return { count: estimate.count, reason: null, kind: estimate.kind, at: now.toISOString() };
   }
 
@@ -325,7 +349,7 @@ export class FlowsService {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const subject = graph !== undefined ? graph : (await this.flows.version(id, flow.current_version))!.graph;
-    return validationOf(subject);
+    return validationOf(this.validated(subject));
   }
 
   /** draft → active, or paused → active (resume). The current version must be valid; it is frozen and goes live. */
@@ -335,7 +359,7 @@ export class FlowsService {
       if (flow.status === 'active') throw new ConflictException('the flow is already active');
       if (flow.status === 'archived') throw new ConflictException('an archived flow cannot be activated; create a new flow');
       const current = (await this.flows.version(id, flow.current_version, db))!;
-      assertValid(validateFlow(current.graph), 'the flow cannot be activated until it is valid');
+      assertValid(this.validated(current.graph), 'the flow cannot be activated until it is valid');
       const now = await this.clock.now();
       await this.flows.freeze(db, id, current.version, now);
       await this.flows.update(db, id, { status: 'active', liveVersion: current.version, activatedAt: now });
@@ -400,9 +424,20 @@ function notFound(id: string): NotFoundException {
 }
 
 /** The verdict and the issues of validateFlow, without the parsed graph it also returns. */
-function validationOf(graph: unknown): ServerValidation {
-  const { valid, errors, warnings } = validateFlow(graph);
+function validationOf(result: ValidationResult): ServerValidation {
+  const { valid, errors, warnings } = result;
   return { valid, errors, warnings };
+}
+
+/**
+ * Editors design; a change reaches live contacts only through a principal with `operate` (issue 20). The words
+ * say what to do instead.
+ */
+function assertMayGoLive(caller: Principal, why: string): void {
+  if (permissionsOf(caller).has('operate')) return;
+  throw new ForbiddenException(
+    `${why}, which needs the "operate" permission: save it as a draft (PUT /api/flows/:id/draft) for an operator to publish`,
+  );
 }
 
 /** 400 carrying validateFlow's errors (each names its node). */

@@ -18,11 +18,73 @@
 import Handlebars from 'handlebars';
 import { pickLocale } from './locale';
 import type { ChannelKind, MessageTemplate } from './schema';
-import { helperNames, templateHelpers } from './template-helpers';
+import { helperNames, JSON_ESCAPED, templateHelpers } from './template-helpers';
 import type { RenderedContent } from './types';
 
 const hb = Handlebars.create();
 for (const name of helperNames) hb.registerHelper(name, templateHelpers[name]);
+
+// ------------------------------------------------------------------------------------------------ the budget
+
+/**
+ * What one rendering of one field may cost (issue 20): Handlebars is synchronous, so a hostile template
+ * (`{{#each a}}{{#each ../a}}{{#each ../../a}}…` over a long attribute) would hold the process for as long as it
+ * likes. Loops are the only multiplier (no partials, no custom block helpers), so the budget counts loop iterations
+ * and the characters they produce, inside the render, and stops it the moment either runs out.
+ */
+export const renderBudget = { iterations: 10_000, characters: 1_000_000, nestedLoops: 2 } as const;
+
+/** A rendering stopped by the budget; its message is the plain reason a message or preview fails with. */
+export class TemplateBudgetError extends Error {
+  readonly code = 'template.budget';
+}
+
+/** The budget of the rendering in progress (rendering is synchronous, so one at a time per process). */
+let spending: { iterations: number; characters: number } | null = null;
+
+function spend(characters: number): void {
+  if (!spending) return;
+  spending.iterations += 1;
+  spending.characters += characters;
+  if (spending.iterations > renderBudget.iterations) {
+    throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.iterations} loop iterations`);
+  }
+  if (spending.characters > renderBudget.characters) {
+    throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+  }
+}
+
+/** Handlebars' own `each`, with every iteration (and what it writes) charged to the budget. */
+const builtinEach = hb.helpers.each as (this: unknown, context: unknown, options: Handlebars.HelperOptions) => string;
+hb.registerHelper('each', function countedEach(this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+  const fn = options.fn;
+  const counted = (item: unknown, opts?: Handlebars.RuntimeOptions) => {
+    const out = fn(item, opts);
+    spend(out.length);
+    return out;
+  };
+  return builtinEach.call(this, context, { ...options, fn: Object.assign(counted, fn) });
+});
+
+/** Runs one rendering under a fresh budget; the final output is held to it too. */
+function withinBudget(render: () => string): string {
+  spending = { iterations: 0, characters: 0 };
+  try {
+    const out = render();
+    if (out.length > renderBudget.characters) {
+      throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+    }
+    return out;
+  } catch (error) {
+    // a string past V8's limit is the same story: too much output
+    if (error instanceof RangeError) {
+      throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+    }
+    throw error;
+  } finally {
+    spending = null;
+  }
+}
 
 export const knownHelpers = ['if', 'unless', 'each', 'with', 'lookup', ...helperNames] as const;
 const blockHelpers = new Set(['if', 'unless', 'each', 'with']);
@@ -40,7 +102,7 @@ export type TemplateField = (typeof templateFields)[number];
 
 /** A problem in a template string: what kind, the name it is about (helper, variable), and the words. */
 export interface TemplateProblem {
-  code: 'compile' | 'blockHelper' | 'partial' | 'decorator' | 'helper' | 'variable';
+  code: 'compile' | 'blockHelper' | 'partial' | 'decorator' | 'helper' | 'variable' | 'budget';
   name?: string;
   /** the compiler's own words, for `compile` */
   detail?: string;
@@ -79,11 +141,11 @@ function firstLine(e: unknown): string {
 
 type Node = hbs.AST.Node & Record<string, any>;
 
-function walkProgram(program: hbs.AST.Program | undefined, scopeDepth: number, problems: TemplateProblem[]): void {
-  for (const stmt of program?.body ?? []) walkStatement(stmt as Node, scopeDepth, problems);
+function walkProgram(program: hbs.AST.Program | undefined, scopeDepth: number, problems: TemplateProblem[], loops = 0): void {
+  for (const stmt of program?.body ?? []) walkStatement(stmt as Node, scopeDepth, problems, loops);
 }
 
-function walkStatement(node: Node, scopeDepth: number, problems: TemplateProblem[]): void {
+function walkStatement(node: Node, scopeDepth: number, problems: TemplateProblem[], loops = 0): void {
   switch (node.type) {
     case 'MustacheStatement':
     case 'SubExpression': {
@@ -103,8 +165,17 @@ function walkStatement(node: Node, scopeDepth: number, problems: TemplateProblem
         });
       walkArgs(node, scopeDepth, problems);
       const inner = name && scopingHelpers.has(name) ? scopeDepth + 1 : scopeDepth;
-      walkProgram(node.program, inner, problems);
-      walkProgram(node.inverse, scopeDepth, problems);
+      const innerLoops = name === 'each' ? loops + 1 : loops;
+      // nested loops multiply: the budget bounds a render, this refuses the shape before anything renders
+      if (name === 'each' && innerLoops === renderBudget.nestedLoops + 1) {
+        problems.push({
+          code: 'budget',
+          name: 'each',
+          message: `loops nest ${innerLoops} deep; at most ${renderBudget.nestedLoops} "each" blocks may nest (the rendering budget)`,
+        });
+      }
+      walkProgram(node.program, inner, problems, innerLoops);
+      walkProgram(node.inverse, scopeDepth, problems, loops);
       return;
     }
     case 'PartialStatement':
@@ -311,13 +382,52 @@ function compile(source: string, escape: boolean): Handlebars.TemplateDelegate {
   return fn;
 }
 
-/** Renders the fields `channel` sends; html is escaped, other fields are plain text. Throws on a broken template. */
+/**
+ * Renders the fields `channel` sends; html is escaped, other fields are plain text, and a webhook body that is JSON
+ * is rendered as JSON (`jsonVariables`). Each field renders within `renderBudget`. Throws on a broken template and
+ * with a `TemplateBudgetError` over the budget.
+ */
 export function renderContent(channel: ChannelKind, template: MessageTemplate, vars: TemplateVariables): RenderedContent {
   const content = contentForChannel(channel, template);
   const out: RenderedContent = {};
   for (const field of templateFields) {
     const source = content[field];
-    if (source !== undefined) out[field] = compile(source, field === 'html')(vars);
+    if (source === undefined) continue;
+    const json = channel === 'webhook' && field === 'body' && looksLikeJson(source);
+    const fieldVars = json ? jsonVariables(vars) : vars;
+    try {
+      out[field] = withinBudget(() => compile(source, field === 'html')(fieldVars));
+    } catch (error) {
+      if (error instanceof TemplateBudgetError) throw new TemplateBudgetError(`template.${field}: ${error.message}`);
+      throw error;
+    }
   }
+  return out;
+}
+
+/** A webhook body template written as a JSON object or array. */
+function looksLikeJson(source: string): boolean {
+  return /^\s*[{[]/.test(source);
+}
+
+/**
+ * The variables of a JSON body: every string is JSON-escaped (quotes, backslashes, control characters), so
+ * `"{{firstName}}"` carries the attribute as one intact string value whatever it contains — an attribute can never
+ * close the string it sits in and add keys of its own (issue 20: `Eve","admin":true,"x":"`). Numbers and booleans
+ * stay themselves.
+ */
+export function jsonVariables(vars: TemplateVariables): TemplateVariables {
+  const out = jsonEscaped(vars) as TemplateVariables;
+  // helpers that cut strings read this mark (template-helpers.ts)
+  Object.defineProperty(out, JSON_ESCAPED, { value: true, enumerable: false });
+  return out;
+}
+
+function jsonEscaped(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return JSON.stringify(value).slice(1, -1);
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => jsonEscaped(v, depth + 1));
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [key, v] of Object.entries(value)) out[key] = jsonEscaped(v, depth + 1);
   return out;
 }

@@ -46,10 +46,22 @@ export type Rule =
  */
 export type VisitCount = { node: string } & CountComparison;
 
+/**
+ * The most conditions (leaves) one rule may hold, and so the most any `all`/`any` list may: a rule is evaluated per
+ * contact and compiled to SQL for enrollment and estimates, so its size is the work a request can ask for
+ * (issue 20). `validateFlow` counts the leaves of nested lists; an `in` list holds at most `MAX_RULE_LIST` values.
+ */
+export const MAX_RULE_LEAVES = 200;
+export const MAX_RULE_LIST = 1000;
+const ruleList = z
+  .array(z.lazy(() => ruleSchema))
+  .min(1)
+  .max(MAX_RULE_LEAVES, `at most ${MAX_RULE_LEAVES} conditions in one rule`);
+
 export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
   z.union([
-    z.object({ all: z.array(ruleSchema).min(1) }).strict(),
-    z.object({ any: z.array(ruleSchema).min(1) }).strict(),
+    z.object({ all: ruleList }).strict(),
+    z.object({ any: ruleList }).strict(),
     z.object({ not: ruleSchema }).strict(),
     z
       .object({
