@@ -21,6 +21,7 @@ import { OperationsModule } from './operations/operations.module';
 import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
 import { SchemaModule } from './schema/schema.module';
+import { SegmentModule } from './segment/segment.module';
 import { SettingsModule } from './settings/settings.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { TrackingModule } from './tracking/tracking.module';
@@ -70,6 +71,7 @@ export class AppModule {
         SimulationModule,
         ImportsModule,
         OperationsModule,
+        SegmentModule,
       ],
     };
   }
