@@ -274,8 +274,17 @@ export interface DeliveryOutcome {
   hardBounce?: boolean;
 }
 
-/** Locks up to `limit` due queued messages of active flows (SKIP LOCKED), with what sending needs of the contact. */
-export async function claimDueMessages(tx: Tx, now: Date, limit: number): Promise<DueMessage[]> {
+/**
+ * Locks up to `limit` due queued messages of active flows (SKIP LOCKED), with what sending needs of the contact.
+ * `channels`: only one channel's (`only`), or every channel but some (`except`): rate-limited channels are claimed
+ * on their own, as many as their permits allow (store/rate-limits.ts).
+ */
+export async function claimDueMessages(
+  tx: Tx,
+  now: Date,
+  limit: number,
+  channels: { only?: ChannelKind; except?: ChannelKind[] } = {},
+): Promise<DueMessage[]> {
   // The outbox is walked in due order and the LIMIT stops the walk. A queue that grew in a burst (a campaign queuing
   // 100,000 messages) leaves the row estimate stale until the next ANALYZE — 124 estimated, 89,994 queued — and the
   // planner then bitmap-scans, joins and sorts every queued message, on disk (400 ms a chunk at 100k). Without sorts
@@ -289,8 +298,9 @@ export async function claimDueMessages(tx: Tx, now: Date, limit: number): Promis
       -- (a join to flows made the planner hash and sort every queued message per round)
       WHERE q.status = 'queued' AND q.next_attempt_at <= $2
         AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE ${activeFlowSql('f')}))
+        AND ($3::text IS NULL OR q.channel = $3) AND q.channel <> ALL ($4::text[])
       ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
-    [limit, now],
+    [limit, now, channels.only ?? null, channels.except ?? []],
   );
   return claimed.rows;
 }
