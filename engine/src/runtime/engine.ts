@@ -299,6 +299,7 @@ export class Engine {
       if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) {
         const room = await nextPermitAt(this.db, this.dispatch.rateLimits ?? [], t);
         t = new Date(Math.max(t.getTime() + 1, room?.getTime() ?? 0));
+        if (t > target) break;
       }
     }
     const now = await clock.set(target);
