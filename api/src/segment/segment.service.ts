@@ -104,7 +104,9 @@ export class SegmentService {
 
   /** The message mapped, or the reason it is refused. */
   private check(item: unknown, index: number, receivedAt: Date, batchSentAt?: string): Mapped | string {
-    const size = Buffer.byteLength(JSON.stringify(item) ?? '');
+    // Segment's 32 KB a message, measured on what is stored (properties, traits): the rest is bounded by the schema
+    // or thrown away, and a whole batch by its 500 KB (stringifying every message cost 10 % of a batch's CPU)
+    const size = storedBytes(item);
     if (size > MAX_MESSAGE_BYTES) return `[${index}]: ${size} bytes, over Segment's ${MAX_MESSAGE_BYTES / 1024} KB limit for one message`;
     const unstorable = findUnstorable(item, [index]);
     if (unstorable) return unstorable.message;
@@ -174,4 +176,14 @@ export class SegmentService {
     }
     this.engine.kick();
   }
+}
+
+/** Bytes of the JSON a message would store: its properties and traits. */
+function storedBytes(item: unknown): number {
+  if (typeof item !== 'object' || item === null) return 0;
+  const { properties, traits } = item as { properties?: unknown; traits?: unknown };
+  return (
+    (properties == null ? 0 : Buffer.byteLength(JSON.stringify(properties))) +
+    (traits == null ? 0 : Buffer.byteLength(JSON.stringify(traits)))
+  );
 }
