@@ -101,6 +101,11 @@ const schema = z.object({
     .min(16, 'must be at least 16 characters')
     .optional()
     .describe('bearer token of GET /metrics (Prometheus); unset → /metrics refused'),
+  SEGMENT_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe("shared secret of Segment's Webhooks destination (POST /v1/webhook, X-Signature); unset → the route answers 404"),
   SEND_RATE_LIMITS: z
     .string()
     .default('')

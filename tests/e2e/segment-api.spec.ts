@@ -6,6 +6,7 @@
  */
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
+import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApiHarness, startApi } from '../support/api-app';
 
@@ -289,5 +290,43 @@ describe('rate limit', () => {
     const third = await send();
     expect(third.status).toBe(429);
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe("Segment's Webhooks destination (POST /v1/webhook, X-Signature)", () => {
+  let hooked: ApiHarness;
+  afterAll(() => hooked?.close());
+  const secret = 'segment-shared-secret-0123456789';
+
+  it('stores a signed message, refuses a missing or wrong signature, and is off without a secret', async () => {
+    // the main harness has no SEGMENT_WEBHOOK_SECRET: the route says so
+    expect((await call('/v1/webhook', { type: 'track', userId: 'w', event: 'x' }, {})).status).toBe(404);
+
+    hooked = await startApi('segment_webhook', { SEGMENT_WEBHOOK_SECRET: secret });
+    const server = hooked.app.getHttpServer() as import('node:http').Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/webhook`;
+    const send = (body: string, signature?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(signature ? { 'X-Signature': signature } : {}) },
+        body,
+      });
+    const sign = (body: string) => createHmac('sha1', secret).update(body).digest('hex');
+
+    const identify = JSON.stringify({ type: 'identify', userId: 'hook-1', messageId: 'h-1', traits: { email: 'hook1@example.com' } });
+    const track = JSON.stringify({ type: 'track', userId: 'hook-1', messageId: 'h-2', event: 'order_paid', properties: { total: 9 } });
+    expect((await send(identify, sign(identify))).status).toBe(200);
+    const stored = await send(track, sign(track));
+    expect(await stored.json()).toEqual({ success: true, accepted: 1, rejected: [] });
+    expect((await send(track, sign(track))).status).toBe(200); // Segment retries: stored once
+    expect((await send(track)).status).toBe(401);
+    expect((await send(track, sign(track + ' '))).status).toBe(401);
+    expect((await send(track, 'nothex')).status).toBe(401);
+
+    const contact = (await hooked.http().get('/api/contacts/hook-1').set('Authorization', hooked.admin).expect(200)).body;
+    expect(contact.attributes).toEqual({ email: 'hook1@example.com' });
+    const events = (await hooked.http().get('/api/contacts/hook-1/events').set('Authorization', hooked.admin).expect(200)).body.items;
+    expect(events.map((e: { name: string; properties: unknown }) => [e.name, e.properties])).toEqual([['order_paid', { total: 9 }]]);
   });
 });

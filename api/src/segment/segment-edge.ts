@@ -11,6 +11,8 @@
  */
 import { Logger, type INestApplication } from '@nestjs/common';
 import { json } from 'express';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '../config';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { sendJson } from '../common/json-body';
 import type { SecurityLayer } from '../security/security';
@@ -19,7 +21,7 @@ import { SegmentService, writeKeyOf, type SegmentAnswer } from './segment.servic
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
-const kinds: Record<string, SegmentType | 'batch'> = {
+const kinds: Record<string, SegmentType | 'batch' | 'webhook'> = {
   identify: 'identify',
   i: 'identify',
   track: 'track',
@@ -35,14 +37,17 @@ const kinds: Record<string, SegmentType | 'batch'> = {
   batch: 'batch',
   b: 'batch',
   import: 'batch',
+  webhook: 'webhook',
 };
+
+type Kind = SegmentType | 'batch' | 'webhook';
 
 /** Segment's size limits, in bytes of the (inflated) body. */
 export const MAX_CALL_BYTES = 32 * 1024;
 export const MAX_BATCH_BYTES = 500 * 1024;
 
-/** The Segment call a request is (`identify`, …, `batch`), or undefined when it is not one. */
-export function segmentKind(req: IncomingMessage): SegmentType | 'batch' | undefined {
+/** The Segment call a request is (`identify`, …, `batch`, `webhook`), or undefined when it is not one. */
+export function segmentKind(req: IncomingMessage): Kind | undefined {
   if (req.method !== 'POST') return undefined;
   const url = req.url ?? '';
   const q = url.indexOf('?');
@@ -50,18 +55,32 @@ export function segmentKind(req: IncomingMessage): SegmentType | 'batch' | undef
   return match ? kinds[match[1]] : undefined;
 }
 
-type BodyRequest = IncomingMessage & { body?: unknown; bodyBytes?: number };
+type BodyRequest = IncomingMessage & { body?: unknown; bodyBytes?: number; rawBody?: Buffer };
+
+/**
+ * Segment's Webhooks destination signs each request: `X-Signature` = hex HMAC-SHA1 of the raw body with the shared
+ * secret (SEGMENT_WEBHOOK_SECRET). True when it matches.
+ */
+export function validWebhookSignature(secret: string, raw: Buffer, signature: string | string[] | undefined): boolean {
+  if (typeof signature !== 'string' || !/^[0-9a-f]{40}$/i.test(signature.trim())) return false;
+  const expected = createHmac('sha1', secret).update(raw).digest();
+  return timingSafeEqual(expected, Buffer.from(signature.trim(), 'hex'));
+}
 
 export function installSegmentEdge(app: INestApplication, security: SecurityLayer): void {
   const server = app.getHttpServer() as Server;
   const next = server.listeners('request') as Listener[];
   if (next.length !== 1) throw new Error(`segment edge: expected one request listener, found ${next.length}`);
   const segment = app.get(SegmentService);
+  const webhookSecret = app.get<AppConfig>(APP_CONFIG).SEGMENT_WEBHOOK_SECRET;
   const logger = new Logger('SegmentEdge');
   const parse = json({
     limit: MAX_BATCH_BYTES,
     type: () => true,
-    verify: (req, _res, buf) => void ((req as BodyRequest).bodyBytes = buf.length),
+    verify: (req, _res, buf) => {
+      (req as BodyRequest).bodyBytes = buf.length;
+      if ((req as BodyRequest).url?.startsWith('/v1/webhook')) (req as BodyRequest).rawBody = buf;
+    },
   }) as unknown as (req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void;
 
   const readBody = (req: BodyRequest, res: ServerResponse) =>
@@ -83,7 +102,28 @@ export function installSegmentEdge(app: INestApplication, security: SecurityLaye
       }),
     );
 
-  const handle = async (kind: SegmentType | 'batch', req: BodyRequest, res: ServerResponse): Promise<void> => {
+  /** Segment's Webhooks destination: one message, an array of them or `{batch}`, signed with the shared secret. */
+  const webhook = async (req: BodyRequest, res: ServerResponse): Promise<void> => {
+    if (!webhookSecret)
+      return answer(res, { status: 404, body: { success: false, message: 'the Segment webhook is off: set SEGMENT_WEBHOOK_SECRET' } });
+    if (!(await readBody(req, res))) return;
+    if (!validWebhookSignature(webhookSecret, req.rawBody ?? Buffer.alloc(0), req.headers['x-signature']))
+      return answer(res, {
+        status: 401,
+        body: { success: false, message: 'X-Signature: missing or not the HMAC-SHA1 of the body with the shared secret' },
+      });
+    const refusal = security.limits.check('POST', '/api/events', req.socket.remoteAddress, 'segment-webhook');
+    if (refusal) {
+      res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+      return answer(res, { status: 429, body: { success: false, message: refusal.message } });
+    }
+    const body = req.body as { batch?: unknown } | unknown[];
+    const batch = Array.isArray(body) ? body : Array.isArray(body?.batch) ? body.batch : [body];
+    answer(res, await segment.receive('batch', { batch }));
+  };
+
+  const handle = async (kind: Kind, req: BodyRequest, res: ServerResponse): Promise<void> => {
+    if (kind === 'webhook') return webhook(req, res);
     if (!(await readBody(req, res))) return;
     if (kind !== 'batch' && (req.bodyBytes ?? 0) > MAX_CALL_BYTES)
       return answer(res, { status: 400, body: { success: false, message: `body: larger than Segment's 32 KB limit for one call` } });
