@@ -258,6 +258,35 @@ describe('the protocol', () => {
     expect((await call('/v1/track', { event: 'x' })).status).toBe(400);
   });
 
+  it('refuses hostile messages by index, never a 500, and stores nothing of them', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i++) deep = { d: deep };
+    const hostile: unknown[] = [
+      null,
+      'a string',
+      [1, 2],
+      { type: 'track', userId: 'h\u0000x', event: 'e' },
+      { type: 'track', userId: 'h', event: 'e', properties: JSON.parse('{"__proto__":{"polluted":1}}') },
+      { type: 'track', userId: 'h', event: 'e', properties: { deep } },
+      { type: 'track', userId: 'h', event: '\ud800' },
+      { type: 'identify', userId: 'x'.repeat(500) },
+      { type: 'identify', userId: {}, traits: {} },
+      { type: 'track', userId: 'h', event: 'e', timestamp: 'yesterday' },
+      { type: 'identify', userId: 'h', traits: { email: { $gt: '' } } },
+      { type: 'alias', userId: 'h' },
+      { type: 'group', userId: 'h' },
+      { type: 'track', anonymousId: 'h', event: 'e', messageId: { id: 1 } },
+    ];
+    const res = await call('/v1/batch', { batch: hostile });
+    expect(res.status).toBe(200);
+    expect((res.body.rejected as { index: number }[]).map((r) => r.index)).toEqual(hostile.map((_, i) => i));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await api.sql(`SELECT 1 FROM contacts WHERE external_id IN ('h', 'anonymous:h')`)).toEqual([]);
+    expect((await call('/v1/batch', { batch: 'nope' })).status).toBe(400);
+    expect((await call('/v1/batch', [1, 2])).status).toBe(400);
+    expect((await call('/v1/identify', 'null')).status).toBe(400);
+  });
+
   it('corrects the sender’s clock skew with sentAt, as Segment does', async () => {
     const clock = (await api.http().get('/api/clock').set('Authorization', api.admin).expect(200)).body.now as string;
     // a sender whose clock is 1 h ahead: the event happened 10 minutes before it sent the call
