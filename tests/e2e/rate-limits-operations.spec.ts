@@ -6,6 +6,7 @@
 import { ApiHarness, startApi } from '../support/api-app';
 
 let api: ApiHarness;
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const START = new Date('2027-05-03T10:00:00Z');
 const post = (path: string, body?: unknown) =>
   api
@@ -15,7 +16,7 @@ const post = (path: string, body?: unknown) =>
     .send(body as object);
 
 beforeAll(async () => {
-  api = await startApi('rate_limits_ops', { CLOCK: 'virtual', SEND_RATE_LIMITS: 'sms=2/m' });
+  api = await startApi('rate_limits_ops', { CLOCK: 'virtual', SEND_RATE_LIMITS: 'sms=2/m', METRICS_TOKEN });
   await api.sql(`INSERT INTO engine_clock (id, now) VALUES (1, $1)`, [START]);
 });
 afterAll(() => api.close());
@@ -43,6 +44,9 @@ it('shows the rate and the backlog, and sends the backlog 2 a minute', async () 
 
   const details = (await api.http().get('/api/health/details').set('Authorization', api.admin).expect(200)).body;
   expect(details.rateLimits).toEqual([{ channel: 'sms', limit: 2, per: 'm', sentInWindow: 2, backlog: 3 }]);
+  const prometheus = (await api.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+  expect(prometheus).toContain('boomerang_send_rate_limit_sent{channel="sms",limit="2/m"} 2');
+  expect(prometheus).toContain('boomerang_send_rate_limit_backlog{channel="sms",limit="2/m"} 3');
 
   const advanced = (await post('/api/clock/advance', { by: 'PT3M' }).expect(201)).body;
   expect(advanced.ticks).toBeLessThan(50);
