@@ -20,6 +20,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperationsModule } from './operations/operations.module';
 import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
+import { TopicsModule } from './topics/topics.module';
 import { SchemaModule } from './schema/schema.module';
 import { SegmentModule } from './segment/segment.module';
 import { SettingsModule } from './settings/settings.module';
@@ -72,6 +73,7 @@ export class AppModule {
         ImportsModule,
         OperationsModule,
         SegmentModule,
+        TopicsModule,
       ],
     };
   }

@@ -3,6 +3,7 @@
  * Times are `Date` objects in memory; the runtime stores them as `timestamptz`.
  */
 import type { ChannelKind, Rule } from './schema';
+import type { TopicFacts } from './topics';
 
 /** Journey and message states, declared once (the migrations' CHECK constraints list the same). */
 export const journeyStates = ['waiting', 'running', 'completed', 'converted', 'exited', 'failed'] as const;
@@ -70,6 +71,8 @@ export interface ContactFacts {
   events: EventFact[];
   /** messages sent or queued to this contact by any flow within the longest frequency-cap window */
   recentSends: SendFact[];
+  /** its subscription topic choices and the topics' defaults (absent: topics restrict nothing) */
+  topics?: TopicFacts;
 }
 
 export interface ActivityRule {
@@ -159,6 +162,8 @@ export interface SendEffect {
   content: RenderedContent;
   costCents: number;
   at: Date;
+  /** the subscription topic the node sends on, checked again at send time */
+  topic?: string;
 }
 
 export type Effect = LogEffect | SendEffect;

@@ -237,6 +237,11 @@ async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Prom
     const error = `not sent: the contact withdrew ${m.channel} consent (unsubscribed) after the message was queued`;
     return { ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null };
   }
+  // and the subscription topic: leaving it on the preference page stops its queued messages
+  if (m.topic_allowed === false) {
+    const error = `not sent: the contact left the topic "${m.topic}" on ${m.channel} after the message was queued`;
+    return { ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null };
+  }
   try {
     const receipt = await adapter.send({
       messageId: m.id,

@@ -48,6 +48,13 @@ export async function mergeContacts(db: Db, fromExternalId: string, intoExternal
       await tx.query(`UPDATE events SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
       await tx.query(`UPDATE messages SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
       await tx.query(`UPDATE trigger_inbox SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
+      // topic choices: the known contact's win
+      await tx.query(
+        `INSERT INTO contact_topics (contact_id, topic, channel, subscribed, updated_at)
+         SELECT $2, topic, channel, subscribed, updated_at FROM contact_topics WHERE contact_id = $1
+         ON CONFLICT (contact_id, topic, channel) DO NOTHING`,
+        [from.id, into.id],
+      );
       await tx.query(
         `UPDATE contacts k SET attributes = f.attributes || k.attributes, consent = f.consent || k.consent,
                 last_active_at = greatest(k.last_active_at, f.last_active_at), updated_at = $3

@@ -211,12 +211,13 @@ export async function queueMessages(tx: Tx, sends: { journey: JourneySnapshot; e
     s.effect.content,
     Math.max(0, Math.round(s.effect.costCents ?? 0)),
     s.effect.at,
+    s.effect.topic ?? null,
   ]);
   const inserted = await tx.query(
     `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
-                           content, cost_cents, attempts, next_attempt_at, created_at)
+                           content, cost_cents, attempts, next_attempt_at, created_at, topic)
      SELECT COALESCE((u->>0)::uuid, gen_random_uuid()), u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint,
-            u->>6, u->>7, 'queued', u->8, (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz
+            u->>6, u->>7, 'queued', u->8, (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz, u->>11
        FROM jsonb_array_elements($1::jsonb) AS u
      ON CONFLICT (idempotency_key) DO NOTHING`,
     [JSON.stringify(rows)],
@@ -253,6 +254,10 @@ export interface DueMessage {
   escalation: EscalationInfo | null;
   external_id: string;
   timezone: string | null;
+  /** the message's subscription topic, if any */
+  topic: string | null;
+  /** whether the contact still receives that topic on this channel (null: no topic) */
+  topic_allowed: boolean | null;
 }
 
 /** What one send attempt came to. */
@@ -292,7 +297,12 @@ export async function claimDueMessages(
   await tx.query(`SET LOCAL enable_sort = off`);
   const claimed = await tx.query<DueMessage>(
     `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
-            c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone
+            c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone, q.topic,
+            -- a topic message: the contact's choice for (topic, channel), else for the topic, else the topic's default
+            CASE WHEN q.topic IS NOT NULL THEN coalesce(
+              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic
+                  AND t.channel IN (q.channel, '*') ORDER BY t.channel = '*' LIMIT 1),
+              (SELECT t.default_subscribed FROM topics t WHERE t.key = q.topic), true) END AS topic_allowed
        FROM messages q JOIN contacts c ON c.id = q.contact_id
       -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
       -- (a join to flows made the planner hash and sort every queued message per round)
