@@ -21,7 +21,9 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperationsModule } from './operations/operations.module';
 import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
+import { TopicsModule } from './topics/topics.module';
 import { SchemaModule } from './schema/schema.module';
+import { SegmentModule } from './segment/segment.module';
 import { SettingsModule } from './settings/settings.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { TrackingModule } from './tracking/tracking.module';
@@ -72,6 +74,8 @@ export class AppModule {
         ImportsModule,
         OperationsModule,
         ExperimentsModule,
+        SegmentModule,
+        TopicsModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import { parseAllowedNetworks } from '@boomerang/engine/core/destination';
 import { passwordProblem } from './auth/password-policy';
+import { parseSendRateLimits } from '@boomerang/engine/core/rate-limits';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -162,6 +163,23 @@ const schema = z.object({
     .min(16, 'must be at least 16 characters')
     .optional()
     .describe('bearer token of GET /metrics (Prometheus); unset → /metrics refused'),
+  SEGMENT_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe("shared secret of Segment's Webhooks destination (POST /v1/webhook, X-Signature); unset → the route answers 404"),
+  SEND_RATE_LIMITS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseSendRateLimits(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe('provider rate limits across all engine processes, e.g. "sms=10/s, email=100/m, email=50000/d"; unset → none'),
   RATE_LIMIT_INGEST: z.coerce
     .number()
     .int()

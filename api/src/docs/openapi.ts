@@ -49,6 +49,8 @@ import { flowJourneysQuery } from '../journeys/journeys.dto';
 import { messagesQuery } from '../messages/messages.dto';
 import { metricsQuery } from '../metrics/metrics.dto';
 import { receiptsBody } from '../providers/providers.dto';
+import { updatePreferencesBody, upsertTopicBody } from '../topics/topics.dto';
+import { preferencesView, topicView } from '@boomerang/engine/core/views/topics';
 import { simulateBody } from '../simulation/simulation.dto';
 
 interface Operation {
@@ -558,6 +560,55 @@ const operations: Operation[] = [
     method: 'post',
     path: '/t/u/{id}',
     summary: 'Unsubscribe: RFC 8058 one-click (List-Unsubscribe=One-Click) or the page’s button; the channel’s consent becomes false',
+    access: 'public',
+  },
+  // subscription topics (api/src/topics)
+  {
+    tag: 'topics',
+    method: 'get',
+    path: '/api/topics',
+    summary: 'The workspace’s subscription topics',
+    access: 'read',
+    response: z.object({ items: z.array(topicView) }),
+  },
+  {
+    tag: 'topics',
+    method: 'put',
+    path: '/api/topics/{key}',
+    summary: 'Create or update a topic (opt-out: defaultSubscribed true; opt-in: false)',
+    access: 'admin',
+    body: upsertTopicBody,
+    response: topicView,
+  },
+  {
+    tag: 'topics',
+    method: 'get',
+    path: '/api/contacts/{externalId}/preferences',
+    summary: 'A contact’s subscriptions, topic by topic and channel by channel',
+    access: 'read',
+    response: preferencesView,
+  },
+  {
+    tag: 'topics',
+    method: 'put',
+    path: '/api/contacts/{externalId}/preferences',
+    summary: 'Set a contact’s topic choices: `{"topics": {"offers": false, "news": {"email": true}}}`',
+    access: 'ingest',
+    body: updatePreferencesBody,
+    response: preferencesView,
+  },
+  {
+    tag: 'tracking',
+    method: 'get',
+    path: '/t/p/{id}',
+    summary: 'The preference page `{{links.preferences}}` leads to, in the contact’s locale (changes nothing)',
+    access: 'public',
+  },
+  {
+    tag: 'tracking',
+    method: 'post',
+    path: '/t/p/{id}',
+    summary: 'The preference page’s form: the topic boxes, or Leave everything (every topic and channel consent off)',
     access: 'public',
   },
 ];

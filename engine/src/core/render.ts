@@ -7,7 +7,8 @@
  * - `contact.externalId`, `contact.timezone`, `contact.locale`, `contact.attributes.X` (any X), and `attributes.X`
  *   (alias);
  * - `flow.id`, `flow.name`;
- * - `links.unsubscribe`, `links.click`, `links.open` (tracking URLs of this message);
+ * - `links.unsubscribe`, `links.click`, `links.open`, `links.preferences` (tracking URLs of this message; the last is
+ *   the contact's subscription preference page);
  * - `message.id`.
  * Other paths under the reserved roots `contact`, `flow`, `links`, `message` are errors (`contact.email` is a typo for
  * `contact.attributes.email` or `email`). Helpers: Handlebars' built-ins (if, unless, each, with, lookup) plus
@@ -93,7 +94,7 @@ const reservedRoots: Record<string, (rest: string[]) => boolean> = {
   contact: (rest) =>
     (rest.length === 1 && ['externalId', 'timezone', 'locale'].includes(rest[0])) || (rest[0] === 'attributes' && rest.length >= 2),
   flow: (rest) => rest.length === 1 && (rest[0] === 'id' || rest[0] === 'name'),
-  links: (rest) => rest.length === 1 && ['unsubscribe', 'click', 'open'].includes(rest[0]),
+  links: (rest) => rest.length === 1 && ['unsubscribe', 'click', 'open', 'preferences'].includes(rest[0]),
   message: (rest) => rest.length === 1 && rest[0] === 'id',
 };
 
@@ -291,7 +292,7 @@ export interface TemplateVariables {
   contact: { externalId: string; timezone: string; locale: string | null; attributes: Record<string, unknown> };
   attributes: Record<string, unknown>;
   flow: { id: string; name: string };
-  links: { unsubscribe: string; click: string; open: string };
+  links: { unsubscribe: string; click: string; open: string; preferences: string };
   message: { id: string };
 }
 
@@ -316,7 +317,7 @@ export function templateVariables(input: {
     },
     attributes: input.attributes,
     flow: input.flow,
-    links: { unsubscribe: `${base}/t/u/${id}`, click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}` },
+    links: { unsubscribe: `${base}/t/u/${id}`, click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}`, preferences: `${base}/t/p/${id}` },
     message: { id: input.messageId },
   };
 }

@@ -220,6 +220,11 @@ export const channelDataSchema = z
     escalate: escalateSchema.optional(),
     // a win-back message counts for attribution (`reengaged`); check-ins after return say false
     winback: z.boolean().optional(),
+    /** the subscription topic it sends on (a workspace topic's key): contacts who left it are skipped (core/topics.ts) */
+    topic: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'a topic key: lowercase letters, digits, - and _')
+      .optional(),
   })
   .strict();
 export type ChannelData = z.infer<typeof channelDataSchema>;

@@ -11,6 +11,7 @@ import { inTransaction, type Db } from './db';
 import { GraphCache, runBatch, type ClaimCursor, type ClaimGate } from './batch';
 import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
+import { nextPermitAt } from './store/rate-limits';
 import { enrollFlow } from './store/enrollment';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
@@ -308,7 +309,12 @@ export class Engine {
       steps += report.steps;
       sent += report.sent;
       // a wake point that produced nothing and is not in the future would loop: step past it
-      if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) t = new Date(t.getTime() + 1);
+      // (messages held by a provider rate limit are due but wait for room: step to when the limit has room)
+      if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) {
+        const room = await nextPermitAt(this.db, this.dispatch.rateLimits ?? [], t);
+        t = new Date(Math.max(t.getTime() + 1, room?.getTime() ?? 0));
+        if (t > target) break;
+      }
     }
     const now = await clock.set(target);
     const last = await this.tick(now);
