@@ -218,6 +218,8 @@ describe('GET /api/flows/:id/metrics', () => {
       clicked: 1,
       returned: 1,
       converted: 1,
+      convertedAfterMessage: 1,
+      convertedWithoutMessage: 0,
       reachRate: 2 / 3,
       clickRate: 1 / 2,
       returnRate: 1 / 2,

@@ -59,7 +59,7 @@ export class ExperimentsRepository {
   ): Promise<ArmCountRow[]> {
     return this.dataSource.query(
       `WITH j AS (
-         SELECT id, contact_id, state, context, ended_at FROM journeys WHERE flow_id = $1 AND flow_version = $2 AND NOT holdout),
+         SELECT id, contact_id, state, context, ended_at, updated_at FROM journeys WHERE flow_id = $1 AND flow_version = $2 AND NOT holdout),
        took AS (
          SELECT DISTINCT ON (l.journey_id) l.journey_id, l.detail->>'handle' AS arm, l.at
            FROM journey_log l JOIN j ON j.id = l.journey_id

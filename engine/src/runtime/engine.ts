@@ -169,7 +169,7 @@ export class Engine {
     const settings = await loadEngineSettings(this.db, this.options.publicUrl);
     report.enrolled = await this.enroll(now, settings, flows);
     await this.runDue(now, settings, report);
-    await this.dispatchDue(now, report);
+    await this.dispatchDue(now, report, flows[0].receipts_pending === true);
     for (const listener of this.tickListeners) {
       // a listener's failure (an experiment's decision) is logged, never the tick's
       await listener(now).catch((error: unknown) => this.options.logger?.error(`after tick: ${(error as Error).message}`));
@@ -271,15 +271,20 @@ export class Engine {
   }
 
   /** (5) dispatch rounds until the due outbox is empty. */
-  async dispatchDue(now: Date, report: Pick<TickReport, 'sent' | 'failed'>): Promise<void> {
+  async dispatchDue(now: Date, report: Pick<TickReport, 'sent' | 'failed'>, receiptsPending = true): Promise<void> {
+    let dispatched = false;
     for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
       const round = await dispatchOnce(this.db, now, this.dispatch);
       report.sent += round.sent;
       report.failed += round.failed;
       if (!round.claimed) break;
+      dispatched = true;
     }
-    // receipts that crossed their chunk's COMMIT (stored before it, unseen by it): now their message carries the id
-    if (await hasPendingReceipts(this.db)) await inTransaction(this.db, (tx) => applyPendingReceipts(tx, null));
+    // receipts that crossed their chunk's COMMIT (kept before it, unseen by it) apply now that their message carries
+    // the provider id: those kept before this tick began (`receiptsPending`), or during this tick's own sends
+    if (receiptsPending || (dispatched && (await hasPendingReceipts(this.db)))) {
+      await inTransaction(this.db, (tx) => applyPendingReceipts(tx, null));
+    }
   }
 
   /**
