@@ -293,6 +293,16 @@ describe('weak passwords (admin)', () => {
     expect(res.body.message).toMatch(/password/);
     expect(res.body.message).toMatch(words);
   });
+
+  it("refuses a password built from the user's own e-mail", async () => {
+    const res = await api
+      .http()
+      .post('/api/users')
+      .set(auth())
+      .send({ email: 'margaret.hamilton@example.com', password: 'margaret.hamilton1', role: 'viewer' })
+      .expect(400);
+    expect(res.body.message).toMatch(/^password: is too easy to guess/);
+  });
 });
 
 describe('one contact, many e-mail recipients (ingest-only key)', () => {

@@ -20,7 +20,13 @@ export const createUserBody = z
     password: newPassword,
     role: userRole,
   })
-  .strict();
+  .strict()
+  // the user's own e-mail is a word a guesser tries first
+  .superRefine((body, ctx) => {
+    if (passwordProblem(body.password) !== null) return; // already reported on the field
+    const problem = passwordProblem(body.password, [body.email, body.email.split('@')[0]]);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
 export type CreateUserBody = z.infer<typeof createUserBody>;
 
 export const createApiKeyBody = z

@@ -150,6 +150,18 @@ describe('the rendering budget (issue 20)', () => {
     );
   });
 
+  it('refuses, before rendering, a template that repeats a long attribute past the output budget', () => {
+    const bio = 'b'.repeat(32_000);
+    expect(() => renderContent('email', { subject: 's', html: '<p>{{bio}}</p>'.repeat(40) }, vars({ bio }))).toThrow(
+      /template\.html: .*more than 1000000 characters/,
+    );
+    // the same attribute printed once, or not at all, is fine
+    expect(renderContent('email', { subject: 's', html: '<p>{{bio}}</p>' }, vars({ bio })).html).toHaveLength(32_007);
+    expect(
+      renderContent('email', { subject: 's', html: '<p>{{firstName}}</p>'.repeat(40) }, vars({ bio, firstName: 'A' })).html,
+    ).toHaveLength(320);
+  });
+
   it('renders an ordinary loop in full', () => {
     expect(renderContent('sms', { body: '{{#each arr}}{{this}},{{/each}}' }, vars({ arr: [1, 2, 3] })).body).toBe('1,2,3,');
   });

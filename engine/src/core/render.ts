@@ -87,6 +87,72 @@ function withinBudget(render: () => string): string {
   }
 }
 
+/**
+ * Outside loops (which the budget counts as they run), output is the template's text plus what its variables
+ * print. A template repeating a long attribute thousands of times (`{{bio}}{{bio}}…`) would build and, in html,
+ * escape hundreds of megabytes before the final check: so the most those variables can print is added up from the
+ * template and the contact before anything renders. A variable it cannot resolve here (inside `with`, `this`,
+ * `../`) counts as the longest string the contact has.
+ */
+function assertOutputBound(source: string, vars: Record<string, unknown>): void {
+  if (source.length + printedBound(parsed(source), vars) > renderBudget.characters) {
+    throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+  }
+}
+
+const asts = new Map<string, hbs.AST.Program>();
+function parsed(source: string): hbs.AST.Program {
+  let ast = asts.get(source);
+  if (!ast) {
+    ast = hb.parse(source);
+    if (asts.size > 2000) asts.clear();
+    asts.set(source, ast);
+  }
+  return ast;
+}
+
+function printedBound(program: hbs.AST.Program | undefined, vars: Record<string, unknown>, scoped = false): number {
+  let total = 0;
+  for (const stmt of (program?.body ?? []) as Node[]) {
+    if (stmt.type === 'MustacheStatement') {
+      const exprs = [stmt.path, ...(stmt.params ?? []), ...(stmt.hash?.pairs ?? []).map((p: Node) => p.value)] as Node[];
+      // a helper prints at most its arguments (default, truncate) or a short formatted value
+      total += Math.max(0, ...exprs.map((e) => printedLength(e, vars, scoped))) + (exprs.length > 1 ? 100 : 0);
+    } else if (stmt.type === 'BlockStatement') {
+      const name = pathName(stmt.path);
+      // each: counted as it runs; with: its body reads another scope
+      if (name !== 'each') total += printedBound(stmt.program, vars, scoped || name === 'with');
+      total += printedBound(stmt.inverse, vars, scoped);
+    }
+  }
+  return total;
+}
+
+function printedLength(expr: Node, vars: Record<string, unknown>, scoped: boolean): number {
+  if (expr.type === 'StringLiteral') return String(expr.value).length;
+  if (expr.type !== 'PathExpression') return 30;
+  const resolvable = !scoped && !expr.data && expr.depth === 0 && expr.parts.length > 0 && expr.original !== 'this';
+  if (!resolvable) return longestString(vars);
+  let v: unknown = vars;
+  for (const part of expr.parts as string[]) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return typeof v === 'string' ? v.length : 30;
+}
+
+/** The longest string anywhere in the variables (cached per variables object: one contact, many fields). */
+const longest = new WeakMap<object, number>();
+function longestString(vars: Record<string, unknown>): number {
+  const known = longest.get(vars);
+  if (known !== undefined) return known;
+  let max = 0;
+  const visit = (v: unknown, depth: number): void => {
+    if (typeof v === 'string') max = Math.max(max, v.length);
+    else if (v && typeof v === 'object' && depth < 64) for (const x of Object.values(v)) visit(x, depth + 1);
+  };
+  visit(vars, 0);
+  longest.set(vars, max);
+  return max;
+}
+
 export const knownHelpers = ['if', 'unless', 'each', 'with', 'lookup', ...helperNames] as const;
 const blockHelpers = new Set(['if', 'unless', 'each', 'with']);
 const scopingHelpers = new Set(['each', 'with']);
@@ -397,6 +463,7 @@ export function renderContent(channel: ChannelKind, template: MessageTemplate, v
     const json = channel === 'webhook' && field === 'body' && looksLikeJson(source);
     const fieldVars = json ? jsonVariables(vars) : vars;
     try {
+      assertOutputBound(source, fieldVars);
       out[field] = withinBudget(() => compile(source, field === 'html')(fieldVars));
     } catch (error) {
       if (error instanceof TemplateBudgetError) throw new TemplateBudgetError(`template.${field}: ${error.message}`);
