@@ -1,16 +1,5 @@
+import { prng as rng } from '../prng';
 import { pickExperimentWinner } from './experiment';
-
-/** A deterministic pseudo-random stream (mulberry32) for the repeated trials. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const trial = (rates: number[], perArm: number, rand: () => number) =>
   rates.map((p, i) => ({
