@@ -4,7 +4,7 @@
  * message already queued on the topic is stopped at send time; the API reads and sets the same choices.
  */
 import type { Browser } from 'playwright-core';
-import { ApiHarness, startApi } from '../support/api-app';
+import { ADMIN_KEY, ApiHarness, startApi } from '../support/api-app';
 import { launchChromium, listenLocally } from '../support/editor-browser';
 
 let api: ApiHarness;
@@ -73,6 +73,22 @@ it('lists topics and reads and sets a contact’s choices through the API', asyn
   const joined = (await put('/api/contacts/bob/preferences', { topics: { news: { email: true } } }).expect(200)).body;
   expect(joined.topics[1].channels).toEqual({ email: true, push: false, sms: false });
   await put('/api/contacts/bob/preferences', { topics: { nope: true } }).expect(400);
+
+  // Segment's identify sets them too, with traits.subscriptions (never stored as an attribute)
+  const segment = (body: unknown) =>
+    api
+      .http()
+      .post('/v1/identify')
+      .set('Authorization', `Basic ${Buffer.from(`${ADMIN_KEY}:`).toString('base64')}`)
+      .send(body as object);
+  await segment({ userId: 'eve', traits: { email: 'eve@example.com', subscriptions: { offers: false, news: { sms: true } } } }).expect(200);
+  expect((await get('/api/contacts/eve/preferences').expect(200)).body.topics.map((t: { channels: unknown }) => t.channels)).toEqual([
+    { email: false, push: false, sms: false },
+    { email: false, push: false, sms: true },
+  ]);
+  expect((await get('/api/contacts/eve').expect(200)).body.attributes).toEqual({ email: 'eve@example.com' });
+  const refused = await segment({ userId: 'eve', traits: { subscriptions: { nope: true } } }).expect(400);
+  expect(refused.body.message).toMatch(/traits\.subscriptions: unknown topic "nope"/);
   await put('/api/contacts/nobody/preferences', { topics: { news: true } }).expect(404);
 });
 
