@@ -172,4 +172,16 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
   ]);
   expect((await get('/api/contacts/bob').expect(200)).body.consent).toEqual({ email: false, push: false, sms: false });
   await api.http().get('/t/p/00000000-0000-4000-8000-000000000000').expect(404);
+
+  // unsubscribes per topic: ann (page), eve (Segment), the stopped SMS's contact (API) and bob (everything) left
+  // offers; bob left news, which eve joined on sms
+  const counts = (await get('/api/topics').expect(200)).body.items.map((t: { key: string; left: number; joined: number }) => [
+    t.key,
+    t.left,
+    t.joined,
+  ]);
+  expect(counts).toEqual([
+    ['offers', 4, 0],
+    ['news', 1, 1],
+  ]);
 }, 60_000);
