@@ -155,6 +155,13 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
   );
   expect(stopped).toEqual({ status: 'failed', last_error: expect.stringContaining('left the topic "offers"') });
 
+  // the List-Unsubscribe page (its GET changes nothing) offers the preference page too
+  const unsubscribe = await api
+    .http()
+    .get(`/t/u/${(await get('/api/messages?externalId=ann').expect(200)).body.items[0].id}`)
+    .expect(200);
+  expect(unsubscribe.text).toMatch(/<a href="\/t\/p\/[0-9a-f-]+">Ou choisissez les sujets que vous recevez<\/a>/);
+
   // Leave everything, from bob's own welcome message
   const [welcome] = (await get('/api/messages?externalId=bob').expect(200)).body.items.filter(
     (m: { content: { subject?: string } }) => m.content.subject === 'Welcome',
