@@ -154,6 +154,9 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
     [flow, waiting.external_id],
   );
   expect(stopped).toEqual({ status: 'failed', last_error: expect.stringContaining('left the topic "offers"') });
+  // a message stopped before any provider was asked uses no rate-limit permit
+  const details = (await get('/api/health/details').expect(200)).body;
+  expect(details.rateLimits).toEqual([expect.objectContaining({ channel: 'sms', sentInWindow: 0, backlog: 0 })]);
 
   // the List-Unsubscribe page (its GET changes nothing) offers the preference page too
   const unsubscribe = await api
