@@ -4,7 +4,7 @@
  * message already queued on the topic is stopped at send time; the API reads and sets the same choices.
  */
 import type { Browser } from 'playwright-core';
-import { ApiHarness, startApi } from '../support/api-app';
+import { ADMIN_KEY, ApiHarness, startApi } from '../support/api-app';
 import { launchChromium, listenLocally } from '../support/editor-browser';
 
 let api: ApiHarness;
@@ -73,6 +73,22 @@ it('lists topics and reads and sets a contact’s choices through the API', asyn
   const joined = (await put('/api/contacts/bob/preferences', { topics: { news: { email: true } } }).expect(200)).body;
   expect(joined.topics[1].channels).toEqual({ email: true, push: false, sms: false });
   await put('/api/contacts/bob/preferences', { topics: { nope: true } }).expect(400);
+
+  // Segment's identify sets them too, with traits.subscriptions (never stored as an attribute)
+  const segment = (body: unknown) =>
+    api
+      .http()
+      .post('/v1/identify')
+      .set('Authorization', `Basic ${Buffer.from(`${ADMIN_KEY}:`).toString('base64')}`)
+      .send(body as object);
+  await segment({ userId: 'eve', traits: { email: 'eve@example.com', subscriptions: { offers: false, news: { sms: true } } } }).expect(200);
+  expect((await get('/api/contacts/eve/preferences').expect(200)).body.topics.map((t: { channels: unknown }) => t.channels)).toEqual([
+    { email: false, push: false, sms: false },
+    { email: false, push: false, sms: true },
+  ]);
+  expect((await get('/api/contacts/eve').expect(200)).body.attributes).toEqual({ email: 'eve@example.com' });
+  const refused = await segment({ userId: 'eve', traits: { subscriptions: { nope: true } } }).expect(400);
+  expect(refused.body.message).toMatch(/traits\.subscriptions: unknown topic "nope"/);
   await put('/api/contacts/nobody/preferences', { topics: { news: true } }).expect(404);
 });
 
@@ -138,6 +154,16 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
     [flow, waiting.external_id],
   );
   expect(stopped).toEqual({ status: 'failed', last_error: expect.stringContaining('left the topic "offers"') });
+  // a message stopped before any provider was asked uses no rate-limit permit
+  const details = (await get('/api/health/details').expect(200)).body;
+  expect(details.rateLimits).toEqual([expect.objectContaining({ channel: 'sms', sentInWindow: 0, backlog: 0 })]);
+
+  // the List-Unsubscribe page (its GET changes nothing) offers the preference page too
+  const unsubscribe = await api
+    .http()
+    .get(`/t/u/${(await get('/api/messages?externalId=ann').expect(200)).body.items[0].id}`)
+    .expect(200);
+  expect(unsubscribe.text).toMatch(/<a href="\/t\/p\/[0-9a-f-]+">Ou choisissez les sujets que vous recevez<\/a>/);
 
   // Leave everything, from bob's own welcome message
   const [welcome] = (await get('/api/messages?externalId=bob').expect(200)).body.items.filter(
@@ -156,4 +182,16 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
   ]);
   expect((await get('/api/contacts/bob').expect(200)).body.consent).toEqual({ email: false, push: false, sms: false });
   await api.http().get('/t/p/00000000-0000-4000-8000-000000000000').expect(404);
+
+  // unsubscribes per topic: ann (page), eve (Segment), the stopped SMS's contact (API) and bob (everything) left
+  // offers; bob left news, which eve joined on sms
+  const counts = (await get('/api/topics').expect(200)).body.items.map((t: { key: string; left: number; joined: number }) => [
+    t.key,
+    t.left,
+    t.joined,
+  ]);
+  expect(counts).toEqual([
+    ['offers', 4, 0],
+    ['news', 1, 1],
+  ]);
 }, 60_000);

@@ -4,7 +4,8 @@
  *
  * - `userId` → the contact's externalId; a message with only `anonymousId` → the contact `anonymous:<anonymousId>`.
  *   A message with both, and `alias` (`previousId` → `userId`), merge that contact into the known one.
- * - `identify` traits → attributes (merged; checked by the contacts API's own schema); `group` → attributes `groupId`
+ * - `identify` traits → attributes (merged; checked by the contacts API's own schema), except `subscriptions`: topic
+ *   choices (`PUT /api/contacts/:id/preferences`'s `topics`); `group` → attributes `groupId`
  *   and `group` (the group's traits with its `id`).
  * - `context.timezone` / `context.locale`, when valid, → the contact's time zone / `locale` attribute.
  * - `track` → an event named `event` with `properties`; `page` → an event `page`, `screen` → an event `screen`, each
@@ -85,6 +86,8 @@ export interface Mapped {
   /** merge these contacts (the anonymous one; an alias's previousId, known or anonymous) into `externalId` first */
   mergeFrom?: string[];
   contact?: ContactChange;
+  /** identify's `traits.subscriptions`: topic choices, `{"offers": false, "news": {"email": true}}` */
+  subscriptions?: unknown;
   event?: { name: string; occurredAt: string; properties: Record<string, unknown> };
 }
 
@@ -110,7 +113,11 @@ export function mapMessage(m: SegmentMessage, receivedAt: Date, batchSentAt?: st
   const locale = canonicalLocale(m.context?.locale);
   const attributes: Record<string, unknown> = {};
   if (locale) attributes.locale = locale;
-  if (m.type === 'identify') Object.assign(attributes, m.traits ?? {});
+  if (m.type === 'identify') {
+    const { subscriptions, ...traits } = m.traits ?? {};
+    Object.assign(attributes, traits);
+    if (subscriptions !== undefined && subscriptions !== null) out.subscriptions = subscriptions;
+  }
   if (m.type === 'group') Object.assign(attributes, { groupId: m.groupId, group: { ...(m.traits ?? {}), id: m.groupId } });
   if (Object.keys(attributes).length) contact.attributes = attributes;
   if (contact.timezone || contact.attributes || m.type === 'identify') out.contact = contact;

@@ -8,6 +8,8 @@ import { findUnstorable } from '../common/storable-json';
 import { fieldErrors, summarize } from '../common/zod-errors';
 import { ContactsService } from '../contacts/contacts.service';
 import { ENGINE_DB } from '../engine/engine.tokens';
+import { updatePreferencesBody, type UpdatePreferencesBody } from '../topics/topics.dto';
+import { TopicsService } from '../topics/topics.service';
 import { mapMessage, MAX_MESSAGE_BYTES, segmentMessage, type Mapped, type SegmentType } from './segment-mapping';
 
 /** Segment's limit of messages in one batch. */
@@ -50,6 +52,7 @@ export class SegmentService {
     @Inject(ENGINE_DB) private readonly db: Pool,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(ENGINE_KICK) private readonly engine: EngineKick,
+    private readonly topics: TopicsService,
   ) {}
 
   /** The caller's write key must be an active API key with the `ingest` permission; null when it is. */
@@ -95,8 +98,9 @@ export class SegmentService {
       }
       mapped.push({ index, value: result });
     });
+    const screened = await this.screenSubscriptions(mapped, rejected);
     if (kind !== 'batch' && rejected.length) return refuse(400, rejected[0].error.replace(/^\[0\]\.?/, ''));
-    await this.store(mapped, rejected);
+    await this.store(screened, rejected);
     rejected.sort((a, b) => a.index - b.index);
     const rejectedIndexes = new Set(rejected.map((r) => r.index));
     return { status: 200, body: { success: true, accepted: raw.length - rejectedIndexes.size, rejected } };
@@ -117,6 +121,28 @@ export class SegmentService {
     } catch (error) {
       return `[${index}].${(error as Error).message}`;
     }
+  }
+
+  /** identify's `traits.subscriptions` must be `PUT /api/contacts/:id/preferences`'s `topics`, naming existing topics. */
+  private async screenSubscriptions(
+    items: { index: number; value: Mapped }[],
+    rejected: Rejected[],
+  ): Promise<{ index: number; value: Mapped }[]> {
+    if (!items.some(({ value }) => value.subscriptions !== undefined)) return items;
+    const known = new Set((await this.topics.list()).items.map((t) => t.key));
+    return items.filter(({ index, value }) => {
+      if (value.subscriptions === undefined) return true;
+      const parsed = updatePreferencesBody.shape.topics.safeParse(value.subscriptions);
+      const unknown = parsed.success ? Object.keys(parsed.data).filter((k) => !known.has(k)) : [];
+      const error = !parsed.success
+        ? summarize(fieldErrors(parsed.error.issues, [index, 'traits', 'subscriptions']))
+        : unknown.length
+          ? `[${index}].traits.subscriptions: unknown topic ${unknown.map((k) => `"${k}"`).join(', ')}`
+          : null;
+      if (error) rejected.push({ index, error });
+      else value.subscriptions = parsed.data;
+      return !error;
+    });
   }
 
   private async store(items: { index: number; value: Mapped }[], rejected: Rejected[]): Promise<void> {
@@ -154,6 +180,11 @@ export class SegmentService {
         failedContacts.add(index);
         rejected.push({ index, error: r.error.replace(/^\[\d+\]/, `[${index}]`) });
       }
+    }
+    // (3b) topic choices from identify's traits.subscriptions (screened before anything was stored)
+    for (const { index, value } of items) {
+      if (value.subscriptions === undefined || failedContacts.has(index)) continue;
+      await this.topics.updatePreferences(resolve(value.externalId), { topics: value.subscriptions as UpdatePreferencesBody['topics'] });
     }
     // (4) events: one ingest statement (with the trigger inbox), messageIds stored once
     const withEvents = items.filter(({ index, value }) => value.event && !failedContacts.has(index));

@@ -84,10 +84,12 @@ export class PreferencesPageController {
     const leave = body?.action === 'leave';
     if (leave) await this.topics.leaveEverything(contact.id);
     else {
-      // an unticked box is absent from the form: every topic × channel on the page is set, ticked or not
+      // an unticked box is absent from the form: every box that differs from what the page showed is a choice
       const topics = await this.topics.view(contact.id, contact.external_id);
       const choices: TopicChoice[] = topics.topics.flatMap((t) =>
-        PREFERENCE_CHANNELS.map((channel) => ({ topic: t.key, channel, subscribed: body?.[`${t.key}:${channel}`] === 'on' })),
+        PREFERENCE_CHANNELS.map((channel) => ({ topic: t.key, channel, subscribed: body?.[`${t.key}:${channel}`] === 'on' })).filter(
+          (c) => c.subscribed !== t.channels[c.channel as (typeof PREFERENCE_CHANNELS)[number]],
+        ),
       );
       await this.topics.setChoices(contact.id, choices);
     }

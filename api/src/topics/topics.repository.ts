@@ -7,6 +7,9 @@ export interface TopicRow {
   name: string;
   description: string;
   default_subscribed: boolean;
+  /** contacts with a choice against / for the topic on some channel */
+  left: number;
+  joined: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -17,7 +20,12 @@ export class TopicsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   list(): Promise<TopicRow[]> {
-    return this.dataSource.query(`SELECT * FROM topics ORDER BY name, key`);
+    return this.dataSource.query(
+      `SELECT t.*,
+              (SELECT count(DISTINCT c.contact_id)::int FROM contact_topics c WHERE c.topic = t.key AND NOT c.subscribed) AS left,
+              (SELECT count(DISTINCT c.contact_id)::int FROM contact_topics c WHERE c.topic = t.key AND c.subscribed) AS joined
+         FROM topics t ORDER BY t.name, t.key`,
+    );
   }
 
   async upsert(key: string, name: string, description: string, defaultSubscribed: boolean, now: Date): Promise<TopicRow> {
@@ -25,7 +33,8 @@ export class TopicsRepository {
       `INSERT INTO topics (key, name, description, default_subscribed, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
        ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
          default_subscribed = EXCLUDED.default_subscribed, updated_at = EXCLUDED.updated_at
-       RETURNING *`,
+       RETURNING *, (SELECT count(DISTINCT c.contact_id)::int FROM contact_topics c WHERE c.topic = key AND NOT c.subscribed) AS left,
+                 (SELECT count(DISTINCT c.contact_id)::int FROM contact_topics c WHERE c.topic = key AND c.subscribed) AS joined`,
       [key, name, description, defaultSubscribed, now],
     );
     return rows[0];

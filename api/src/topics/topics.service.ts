@@ -14,6 +14,8 @@ export function topicView(row: TopicRow): TopicView {
     name: row.name,
     description: row.description,
     defaultSubscribed: row.default_subscribed,
+    left: row.left,
+    joined: row.joined,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

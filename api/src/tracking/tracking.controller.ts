@@ -70,7 +70,7 @@ export class TrackingController {
     const message = isUuid(id) ? await recordUnsubscribePageView(this.db, id, await this.clock.now()) : null;
     if (!message) throw new NotFoundException('unknown message');
     const html = message.first
-      ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`)
+      ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`, `/t/p/${message.id}`)
       : donePage(message.locale, message.channel);
     res.status(200).set(htmlHeaders).send(html);
   }

@@ -62,13 +62,26 @@ export function backoffDelay(attempt: number, baseMs: number): number {
  */
 export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
   const limited = [...new Set((options.rateLimits ?? []).map((l) => l.channel))];
-  const result = await dispatchChunks(db, now, options, options.batchSize, limited.length ? { except: limited } : {});
+  const { claimed, sent, retried, failed } = await dispatchChunks(
+    db,
+    now,
+    options,
+    options.batchSize,
+    limited.length ? { except: limited } : {},
+  );
+  const result: DispatchResult = { claimed, sent, retried, failed };
   for (const channel of limited) {
     const permits = await takePermits(db, options.rateLimits!, channel, now, options.batchSize);
     if (!permits.granted) continue;
     const round = await dispatchChunks(db, now, options, permits.granted, { only: channel });
-    // what went to no provider (held for quiet hours, screened out) gives its permit back
-    await returnPermits(db, options.rateLimits!, channel, permits, permits.granted - (round.sent + round.retried + round.failed));
+    // what went to no provider (held for quiet hours, screened out, consent or topic withdrawn) gives its permit back
+    await returnPermits(
+      db,
+      options.rateLimits!,
+      channel,
+      permits,
+      permits.granted - (round.sent + round.retried + round.failed - round.refused),
+    );
     result.claimed += round.claimed;
     result.sent += round.sent;
     result.retried += round.retried;
@@ -83,8 +96,8 @@ async function dispatchChunks(
   options: DispatchOptions,
   batchSize: number,
   channels: { only?: ChannelKind; except?: ChannelKind[] },
-): Promise<DispatchResult> {
-  const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+): Promise<DispatchResult & { refused: number }> {
+  const result = { claimed: 0, sent: 0, retried: 0, failed: 0, refused: 0 };
   const chunk = Math.max(1, Math.min(batchSize, Math.ceil(batchSize / 4), 500));
   let settings: EngineSettings | null = null;
   let failure: unknown = null;
@@ -142,6 +155,7 @@ async function dispatchChunks(
         throw error;
       }
       for (const o of outcomes) {
+        if (refusedBeforeProvider.has(o)) result.refused++;
         if (o.status === 'failed') result.failed++;
         else if (o.status === 'queued') result.retried++;
         else result.sent++;
@@ -219,6 +233,13 @@ async function record(tx: Tx, now: Date, sent: DueMessage[], outcomes: DeliveryO
   if (finished.length) await queueNextHops(tx, finished, now, settings);
 }
 
+/** Outcomes decided before any provider was asked (consent or topic withdrawn): they use no rate-limit permit. */
+const refusedBeforeProvider = new WeakSet<DeliveryOutcome>();
+function refused(outcome: DeliveryOutcome): DeliveryOutcome {
+  refusedBeforeProvider.add(outcome);
+  return outcome;
+}
+
 async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Promise<DeliveryOutcome> {
   const adapter = options.adapters[m.channel] ?? options.adapters.default;
   // the same address the core checked when it chose the channel (webhooks have none)
@@ -235,12 +256,12 @@ async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Prom
   // consent is checked again at send time: an unsubscribe stops messages already queued in every flow
   if (!hasConsent(m.channel, m.consent ?? {})) {
     const error = `not sent: the contact withdrew ${m.channel} consent (unsubscribed) after the message was queued`;
-    return { ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null };
+    return refused({ ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null });
   }
   // and the subscription topic: leaving it on the preference page stops its queued messages
   if (m.topic_allowed === false) {
     const error = `not sent: the contact left the topic "${m.topic}" on ${m.channel} after the message was queued`;
-    return { ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null };
+    return refused({ ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null });
   }
   try {
     const receipt = await adapter.send({

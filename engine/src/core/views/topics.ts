@@ -6,6 +6,8 @@ export const topicView = z.object({
   name: z.string(),
   description: z.string(),
   defaultSubscribed: z.boolean().describe('true: opt-out (contacts receive it until they leave); false: opt-in'),
+  left: z.number().int().describe('contacts who left the topic on at least one channel (unsubscribes per topic)'),
+  joined: z.number().int().describe('contacts who chose the topic on at least one channel'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

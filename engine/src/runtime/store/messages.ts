@@ -365,9 +365,10 @@ export async function claimDueMessages(
     `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
             c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone, q.topic,
             -- a topic message: the contact's choice for (topic, channel), else for the topic, else the topic's default
+            -- (primary-key probes, no ORDER BY: a Sort here would carry the enable_sort = off penalty into the plan)
             CASE WHEN q.topic IS NOT NULL THEN coalesce(
-              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic
-                  AND t.channel IN (q.channel, '*') ORDER BY t.channel = '*' LIMIT 1),
+              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = q.channel),
+              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = '*'),
               (SELECT t.default_subscribed FROM topics t WHERE t.key = q.topic), true) END AS topic_allowed
        FROM messages q JOIN contacts c ON c.id = q.contact_id
       -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
