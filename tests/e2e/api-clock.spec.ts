@@ -64,6 +64,13 @@ describe('virtual clock through HTTP', () => {
     expect(bad.body.message).toMatch(/^by: /);
     const unknown = await api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by: 'P1D', x: 1 }).expect(400);
     expect(JSON.stringify(unknown.body)).toMatch(/x/);
+    // {"to"}: an instant instead of a duration; never both, never backwards
+    const post = (body: object) => api.http().post('/api/clock/advance').set('Authorization', api.admin).send(body);
+    expect((await post({ by: 'P1D', to: '2030-01-01T00:00:00Z' }).expect(400)).body.message).toMatch(/either "by".*or "to"/);
+    expect((await post({}).expect(400)).body.message).toMatch(/either "by".*or "to"/);
+    expect((await post({ to: 'next tuesday' }).expect(400)).body.message).toMatch(/^to: must be an ISO 8601 instant/);
+    expect((await post({ to: '2000-01-01T00:00:00Z' }).expect(400)).body.message).toMatch(/^to: .* is before the clock's now/);
+    expect((await api.http().get('/api/clock').set('Authorization', viewer).expect(200)).body.now).toBe(START.toISOString());
   });
 
   it('plays the weekly check-in: quiet hours, return, check-ins, second attempt, audit log', async () => {
@@ -107,5 +114,12 @@ describe('virtual clock through HTTP', () => {
     const silentJourney = (await api.http().get('/api/contacts/u-silent/journeys').set('Authorization', api.admin).expect(200)).body
       .items[0];
     expect(silentJourney.state).toBe('completed');
+  });
+
+  it('moves to an instant with {"to"}', async () => {
+    const target = new Date(START.getTime() + 90 * 60_000).toISOString();
+    const moved = await api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ to: target }).expect(201);
+    expect(moved.body.now).toBe(target);
+    expect((await api.http().get('/api/clock').set('Authorization', api.admin).expect(200)).body.now).toBe(target);
   });
 });
