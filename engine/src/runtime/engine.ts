@@ -168,8 +168,7 @@ export class Engine {
     if (!flows.length) return report;
     const settings = await loadEngineSettings(this.db, this.options.publicUrl);
     report.enrolled = await this.enroll(now, settings, flows);
-    await this.runDue(now, settings, report);
-    await this.dispatchDue(now, report, flows[0].receipts_pending === true);
+    await this.stepAndDispatch(now, settings, report, flows[0].receipts_pending === true);
     for (const listener of this.tickListeners) {
       // a listener's failure (an experiment's decision) is logged, never the tick's
       await listener(now).catch((error: unknown) => this.options.logger?.error(`after tick: ${(error as Error).message}`));
@@ -231,7 +230,14 @@ export class Engine {
    * COMMIT. Their claims take turns and skip each other's contacts (ClaimGate): a contact's journeys are never in
    * two concurrent batches of this process.
    */
-  async runDue(now: Date, settings: EngineSettings, report: TickReport, limit?: { maxClaimed: number }): Promise<void> {
+  async runDue(
+    now: Date,
+    settings: EngineSettings,
+    report: TickReport,
+    limit?: { maxClaimed: number },
+    /** after each committed batch, with the messages it queued */
+    onBatch?: (messages: number) => void,
+  ): Promise<void> {
     const turns = new ClaimTurns();
     let started = 0;
     let failed = false;
@@ -263,11 +269,66 @@ export class Engine {
         report.claimed += batch.claimed;
         report.steps += batch.steps;
         report.queued += batch.messages;
+        onBatch?.(batch.messages);
       }
     };
     const results = await Promise.allSettled(Array.from({ length: this.pipeline }, worker));
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) throw rejected.reason;
+  }
+
+  /**
+   * (2–5) as a pipeline, not a relay: the dispatcher drains what committed batches queued while the next batches are
+   * still being advanced (it starts with the first batch that queued a message, so a quiet tick spends nothing on it),
+   * then `dispatchDue` sends the rest. Two stages of one process are like two engines: the outbox rows are locked
+   * with SKIP LOCKED and each is sent by the one transaction that claimed it.
+   */
+  async stepAndDispatch(now: Date, settings: EngineSettings, report: TickReport, receiptsPending = true): Promise<void> {
+    let stepping = true;
+    let queued = 0;
+    let wake: (() => void) | null = null;
+    let dispatched = false;
+    const drain = (async () => {
+      for (;;) {
+        if (!queued) {
+          if (!stepping) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        queued = 0;
+        const round = await dispatchOnce(this.db, now, this.dispatch);
+        report.sent += round.sent;
+        report.failed += round.failed;
+        if (round.claimed) dispatched = true;
+      }
+    })();
+    // awaited only after the steps: marked handled now, or a provider failure meanwhile is an unhandled rejection
+    drain.catch(() => undefined);
+    const nudge = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    let failure: unknown = null;
+    try {
+      await this.runDue(now, settings, report, undefined, (messages) => {
+        queued += messages;
+        if (messages) nudge();
+      });
+    } catch (error) {
+      failure = error;
+    } finally {
+      stepping = false;
+      nudge();
+    }
+    // the drain always finishes before the tick does (no round outlives it); the steps' failure is the tick's first
+    const drained = await drain.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    if (failure) throw failure;
+    if (drained) throw drained;
+    await this.dispatchDue(now, report, receiptsPending || dispatched);
   }
 
   /** (5) dispatch rounds until the due outbox is empty. */
