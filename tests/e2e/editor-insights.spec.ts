@@ -223,8 +223,7 @@ describe('editor insights in the browser', () => {
     await channel.locator('[data-escalate]').scrollIntoViewIfNeeded();
     await shoot(page, 'insights-05-channel-forms');
 
-    await page.click('[data-action=save]');
-    await page.locator('[data-banner="ok"]', { hasText: 'Saved' }).waitFor();
+    await page.locator('[data-save-status=saved]').waitFor(); // autosaved
     const stored = (await api.http().get(`/api/flows/${id}`).set(auth).expect(200)).body;
     const byId = (nid: string) => stored.graph.nodes.find((n: { id: string }) => n.id === nid);
     expect(byId('signup').data).toEqual({ kind: 'event', event: 'signed_up', maxAge: 'PT6H' });

@@ -48,6 +48,15 @@ export class FlowsRepository {
   }
 
   /** The flow row locked for the rest of the transaction: lifecycle changes are serialised per flow. */
+  /** Who changed the flow last and when (its newest audit row), for the conflict message of an optimistic save. */
+  async lastChange(db: EntityManager, id: string): Promise<{ actor: string; at: Date } | null> {
+    const rows: { actor: string; at: Date }[] = await db.query(
+      `SELECT actor, at FROM audit_log WHERE entity_type = 'flow' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
   async lock(db: EntityManager, id: string): Promise<FlowRow | null> {
     const rows: FlowRow[] = await db.query(`SELECT ${flowColumns} FROM flows WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;

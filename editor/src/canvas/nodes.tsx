@@ -16,6 +16,7 @@ import {
 } from '../graph/model';
 import { handleLabel } from '../graph/plain-issues';
 import { summarize, typeLabel } from '../graph/summary';
+import { Bump } from '../live';
 import { NodeIcon } from './icons';
 import { IssuesContext } from './issues';
 
@@ -64,9 +65,17 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
         {errors.length > 0 && <div className="flow-node-error">{errors[0]}</div>}
         {counts && (
           <div className="flow-node-counts" data-counts>
-            <span title="journeys that entered this step">{counts.entered} in</span>
-            <span title="journeys waiting here now">{counts.waiting} waiting</span>
-            {type === 'channel' && <span title="messages sent">{counts.sent} sent</span>}
+            <span title="journeys that entered this step">
+              <Bump value={counts.entered}>{counts.entered} in</Bump>
+            </span>
+            <span title="journeys waiting here now">
+              <Bump value={counts.waiting}>{counts.waiting} waiting</Bump>
+            </span>
+            {type === 'channel' && (
+              <span title="messages sent">
+                <Bump value={counts.sent}>{counts.sent} sent</Bump>
+              </span>
+            )}
             {counts.converted > 0 && <span title="converted after this step">{counts.converted} conv.</span>}
           </div>
         )}

@@ -39,7 +39,8 @@ import { FlowInfo } from '../forms/NodeForms';
 import { connectionProblem } from '../graph/connection-rules';
 import { handlesOf, newEdgeId, newNode, reconcileEdges, shapeOf, type EditorEdge, type EditorNode } from '../graph/model';
 import type { PlainIssue } from '../graph/plain-issues';
-import { href } from '../router';
+import { LiveIndicator, useLive } from '../live';
+import { href, setLeaveGuard } from '../router';
 import { StatusBadge } from '../ui';
 import { JourneysTab } from './Journeys';
 
@@ -50,6 +51,25 @@ const SimulationPanel = lazy(() => import('../flow/Simulation').then((m) => ({ d
 /** `key`: the document the message is about; it disappears once the document changes (no stale "1 error"). */
 type Banner = { kind: 'error' | 'ok' | 'info'; text: string; key?: string } | null;
 type Tab = 'canvas' | 'journeys' | 'metrics' | 'history';
+/** The autosave line in the bar: what happened to the last save. */
+type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: Date }
+  | { kind: 'failed'; text: string; key: string }
+  | { kind: 'conflict'; text: string };
+
+/** Edits are saved this long after the last change (a per-browser preference may lengthen it: `boomerang.autosaveDelayMs`). */
+export const AUTOSAVE_DELAY_MS = 2500;
+function autosaveDelay(): number {
+  const chosen = Number(localStorage.getItem('boomerang.autosaveDelayMs'));
+  return Number.isFinite(chosen) && chosen > 0 ? chosen : AUTOSAVE_DELAY_MS;
+}
+
+/** The server's conflict message with its ISO time in the viewer's words. */
+function conflictText(message: string): string {
+  return message.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+}
 
 export function FlowEditor(props: { id: string; tab: Tab; me: Me }) {
   return (
@@ -87,12 +107,10 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const [simulating, setSimulating] = useState(0); // a new key per run; 0 = closed
   const [simReport, setSimReport] = useState<SimulationReport | null>(null);
   const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
-  useEffect(() => {
-    flowsApi
-      .metrics(id)
-      .then((m) => setCounts(m.nodes))
-      .catch(() => setCounts(null)); // counts are a bonus on the cards
-  }, [id]);
+  // counts are a bonus on the cards: refreshed on their own, kept on a failed refresh
+  const live = useLive(() => flowsApi.metrics(id).then((m) => setCounts(m.nodes)), [id]);
+  const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
+  const saving = useRef(false);
 
   const shownBanner = banner && (!banner.key || banner.key === semanticKey) ? banner : null;
   const canDesign = me.permissions.includes('design');
@@ -104,34 +122,74 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
     if (e instanceof ApiError && e.errors.length > 0) setServer({ key, result: { valid: false, errors: e.errors, warnings: [] } });
   }, []);
 
-  const save = useCallback(async (): Promise<boolean> => {
-    if (!flow) return false;
-    setBusy('save');
-    setBanner(null);
-    const sentKey = currentKey;
-    try {
-      // the draft endpoint: on an active flow this is a new version that is not live until published
-      const updated = await publishingApi.saveDraft(flow.id, {
-        graph: doc,
-        ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}),
-      });
-      setFlow(updated);
-      markSaved(sentKey);
-      setBanner({
-        kind: 'ok',
-        text:
-          updated.status === 'active' && updated.liveVersion !== updated.version
-            ? `Draft saved as version ${updated.version}. Live version ${updated.liveVersion} keeps running until you publish.`
-            : 'Saved.',
-      });
-      return true;
-    } catch (e) {
-      showApiError(e, semanticKey);
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  }, [flow, doc, currentKey, semanticKey, name, showApiError]);
+  const unsaved = flow !== null && (dirty || (name.trim() !== '' && name.trim() !== flow.name));
+
+  /** Saves the draft; `auto`: the autosave (no banner on success, the bar says "Saved · 12:04"). */
+  const save = useCallback(
+    async (auto = false): Promise<boolean> => {
+      if (!flow || saving.current) return false;
+      saving.current = true;
+      if (!auto) setBusy('save');
+      setSaveState({ kind: 'saving' });
+      const sentKey = currentKey;
+      try {
+        // the draft endpoint: on an active flow this is a new version that is not live until published; the
+        // optimistic check refuses to overwrite a save someone else made since this copy was loaded
+        const updated = await publishingApi.saveDraft(flow.id, {
+          graph: doc,
+          baseUpdatedAt: flow.updatedAt,
+          ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}),
+        });
+        setFlow(updated);
+        markSaved(sentKey);
+        setSaveState({ kind: 'saved', at: new Date() });
+        if (updated.status === 'active' && updated.liveVersion !== updated.version) {
+          // the first save of an edit to a live flow makes a new version: say so once, autosaved or not
+          if (!auto || updated.version !== flow.version)
+            setBanner({
+              kind: 'ok',
+              text: `Draft saved as version ${updated.version}. Live version ${updated.liveVersion} keeps running until you publish.`,
+            });
+        } else if (!auto) setBanner({ kind: 'ok', text: 'Saved.' });
+        return true;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409 && /after you opened it/.test(e.message)) {
+          setSaveState({ kind: 'conflict', text: conflictText(e.message) });
+        } else {
+          setSaveState({ kind: 'failed', text: errorText(e), key: sentKey });
+          if (!auto) showApiError(e, semanticKey);
+        }
+        return false;
+      } finally {
+        saving.current = false;
+        if (!auto) setBusy(null);
+      }
+    },
+    [flow, doc, currentKey, semanticKey, name, showApiError],
+  );
+
+  // autosave: a few seconds after the last edit, unless a conflict is waiting for the user or this edit already failed
+  const autosaveBlocked =
+    saveState.kind === 'conflict' || saveState.kind === 'saving' || (saveState.kind === 'failed' && saveState.key === currentKey);
+  useEffect(() => {
+    if (!unsaved || readOnly || autosaveBlocked || busy !== null) return;
+    const timer = window.setTimeout(() => void save(true), autosaveDelay());
+    return () => window.clearTimeout(timer);
+  }, [unsaved, readOnly, autosaveBlocked, busy, currentKey, name, save]);
+
+  // leaving the flow (another screen, sign-out, closing the tab) with unsaved work asks first
+  useEffect(() => {
+    if (!unsaved || readOnly) return;
+    const unguard = setLeaveGuard((next) =>
+      next && next.name === 'flow' && next.id === id ? null : 'This flow has changes that are not saved yet. Leave and lose them?',
+    );
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      unguard();
+      window.removeEventListener('beforeunload', warn);
+    };
+  }, [unsaved, readOnly, id]);
 
   const validateOnServer = useCallback(async () => {
     if (!flow) return;
@@ -218,7 +276,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             name="flowTitle"
             aria-label="Flow name"
             value={name}
-            style={{ width: `${Math.min(40, Math.max(10, name.length + 2))}ch` }}
+            style={{ width: `${Math.min(40, Math.max(10, name.length + 4))}ch` }}
             disabled={readOnly}
             onChange={(e) => setName(e.target.value)}
           />
@@ -227,7 +285,8 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             v{flow.version}
             {flow.liveVersion !== null && flow.liveVersion !== flow.version ? ` · live v${flow.liveVersion}` : ''}
           </span>
-          {(dirty || name.trim() !== flow.name) && !readOnly && <span className="badge unsaved">unsaved</span>}
+          {!readOnly && <SaveStatus state={saveState} unsaved={unsaved} />}
+          <LiveIndicator state={live} />
         </div>
         <nav className="tabs">
           {(['canvas', 'journeys', 'metrics', 'history'] as const).map((t) => (
@@ -246,7 +305,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
                 className="btn primary"
                 data-action="save"
                 onClick={() => void save()}
-                disabled={busy !== null || (!dirty && name.trim() === flow.name)}
+                disabled={busy !== null || !unsaved || saveState.kind === 'conflict'}
               >
                 {busy === 'save' ? 'Saving…' : flow.status === 'active' ? 'Save draft' : 'Save'}
               </button>
@@ -341,6 +400,23 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             }}
           />
         </Suspense>
+      )}
+      {saveState.kind === 'conflict' && (
+        <div className="alert error banner" role="alert" data-conflict>
+          <strong>Not saved: </strong>
+          {saveState.text}. Your changes are still on this screen.
+          <button
+            className="btn small"
+            data-action="reload-theirs"
+            onClick={() => {
+              if (!window.confirm('Load the saved version? Your changes on this screen are discarded.')) return;
+              setSaveState({ kind: 'idle' });
+              void reload();
+            }}
+          >
+            Load their version
+          </button>
+        </div>
       )}
       {shownBanner && (
         <div className={`alert ${shownBanner.kind} banner`} role="status" data-banner={shownBanner.kind}>
@@ -681,4 +757,40 @@ function Canvas({
       </aside>
     </div>
   );
+}
+
+/** "Saved · 12:04", "Saving…", "Unsaved changes" or why the last save failed, beside the flow's name. */
+function SaveStatus({ state, unsaved }: { state: SaveState; unsaved: boolean }) {
+  const time = (d: Date) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (state.kind === 'saving')
+    return (
+      <span className="save-status saving" data-save-status="saving">
+        Saving…
+      </span>
+    );
+  if (state.kind === 'conflict')
+    return (
+      <span className="save-status failed" data-save-status="conflict">
+        Not saved: someone else saved
+      </span>
+    );
+  if (unsaved && state.kind === 'failed')
+    return (
+      <span className="save-status failed" data-save-status="failed" title={state.text}>
+        Not saved: {state.text}
+      </span>
+    );
+  if (unsaved)
+    return (
+      <span className="save-status unsaved" data-save-status="unsaved">
+        Unsaved changes
+      </span>
+    );
+  if (state.kind === 'saved')
+    return (
+      <span className="save-status saved" data-save-status="saved">
+        Saved · {time(state.at)}
+      </span>
+    );
+  return null;
 }

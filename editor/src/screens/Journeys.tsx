@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { contactJourneys, contactsApi, errorText, flowsApi, journeyStates, publishingApi, type Journey, type JourneyState } from '../api';
 import { describeEntry } from '../graph/timeline';
+import { LiveIndicator, useLive } from '../live';
 import { StatusBadge, when, whenExact } from '../ui';
 
 export function JourneysTab({
@@ -19,15 +20,23 @@ export function JourneysTab({
   const [contact, setContact] = useState<string | null>(null);
   const [lookup, setLookup] = useState('');
 
-  const load = useCallback(() => {
-    setItems(null);
-    setError(null);
-    flowsApi
-      .journeys(flowId, state || undefined)
-      .then((page) => setItems(page.items))
-      .catch((e) => setError(errorText(e)));
-  }, [flowId, state]);
-  useEffect(load, [load]);
+  const refresh = useCallback(
+    () =>
+      flowsApi.journeys(flowId, state || undefined).then(
+        (page) => {
+          setItems(page.items);
+          setError(null);
+        },
+        (e: unknown) => {
+          setError(errorText(e));
+          throw e;
+        },
+      ),
+    [flowId, state],
+  );
+  useEffect(() => setItems(null), [flowId, state]);
+  const live = useLive(refresh, [refresh]);
+  const load = () => void refresh().catch(() => undefined);
 
   const nodeName = (id: string) => labels.get(id) ?? id;
 
@@ -36,6 +45,7 @@ export function JourneysTab({
       <section className="card">
         <div className="card-head">
           <h2>Journeys</h2>
+          <LiveIndicator state={live} />
           <div className="inline-form">
             <select name="journeyState" value={state} onChange={(e) => setState(e.target.value as JourneyState | '')}>
               <option value="">All states</option>
@@ -72,7 +82,12 @@ export function JourneysTab({
               </thead>
               <tbody>
                 {items.map((j) => (
-                  <tr key={j.id} className={`clickable ${contact === j.externalId ? 'on' : ''}`} onClick={() => setContact(j.externalId)}>
+                  <tr
+                    key={j.id}
+                    className={`clickable ${contact === j.externalId ? 'on' : ''}`}
+                    data-journey={j.externalId}
+                    onClick={() => setContact(j.externalId)}
+                  >
                     <td>
                       <strong>{j.externalId}</strong>
                       {j.holdout && <span className="badge holdout">holdout</span>}
