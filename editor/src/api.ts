@@ -138,7 +138,7 @@ export const flowsApi = {
   templates: () => api<{ items: FlowTemplate[] }>('GET', '/api/flow-templates'),
   create: (body: { name: string; templateId: string } | { name: string; graph: FlowGraphDocument }) =>
     api<FlowView>('POST', '/api/flows', body),
-  update: (id: string, body: { name?: string; graph?: FlowGraphDocument }) =>
+  update: (id: string, body: { name?: string; graph?: FlowGraphDocument; settings?: { holdoutPercent: number } }) =>
     api<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, body),
   validate: (id: string, graph: FlowGraphDocument) =>
     api<ServerValidation>('POST', `/api/flows/${encodeURIComponent(id)}/validate`, { graph }),

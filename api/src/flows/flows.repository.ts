@@ -48,11 +48,18 @@ export class FlowsRepository {
   }
 
   /** The flow row locked for the rest of the transaction: lifecycle changes are serialised per flow. */
-  /** Who changed the flow last and when (its newest audit row), for the conflict message of an optimistic save. */
-  async lastChange(db: EntityManager, id: string): Promise<{ actor: string; at: Date } | null> {
+  /**
+   * The newest change to the flow's graph or name made after `since` (an `updatedAt` the editor loaded, which is
+   * truncated to the millisecond: its own save is not "after" it), with who made it. Settings and status changes do
+   * not count: they do not overwrite an edit.
+   */
+  async editedSince(db: EntityManager, id: string, since: string): Promise<{ actor: string; at: Date } | null> {
     const rows: { actor: string; at: Date }[] = await db.query(
-      `SELECT actor, at FROM audit_log WHERE entity_type = 'flow' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
-      [id],
+      `SELECT actor, at FROM audit_log
+        WHERE entity_type = 'flow' AND entity_id = $1 AND action IN ('flow.updated', 'flow.reverted')
+          AND at >= $2::timestamptz + interval '1 millisecond' AND (detail ? 'graph' OR detail ? 'name' OR action = 'flow.reverted')
+        ORDER BY id DESC LIMIT 1`,
+      [id, since],
     );
     return rows[0] ?? null;
   }

@@ -2,7 +2,7 @@
  * The node cards. `nodeTypes` is built once at module scope (a new object per render would remount every node).
  * Each card shows the node's label, a summary of its data, and its named out handles from the engine's rules.
  */
-import { Handle, Position, useUpdateNodeInternals, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { Handle, Position, useStore, useUpdateNodeInternals, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { createContext, memo, useContext, useEffect, useRef } from 'react';
 import type { NodeType } from '../engine';
 import {
@@ -20,17 +20,36 @@ import { Bump } from '../live';
 import { NodeIcon } from './icons';
 import { IssuesContext } from './issues';
 
+/**
+ * Below this zoom the full card's smallest text (12 px) would fall under 11 px on screen: cards switch to their compact
+ * form (icon, step name in large type, the one count that matters), whose text is sized against the zoom.
+ */
+export const COMPACT_ZOOM = 0.92;
+
+/** The count a compact card shows: what this kind of step is about. */
+function keyCount(
+  type: NodeType,
+  c: { entered: number; waiting: number; sent: number; converted: number },
+): { value: number; words: string } {
+  if (type === 'channel') return { value: c.sent, words: 'sent' };
+  if (type === 'delay') return { value: c.waiting, words: 'waiting' };
+  if (type === 'goal') return { value: c.converted, words: 'converted' };
+  return { value: c.entered, words: 'in' };
+}
+
 function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string; type: T; data: EditorData<T>; selected: boolean }) {
   const issues = useContext(IssuesContext).get(id);
   const handles = handlesOf(type, data.config);
   const handleKey = handles.join('\u0000');
   const updateNodeInternals = useUpdateNodeInternals();
+  // a boolean selector: the card re-renders when the zoom crosses the threshold, not on every zoom step
+  const compact = useStore((s) => s.transform[2] < COMPACT_ZOOM);
   // handles come and go with the data (branches, waitFor): React Flow must re-measure them (not on mount: it does)
   const mounted = useRef(false);
   useEffect(() => {
     if (mounted.current) updateNodeInternals(id);
     mounted.current = true;
-  }, [handleKey, id, updateNodeInternals]);
+  }, [handleKey, compact, id, updateNodeInternals]);
 
   const errors = issues?.errors ?? [];
   const warnings = issues?.warnings ?? [];
@@ -40,10 +59,47 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
   const className = [
     'flow-node',
     `flow-node-${type}`,
+    compact ? 'is-compact' : '',
     selected ? 'is-selected' : '',
     errors.length ? 'has-error' : '',
     highlighted ? 'is-highlighted' : '',
   ].join(' ');
+  if (compact) {
+    const key = counts ? keyCount(type, counts) : null;
+    return (
+      <div
+        className={className}
+        data-node-id={id}
+        data-compact
+        title={[`${typeLabel[type]}: ${summarize(type, data.config)}`, ...errors, ...warnings].join('\n')}
+      >
+        {type !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" />}
+        <div className="flow-node-compact">
+          <span className="flow-node-icon">
+            <NodeIcon type={type} />
+          </span>
+          <span className="flow-node-title">{data.label || typeLabel[type]}</span>
+          {errors.length > 0 && <span className="flow-node-flag error">!</span>}
+        </div>
+        {key && (
+          <div className="flow-node-keycount" data-counts>
+            <Bump value={key.value}>
+              {key.value} {key.words}
+            </Bump>
+          </div>
+        )}
+        {handles.length > 0 && (
+          <div className="flow-node-outs">
+            {handles.map((h) => (
+              <div className={`flow-node-out out-${h}`} key={h}>
+                <Handle type="source" id={h} position={Position.Bottom} className={`handle-out handle-${h}`} />
+              </div>
+            ))}
+          </div>
+        )}
+      </div>
+    );
+  }
   return (
     <div className={className} data-node-id={id} title={[...errors, ...warnings].join('\n') || undefined}>
       {type !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" />}

@@ -20,7 +20,7 @@ import {
   type useEdgesState,
   type useNodesState,
 } from '@xyflow/react';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
 import { shallow } from 'zustand/shallow';
 import { ApiError, errorText, flowsApi, publishingApi, type Me, type SimulationReport } from '../api';
 import { edgeTypes, styled } from '../canvas/edges';
@@ -104,6 +104,8 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'publish' | 'activate' | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  /** a step to select and show on the canvas (a new object each time, so the same step can be asked for again) */
+  const [focus, setFocus] = useState<{ id: string } | null>(null);
   const [simulating, setSimulating] = useState(0); // a new key per run; 0 = closed
   const [simReport, setSimReport] = useState<SimulationReport | null>(null);
   const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
@@ -218,7 +220,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   }, [flow, doc, semanticKey, showApiError]);
 
   const transition = useCallback(
-    async (action: 'activate' | 'pause' | 'archive') => {
+    async (action: 'activate' | 'pause' | 'archive', holdoutPercent?: number) => {
       if (!flow) return;
       if (
         action === 'archive' &&
@@ -230,6 +232,8 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       setBusy(action);
       setBanner(null);
       try {
+        if (holdoutPercent !== undefined && holdoutPercent !== flow.settings.holdoutPercent)
+          await flowsApi.update(flow.id, { settings: { holdoutPercent } });
         const updated = await flowsApi.transition(flow.id, action);
         setFlow(updated);
         setBanner({
@@ -348,8 +352,10 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
                   className="btn success"
                   data-action="activate"
                   onClick={() => (dirty ? void save().then((ok) => ok && setDialog('activate')) : setDialog('activate'))}
-                  disabled={busy !== null}
-                  title={dirty ? 'Saves, then asks to confirm' : undefined}
+                  disabled={busy !== null || plainErrors.length > 0}
+                  title={
+                    plainErrors.length > 0 ? `Fix this first: ${plainErrors[0].text}` : dirty ? 'Saves, then asks to confirm' : undefined
+                  }
                 >
                   {flow.status === 'paused' ? 'Resume…' : 'Activate…'}
                 </button>
@@ -381,8 +387,9 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         <ActivateDialog
           flowId={flow.id}
           resume={flow.status === 'paused'}
+          holdoutPercent={flow.settings.holdoutPercent}
           onClose={() => setDialog(null)}
-          onConfirm={() => void transition('activate')}
+          onConfirm={(holdout) => void transition('activate', holdout)}
         />
       )}
       {simulating > 0 && (
@@ -426,6 +433,20 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           </button>
         </div>
       )}
+      {canOperate && (flow.status === 'draft' || flow.status === 'paused') && plainErrors.length > 0 && (
+        <div className="alert warning banner subtle" data-activate-blocked>
+          {flow.status === 'paused' ? 'Resume' : 'Activate'} is off until {plainErrors.length === 1 ? 'this is' : 'these are'} fixed
+          {plainErrors.length > 1 ? ` (${plainErrors.length} problems)` : ''}:{' '}
+          <a
+            href={href({ name: 'flow', id: flow.id, tab: 'canvas' })}
+            data-first-problem={plainErrors[0].nodeId ?? ''}
+            onClick={() => plainErrors[0].nodeId && setFocus({ id: plainErrors[0].nodeId })}
+          >
+            {plainErrors[0].nodeId ? `“${labels.get(plainErrors[0].nodeId) ?? plainErrors[0].nodeId}”: ` : ''}
+            {plainErrors[0].text}
+          </a>
+        </div>
+      )}
       {flow.status === 'archived' && (
         <div className="alert info banner">This flow is archived: read only. Create a new flow to change it.</div>
       )}
@@ -455,6 +476,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
                     labels={labels}
                     source={source}
                     onRefused={(text) => setBanner({ kind: 'info', text })}
+                    focus={focus}
                   />
                 </IssuesContext.Provider>
               </HighlightContext.Provider>
@@ -507,6 +529,7 @@ interface CanvasProps {
   labels: ReadonlyMap<string, string>;
   source: string;
   onRefused: (reason: string) => void;
+  focus: { id: string } | null;
 }
 
 const flowInfoCache = new Map<string, { id: string; name: string }>();
@@ -518,6 +541,28 @@ function flowInfo(id: string, name: string) {
 }
 
 const MINIMAP_KEY = 'boomerang.minimap';
+
+/**
+ * How every fit frames the flow (on open, Tidy up, the fit button): a margin all round, the right strip kept clear of
+ * the minimap, never above 100 % (a 3-step flow keeps room to drop the next step), and not below the zoom at which
+ * compact cards still draw 11 px text.
+ */
+export function fitOptions(minimap: boolean) {
+  return {
+    padding: { top: '64px', left: '56px', bottom: '48px', right: minimap ? '200px' : '48px' },
+    maxZoom: 1,
+    minZoom: 0.28,
+  } as const;
+}
+
+/** Hands the zoom to CSS (`--zoom` on the canvas) for the compact cards' text; only this component re-renders on zoom. */
+function ZoomVar({ target }: { target: RefObject<HTMLDivElement | null> }) {
+  const zoom = useStore((s) => s.transform[2]);
+  useEffect(() => {
+    target.current?.style.setProperty('--zoom', String(zoom));
+  }, [zoom, target]);
+  return null;
+}
 
 function Canvas({
   nodes,
@@ -532,6 +577,7 @@ function Canvas({
   labels,
   source,
   onRefused,
+  focus,
 }: CanvasProps) {
   const { screenToFlowPosition, getNodes, getEdges, fitView } = useReactFlow<EditorNode, EditorEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -539,23 +585,21 @@ function Canvas({
   const selectedIds = useStore((s) => s.nodes.filter((n) => n.selected).map((n) => n.id), shallow);
   const selected = selectedIds.length === 1 ? nodes.find((n) => n.id === selectedIds[0]) : undefined;
 
-  // fit once every node has been measured (the `fitView` prop can run before the cards have their size)
+  const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== 'off');
+  const fit = useMemo(() => fitOptions(minimap), [minimap]);
+
+  // fit once every node has been measured (the `fitView` prop can run before the cards have their size): the whole
+  // flow with a margin; large flows show compact cards (canvas/nodes.tsx) that stay legible at that zoom
   const initialized = useNodesInitialized();
   const fitted = useRef(false);
   useEffect(() => {
     if (!initialized || fitted.current) return;
     fitted.current = true;
-    // readable at 100 %: fit only when it needs little zooming out; otherwise start at the trigger, full size
-    const box = wrapper.current?.getBoundingClientRect();
-    const trigger = getNodes().find((n) => n.type === 'trigger');
-    void fitView({ padding: 0.08, maxZoom: 1, minZoom: 0.8 }).then(() => {
-      if (box && trigger && getNodes().length > 12) void fitView({ nodes: [{ id: trigger.id }], maxZoom: 1, minZoom: 1, padding: 2 });
-    });
-  }, [initialized, fitView]);
+    void fitView(fit);
+  }, [initialized, fitView, fit]);
 
   const { before, restore } = useUndoRedo(setNodes, setEdges);
 
-  const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== 'off');
   const toggleMinimap = () =>
     setMinimap((on) => {
       localStorage.setItem(MINIMAP_KEY, on ? 'off' : 'on');
@@ -565,8 +609,8 @@ function Canvas({
   const autoLayout = useCallback(() => {
     before();
     setNodes((ns) => tidy(ns, getEdges()));
-    requestAnimationFrame(() => void fitView({ padding: 0.1, maxZoom: 1, minZoom: 0.8, duration: 200 }));
-  }, [before, setNodes, getEdges, fitView]);
+    requestAnimationFrame(() => void fitView({ ...fit, duration: 200 }));
+  }, [before, setNodes, getEdges, fitView, fit]);
 
   useCanvasShortcuts({ readOnly, before, restore, setNodes, setEdges });
 
@@ -618,6 +662,10 @@ function Canvas({
     },
     [setNodes, fitView],
   );
+
+  useEffect(() => {
+    if (focus) select(focus.id);
+  }, [focus, select]);
 
   const add = useCallback(
     (type: NodeType, at?: { x: number; y: number }) => {
@@ -707,11 +755,13 @@ function Canvas({
           edgesReconnectable={false}
           deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
           minZoom={0.2}
+          fitViewOptions={fit}
           snapToGrid
           snapGrid={[10, 10]}
         >
+          <ZoomVar target={wrapper} />
           <Background gap={20} size={1} color="#d4d8e1" />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} fitViewOptions={fit} />
           {minimap && (
             <MiniMap
               position="top-right"

@@ -1,7 +1,7 @@
 /** A flow's journeys by state, and one contact's journey log as a timeline: "why did this user get this?" */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { contactJourneys, contactsApi, errorText, flowsApi, journeyStates, publishingApi, type Journey, type JourneyState } from '../api';
-import { describeEntry } from '../graph/timeline';
+import { contextsOf, describeEntry } from '../graph/timeline';
 import { LiveIndicator, useLive } from '../live';
 import { StatusBadge, when, whenExact } from '../ui';
 
@@ -178,6 +178,10 @@ export function ContactTimeline({
   if (!journeys) return <div className="empty">Loading {externalId}…</div>;
   if (journeys.length === 0) return <div className="empty">{externalId} has no journeys.</div>;
   const contactTime = (iso: string) => (zone ? inZone(iso, zone) : whenExact(iso));
+  const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // a time in a sentence: the contact's local time first (what quiet hours are about), then the viewer's
+  const bothZones = (iso: string) =>
+    zone && zone !== viewerZone ? `${inZone(iso, zone)} ${zone} time (${when(iso)} your time)` : when(iso);
   // this flow's journeys first
   const sorted = [...journeys].sort((a, b) => Number(b.flowId === flowId) - Number(a.flowId === flowId));
   return (
@@ -198,7 +202,7 @@ export function ContactTimeline({
             </span>
           </div>
           <ol className="timeline-list">
-            {(j.log ?? []).map((entry, i) => {
+            {(j.log ?? []).map((entry, i, rows) => {
               if (entry.kind === 'node' && !everyStep) return null;
               const key = `${j.id}:${i}`;
               const mine = !flowId || j.flowId === flowId;
@@ -218,7 +222,7 @@ export function ContactTimeline({
                   <span className="tl-node">{stepName(entry.nodeId)}</span>
                   <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
                   <span className="tl-detail">
-                    <span className="tl-sentence">{describeEntry(entry, stepName, whenExact)}</span>
+                    <span className="tl-sentence">{describeEntry(entry, stepName, bothZones, contextsOf(rows)[i])}</span>
                     {entry.delivery && (
                       <span className={`delivery status-${entry.delivery.status}`}>
                         {' '}
