@@ -176,7 +176,7 @@ describe('provider receipts', () => {
       .set('X-Boomerang-Provider-Secret', SECRET)
       .send({ providerId: 'prov-1', status: 'delivered' })
       .expect(200);
-    expect(ok.body).toEqual({ accepted: 1, ignored: 0, rejected: [] });
+    expect(ok.body).toEqual({ accepted: 1, pending: 0, ignored: 0, rejected: [] });
     expect((await messagesOf('bo', emailFlow))[0].status).toBe('delivered');
     const bounce = await receipt('email')
       .set('Authorization', `Basic ${Buffer.from(`status:${SECRET}`).toString('base64')}`)
@@ -185,7 +185,12 @@ describe('provider receipts', () => {
         { messageId: '00000000-0000-4000-8000-000000000000', status: 'failed' },
       ])
       .expect(200);
-    expect(bounce.body).toEqual({ accepted: 1, ignored: 0, rejected: [{ index: 1, error: expect.stringContaining('no email message') }] });
+    expect(bounce.body).toEqual({
+      accepted: 1,
+      pending: 0,
+      ignored: 0,
+      rejected: [{ index: 1, error: expect.stringContaining('no email message') }],
+    });
     expect((await messagesOf('bo', emailFlow))[0].status).toBe('failed');
     const contact = await api.http().get('/api/contacts/bo').set('Authorization', auth()).expect(200);
     expect(contact.body.consent.email).toBe(false);
@@ -205,7 +210,7 @@ describe('provider receipts', () => {
       .type('form')
       .send({ MessageSid: 'SM42', MessageStatus: 'sending' })
       .expect(200);
-    expect(sending.body).toEqual({ accepted: 0, ignored: 1, rejected: [] });
+    expect(sending.body).toEqual({ accepted: 0, pending: 0, ignored: 1, rejected: [] });
     await receipt('sms')
       .set('X-Boomerang-Provider-Secret', SECRET)
       .type('form')

@@ -56,6 +56,25 @@ describe('demo workspace (DEMO=on)', () => {
     const inactive = Object.entries(after).filter(([name]) => !name.includes('24 h'));
     expect(inactive.every(([, n]) => n > 0)).toBe(true);
   }, 120_000);
+
+  it('over a day, demo contacts tap links: every demo funnel has each stage and never rises', async () => {
+    const auth = { Authorization: api.admin };
+    for (let hour = 0; hour < 30; hour++) {
+      await api.http().post('/api/clock/advance').set(auth).send({ by: 'PT1H' }).expect(201);
+      await demo.trafficRound();
+    }
+    const flows = (await api.http().get('/api/flows').set(auth).expect(200)).body.items as { id: string; name: string }[];
+    let clicked = 0;
+    for (const flow of flows) {
+      const m = (await api.http().get(`/api/flows/${flow.id}/metrics`).set(auth).expect(200)).body;
+      const counts = (m.funnel as { stage: string; count: number }[]).map((s) => s.count);
+      expect({ flow: flow.name, counts }).toEqual({ flow: flow.name, counts: [...counts].sort((a, b) => b - a) });
+      expect(m.convertedAfterMessage).toBeLessThanOrEqual(m.sent);
+      expect(m.convertedAfterMessage + m.convertedWithoutMessage).toBe(m.converted);
+      clicked += m.clicked;
+    }
+    expect(clicked).toBeGreaterThan(0);
+  }, 240_000);
 });
 
 describe('demo traffic outside the demo', () => {

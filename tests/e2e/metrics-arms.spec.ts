@@ -56,6 +56,8 @@ describe('metrics per split arm', () => {
     expect(m.arms.ab.a).toEqual({
       journeys: a.journeys,
       converted: a.converted,
+      // every conversion of this flow follows its push (the push is the first step)
+      convertedAfterMessage: a.converted,
       conversionRate: a.converted / a.journeys,
       sent: a.journeys,
       delivered: a.journeys,

@@ -107,6 +107,49 @@ describe('flow simulator', () => {
     expect(strip(b.report)).toEqual(strip(a.report));
   }, 120_000);
 
+  /**
+   * Issue 19: "SMS → Goal" (the natural drawing) and "SMS → wait 3 days, goal detached" mean the same thing and must
+   * simulate to the same conversions — a goal reached along an edge waits for its event, it is not met by arriving.
+   *
+   *   A: … → coupon(sms) → window(P3D)      paid(goal order_paid)        B: … → coupon(sms) → paid(goal order_paid, within P3D)
+   */
+  it('"SMS → Goal" and "SMS → wait → detached Goal" report the same conversions, far from 100 %', async () => {
+    const tpl = (await api.http().get('/api/flow-templates').set('Authorization', api.admin).expect(200)).body.items.find(
+      (t: { id: string }) => t.id === 'first-order-coupon',
+    );
+    const a = tpl.graph;
+    const b = {
+      ...a,
+      nodes: a.nodes
+        .filter((n: { id: string }) => n.id !== 'window')
+        .map((n: { id: string; data: object }) => (n.id === 'paid' ? { ...n, data: { ...n.data, within: 'P3D' } } : n)),
+      edges: [
+        ...a.edges.filter((e: { target: string }) => e.target !== 'window'),
+        { id: 'e4-coupon-paid', source: 'coupon', target: 'paid' },
+      ],
+    };
+    // no holdout: the holdout draw hashes the flow id, so two flows would hold out different contacts
+    const body = { days: 6, sample: 1500, responses: { sms: { reach: 1, return: 0.5, convert: 0.3 } }, seed: 11 };
+    const simulate = async (graph: object) => {
+      const draft = await api
+        .http()
+        .post('/api/flows')
+        .set('Authorization', api.admin)
+        .send({ name: 'goal drawing', graph, settings: { holdoutPercent: 0 } })
+        .expect(201);
+      const started = await api.http().post(`/api/flows/${draft.body.id}/simulate`).set('Authorization', api.admin).send(body).expect(202);
+      const { job } = await finished(api, draft.body.id, started.body.jobId);
+      expect(job.status).toBe('done');
+      return job.report;
+    };
+    const [detached, drawn] = [await simulate(a), await simulate(b)];
+    expect(detached.entries.treatment).toBeGreaterThan(20);
+    expect(drawn.entries).toEqual(detached.entries);
+    expect(drawn.conversions).toEqual(detached.conversions);
+    expect(drawn.conversions.treatment).toBeLessThan(drawn.entries.treatment);
+    expect(drawn.conversions.treatmentAfterMessage).toBeGreaterThan(0);
+  }, 300_000);
+
   it('names the bad field and 404s unknown flows and jobs', async () => {
     const id = flows[0].id;
     const bad = await api.http().post(`/api/flows/${id}/simulate`).set('Authorization', api.admin).send({ days: 0 }).expect(400);

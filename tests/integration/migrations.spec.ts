@@ -4,7 +4,7 @@ import { channelKindSchema } from '@boomerang/engine/core/schema';
 import { apiKeyScope, userRole } from '@boomerang/engine/core/views/auth';
 import { flowStatus } from '@boomerang/engine/core/views/flows';
 import { journeyState } from '@boomerang/engine/core/views/journeys';
-import { messageStatus } from '@boomerang/engine/core/views/messages';
+import { messageStatus, receiptStatus } from '@boomerang/engine/core/views/messages';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 async function tableNames(dataSource: DataSource): Promise<string[]> {
@@ -58,6 +58,8 @@ describe('migrations', () => {
     ['journeys', 'state', journeyState.options],
     ['messages', 'channel', channelKindSchema.options],
     ['messages', 'status', messageStatus.options],
+    ['pending_receipts', 'channel', channelKindSchema.options],
+    ['pending_receipts', 'status', receiptStatus.options],
   ])('%s.%s allows exactly the values of its shared schema', async (table, column, values) => {
     await dataSource.runMigrations();
     const checks: { def: string }[] = await dataSource.query(

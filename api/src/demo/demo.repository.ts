@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Pool, PoolClient } from 'pg';
 import type { FlowGraphDocument } from '@boomerang/engine';
-import { inTransaction } from '@boomerang/engine/runtime';
+import { inTransaction, recordClick } from '@boomerang/engine/runtime';
 import { poolOf } from '../engine/engine.module';
 import type { DemoContact } from './demo-data';
 
@@ -86,5 +86,23 @@ export class DemoRepository {
   async sampleContacts(limit: number): Promise<{ external_id: string; attributes: Record<string, unknown> }[]> {
     const { rows } = await this.db.query(`SELECT external_id, attributes FROM contacts ORDER BY random() LIMIT $1`, [limit]);
     return rows;
+  }
+
+  /**
+   * Demo contacts who tap their link: a fixed share of the messages sent with a tracked link (chosen by a hash of the
+   * message id, so the share holds however often rounds run) are clicked once they have been out `afterMinutes`.
+   * Clicks go through the engine's store (`recordClick`), as `/t/c/:id` does.
+   */
+  async clickSomeMessages(now: Date, percent: number, afterMinutes: number, limit: number): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string; external_id: string }>(
+      `SELECT m.id, c.external_id FROM messages m JOIN contacts c ON c.id = m.contact_id
+        WHERE m.sent_at IS NOT NULL AND m.clicked_at IS NULL AND (m.content ? 'url' OR m.content::text LIKE '%/t/c/%')
+          AND m.sent_at BETWEEN $1::timestamptz - interval '3 days' AND $1::timestamptz - make_interval(mins => $3)
+          AND ((('x' || left(md5(m.id::text), 8))::bit(32)::int & 2147483647) % 100) < $2
+        ORDER BY m.sent_at LIMIT $4`,
+      [now, percent, afterMinutes, limit],
+    );
+    for (const m of rows) await recordClick(this.db, m.id, now);
+    return rows.map((m) => m.external_id);
   }
 }

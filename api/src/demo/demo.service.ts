@@ -10,6 +10,8 @@ import { DemoRepository } from './demo.repository';
 const EVENTS_PER_STATEMENT = 5_000;
 /** Share of each demo flow's contacts held out (the workspace default). */
 const DEMO_HOLDOUT_PERCENT = 10;
+/** Share of the demo's sent messages with a link that their contact taps (ten minutes or more after the send). */
+const DEMO_CLICK_PERCENT = 15;
 
 export interface SeedReport {
   seeded: boolean;
@@ -88,8 +90,9 @@ export class DemoService implements OnApplicationShutdown {
   }
 
   /**
-   * One round: two or three sign-ups, and visits, carts, orders and merchant transactions from a random sample of
-   * contacts, all stamped by the engine clock. Checks the demo marker every round (a restored real database is safe).
+   * One round: two or three sign-ups, visits, carts, orders and merchant transactions from a random sample of
+   * contacts, and clicks on 15 % of the messages sent with a link (each followed by an app visit), all stamped by the
+   * engine clock. Checks the demo marker every round (a restored real database is safe).
    */
   async trafficRound(): Promise<{ signups: number; events: number }> {
     if (!(await this.demo.isDemoWorkspace())) throw new Error('not a demo workspace: demo traffic refused');
@@ -114,6 +117,10 @@ export class DemoService implements OnApplicationShutdown {
       if (rand() < 0.08) events.push({ externalId: id, name: 'order_paid', properties: { amount: 20 + Math.floor(rand() * 200) } });
       if (contact.attributes.merchant === true && rand() < 0.5)
         events.push({ externalId: id, name: 'transaction', properties: { amount: 5 + Math.floor(rand() * 400) } });
+    }
+    // some messaged contacts tap their link and come back through it: the demo funnel has every stage
+    for (const externalId of await this.demo.clickSomeMessages(now, DEMO_CLICK_PERCENT, 10, 50)) {
+      events.push({ externalId, name: 'app_open', properties: { source: 'demo-click' } });
     }
     const result = await this.events.ingest(events);
     return { signups: signups.length, events: result.accepted };

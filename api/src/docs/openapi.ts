@@ -25,7 +25,7 @@ import {
   validationView,
 } from '@boomerang/engine/core/views/flows';
 import { journeyView } from '@boomerang/engine/core/views/journeys';
-import { messageView } from '@boomerang/engine/core/views/messages';
+import { messageView, receiptsAnswerView } from '@boomerang/engine/core/views/messages';
 import { metricsView } from '@boomerang/engine/core/views/metrics';
 import { advanceView, clockView, healthView, operationsView } from '@boomerang/engine/core/views/operations';
 import { pageView } from '@boomerang/engine/core/views/page';
@@ -480,6 +480,7 @@ const operations: Operation[] = [
       'Delivery receipt (delivered, bounced, failed) behind PROVIDER_STATUS_SECRET (X-Boomerang-Provider-Secret or basic auth); Twilio form callbacks accepted',
     access: 'public',
     body: receiptsBody,
+    response: receiptsAnswerView,
   },
   {
     tag: 'operations',

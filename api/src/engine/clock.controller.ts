@@ -1,4 +1,4 @@
-import { Body, ConflictException, Controller, Get, Inject, Post } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, Inject, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { VirtualClock, type Clock } from '@boomerang/engine/runtime';
 import { Access } from '../auth/access.decorator';
@@ -9,7 +9,10 @@ import { EngineService } from './engine.service';
 import { advanceBody } from './clock.dto';
 import type { AdvanceView, ClockView } from '@boomerang/engine/core/views/operations';
 
-/** `GET /api/clock` → {now}; `POST /api/clock/advance {"by":"P7D"}` plays time forward (CLOCK=virtual only). */
+/**
+ * `GET /api/clock` → {now}; `POST /api/clock/advance {"by":"P7D"}` or `{"to":"2030-01-01T09:00:00Z"}` plays time
+ * forward (CLOCK=virtual only).
+ */
 @Controller('clock')
 export class ClockController {
   constructor(
@@ -30,7 +33,16 @@ export class ClockController {
     if (!(this.clock instanceof VirtualClock)) {
       throw new ConflictException('the clock is not virtual: start the server with CLOCK=virtual to advance time');
     }
-    const report = await this.engine.engine.advanceClock(this.clock, body.by);
+    let report;
+    if (body.to !== undefined) {
+      const now = await this.clock.now();
+      const to = new Date(body.to);
+      if (to < now)
+        throw new BadRequestException(`to: ${body.to} is before the clock's now (${now.toISOString()}); time only moves forward`);
+      report = await this.engine.engine.runUntil(this.clock, to);
+    } else {
+      report = await this.engine.engine.advanceClock(this.clock, body.by!);
+    }
     return { now: report.now.toISOString(), ticks: report.ticks, steps: report.steps, sent: report.sent };
   }
 }

@@ -81,6 +81,8 @@ export class ExportsService {
       ['returned', m.returned],
       ['returnRate', m.returnRate],
       ['converted', m.converted],
+      ['convertedAfterMessage', m.convertedAfterMessage],
+      ['convertedWithoutMessage', m.convertedWithoutMessage],
       ['treatmentSize', m.treatment.size],
       ['treatmentConversionRate', m.treatment.conversionRate],
       ['holdoutSize', m.holdout.size],

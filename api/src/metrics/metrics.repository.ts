@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { convertedAfterMessageSql, messageCounts as mc } from '@boomerang/engine/runtime';
 
 export interface FunnelRow {
   entered: number;
   treatment: number;
   converted: number;
+  converted_after_message: number;
   holdout: number;
   holdout_converted: number;
   sent: number;
@@ -24,6 +26,12 @@ export interface FunnelRow {
   /** hours from a returned journey's first message to its return */
   reactivation_median_hours: number | null;
   reactivation_buckets: number[];
+  /** the nested funnel: treatment journeys that passed each stage and every stage before it */
+  f_sent: number;
+  f_delivered: number;
+  f_clicked: number;
+  f_returned: number;
+  f_converted: number;
 }
 
 /** Buckets of `timeToReactivation.distribution`, in the order of `reactivation_buckets`. */
@@ -34,6 +42,7 @@ export interface ArmRow {
   arm: string;
   journeys: number;
   converted: number;
+  converted_after_message: number;
   sent: number;
   delivered: number;
   clicked: number;
@@ -45,6 +54,7 @@ export interface VersionRow {
   entered: number;
   treatment: number;
   converted: number;
+  converted_after_message: number;
   holdout: number;
   holdout_converted: number;
 }
@@ -55,6 +65,7 @@ export interface NodeRow {
   journeys: number;
   waiting: number;
   converted: number;
+  converted_after_message: number;
   sent: number;
   delivered: number;
   clicked: number;
@@ -73,18 +84,15 @@ export class MetricsRepository {
   async funnel(flowId: string, version: number | null, window: string): Promise<FunnelRow> {
     const [row]: FunnelRow[] = await this.dataSource.query(
       `WITH j AS (
-         SELECT id, contact_id, holdout, state FROM journeys
+         SELECT id, contact_id, holdout, state, ${convertedAfterMessageSql('journeys')} AS after_message FROM journeys
           WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2)),
        m AS (
-         SELECT journey_id, status, coalesce(sent_at, created_at) AS at, sent_at, delivered_at, opened_at, clicked_at,
-                unsubscribed_at, cost_cents
+         SELECT journey_id, status, coalesce(sent_at, created_at) AS at, ${mc.sent('messages')} AS sent,
+                ${mc.delivered('messages')} AS delivered, ${mc.opened('messages')} AS opened, ${mc.clicked('messages')} AS clicked,
+                unsubscribed_at, ${mc.billedCents('messages')} AS billed_cents
            FROM messages WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2)),
        per_journey AS (
-         SELECT journey_id,
-                -- sent = left for the provider (a message that failed after it was sent still counts: reach < 1)
-                bool_or(status IN ('sent', 'delivered') OR sent_at IS NOT NULL) AS sent,
-                bool_or(status = 'delivered') AS delivered,
-                bool_or(clicked_at IS NOT NULL) AS clicked
+         SELECT journey_id, bool_or(sent) AS sent, bool_or(delivered) AS delivered, bool_or(clicked) AS clicked
            FROM m GROUP BY journey_id),
        returned AS (
          SELECT j.id, j.contact_id, min(e.occurred_at) AS at
@@ -108,27 +116,41 @@ export class MetricsRepository {
          (SELECT count(*)::int FROM j) AS entered,
          (SELECT count(*)::int FROM j WHERE NOT holdout) AS treatment,
          (SELECT count(*)::int FROM j WHERE NOT holdout AND state = 'converted') AS converted,
+         (SELECT count(*)::int FROM j WHERE NOT holdout AND after_message) AS converted_after_message,
          (SELECT count(*)::int FROM j WHERE holdout) AS holdout,
          (SELECT count(*)::int FROM j WHERE holdout AND state = 'converted') AS holdout_converted,
          (SELECT count(*) FILTER (WHERE sent)::int FROM per_journey) AS sent,
          (SELECT count(*) FILTER (WHERE delivered)::int FROM per_journey) AS delivered,
          (SELECT count(*) FILTER (WHERE clicked)::int FROM per_journey) AS clicked,
          (SELECT count(*)::int FROM returned) AS returned,
+         f.f_sent, f.f_delivered, f.f_clicked, f.f_returned, f.f_converted,
          (SELECT coalesce(array_agg(active ORDER BY n), '{}') FROM retention) AS retention,
          (SELECT count(*)::int FROM m) AS m_total,
          (SELECT count(*) FILTER (WHERE status = 'queued')::int FROM m) AS m_queued,
-         (SELECT count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int FROM m) AS m_sent,
-         (SELECT count(*) FILTER (WHERE status = 'delivered')::int FROM m) AS m_delivered,
+         (SELECT count(*) FILTER (WHERE sent)::int FROM m) AS m_sent,
+         (SELECT count(*) FILTER (WHERE delivered)::int FROM m) AS m_delivered,
          (SELECT count(*) FILTER (WHERE status = 'failed')::int FROM m) AS m_failed,
-         (SELECT count(*) FILTER (WHERE opened_at IS NOT NULL)::int FROM m) AS m_opened,
-         (SELECT count(*) FILTER (WHERE clicked_at IS NOT NULL)::int FROM m) AS m_clicked,
+         (SELECT count(*) FILTER (WHERE opened)::int FROM m) AS m_opened,
+         (SELECT count(*) FILTER (WHERE clicked)::int FROM m) AS m_clicked,
          (SELECT count(*) FILTER (WHERE unsubscribed_at IS NOT NULL)::int FROM m) AS m_unsubscribed,
-         (SELECT coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int FROM m) AS m_cost,
+         (SELECT coalesce(sum(billed_cents), 0)::int FROM m) AS m_cost,
          (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) FROM reactivation)::float8 AS reactivation_median_hours,
          (SELECT ARRAY[count(*) FILTER (WHERE hours < 1), count(*) FILTER (WHERE hours >= 1 AND hours < 6),
                        count(*) FILTER (WHERE hours >= 6 AND hours < 24), count(*) FILTER (WHERE hours >= 24 AND hours < 48),
                        count(*) FILTER (WHERE hours >= 48 AND hours < 72), count(*) FILTER (WHERE hours >= 72)]::int[]
-            FROM reactivation) AS reactivation_buckets`,
+            FROM reactivation) AS reactivation_buckets
+       FROM (
+         -- a funnel of journeys: each stage counts those of the stage before; clicking is a stage only where someone
+         -- clicked (a coupon code in an SMS brings people back without a link)
+         SELECT count(*) FILTER (WHERE p.sent)::int AS f_sent,
+                count(*) FILTER (WHERE p.sent AND p.delivered)::int AS f_delivered,
+                count(*) FILTER (WHERE p.sent AND p.delivered AND p.clicked)::int AS f_clicked,
+                count(*) FILTER (WHERE p.sent AND p.delivered AND (p.clicked OR NOT any_click) AND r.id IS NOT NULL)::int AS f_returned,
+                count(*) FILTER (WHERE p.sent AND p.delivered AND (p.clicked OR NOT any_click) AND r.id IS NOT NULL
+                                   AND j.after_message)::int AS f_converted
+           FROM j JOIN per_journey p ON p.journey_id = j.id LEFT JOIN returned r ON r.id = j.id
+          CROSS JOIN (SELECT coalesce(bool_or(clicked), false) AS any_click FROM per_journey) k
+          WHERE NOT j.holdout) f`,
       [flowId, version, window],
     );
     return row;
@@ -137,24 +159,27 @@ export class MetricsRepository {
   nodes(flowId: string, version: number | null): Promise<NodeRow[]> {
     return this.dataSource.query(
       `WITH j AS (
-         SELECT id, state, current_node_id FROM journeys WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2)),
+         SELECT id, state, current_node_id, ${convertedAfterMessageSql('journeys')} AS after_message
+           FROM journeys WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2)),
        visits AS (
          SELECT l.node_id, count(*)::int AS entered, count(DISTINCT l.journey_id)::int AS journeys
            FROM journey_log l JOIN j ON j.id = l.journey_id WHERE l.kind = 'node' GROUP BY l.node_id),
        here AS (
          SELECT current_node_id AS node_id,
                 count(*) FILTER (WHERE state IN ('waiting', 'running'))::int AS waiting,
-                count(*) FILTER (WHERE state = 'converted')::int AS converted
+                count(*) FILTER (WHERE state = 'converted')::int AS converted,
+                count(*) FILTER (WHERE after_message)::int AS converted_after_message
            FROM j GROUP BY current_node_id),
        sends AS (
          SELECT node_id,
-                count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
-                count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
-                count(*) FILTER (WHERE clicked_at IS NOT NULL)::int AS clicked,
-                coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int AS cost
+                count(*) FILTER (WHERE ${mc.sent('messages')})::int AS sent,
+                count(*) FILTER (WHERE ${mc.delivered('messages')})::int AS delivered,
+                count(*) FILTER (WHERE ${mc.clicked('messages')})::int AS clicked,
+                coalesce(sum(${mc.billedCents('messages')}), 0)::int AS cost
            FROM messages WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2) GROUP BY node_id)
        SELECT n.node_id, coalesce(v.entered, 0) AS entered, coalesce(v.journeys, 0) AS journeys,
               coalesce(h.waiting, 0) AS waiting, coalesce(h.converted, 0) AS converted,
+              coalesce(h.converted_after_message, 0) AS converted_after_message,
               coalesce(s.sent, 0) AS sent, coalesce(s.delivered, 0) AS delivered, coalesce(s.clicked, 0) AS clicked,
               coalesce(s.cost, 0) AS cost
          FROM (SELECT node_id FROM visits UNION SELECT node_id FROM here UNION SELECT node_id FROM sends) n
@@ -171,7 +196,7 @@ export class MetricsRepository {
   arms(flowId: string, version: number | null): Promise<ArmRow[]> {
     return this.dataSource.query(
       `WITH j AS (
-         SELECT id, state FROM journeys
+         SELECT id, state, ${convertedAfterMessageSql('journeys')} AS after_message FROM journeys
           WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2) AND NOT holdout),
        took AS (
          SELECT DISTINCT l.node_id, l.detail ->> 'handle' AS arm, l.journey_id
@@ -179,14 +204,14 @@ export class MetricsRepository {
           WHERE l.kind = 'decision' AND l.detail ? 'split'),
        sends AS (
          SELECT journey_id,
-                -- sent = left for the provider (a message that failed after it was sent still counts: reach < 1)
-                bool_or(status IN ('sent', 'delivered') OR sent_at IS NOT NULL) AS sent,
-                bool_or(status = 'delivered') AS delivered,
-                bool_or(clicked_at IS NOT NULL) AS clicked,
-                coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0) AS cost
+                bool_or(${mc.sent('messages')}) AS sent,
+                bool_or(${mc.delivered('messages')}) AS delivered,
+                bool_or(${mc.clicked('messages')}) AS clicked,
+                coalesce(sum(${mc.billedCents('messages')}), 0) AS cost
            FROM messages WHERE journey_id IN (SELECT journey_id FROM took) GROUP BY journey_id)
        SELECT t.node_id, t.arm, count(*)::int AS journeys,
               count(*) FILTER (WHERE j.state = 'converted')::int AS converted,
+              count(*) FILTER (WHERE j.after_message)::int AS converted_after_message,
               count(*) FILTER (WHERE s.sent)::int AS sent,
               count(*) FILTER (WHERE s.delivered)::int AS delivered,
               count(*) FILTER (WHERE s.clicked)::int AS clicked,
@@ -203,6 +228,7 @@ export class MetricsRepository {
       `SELECT flow_version AS version, count(*)::int AS entered,
               count(*) FILTER (WHERE NOT holdout)::int AS treatment,
               count(*) FILTER (WHERE NOT holdout AND state = 'converted')::int AS converted,
+              count(*) FILTER (WHERE NOT holdout AND ${convertedAfterMessageSql('journeys')})::int AS converted_after_message,
               count(*) FILTER (WHERE holdout)::int AS holdout,
               count(*) FILTER (WHERE holdout AND state = 'converted')::int AS holdout_converted
          FROM journeys WHERE flow_id = $1 GROUP BY flow_version ORDER BY flow_version`,

@@ -38,6 +38,16 @@ export class MetricsService {
       clicked: f.clicked,
       returned: f.returned,
       converted: f.converted,
+      convertedAfterMessage: f.converted_after_message,
+      convertedWithoutMessage: f.converted - f.converted_after_message,
+      funnel: [
+        { stage: 'entered' as const, count: f.treatment },
+        { stage: 'sent' as const, count: f.f_sent },
+        { stage: 'delivered' as const, count: f.f_delivered },
+        ...(f.clicked > 0 ? [{ stage: 'clicked' as const, count: f.f_clicked }] : []),
+        { stage: 'returned' as const, count: f.f_returned },
+        { stage: 'convertedAfterMessage' as const, count: f.f_converted },
+      ],
       reachRate: ratio(f.delivered, f.sent),
       clickRate: ratio(f.clicked, f.delivered),
       returnRate: ratio(f.returned, f.delivered),
@@ -55,19 +65,29 @@ export class MetricsService {
         unsubscribed: f.m_unsubscribed,
         costCents: f.m_cost,
       },
-      nodes: Object.fromEntries(nodes.map(({ node_id, cost, ...counts }) => [node_id, { ...counts, costCents: cost }])),
+      nodes: Object.fromEntries(
+        nodes.map(({ node_id, cost, converted_after_message, ...counts }) => [
+          node_id,
+          { ...counts, convertedAfterMessage: converted_after_message, costCents: cost },
+        ]),
+      ),
       // added by issue 11 (the fields above are unchanged)
       treatment: { size: f.treatment, converted: f.converted, conversionRate: treatmentRate },
       holdoutConversionRate: holdoutRate,
       liftAnalysis: liftReport(f.converted, f.treatment, f.holdout_converted, f.holdout),
-      cost: { totalCents: f.m_cost, perConvertedCents: f.converted > 0 ? f.m_cost / f.converted : null },
+      // what conversions cost is judged on those that followed a message (organic ones would have come for free)
+      cost: {
+        totalCents: f.m_cost,
+        perConvertedCents: f.converted_after_message > 0 ? f.m_cost / f.converted_after_message : null,
+      },
       timeToReactivation: {
         medianHours: f.reactivation_median_hours,
         distribution: REACTIVATION_BUCKETS.map((bucket, i) => ({ bucket, count: f.reactivation_buckets?.[i] ?? 0 })),
       },
-      arms: arms.reduce<Record<string, Record<string, ArmView>>>((byNode, { node_id, arm, cost, ...counts }) => {
+      arms: arms.reduce<Record<string, Record<string, ArmView>>>((byNode, { node_id, arm, cost, converted_after_message, ...counts }) => {
         (byNode[node_id] ??= {})[arm] = {
           ...counts,
+          convertedAfterMessage: converted_after_message,
           costCents: cost,
           conversionRate: ratio(counts.converted, counts.journeys),
           reachRate: ratio(counts.delivered, counts.sent),
@@ -79,6 +99,7 @@ export class MetricsService {
         entered: v.entered,
         treatment: v.treatment,
         converted: v.converted,
+        convertedAfterMessage: v.converted_after_message,
         holdout: v.holdout,
         holdoutConverted: v.holdout_converted,
         conversionRate: ratio(v.converted, v.treatment),

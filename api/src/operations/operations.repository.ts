@@ -44,6 +44,19 @@ export class OperationsRepository {
     return { total: Number(rows[0].total), lastDay: Number(rows[0].last_day) };
   }
 
+  /**
+   * Receipts kept for a provider id no message carries, older than `overdueSeconds`: a provider calling back for
+   * messages this installation never recorded (or a misconfigured callback URL shared between installations).
+   */
+  async unmatchedReceipts(now: Date, overdueSeconds: number): Promise<OperationsView['receipts']> {
+    const rows: { n: string; oldest: Date | null }[] = await this.dataSource.query(
+      `SELECT count(*) n, min(received_at) oldest FROM pending_receipts
+        WHERE received_at < $1::timestamptz - make_interval(secs => $2)`,
+      [now, overdueSeconds],
+    );
+    return { unmatched: Number(rows[0].n), oldestReceivedAt: rows[0].oldest?.toISOString() ?? null };
+  }
+
   /** Active flows with received trigger events not enrolled within `overdueSeconds` (engine clock). */
   async slowEnrollment(now: Date, overdueSeconds: number): Promise<SlowFlow[]> {
     const rows: { flow_id: string; name: string; waiting: string; oldest: Date }[] = await this.dataSource.query(

@@ -26,12 +26,13 @@ export class OperationsService {
   async report(): Promise<OperationsReport> {
     const now = await this.clock.now();
     const overdue = this.config.OVERDUE_AFTER_SECONDS;
-    const [journeys, messages, failed, slow, processes] = await Promise.all([
+    const [journeys, messages, failed, slow, processes, receipts] = await Promise.all([
       this.repository.overdueJourneys(now, overdue),
       this.repository.overdueMessages(now, overdue),
       this.repository.failedAfterRetries(now, defaultDispatchOptions.maxAttempts),
       this.repository.slowEnrollment(now, overdue),
       this.repository.engineProcesses(),
+      this.repository.unmatchedReceipts(now, overdue),
     ]);
     const aliveAfter = this.config.ENGINE_ALIVE_SECONDS;
     const marked = processes.map((p) => ({ ...p, alive: p.secondsSinceSeen <= aliveAfter }));
@@ -40,6 +41,7 @@ export class OperationsService {
       overdueAfterSeconds: overdue,
       journeys: { overdue: journeys },
       messages: { overdue: messages, failedAfterRetries: failed.total, failedAfterRetriesLastDay: failed.lastDay },
+      receipts,
       enrollment: { slowFlows: slow.length, flows: slow },
       engine: { alive: marked.filter((p) => p.alive).length, aliveAfterSeconds: aliveAfter, processes: marked },
     };

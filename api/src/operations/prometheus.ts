@@ -31,6 +31,11 @@ export function operationsRegistry(report: () => Promise<OperationsReport>): Reg
     (r) => r.messages.failedAfterRetriesLastDay,
   );
   gauge(
+    'boomerang_receipts_unmatched',
+    'Provider receipts kept longer than OVERDUE_AFTER_SECONDS with no message carrying their provider id',
+    (r) => r.receipts.unmatched,
+  );
+  gauge(
     'boomerang_flows_enrollment_slow',
     'Active flows with trigger events waiting longer than OVERDUE_AFTER_SECONDS',
     (r) => r.enrollment.slowFlows,

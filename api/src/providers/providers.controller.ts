@@ -9,6 +9,7 @@ import { parseOrThrow } from '../common/http-errors';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { channelParam, receiptsBody, twilioStatus, type ReceiptItem } from './providers.dto';
+import type { ReceiptsAnswerView } from '@boomerang/engine/core/views/messages';
 
 const twilioMap: Record<string, ReceiptItem['status'] | null> = { delivered: 'delivered', undelivered: 'failed', failed: 'failed' };
 
@@ -16,7 +17,8 @@ const twilioMap: Record<string, ReceiptItem['status'] | null> = { delivered: 'de
  * Delivery receipts from providers: `POST /api/providers/:channel/status`. Not behind the API key (providers cannot
  * hold one) but behind PROVIDER_STATUS_SECRET, given as `X-Boomerang-Provider-Secret` or as the password of HTTP
  * basic auth (`https://status:SECRET@host/api/providers/sms/status` for Twilio-style callbacks). Without the variable
- * every receipt is refused. Writes go through the engine (`recordReceipt`).
+ * every receipt is refused. Writes go through the engine (`recordReceipt`): a receipt that arrives before its send is
+ * recorded is kept and applied when it is, so the answer is 200 only once each receipt is durably stored.
  */
 @Public()
 @Controller('providers')
@@ -34,20 +36,21 @@ export class ProvidersController {
     @Headers('x-boomerang-provider-secret') secretHeader: string | undefined,
     @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,
-  ): Promise<{ accepted: number; ignored: number; rejected: { index: number; error: string }[] }> {
+  ): Promise<ReceiptsAnswerView> {
     this.authenticate(secretHeader, authorization);
     const channel = parseOrThrow(channelParam, channelRaw, ['params', 'channel']) as ChannelKind;
     const items = this.items(body);
     const at = await this.clock.now();
-    const result = { accepted: 0, ignored: 0, rejected: [] as { index: number; error: string }[] };
+    const result: ReceiptsAnswerView = { accepted: 0, pending: 0, ignored: 0, rejected: [] };
     for (const [index, item] of items.entries()) {
       if (item === null) {
         result.ignored++;
         continue;
       }
       const outcome = await recordReceipt(this.db, { ...item, channel }, at);
-      if (outcome) result.accepted++;
-      else result.rejected.push({ index, error: `no ${channel} message ${item.messageId ?? `with provider id ${item.providerId}`}` });
+      if (!outcome) result.rejected.push({ index, error: `no ${channel} message ${item.messageId}` });
+      else if ('pending' in outcome) result.pending++;
+      else result.accepted++;
     }
     return result;
   }

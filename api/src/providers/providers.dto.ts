@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channelKindSchema } from '@boomerang/engine';
+import { receiptStatus } from '@boomerang/engine/core/views/messages';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a message id (uuid)');
 
@@ -8,7 +9,7 @@ export const receiptItem = z
   .object({
     messageId: uuid.optional(),
     providerId: z.string().min(1).max(500).optional(),
-    status: z.enum(['delivered', 'bounced', 'failed']),
+    status: receiptStatus,
     bounce: z.enum(['hard', 'soft']).optional().describe('bounced email: hard clears the contact’s email consent (default hard)'),
     reason: z.string().max(1000).optional(),
   })

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { markClicked } from '@boomerang/engine/runtime';
+import { convertedAfterMessageSql, markClicked, messageCounts as mc } from '@boomerang/engine/runtime';
 
 /** Engine tables copied (structure with indexes and checks) into the throw-away schema. */
 const TABLES = [
@@ -136,11 +136,19 @@ export class SimulationRepository {
     // one connection runs one statement at a time
     const [totals, perDay, perNode] = await inTurn([
       () =>
-        this.db.query<{ entered: number; holdout: number; converted: number; holdout_converted: number; cost: number }>(
+        this.db.query<{
+          entered: number;
+          holdout: number;
+          converted: number;
+          converted_after_message: number;
+          holdout_converted: number;
+          cost: number;
+        }>(
           `SELECT count(*)::int AS entered, count(*) FILTER (WHERE holdout)::int AS holdout,
                 count(*) FILTER (WHERE state = 'converted' AND NOT holdout)::int AS converted,
+                count(*) FILTER (WHERE NOT holdout AND ${convertedAfterMessageSql('journeys')})::int AS converted_after_message,
                 count(*) FILTER (WHERE state = 'converted' AND holdout)::int AS holdout_converted,
-                (SELECT coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int FROM messages) AS cost
+                (SELECT coalesce(sum(${mc.billedCents('messages')}), 0)::int FROM messages) AS cost
            FROM journeys WHERE flow_id = $1`,
           [simFlowId],
         ),
@@ -150,7 +158,7 @@ export class SimulationRepository {
                 -- in a simulation a failed message is one the provider did not deliver: it was sent
                 count(*) FILTER (WHERE status IN ('sent', 'delivered', 'failed'))::int AS sent,
                 count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
-                coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int AS cost
+                coalesce(sum(${mc.billedCents('messages')}), 0)::int AS cost
            FROM messages GROUP BY 1, 2 ORDER BY 1, 2`,
           [start],
         ),
@@ -170,7 +178,7 @@ export class SimulationRepository {
            SELECT node_id, count(*) FILTER (WHERE status IN ('sent', 'delivered', 'failed'))::int AS sent,
                   count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
                   count(*) FILTER (WHERE clicked_at IS NOT NULL)::int AS clicked,
-                  coalesce(sum(cost_cents) FILTER (WHERE status IN ('sent', 'delivered')), 0)::int AS cost
+                  coalesce(sum(${mc.billedCents('messages')}), 0)::int AS cost
              FROM messages GROUP BY node_id),
          -- a conversion is credited to the node of the journey's last message (the holdout's to none)
          credited AS (

@@ -159,6 +159,7 @@ export async function simulateFlow(
       returns,
       conversions: {
         treatment: t.converted,
+        treatmentAfterMessage: t.converted_after_message,
         holdout: t.holdout_converted,
         treatmentRate: treatment > 0 ? t.converted / treatment : null,
         holdoutRate: t.holdout > 0 ? t.holdout_converted / t.holdout : null,

@@ -19,6 +19,7 @@ const report = (over: Partial<OperationsReport> = {}): OperationsReport => ({
   overdueAfterSeconds: 300,
   journeys: { overdue: 0 },
   messages: { overdue: 0, failedAfterRetries: 0, failedAfterRetriesLastDay: 0 },
+  receipts: { unmatched: 0, oldestReceivedAt: null },
   enrollment: { slowFlows: 0, flows: [] },
   engine: { alive: 1, aliveAfterSeconds: 60, processes: [process(true)] },
   ...over,
@@ -35,6 +36,7 @@ describe('operationsChecks', () => {
     [{ journeys: { overdue: 4 } }, 'journeysOverdue', '4 journeys of active flows should have moved on more than 300 seconds ago'],
     [{ messages: { overdue: 1, failedAfterRetries: 0, failedAfterRetriesLastDay: 0 } }, 'messagesOverdue', '1 message queued'],
     [{ messages: { overdue: 0, failedAfterRetries: 7, failedAfterRetriesLastDay: 2 } }, 'failedAfterRetries', '2 of them in the last day'],
+    [{ receipts: { unmatched: 3, oldestReceivedAt: null } }, 'unmatchedReceipts', '3 delivery receipts from providers name a message'],
     [{ enrollment: { slowFlows: 1, flows: [] } }, 'slowEnrollment', '1 active flow has trigger events waiting'],
     [{ engine: { alive: 0, aliveAfterSeconds: 60, processes: [process(false)] } }, 'engineAlive', 'No engine process has ticked'],
   ] as const)('%j → %s needs attention', (over, key, words) => {

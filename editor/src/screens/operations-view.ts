@@ -2,7 +2,7 @@
 import type { OperationsReport } from './operations-api';
 
 export interface OperationsCheck {
-  key: 'journeysOverdue' | 'messagesOverdue' | 'failedAfterRetries' | 'slowEnrollment' | 'engineAlive';
+  key: 'journeysOverdue' | 'messagesOverdue' | 'failedAfterRetries' | 'unmatchedReceipts' | 'slowEnrollment' | 'engineAlive';
   label: string;
   value: number;
   state: 'fine' | 'attention';
@@ -45,6 +45,16 @@ export function operationsChecks(r: OperationsReport): OperationsCheck[] {
         r.messages.failedAfterRetries === 0
           ? 'No message has failed after every retry.'
           : `${plural(r.messages.failedAfterRetries, 'message')} failed after every retry, ${failedToday.toLocaleString('en')} of them in the last day${failedToday > 0 ? ': check the channel settings and the provider' : ''}.`,
+    },
+    {
+      key: 'unmatchedReceipts',
+      label: 'Receipts without a message',
+      value: r.receipts.unmatched,
+      state: r.receipts.unmatched > 0 ? 'attention' : 'fine',
+      words:
+        r.receipts.unmatched > 0
+          ? `${plural(r.receipts.unmatched, 'delivery receipt')} from providers name${r.receipts.unmatched === 1 ? 's' : ''} a message this workspace never recorded (kept ${late}): is a provider's callback address shared with another installation?`
+          : 'Every delivery receipt found its message.',
     },
     {
       key: 'slowEnrollment',

@@ -128,15 +128,66 @@ describe('advance', () => {
       expect(r.journey.state).toBe('waiting');
     });
 
-    it('converts when a goal node is walked into', () => {
-      //   t → g(goal rule plan = pro)
-      const g2 = flow()
+    it('records when the goal was met (the event time) for attribution to messages', () => {
+      const r1 = step(newJourney(), g, contact(), '2026-01-05T12:00:00Z');
+      const paid = contact({ events: [event('order_paid', '2026-01-07T09:00:00Z')] });
+      const r2 = step(r1.journey, g, paid, '2026-01-07T09:10:00Z');
+      expect(r2.journey.context.convertedAt).toBe('2026-01-07T09:00:00.000Z');
+    });
+
+    describe('reached along an edge', () => {
+      //   t → sms → g(goal order_paid)      the natural drawing: "SMS → Goal"
+      const drawn = flow()
         .trigger('t')
-        .then('g', goal({ rule: { attribute: 'plan', op: 'eq', value: 'pro' } }))
+        .then('sms', push('Coupon'))
+        .then('g', goal({ event: 'order_paid' }))
         .build();
-      const r = step(newJourney(), g2, contact(), '2026-01-05T12:00:00Z');
-      expect(r.journey.state).toBe('converted');
-      expect(kinds(r)).toEqual(['t:node', 't:entered', 'g:node', 'g:goal']);
+
+      it('is not met by arriving: the journey waits there for the event, up to the attribution window', () => {
+        const r = step(newJourney(), drawn, contact(), '2026-01-05T12:00:00Z');
+        expect(kinds(r)).toEqual(['t:node', 't:entered', 'sms:node', 'sms:message', 'g:node', 'g:wait']);
+        expect(r.journey).toMatchObject({
+          state: 'waiting',
+          currentNodeId: 'g',
+          wait: { kind: 'goal', until: '2026-01-08T12:00:00.000Z', within: 'PT72H' },
+          nextRunAt: at('2026-01-08T12:00:00.000Z'),
+        });
+      });
+
+      it('converts when the event comes within the window', () => {
+        const r1 = step(newJourney(), drawn, contact(), '2026-01-05T12:00:00Z');
+        const paid = contact({ events: [event('order_paid', '2026-01-06T09:00:00Z')] });
+        const r2 = step(r1.journey, drawn, paid, '2026-01-06T09:00:01Z');
+        expect(r2.journey).toMatchObject({ state: 'converted', currentNodeId: 'g', wait: null });
+        expect(kinds(r2)).toEqual(['g:goal']);
+      });
+
+      it('ends completed, saying why, when the window closes without the event', () => {
+        const r1 = step(newJourney(), drawn, contact(), '2026-01-05T12:00:00Z');
+        const early = step(r1.journey, drawn, contact(), '2026-01-08T11:59:59Z');
+        expect(early.effects).toEqual([]);
+        const r2 = step(r1.journey, drawn, contact(), '2026-01-08T12:00:00Z');
+        expect(r2.journey.state).toBe('completed');
+        expect(logs(r2).at(-1)).toMatchObject({ nodeId: 'g', kind: 'completed', detail: { reason: 'goal not met within 72 hours' } });
+      });
+
+      it('waits as long as its own within says', () => {
+        const short = flow()
+          .trigger('t')
+          .then('g', goal({ rule: { attribute: 'plan', op: 'eq', value: 'pro' }, within: 'P1D' }))
+          .build();
+        const r1 = step(newJourney(), short, contact(), '2026-01-05T12:00:00Z');
+        expect(r1.journey.wait).toEqual({ kind: 'goal', until: '2026-01-06T12:00:00.000Z', within: 'P1D' });
+        const pro = contact({ attributes: { plan: 'pro' } });
+        expect(step(r1.journey, short, pro, '2026-01-05T18:00:00Z').journey.state).toBe('converted');
+        const r2 = step(r1.journey, short, contact(), '2026-01-06T12:00:00Z');
+        expect(logs(r2).at(-1)?.detail).toEqual({ reason: 'goal not met within 1 day' });
+      });
+
+      it('treatment and holdout alike: a contact who never acts does not convert', () => {
+        const holdout = step(newJourney({ holdout: true }), drawn, contact(), '2026-01-05T12:00:00Z');
+        expect(step(holdout.journey, drawn, contact(), '2026-01-09T00:00:00Z').journey.state).toBe('completed');
+      });
     });
   });
 

@@ -173,6 +173,7 @@ class Run {
     const from = this.journey.currentNodeId;
     this.journey.currentNodeId = goal.node.id;
     this.log(goal.node.id, 'goal', { reason: 'goal met', from, explanation: goal.explanation, ...goal.values });
+    this.journey.context.convertedAt = goal.metAt.toISOString();
     this.end(goal.node.id, 'converted', null);
     return true;
   }

@@ -7,6 +7,8 @@ export interface GoalMet {
   node: FlowNodeOf<'goal'>;
   explanation: string;
   values: Record<string, unknown>;
+  /** when it was met: the goal event's time, or now for a rule */
+  metAt: Date;
 }
 
 /**
@@ -35,11 +37,12 @@ export function metGoal(
           node,
           explanation: `${data.event} at ${hit.occurredAt.toISOString()} after entry → goal`,
           values: { event: data.event, at: hit.occurredAt.toISOString() },
+          metAt: hit.occurredAt,
         };
       }
     } else {
       const verdict = evaluateRule(data.rule, facts, now, { settings, journey });
-      if (verdict.result) return { node, explanation: verdict.explanation, values: { checks: verdict.checks } };
+      if (verdict.result) return { node, explanation: verdict.explanation, values: { checks: verdict.checks }, metAt: now };
     }
   }
   return null;

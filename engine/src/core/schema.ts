@@ -183,9 +183,14 @@ export const channelDataSchema = z
   .strict();
 export type ChannelData = z.infer<typeof channelDataSchema>;
 
+/**
+ * A goal is met only by its event or rule. `within` bounds the wait of a journey that reaches the goal along an edge
+ * (default: the workspace's attribution window); a detached goal (no incoming edge) ignores it.
+ */
+const goalWithin = { within: isoDuration.optional() };
 export const goalDataSchema = z.union([
-  z.object({ event: z.string().min(1).max(200), where: ruleSchema.optional() }).strict(),
-  z.object({ rule: ruleSchema }).strict(),
+  z.object({ event: z.string().min(1).max(200), where: ruleSchema.optional(), ...goalWithin }).strict(),
+  z.object({ rule: ruleSchema, ...goalWithin }).strict(),
 ]);
 export type GoalData = z.infer<typeof goalDataSchema>;
 

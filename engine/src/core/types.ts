@@ -16,7 +16,8 @@ export type MessageStatus = (typeof messageStatuses)[number];
 export type JourneyWait =
   | { kind: 'delay'; until: string } // fixed duration or `until` a local time; ISO instant
   | { kind: 'event'; event: string; since: string; timeoutAt: string } // waitFor: event after `since`, else timeout
-  | { kind: 'send'; until: string; reason: 'quiet_hours' | 'frequency_cap' }; // a channel node held by a guardrail
+  | { kind: 'send'; until: string; reason: 'quiet_hours' | 'frequency_cap' } // a channel node held by a guardrail
+  | { kind: 'goal'; until: string; within: string }; // reached a goal along an edge: its event or rule until `until`
 
 /** Per-journey memory carried between steps (stored as jsonb). */
 export interface JourneyContext {
@@ -26,6 +27,8 @@ export interface JourneyContext {
   returnedAt?: string;
   /** visits per node id: loop caps and branch statistics */
   visits?: Record<string, number>;
+  /** ISO instant the journey met its goal (the goal event's time, else the step's): attribution to messages */
+  convertedAt?: string;
 }
 
 export interface JourneySnapshot {

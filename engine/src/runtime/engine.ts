@@ -15,6 +15,7 @@ import { enrollFlow } from './store/enrollment';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
 import { writeHeartbeat } from './store/processes';
+import { applyPendingReceipts, hasPendingReceipts } from './store/messages';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
@@ -263,8 +264,10 @@ export class Engine {
       const round = await dispatchOnce(this.db, now, this.dispatch);
       report.sent += round.sent;
       report.failed += round.failed;
-      if (!round.claimed) return;
+      if (!round.claimed) break;
     }
+    // receipts that crossed their chunk's COMMIT (stored before it, unseen by it): now their message carries the id
+    if (await hasPendingReceipts(this.db)) await inTransaction(this.db, (tx) => applyPendingReceipts(tx, null));
   }
 
   /**

@@ -21,3 +21,4 @@ export { GraphCache, runBatch, type BatchResult } from './batch';
 export { loadEngineSettings } from './settings';
 export * from './store/messages';
 export { writeHeartbeat, type Heartbeat } from './store/processes';
+export { messageCounts, convertedAtSql, convertedAfterMessageSql } from './store/message-counts';

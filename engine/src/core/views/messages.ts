@@ -4,6 +4,8 @@ import { channelKindSchema } from '../schema';
 import { messageStatuses } from '../types';
 
 export const messageStatus = z.enum(messageStatuses);
+/** What a provider's receipt can say happened to a message it accepted. */
+export const receiptStatus = z.enum(['delivered', 'bounced', 'failed']);
 
 export const messageView = z.object({
   id: z.string(),
@@ -33,3 +35,12 @@ export const messageView = z.object({
   unsubscribedAt: z.string().nullable(),
 });
 export type MessageView = z.infer<typeof messageView>;
+
+/** What `POST /api/providers/:channel/status` answers; 200 only once every receipt is durably stored. */
+export const receiptsAnswerView = z.object({
+  accepted: z.number().int().describe('receipts applied to their message'),
+  pending: z.number().int().describe('receipts naming a provider id no message carries yet (kept, applied when the send is recorded)'),
+  ignored: z.number().int().describe('in-flight statuses (queued, sending, sent): nothing to record'),
+  rejected: z.array(z.object({ index: z.number().int(), error: z.string() })),
+});
+export type ReceiptsAnswerView = z.infer<typeof receiptsAnswerView>;

@@ -13,7 +13,22 @@ export const metricsView = z.object({
   delivered: z.number().int().describe('… with at least one message delivered'),
   clicked: z.number().int().describe('… with at least one message clicked'),
   returned: z.number().int().describe('… whose contact had an activity event within the attribution window after one of its messages'),
-  converted: z.number().int().describe('treatment journeys that reached a goal'),
+  converted: z.number().int().describe('treatment journeys that met a goal (with or without a message)'),
+  convertedAfterMessage: z
+    .number()
+    .int()
+    .describe('treatment journeys that met a goal after at least one of their messages was sent (the funnel’s last stage)'),
+  convertedWithoutMessage: z.number().int().describe('treatment journeys that met a goal before any message was sent (organic)'),
+  funnel: z
+    .array(
+      z.object({
+        stage: z.enum(['entered', 'sent', 'delivered', 'clicked', 'returned', 'convertedAfterMessage']),
+        count: z.number().int(),
+      }),
+    )
+    .describe(
+      'the recall funnel of treatment journeys, each stage counting those of the stage before (never rising); `clicked` only when someone clicked',
+    ),
   reachRate: rate.describe('delivered / sent'),
   clickRate: rate.describe('clicked / delivered'),
   returnRate: rate.describe('returned / delivered'),
@@ -38,6 +53,7 @@ export const metricsView = z.object({
       journeys: z.number().int().describe('distinct journeys that visited'),
       waiting: z.number().int().describe('live journeys at this node now'),
       converted: z.number().int().describe('journeys that converted at this node'),
+      convertedAfterMessage: z.number().int().describe('… of which after at least one message of the journey was sent'),
       sent: z.number().int(),
       delivered: z.number().int(),
       clicked: z.number().int(),
@@ -59,7 +75,7 @@ export const metricsView = z.object({
     .describe('incremental lift over the holdout'),
   cost: z.object({
     totalCents: z.number().int().describe('sum of messages.cost_cents of sent and delivered messages'),
-    perConvertedCents: z.number().nullable().describe('totalCents / converted treatment journeys'),
+    perConvertedCents: z.number().nullable().describe('totalCents / convertedAfterMessage'),
   }),
   timeToReactivation: z.object({
     medianHours: z.number().nullable().describe('from a returned journey’s first message to its return'),
@@ -73,6 +89,7 @@ export const metricsView = z.object({
         z.object({
           journeys: z.number().int(),
           converted: z.number().int(),
+          convertedAfterMessage: z.number().int(),
           sent: z.number().int(),
           delivered: z.number().int(),
           clicked: z.number().int(),
@@ -89,6 +106,7 @@ export const metricsView = z.object({
       entered: z.number().int(),
       treatment: z.number().int(),
       converted: z.number().int(),
+      convertedAfterMessage: z.number().int(),
       holdout: z.number().int(),
       holdoutConverted: z.number().int(),
       conversionRate: rate,

@@ -11,6 +11,13 @@ export const operationsView = z.object({
   overdueAfterSeconds: z.number().int(),
   journeys: z.object({ overdue: z.number().int() }),
   messages: z.object({ overdue: z.number().int(), failedAfterRetries: z.number().int(), failedAfterRetriesLastDay: z.number().int() }),
+  receipts: z.object({
+    unmatched: z
+      .number()
+      .int()
+      .describe('provider receipts kept longer than overdueAfterSeconds because no message carries their provider id'),
+    oldestReceivedAt: z.string().nullable(),
+  }),
   enrollment: z.object({
     slowFlows: z.number().int(),
     flows: z.array(z.object({ flowId: z.string(), name: z.string(), waiting: z.number().int(), oldestReceivedAt: z.string() })),

@@ -31,6 +31,7 @@ export const simulationJobView = z.object({
       returns: z.number().int(),
       conversions: z.object({
         treatment: z.number().int(),
+        treatmentAfterMessage: z.number().int().describe('treatment conversions after at least one message was sent'),
         holdout: z.number().int(),
         treatmentRate: z.number().nullable(),
         holdoutRate: z.number().nullable(),

@@ -147,11 +147,77 @@ export interface ReceiptOutcome {
 }
 
 /**
- * A provider's delivery receipt: `delivered` moves a sent message to delivered; `failed` and `bounced` move it to
- * failed (a late bounce overrides an earlier delivered); a hard email bounce clears the contact's email consent.
- * Each receipt writes one `receipt` journey log row. Null when no message of that channel matches.
+ * A provider's delivery receipt. Applied at once when its message is known; a receipt naming a provider id that no
+ * message carries yet (the provider called back before the dispatcher's chunk committed) is kept in
+ * `pending_receipts` and applied by the transaction that records that provider id, or by the tick's sweep
+ * (`applyPendingReceipts`) when the two crossed. Null only for an unknown message id of ours (we know every one we
+ * sent). Either way the receipt is durable when this returns.
  */
-export async function recordReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): Promise<ReceiptOutcome | null> {
+export async function recordReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): Promise<ReceiptOutcome | { pending: true } | null> {
+  const applied = await applyReceipt(db, receipt, at);
+  if (applied || receipt.messageId || !receipt.providerId) return applied;
+  await db.query(
+    `INSERT INTO pending_receipts (channel, provider_id, status, bounce, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [receipt.channel, receipt.providerId, receipt.status, receipt.bounce ?? null, receipt.reason ?? null, at],
+  );
+  return { pending: true };
+}
+
+/**
+ * Receipts kept for provider ids that messages now carry, applied in arrival order and removed, in the caller's
+ * transaction: `scope` limits it to the provider ids a dispatch chunk just recorded; without it, every match (the
+ * tick's sweep). Locked with SKIP LOCKED, so any number of engines share the work. Returns how many were applied.
+ */
+export async function applyPendingReceipts(
+  db: Pick<Db, 'query'>,
+  scope: { channel: ChannelKind; providerId: string }[] | null,
+  limit = 1000,
+): Promise<number> {
+  if (scope && !scope.length) return 0;
+  const due = await db.query<{ message_id: string } & Omit<PendingRow, 'message_id'>>(
+    `WITH due AS (
+       SELECT p.id, m.id AS message_id, p.channel, p.provider_id, p.status, p.bounce, p.reason, p.received_at
+         FROM pending_receipts p JOIN messages m ON m.provider_id = p.provider_id AND m.channel = p.channel
+        WHERE $1::text[] IS NULL OR (p.provider_id, p.channel) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY p.id LIMIT $3 FOR UPDATE OF p SKIP LOCKED)
+     DELETE FROM pending_receipts p USING due WHERE p.id = due.id
+     RETURNING due.message_id, due.channel, due.status, due.bounce, due.reason, due.received_at`,
+    [scope?.map((s) => s.providerId) ?? null, scope?.map((s) => s.channel) ?? null, limit],
+  );
+  // DELETE … RETURNING gives no order: arrival order decides nothing (failure wins whatever came first), but the
+  // journey log reads best in it
+  const rows = due.rows.sort((a, b) => a.received_at.getTime() - b.received_at.getTime());
+  for (const r of rows) {
+    await applyReceipt(
+      db,
+      { messageId: r.message_id, channel: r.channel, status: r.status, bounce: r.bounce ?? undefined, reason: r.reason ?? undefined },
+      r.received_at,
+    );
+  }
+  return rows.length;
+}
+
+/** Whether any receipt waits for its message (one index-only probe: the tick's sweep costs nothing when none does). */
+export async function hasPendingReceipts(db: Pick<Db, 'query'>): Promise<boolean> {
+  return (await db.query(`SELECT 1 FROM pending_receipts LIMIT 1`)).rows.length > 0;
+}
+
+interface PendingRow {
+  message_id: string;
+  channel: ChannelKind;
+  status: ReceiptStatus;
+  bounce: 'hard' | 'soft' | null;
+  reason: string | null;
+  received_at: Date;
+}
+
+/**
+ * A receipt applied to its message: `delivered` moves a sent message to delivered; `failed` and `bounced` move it to
+ * failed (a late bounce overrides an earlier delivered, a late delivered never overrides a failure: the final state
+ * is the same whatever order receipts arrive in); a hard email bounce clears the contact's email consent. Each
+ * receipt writes one `receipt` journey log row. Null when no message of that channel matches.
+ */
+async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): Promise<ReceiptOutcome | null> {
   const status = receipt.status === 'delivered' ? 'delivered' : 'failed';
   const clearConsent = receipt.channel === 'email' && receipt.status === 'bounced' && receipt.bounce !== 'soft';
   const result = await db.query<{ id: string; status: 'delivered' | 'failed'; consent_cleared: boolean }>(
@@ -329,13 +395,20 @@ export async function recordDeliveries(
       outcomes.map((o) => o.segments),
     ],
   );
+  // receipts that beat this chunk's COMMIT to the server (the provider called back at once) apply with it
+  const channelOf = new Map(sent.map((m) => [m.id, m.channel]));
+  await applyPendingReceipts(
+    tx,
+    outcomes.flatMap((o) =>
+      o.providerId && o.status !== 'queued' && o.status !== 'failed' ? [{ channel: channelOf.get(o.id)!, providerId: o.providerId }] : [],
+    ),
+  );
   const bounced = outcomes.filter((o) => o.hardBounce);
   if (bounced.length) {
-    const channels = new Map(sent.map((m) => [m.id, m.channel]));
     await tx.query(
       `UPDATE contacts c SET consent = c.consent || jsonb_build_object(u.channel, false), updated_at = $3::timestamptz
          FROM unnest($1::bigint[], $2::text[]) AS u(id, channel) WHERE c.id = u.id`,
-      [bounced.map((o) => o.contactId), bounced.map((o) => channels.get(o.id)), now],
+      [bounced.map((o) => o.contactId), bounced.map((o) => channelOf.get(o.id)), now],
     );
   }
   const cleared = outcomes.filter((o) => o.clearAttribute);
