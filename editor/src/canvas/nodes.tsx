@@ -21,10 +21,11 @@ import { NodeIcon } from './icons';
 import { IssuesContext } from './issues';
 
 /**
- * Below this zoom the full card's smallest text (12 px) would fall under 11 px on screen: cards switch to their compact
- * form (icon, step name in large type, the one count that matters), whose text is sized against the zoom.
+ * Below this zoom cards switch to their compact form (icon, step name in large type, the one count that matters), whose
+ * text is sized against the zoom. Between 0.92 and this, the full card's text grows against the zoom (CSS `--fs`), so
+ * its smallest text (12 px) never falls under 11 px on screen.
  */
-export const COMPACT_ZOOM = 0.92;
+export const COMPACT_ZOOM = 0.75;
 
 /** The count a compact card shows: what this kind of step is about. */
 function keyCount(
@@ -44,6 +45,8 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
   const updateNodeInternals = useUpdateNodeInternals();
   // a boolean selector: the card re-renders when the zoom crosses the threshold, not on every zoom step
   const compact = useStore((s) => s.transform[2] < COMPACT_ZOOM);
+  // a goal reached along a connection waits there for its event or rule (the attribution window unless `within`)
+  const goalWaits = useStore((s) => type === 'goal' && s.edges.some((e) => e.target === id));
   // handles come and go with the data (branches, waitFor): React Flow must re-measure them (not on mount: it does)
   const mounted = useRef(false);
   useEffect(() => {
@@ -117,7 +120,10 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
       </div>
       <div className="flow-node-body">
         <div className="flow-node-title">{data.label || typeLabel[type]}</div>
-        <div className="flow-node-summary">{summarize(type, data.config)}</div>
+        <div className="flow-node-summary">
+          {summarize(type, data.config)}
+          {goalWaits && !(data.config as { within?: string }).within ? ', waits up to the attribution window' : ''}
+        </div>
         {errors.length > 0 && <div className="flow-node-error">{errors[0]}</div>}
         {counts && (
           <div className="flow-node-counts" data-counts>
