@@ -19,7 +19,7 @@ const ARTIFACTS = join(repoRoot, 'tests', 'artifacts');
 const EMAIL = 'reader@example.com';
 const PASSWORD = 'correct horse battery staple';
 
-/** The canvas zoom and the smallest on-screen font size of any visible text inside the step cards. */
+/** The canvas zoom and the smallest on-screen font size of any visible text of the steps and their connections. */
 async function smallestText(page: Page): Promise<{ zoom: number; px: number; text: string; count: number }> {
   return page.evaluate(() => {
     const viewport = document.querySelector('.react-flow__viewport') as HTMLElement;
@@ -27,8 +27,13 @@ async function smallestText(page: Page): Promise<{ zoom: number; px: number; tex
     let px = Infinity;
     let text = '';
     let count = 0;
-    const walker = document.createTreeWalker(document.querySelector('.react-flow__nodes')!, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    // the step cards and the connection labels ("yes", "heavy", …)
+    const texts: Node[] = [];
+    for (const root of Array.from(document.querySelectorAll('.react-flow__nodes, .react-flow__edgelabel-renderer'))) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n);
+    }
+    for (const n of texts) {
       const el = n.parentElement!;
       if (!n.textContent?.trim() || el.getClientRects().length === 0) continue;
       const style = getComputedStyle(el);

@@ -26,6 +26,8 @@ import { IssuesContext } from './issues';
  * its smallest text (12 px) never falls under 11 px on screen.
  */
 export const COMPACT_ZOOM = 0.75;
+/** Between this and COMPACT_ZOOM the compact card also shows its summary (two lines at most). */
+export const SUMMARY_ZOOM = 0.5;
 
 /** The count a compact card shows: what this kind of step is about. */
 function keyCount(
@@ -44,7 +46,8 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
   const handleKey = handles.join('\u0000');
   const updateNodeInternals = useUpdateNodeInternals();
   // a boolean selector: the card re-renders when the zoom crosses the threshold, not on every zoom step
-  const compact = useStore((s) => s.transform[2] < COMPACT_ZOOM);
+  const size = useStore((s) => (s.transform[2] >= COMPACT_ZOOM ? 'full' : s.transform[2] >= SUMMARY_ZOOM ? 'medium' : 'small'));
+  const compact = size !== 'full';
   // a goal reached along a connection waits there for its event or rule (the attribution window unless `within`)
   const goalWaits = useStore((s) => type === 'goal' && s.edges.some((e) => e.target === id));
   // handles come and go with the data (branches, waitFor): React Flow must re-measure them (not on mount: it does)
@@ -67,6 +70,9 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
     errors.length ? 'has-error' : '',
     highlighted ? 'is-highlighted' : '',
   ].join(' ');
+  const summary =
+    summarize(type, data.config) +
+    (goalWaits && !(data.config as { within?: string }).within ? ', waits up to the attribution window' : '');
   if (compact) {
     const key = counts ? keyCount(type, counts) : null;
     return (
@@ -74,7 +80,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
         className={className}
         data-node-id={id}
         data-compact
-        title={[`${typeLabel[type]}: ${summarize(type, data.config)}`, ...errors, ...warnings].join('\n')}
+        title={[`${typeLabel[type]}: ${summary}`, ...errors, ...warnings].join('\n')}
       >
         {type !== 'trigger' && <Handle type="target" position={Position.Top} className="handle-in" />}
         <div className="flow-node-compact">
@@ -84,6 +90,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
           <span className="flow-node-title">{data.label || typeLabel[type]}</span>
           {errors.length > 0 && <span className="flow-node-flag error">!</span>}
         </div>
+        {size === 'medium' && <div className="flow-node-summary">{summary}</div>}
         {key && (
           <div className="flow-node-keycount" data-counts>
             <Bump value={key.value}>
@@ -120,10 +127,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
       </div>
       <div className="flow-node-body">
         <div className="flow-node-title">{data.label || typeLabel[type]}</div>
-        <div className="flow-node-summary">
-          {summarize(type, data.config)}
-          {goalWaits && !(data.config as { within?: string }).within ? ', waits up to the attribution window' : ''}
-        </div>
+        <div className="flow-node-summary">{summary}</div>
         {errors.length > 0 && <div className="flow-node-error">{errors[0]}</div>}
         {counts && (
           <div className="flow-node-counts" data-counts>

@@ -26,6 +26,7 @@ import { ApiError, errorText, flowsApi, publishingApi, type Me, type SimulationR
 import { edgeTypes, styled } from '../canvas/edges';
 import { NodeInspector, ProblemList, type InspectorActions } from '../canvas/Inspector';
 import { IssuesContext } from '../canvas/issues';
+import { KeyboardHelp, useKeyboardHelp } from '../canvas/KeyboardHelp';
 import { CountsContext, HighlightContext, nodeTypes, SimulationContext } from '../canvas/nodes';
 import { DRAG_TYPE, Palette } from '../canvas/Palette';
 import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts';
@@ -543,13 +544,14 @@ function flowInfo(id: string, name: string) {
 const MINIMAP_KEY = 'boomerang.minimap';
 
 /**
- * How every fit frames the flow (on open, Tidy up, the fit button): a margin all round, the right strip kept clear of
- * the minimap, never above 100 % (a 3-step flow keeps room to drop the next step), and not below the zoom at which
+ * How every fit frames the flow (on open, Tidy up, the fit button): a margin all round, the top kept clear of the
+ * minimap, never above 100 % (a 3-step flow keeps room to drop the next step), and not below the zoom at which
  * compact cards still draw 11 px text.
  */
 export function fitOptions(minimap: boolean) {
   return {
-    padding: { top: '64px', left: '56px', bottom: '48px', right: minimap ? '200px' : '48px' },
+    // the minimap sits top right: the flow starts below it rather than giving up a whole strip of width
+    padding: { top: minimap ? '140px' : '64px', left: '48px', bottom: '48px', right: '48px' },
     maxZoom: 1,
     minZoom: 0.28,
   } as const;
@@ -613,6 +615,7 @@ function Canvas({
   }, [before, setNodes, getEdges, fitView, fit]);
 
   useCanvasShortcuts({ readOnly, before, restore, setNodes, setEdges });
+  const [help, setHelp] = useKeyboardHelp();
 
   const isValidConnection: IsValidConnection<EditorEdge> = useCallback(
     (c) => connectionProblem(getNodes().map(shapeOf), getEdges(), c) === null,
@@ -756,6 +759,8 @@ function Canvas({
           deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
           minZoom={0.2}
           fitViewOptions={fit}
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          selectionKeyCode="Shift"
           snapToGrid
           snapGrid={[10, 10]}
         >
@@ -789,9 +794,13 @@ function Canvas({
             <button className="btn small ghost" data-action="minimap" onClick={toggleMinimap}>
               {minimap ? 'Hide map' : 'Show map'}
             </button>
+            <button className="btn small ghost" data-action="keys" title="Keys and gestures (?)" onClick={() => setHelp(true)}>
+              Keys ?
+            </button>
           </Panel>
         </ReactFlow>
       </div>
+      {help && <KeyboardHelp onClose={() => setHelp(false)} />}
       <aside className="sidebar">
         <ProblemList errors={errors} warnings={warnings} labels={labels} source={source} onPick={select} />
         {selected ? (

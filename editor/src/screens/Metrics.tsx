@@ -21,6 +21,7 @@ import {
 import { download, errorText, exportPath, flowsApi, type ExportKind, type Metrics } from '../api';
 import { percent } from '../ui';
 import { describeDuration, splitDuration } from '../graph/durations';
+import { formatMoney, workspaceCurrency } from '../money';
 
 /** PT72H → "3 days", PT6H → "6 hours": the attribution window in words. */
 function durationWords(iso: string): string {
@@ -29,7 +30,9 @@ function durationWords(iso: string): string {
   return describeDuration(iso);
 }
 
-const money = (cents: number | null | undefined) => (cents === null || cents === undefined ? '—' : (cents / 100).toFixed(2));
+/** The workspace currency, set once the settings have loaded (the figures render only after). */
+let shownCurrency = 'USD';
+const money = (cents: number | null | undefined) => formatMoney(cents, shownCurrency);
 const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`);
 const hours = (h: number | null) =>
   h === null ? '—' : h < 1 ? `${Math.round(h * 60)} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`;
@@ -40,9 +43,11 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
   const [m, setM] = useState<Metrics | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    flowsApi
-      .metrics(flowId)
-      .then(setM)
+    Promise.all([flowsApi.metrics(flowId), workspaceCurrency()])
+      .then(([metrics, code]) => {
+        shownCurrency = code; // before the figures render: every amount on the screen in the workspace currency
+        setM(metrics);
+      })
       .catch((e) => setError(errorText(e)));
   }, [flowId]);
   if (error)
@@ -115,6 +120,10 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
           {m.convertedWithoutMessage === 0
             ? 'Nobody converted before being messaged.'
             : `${m.convertedWithoutMessage.toLocaleString()} converted without being messaged (they met the goal before any message was sent); ${m.converted.toLocaleString()} converted in all.`}
+        </p>
+        <p className="hint" data-holdout-note>
+          The funnel counts the journeys that could be messaged; {m.holdout.size.toLocaleString()} more entered in the holdout and get
+          nothing.
         </p>
         <p className="hint" data-lift-basis>
           Lift compares all conversions (treatment vs holdout, intent-to-treat).
