@@ -74,7 +74,7 @@ describe('activation you can trust, in plain words', () => {
       .http()
       .post('/api/contacts')
       .set(auth)
-      .send([{ externalId: 'no-consent', timezone: 'Asia/Shanghai', consent: {}, attributes: { pushToken: 'tok' } }])
+      .send([{ externalId: 'no-consent', timezone: 'Asia/Shanghai', consent: { push: false }, attributes: { pushToken: 'tok' } }])
       .expect(200);
     await api
       .http()

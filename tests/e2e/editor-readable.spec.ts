@@ -122,6 +122,8 @@ describe('flows read at a glance', () => {
       expect(text.zoom).toBeLessThan(1);
       expect(text.px).toBeGreaterThanOrEqual(11);
       expect(await underMinimap(page)).toEqual([]);
+      // the demo flow ends its open exits on purpose: no warning
+      expect(await page.locator('[data-problems] li.issue.warning').count()).toBe(0);
       await page.screenshot({ path: join(ARTIFACTS, `readable-01-merchant-fit-${width}x${height}.png`) });
     }
 
@@ -149,10 +151,8 @@ describe('flows read at a glance', () => {
         { id: 'push', type: 'channel', position: { x: 0, y: 200 }, data: { channel: 'push', template: { title: 'Hi', body: 'Back?' } } },
         { id: 'paid', type: 'goal', position: { x: 0, y: 400 }, data: { event: 'order_paid' } },
       ],
-      edges: [
-        { id: 'e1', source: 'trigger', target: 'push' },
-        { id: 'e2', source: 'push', target: 'paid' },
-      ],
+      // the goal watches the whole journey (no connection into it); the message's exit is left open
+      edges: [{ id: 'e1', source: 'trigger', target: 'push' }],
     });
     await page.goto(`${base}/#/flows/${id}`);
     await page.locator('[data-node-id="paid"]').waitFor();
@@ -166,6 +166,20 @@ describe('flows read at a glance', () => {
     expect(await page.locator('.react-flow__node [data-compact]').count()).toBe(0);
     expect(await underMinimap(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'readable-02-three-steps-1440x900.png') });
+
+    // an open exit is a warning until the marketer says it ends there on purpose
+    const warning = page.locator('[data-problems] li.issue.warning', { hasText: 'The “next” exit is not connected' });
+    await warning.waitFor();
+    await page.click('[data-node-id="push"]');
+    await page.locator('[data-inspector="push"] input[name=ends-out]').check();
+    await warning.waitFor({ state: 'detached' });
+    await page.locator('[data-node-id="push"] [data-ends="out"]').waitFor();
+    await page.locator('[data-save-status=saved]').waitFor();
+    const stored = (await api.http().get(`/api/flows/${id}`).set('Authorization', api.admin).expect(200)).body;
+    expect(stored.graph.nodes.find((n: { id: string }) => n.id === 'push').ends).toEqual(['out']);
+    expect((await api.http().post(`/api/flows/${id}/validate`).set('Authorization', api.admin).send({}).expect(200)).body.warnings).toEqual(
+      [],
+    );
     expect(pageErrors).toEqual([]);
   });
 });

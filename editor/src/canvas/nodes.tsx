@@ -159,6 +159,12 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
           {handles.map((h) => (
             <div className={`flow-node-out out-${h}`} key={h}>
               <span>{handleLabel(h)}</span>
+              {data.ends?.includes(h) && (
+                <span className="ends-here" data-ends={h} title="The journey ends here on purpose">
+                  {' '}
+                  · ends
+                </span>
+              )}
               <Handle type="source" id={h} position={Position.Bottom} className={`handle-out handle-${h}`} />
             </div>
           ))}

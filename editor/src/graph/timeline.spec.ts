@@ -63,7 +63,7 @@ describe('describeEntry', () => {
     ],
     [
       { kind: 'wait', nodeId: 'w', detail: { kind: 'goal', until: 'U', within: 'P3D', event: 'order_paid' } },
-      'Waits at “Wait a week” up to 3 days for “order_paid” (until <U>); without it the journey ends unconverted.',
+      'Waits at “Wait a week” up to 3 days for “order_paid”, until <U>; without it the journey ends unconverted.',
     ],
     [
       { kind: 'completed', nodeId: 'c', detail: { reason: 'unconnected handle', handle: 'no' } },

@@ -127,7 +127,7 @@ export function describeEntry(
       if (d.kind === 'goal') {
         const within = typeof d.within === 'string' ? describeDuration(d.within) : '';
         const what = typeof d.event === 'string' ? `“${d.event}”` : 'the goal';
-        return `Waits at ${step}${within ? ` up to ${within}` : ''} for ${what}${until ? ` (until ${until})` : ''}; without it the journey ends unconverted.`;
+        return `Waits at ${step}${within ? ` up to ${within}` : ''} for ${what}${until ? `, until ${until}` : ''}; without it the journey ends unconverted.`;
       }
       if (d.kind === 'send')
         return `Message held at ${step}${d.reason === 'quiet_hours' ? ' for quiet hours' : d.reason === 'frequency_cap' ? ' by the frequency cap' : ''}${until ? ` until ${until}` : ''}.`;

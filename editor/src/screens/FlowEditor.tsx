@@ -720,6 +720,16 @@ function Canvas({
           }),
         );
       },
+      onEnds: (id, ends) => {
+        before();
+        setNodes((ns) =>
+          ns.map((n) => {
+            if (n.id !== id) return n;
+            const { ends: _old, ...rest } = n.data;
+            return { ...n, data: ends.length ? { ...rest, ends } : rest } as EditorNode;
+          }),
+        );
+      },
       onDelete: (id) => {
         before();
         setNodes((ns) => ns.filter((n) => n.id !== id));
@@ -804,7 +814,16 @@ function Canvas({
       <aside className="sidebar">
         <ProblemList errors={errors} warnings={warnings} labels={labels} source={source} onPick={select} />
         {selected ? (
-          <NodeInspector key={selected.id} node={selected} readOnly={readOnly} {...issueOf(selected.id)} actions={actions} />
+          <NodeInspector
+            key={selected.id}
+            node={selected}
+            readOnly={readOnly}
+            {...issueOf(selected.id)}
+            actions={actions}
+            unconnected={handlesOf(selected.type, selected.data.config).filter(
+              (h) => !edges.some((e) => e.source === selected.id && (e.sourceHandle ?? 'out') === h),
+            )}
+          />
         ) : (
           <div className="inspector empty-inspector">
             <p className="muted">{selectedIds.length > 1 ? `${selectedIds.length} steps selected.` : 'Select a step to edit it.'}</p>

@@ -181,7 +181,7 @@ export function ContactTimeline({
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   // a time in a sentence: the contact's local time first (what quiet hours are about), then the viewer's
   const bothZones = (iso: string) =>
-    zone && zone !== viewerZone ? `${inZone(iso, zone)} ${zone} time (${when(iso)} your time)` : when(iso);
+    zone && zone !== viewerZone ? `${inZone(iso, zone)} for the contact (${zone}), ${shortTime(iso)} your time` : when(iso);
   // this flow's journeys first
   const sorted = [...journeys].sort((a, b) => Number(b.flowId === flowId) - Number(a.flowId === flowId));
   return (
@@ -250,6 +250,11 @@ export function ContactTimeline({
       ))}
     </div>
   );
+}
+
+function shortTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
 function inZone(iso: string, zone: string): string {
