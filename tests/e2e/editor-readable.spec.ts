@@ -182,4 +182,34 @@ describe('flows read at a glance', () => {
     );
     expect(pageErrors).toEqual([]);
   });
+
+  it('selects several steps with Shift-click and a Shift-drag rectangle, and lists the keys on ?', async () => {
+    const hint = page.locator('.empty-inspector .muted');
+    await page.click('[data-node-id="trigger"]');
+    await page.click('[data-node-id="push"]', { modifiers: ['Shift'] });
+    await hint.filter({ hasText: '2 steps selected.' }).waitFor();
+    await page.click('[data-node-id="paid"]', { modifiers: ['Shift'] });
+    await hint.filter({ hasText: '3 steps selected.' }).waitFor();
+    await page.click('.react-flow__pane', { position: { x: 20, y: 300 } }); // a click on the canvas clears it
+    await page.locator('.empty-inspector .muted', { hasText: 'Select a step to edit it.' }).waitFor();
+
+    // a rectangle from one empty corner of the canvas to the other, Shift held
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(pane.x + 8, pane.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(pane.x + pane.width - 8, pane.y + pane.height - 8, { steps: 10 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await hint.filter({ hasText: '3 steps selected.' }).waitFor();
+
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 300 } });
+    await page.keyboard.press('?');
+    const help = page.locator('[data-keyboard-help]');
+    await help.locator('tr', { hasText: 'Shift-click' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'readable-03-keys-1440x900.png') });
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
+  });
 });
