@@ -461,8 +461,22 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
   };
   const localeIssue = useFieldIssue('locales');
   const previewTemplate = activeLocale ? { ...config.template, ...config.locales?.[activeLocale] } : config.template;
+  // the engine counts a message as win-back unless it says `winback: false`: the box shows exactly that
+  const winback = config.winback !== false;
   return (
     <>
+      <Check
+        label="Win-back message"
+        name="winback"
+        checked={winback}
+        disabled={disabled}
+        onChange={(on) => onChange({ ...config, winback: on })}
+      />
+      <p className="hint" data-winback-sentence>
+        {winback
+          ? 'A contact who comes back within the attribution window after this message counts as won back by it.'
+          : 'A follow-up (e.g. a check-in after the contact returned): coming back after it is not credited to the flow.'}
+      </p>
       <SelectField<ChannelKind>
         label="Channel"
         name="channel"
@@ -587,13 +601,6 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
         value={config.costCents}
         disabled={disabled}
         onChange={(costCents) => onChange(withOptional(config, 'costCents', costCents))}
-      />
-      <Check
-        label="Win-back message (counts for “re-engaged” attribution)"
-        name="winback"
-        checked={config.winback ?? false}
-        disabled={disabled}
-        onChange={(winback) => onChange({ ...config, winback })}
       />
     </>
   );

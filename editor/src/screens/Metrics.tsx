@@ -122,8 +122,9 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
             : `${m.convertedWithoutMessage.toLocaleString()} converted without being messaged (they met the goal before any message was sent); ${m.converted.toLocaleString()} converted in all.`}
         </p>
         <p className="hint" data-holdout-note>
-          The funnel counts the journeys that could be messaged; {m.holdout.size.toLocaleString()} more entered in the holdout and get
-          nothing.
+          {m.holdout.size === 0
+            ? 'The funnel counts every journey: nobody is held out of this flow.'
+            : `The funnel counts the journeys that could be messaged; ${m.holdout.size.toLocaleString()} more entered in the holdout and get nothing.`}
         </p>
         <p className="hint" data-lift-basis>
           Lift compares all conversions (treatment vs holdout, intent-to-treat).
