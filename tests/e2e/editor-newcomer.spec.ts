@@ -185,11 +185,11 @@ describe('a newcomer builds both seed flows from blank canvases', () => {
     // the blank trigger is already "inactive for 7 days"
     expect(await page.locator('[data-node-id="trigger"] .flow-node-summary').textContent()).toMatch(/7 days/);
     await drop(page, [
-      ['channel', 'channel', 160, 170],
-      ['delay', 'delay', 160, 360],
-      ['condition', 'condition', 160, 550],
-      ['goal', 'goal', 120, 760],
-      ['channel', 'channel2', 520, 760],
+      ['channel', 'channel', 160, 180],
+      ['delay', 'delay', 160, 420],
+      ['condition', 'condition', 160, 640],
+      ['goal', 'goal', 560, 640],
+      ['channel', 'channel2', 560, 420],
     ]);
     await page.click('[data-node-id="channel"]');
     await page.locator('[data-inspector="channel"] input[name=template-title]').fill('We miss you, {{default firstName "partner"}}');
