@@ -66,6 +66,10 @@ describe('describeEntry', () => {
       'Waits at “Wait a week” up to 3 days for “order_paid”, until <U>; without it the journey ends unconverted.',
     ],
     [
+      { kind: 'wait', nodeId: 'w', detail: { kind: 'goal', until: 'U', within: 'PT72H' } },
+      'Waits at “Wait a week” up to 3 days for the goal, until <U>; without it the journey ends unconverted.',
+    ],
+    [
       { kind: 'completed', nodeId: 'c', detail: { reason: 'unconnected handle', handle: 'no' } },
       'Journey completed at “Active?”: the “no” exit of this step ends the journey.',
     ],

@@ -17,6 +17,13 @@ export interface RowContext {
   lastSent?: { at: string; channel: string };
 }
 
+/** "3 days" for PT72H, "6 hours" for PT6H: whole days of hours read as days. */
+function inWords(iso: string): string {
+  const hours = /^PT(\d+)H$/.exec(iso);
+  if (hours && Number(hours[1]) % 24 === 0 && Number(hours[1]) > 0) return describeDuration(`P${Number(hours[1]) / 24}D`);
+  return describeDuration(iso);
+}
+
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
 const quoted = (v: unknown) => (typeof v === 'string' ? `“${v}”` : str(v));
 
@@ -74,7 +81,7 @@ export function describeCheck(check: { kind?: string; result?: boolean; text?: s
     }
     case 'event': {
       const count = Number(v.count ?? 0);
-      const within = typeof v.within === 'string' ? describeDuration(v.within) : '';
+      const within = typeof v.within === 'string' ? inWords(v.within) : '';
       return `${str(v.event)}: ${count} time${count === 1 ? '' : 's'}${within ? ` in the last ${within}` : ''} → ${verdict}`;
     }
     case 'active':
@@ -125,7 +132,7 @@ export function describeEntry(
       const until = typeof d.until === 'string' ? time(d.until) : '';
       if (d.kind === 'event') return `Waits at ${step} for “${str(d.event)}”${until ? `, at most until ${until}` : ''}.`;
       if (d.kind === 'goal') {
-        const within = typeof d.within === 'string' ? describeDuration(d.within) : '';
+        const within = typeof d.within === 'string' ? inWords(d.within) : '';
         const what = typeof d.event === 'string' ? `“${d.event}”` : 'the goal';
         return `Waits at ${step}${within ? ` up to ${within}` : ''} for ${what}${until ? `, until ${until}` : ''}; without it the journey ends unconverted.`;
       }
