@@ -57,7 +57,8 @@ function settingsFor(channel: ChannelKind, port: number): ChannelSettings {
     case 'sms':
       return { ...base, sms: { url: `http://127.0.0.1:${port}/Messages.json`, account: 'AC', token: 't', from: '+1' } };
     case 'webhook':
-      return { ...base, webhook: { secret: 'bench-secret-0123456789' } };
+      // the stub lives on loopback, which webhooks reach only when allowed (WEBHOOK_ALLOW_NETWORKS)
+      return { ...base, webhook: { secret: 'bench-secret-0123456789' }, allowNetworks: ['127.0.0.1/32'] };
   }
 }
 

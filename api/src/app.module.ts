@@ -12,6 +12,7 @@ import { ExportsModule } from './exports/exports.module';
 import { APP_CONFIG, AppConfig } from './config';
 import { EngineModule } from './engine/engine.module';
 import { FlowsModule } from './flows/flows.module';
+import { ExperimentsModule } from './experiments/experiments.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { JourneysModule } from './journeys/journeys.module';
@@ -20,7 +21,9 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OperationsModule } from './operations/operations.module';
 import { ProvidersModule } from './providers/providers.module';
 import { TemplatesModule } from './templates/templates.module';
+import { TopicsModule } from './topics/topics.module';
 import { SchemaModule } from './schema/schema.module';
+import { SegmentModule } from './segment/segment.module';
 import { SettingsModule } from './settings/settings.module';
 import { SimulationModule } from './simulation/simulation.module';
 import { TrackingModule } from './tracking/tracking.module';
@@ -70,6 +73,9 @@ export class AppModule {
         SimulationModule,
         ImportsModule,
         OperationsModule,
+        ExperimentsModule,
+        SegmentModule,
+        TopicsModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { jsonBody, refuseNulInPath } from './common/json-body';
 import { installIngestionEdge } from './contacts/ingestion-edge';
 import type { AppConfig } from './config';
 import { serveEditor } from './editor-static/serve-editor';
+import { installSegmentEdge } from './segment/segment-edge';
 import { applySecurity } from './security/security';
 
 /** Large enough for a batch of 10,000 events with small properties; batches are capped at 10,000 items anyway. */
@@ -52,6 +53,8 @@ export async function createApp(config: AppConfig, dataSource: DataSource): Prom
   app.use(refuseNulInPath);
   // the browser editor at `/` once built (`npm run build:editor`; `npm start` builds it when stale)
   serveEditor(app);
+  // Segment's HTTP Tracking API (/v1/*) for the Segment and RudderStack SDKs (segment/segment-edge.ts)
+  installSegmentEdge(app, security);
   // single-event ingestion without Express's per-request cost (same parts, same answers; see the file)
   installIngestionEdge(app, security, BODY_LIMIT);
   return app;

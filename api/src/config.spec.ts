@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     [{ TICK_CRON: '*/10 * *' }, 'TICK_CRON'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ API_KEY: 'short' }, 'API_KEY'],
+    [{ WEBHOOK_ALLOW_NETWORKS: '10.0.0.0/8, intranet' }, 'WEBHOOK_ALLOW_NETWORKS'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
@@ -41,6 +43,17 @@ describe('loadConfig', () => {
     [{ SMTP_POOL_SIZE: '0' }, 'SMTP_POOL_SIZE'],
   ])('rejects a half-configured channel %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
+  });
+
+  it('reads WEBHOOK_ALLOW_NETWORKS as a list of CIDRs, empty by default', () => {
+    expect(loadConfig({}).WEBHOOK_ALLOW_NETWORKS).toEqual([]);
+    expect(loadConfig({ WEBHOOK_ALLOW_NETWORKS: '10.0.0.0/8, fd00::/8' }).WEBHOOK_ALLOW_NETWORKS).toEqual(['10.0.0.0/8', 'fd00::/8']);
+  });
+
+  it('reads TRUST_PROXY as hops or proxy addresses, none by default', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
   });
 
   it('treats empty strings as unset', () => {

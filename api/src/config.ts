@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
+import { parseAllowedNetworks } from '@boomerang/engine/core/destination';
+import { passwordProblem } from './auth/password-policy';
+import { parseSendRateLimits } from '@boomerang/engine/core/rate-limits';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -32,7 +35,14 @@ const schema = z.object({
       'keep generating synthetic behaviour through the ingestion path; only ever in a workspace seeded as the demo (default: on when DEMO is on)',
     ),
   ADMIN_EMAIL: z.string().email().default('admin@localhost').describe('first editor user'),
-  ADMIN_PASSWORD: z.string().min(8).optional().describe('first editor user password'),
+  ADMIN_PASSWORD: z
+    .string()
+    .superRefine((password, ctx) => {
+      const problem = passwordProblem(password);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional()
+    .describe('first editor user password (at least 12 characters, not a common one)'),
   PUBLIC_URL: z.string().url().optional().describe('base of tracking links'),
   // ---- channels (issue 10): each channel is live when its variables are set, else the sandbox
   SMTP_URL: z
@@ -62,6 +72,38 @@ const schema = z.object({
   SMS_TOKEN: z.string().optional().describe('SMS basic-auth password (auth token)'),
   SMS_FROM: z.string().optional().describe('SMS sender number or id'),
   WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of X-Boomerang-Signature; unset → generated into DATA_DIR'),
+  WEBHOOK_ALLOW_NETWORKS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseAllowedNetworks(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'comma-separated CIDRs webhook URLs and Web Push endpoints may reach besides public addresses (loopback, private, link-local… are refused otherwise)',
+    ),
+  CLICK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+$/, 'must be host names like shop.example or *.shop.example, comma-separated')))
+    .describe(
+      'hosts a tracked click may redirect to when the url host came from a contact attribute (the template literal host always may)',
+    ),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000).describe('provider request timeout'),
   PROVIDER_STATUS_SECRET: z
     .string()
@@ -81,7 +123,28 @@ const schema = z.object({
     )
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'must be origins like https://app.example.com, comma-separated')))
     .describe('origins allowed to call the API from a browser (CORS); unset → none'),
-  RATE_LIMIT_LOGIN: z.coerce.number().int().min(0).default(10).describe('sign-in attempts per minute per client address; 0 = off'),
+  RATE_LIMIT_LOGIN: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10)
+    .describe('sign-in attempts per minute per client address and per account; 0 = off'),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(\d{1,2}|((loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)\s*,?\s*)+)$/,
+      'must be a number of proxy hops or comma-separated proxy addresses/CIDRs (loopback, linklocal, uniquelocal)',
+    )
+    .optional()
+    .transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v))
+    .describe('the reverse proxies in front of the API (Express "trust proxy"): hops or addresses; unset → none trusted'),
+  API_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5000)
+    .describe('statement_timeout of the queries a request shapes (flow estimates, contact search); over it → 422'),
   // ---- operations (issue 13)
   OVERDUE_AFTER_SECONDS: z.coerce
     .number()
@@ -100,6 +163,23 @@ const schema = z.object({
     .min(16, 'must be at least 16 characters')
     .optional()
     .describe('bearer token of GET /metrics (Prometheus); unset → /metrics refused'),
+  SEGMENT_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe("shared secret of Segment's Webhooks destination (POST /v1/webhook, X-Signature); unset → the route answers 404"),
+  SEND_RATE_LIMITS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseSendRateLimits(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe('provider rate limits across all engine processes, e.g. "sms=10/s, email=100/m, email=50000/d"; unset → none'),
   RATE_LIMIT_INGEST: z.coerce
     .number()
     .int()

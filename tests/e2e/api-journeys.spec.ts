@@ -14,6 +14,13 @@ let flowId: string;
 const T = new Date('2026-11-02T10:00:00Z');
 const at = (hours: number) => new Date(T.getTime() + hours * 3600_000);
 const messageIds: Record<string, string> = {};
+
+/** The tiny graph with a click destination on its push: a click follows only the template's host (issue 20). */
+function measuredGraph() {
+  const graph = tinyGraph();
+  (graph.nodes[1].data as { template: Record<string, string> }).template.url = 'https://shop.example.com/back?x={{x}}';
+  return graph;
+}
 const journeyIds: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -22,7 +29,7 @@ beforeAll(async () => {
     .http()
     .post('/api/flows')
     .set('Authorization', api.admin)
-    .send({ name: 'Measured', graph: tinyGraph() })
+    .send({ name: 'Measured', graph: measuredGraph() })
     .expect(201);
   flowId = flow.body.id;
   await api.http().post(`/api/flows/${flowId}/activate`).set('Authorization', api.admin).expect(200);
@@ -211,6 +218,8 @@ describe('GET /api/flows/:id/metrics', () => {
       clicked: 1,
       returned: 1,
       converted: 1,
+      convertedAfterMessage: 1,
+      convertedWithoutMessage: 0,
       reachRate: 2 / 3,
       clickRate: 1 / 2,
       returnRate: 1 / 2,

@@ -55,7 +55,7 @@ beforeAll(async () => {
     externalId,
     timezone: 'UTC',
     consent: { email: true, push: true, sms: true },
-    attributes: { seg: 1, email: `${externalId}@example.com`, pushToken: `tok-${externalId}`, phone: '+15550100', locale },
+    attributes: { seg: 1, email: `${externalId}@example.com`, pushToken: `tok-${externalId}`, phone: '+15550100000', locale },
   });
   // several flows send to the same contacts in one tick here: no frequency caps
   await api.http().put('/api/settings').set('Authorization', auth()).send({ frequencyCaps: [] }).expect(200);

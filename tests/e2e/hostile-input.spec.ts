@@ -423,4 +423,122 @@ describe('generated bodies (fast-check)', () => {
       { ...runs, numRuns: Math.ceil((numRuns * 3) / 4) },
     );
   });
+
+  /** An IPv4 address as a hostile URL might spell it: dotted, one decimal number, hex, octal, or IPv4-mapped IPv6. */
+  const spelled = (octets: readonly number[], spelling: number): string => {
+    const n = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+    switch (spelling) {
+      case 0:
+        return octets.join('.');
+      case 1:
+        return String(n);
+      case 2:
+        return `0x${n.toString(16)}`;
+      case 3:
+        return octets.map((o) => `0${o.toString(8)}`).join('.');
+      default:
+        return `[::ffff:${octets.join('.')}]`;
+    }
+  };
+  const internalAddress = fc.oneof(
+    fc.tuple(fc.constant(127), fc.nat(255), fc.nat(255), fc.nat(255)),
+    fc.tuple(fc.constant(10), fc.nat(255), fc.nat(255), fc.nat(255)),
+    fc.tuple(fc.constant(172), fc.integer({ min: 16, max: 31 }), fc.nat(255), fc.nat(255)),
+    fc.tuple(fc.constant(192), fc.constant(168), fc.nat(255), fc.nat(255)),
+    fc.tuple(fc.constant(169), fc.constant(254), fc.nat(255), fc.nat(255)),
+    fc.tuple(fc.constant(100), fc.integer({ min: 64, max: 127 }), fc.nat(255), fc.nat(255)),
+    fc.tuple(fc.constant(0), fc.nat(255), fc.nat(255), fc.nat(255)),
+    fc.tuple(fc.integer({ min: 224, max: 255 }), fc.nat(255), fc.nat(255), fc.nat(255)),
+  );
+
+  it('outbound destinations: a webhook URL at a non-public address, in any spelling, is an error on its node', async () => {
+    await fc.assert(
+      fc.asyncProperty(internalAddress, fc.nat(4), fc.integer({ min: 1, max: 65535 }), async (octets, spelling, port) => {
+        const url = `http://${spelled(octets, spelling)}:${port}/admin`;
+        const graph = tinyGraph();
+        graph.nodes[1] = { ...graph.nodes[1], id: 'hook', data: { channel: 'webhook', template: { url, body: '{}' } } } as never;
+        graph.edges[0] = { ...graph.edges[0], target: 'hook' };
+        const res = await send('validateFlow', json({ graph }));
+        expectSane(res);
+        expect([
+          url,
+          res.body.errors.filter((e: { code: string }) => e.code === 'webhook.destination').map((e: { nodeId: string }) => e.nodeId),
+        ]).toEqual([url, ['hook']]);
+      }),
+      runs,
+    );
+  });
+
+  it('outbound destinations: public addresses in any spelling pass validation', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom([8, 8, 8, 8], [1, 1, 1, 1], [93, 184, 216, 34], [151, 101, 1, 69]),
+        fc.nat(4),
+        async (octets, spelling) => {
+          const graph = tinyGraph();
+          graph.nodes[1] = {
+            ...graph.nodes[1],
+            data: { channel: 'webhook', template: { url: `https://${spelled(octets, spelling)}/hook` } },
+          } as never;
+          const res = await send('validateFlow', json({ graph }));
+          expectSane(res);
+          expect(res.body.errors).toEqual([]);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('template budget: nested loops of any size preview within the budget or are refused with the reason, never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 400 }), async (depth, length) => {
+        const externalId = `budget-${depth}-${length}`;
+        await api
+          .http()
+          .post('/api/contacts')
+          .set('Authorization', api.admin)
+          .send([{ externalId, attributes: { arr: Array.from({ length }, (_, i) => i) } }])
+          .expect(200);
+        const open = Array.from({ length: depth }, (_, i) => `{{#each ${'../'.repeat(i)}arr}}`).join('');
+        const body = `${open}.${'{{/each}}'.repeat(depth)}`;
+        const res = await send('preview', json({ channel: 'sms', template: { body }, externalId }));
+        expectSane(res);
+        expect(res.status).toBe(200);
+        const iterations = Array.from({ length: depth }, (_, i) => length ** (i + 1)).reduce((a, b) => a + b, 0);
+        if (depth > 2) expect(res.body.problems.join(' ')).toMatch(/loops nest \d deep/);
+        else if (iterations > 10_000) expect(res.body.problems.join(' ')).toMatch(/exceeds its rendering budget/);
+        else expect(res.body.content.body).toBe('.'.repeat(length ** depth));
+      }),
+      runs,
+    );
+  });
+});
+
+describe('the worst template of the suite', () => {
+  it('leaves /api/health answering within a second while it is being previewed', async () => {
+    // three-deep loops are refused before rendering; two deep over 300 items with a long attribute is the most a
+    // template can ask once it passes the static checks (90,000 iterations, 300 MB of output without the budget)
+    await api
+      .http()
+      .post('/api/contacts')
+      .set('Authorization', api.admin)
+      .send([{ externalId: 'worst', attributes: { arr: Array.from({ length: 300 }, (_, i) => i), big: 'x'.repeat(4000) } }])
+      .expect(200);
+    const preview = send(
+      'preview',
+      json({ channel: 'sms', template: { body: '{{#each arr}}{{#each ../arr}}{{../../big}}{{/each}}{{/each}}' }, externalId: 'worst' }),
+    );
+    const started = Date.now();
+    const [health, refused] = await Promise.all([
+      api
+        .http()
+        .get('/api/health')
+        .then((res) => ({ status: res.status, ms: Date.now() - started })),
+      preview,
+    ]);
+    expect(health.status).toBe(200);
+    expect(health.ms).toBeLessThan(1000);
+    expect(refused.status).toBe(200);
+    expect(refused.body.problems.join(' ')).toMatch(/exceeds its rendering budget/);
+  });
 });

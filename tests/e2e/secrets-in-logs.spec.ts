@@ -46,6 +46,8 @@ async function start(env: Record<string, string>): Promise<{ server: RunningServ
     SMS_ACCOUNT: 'AC-account',
     SMS_FROM: '+15550000000',
     PUSH_URL: `${stub.url}/push`,
+    // the webhook receiver is the stub on loopback, refused unless allowed (issue 20)
+    WEBHOOK_ALLOW_NETWORKS: '127.0.0.1/32',
     ...SECRETS,
     ...env,
   });

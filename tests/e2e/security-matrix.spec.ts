@@ -24,6 +24,8 @@ const publicRoutes = [
   'get /t/o/:id',
   'get /t/u/:id',
   'post /t/u/:id',
+  'get /t/p/:id', // the subscription preference page (the message id is the capability)
+  'post /t/p/:id',
   'get /metrics', // Prometheus, behind METRICS_TOKEN
 ];
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import type { FlowGraphDocument } from '@boomerang/engine';
+import { prng } from '@boomerang/engine/core/prng';
 import { ingestEventRows, VirtualClock, type EventRow } from '@boomerang/engine/runtime';
 import { connectAndMigrate, createDataSource } from '../../api/src/database/data-source';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../api/src/database/embedded-postgres';
@@ -214,17 +215,8 @@ async function startStub(random: () => number): Promise<Stub> {
   return stub;
 }
 
-/** A small seeded PRNG (mulberry32): a failing run can be replayed with FAULT_SEED. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// a seeded PRNG (mulberry32): a failing run can be replayed with FAULT_SEED
+export { prng };
 
 interface Replica {
   id: number;

@@ -109,6 +109,19 @@ describe('email adapter over SMTP', () => {
     expect(log.detail).toMatchObject({ status: 'failed', hardBounce: true, consentCleared: true });
   });
 
+  it('a stored address that is not one addr-spec is refused before SMTP: one contact is never many recipients', async () => {
+    // written around the ingestion check (issue 20): a list with a display name, and a header injection
+    const hostile = ['a@x.test, b@y.test, "S" <c@z.test>', 'u@x.test\r\nBcc: e@evil.test'];
+    await seedContacts(db, 2, { prefix: 'h', attributes: (i) => ({ seg: 1, email: hostile[i] }) });
+    await createActiveFlow(db, graph({ subject: 'Hi', text: 'Hello' }));
+    const report = await engineFor(sink.url).tick(T0);
+    expect(report.failed).toBe(2);
+    for (const m of (await db.query(`SELECT status, last_error FROM messages`)).rows) {
+      expect(m).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/^the contact's email must be/) });
+    }
+    expect(sink.mails).toHaveLength(0);
+  });
+
   it('a refused SMTP connection is retried, then delivered once', async () => {
     await seedContacts(db, 1, { prefix: 'r', attributes: () => ({ seg: 1, email: 'r@example.com' }) });
     await createActiveFlow(db, graph({ subject: 'Hi', text: 'Hello' }));

@@ -56,7 +56,8 @@ function oneSendGraph(data: Record<string, unknown>): FlowGraphDocument {
 }
 
 function engineWith(settings: Partial<ChannelSettings>): Engine {
-  built = buildChannelAdapters({ publicUrl: PUBLIC_URL, timeoutMs: 300, ...settings });
+  // the stubs live on 127.0.0.1, which webhooks and Web Push may reach only when allowed (issue 20)
+  built = buildChannelAdapters({ publicUrl: PUBLIC_URL, timeoutMs: 300, allowNetworks: ['127.0.0.1/32'], ...settings });
   return new Engine({
     db,
     clock: new VirtualClock(db, () => T0),

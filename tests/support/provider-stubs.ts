@@ -29,7 +29,8 @@ export interface HttpStub {
   close(): Promise<void>;
 }
 
-export async function startHttpStub(): Promise<HttpStub> {
+/** `host`: the loopback address it listens on (127.0.0.2 plays an internal service in the security specs) */
+export async function startHttpStub(host = '127.0.0.1'): Promise<HttpStub> {
   const hanging = new Set<http.ServerResponse>();
   const stub: HttpStub = {
     url: '',
@@ -57,8 +58,8 @@ export async function startHttpStub(): Promise<HttpStub> {
       res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers }).end(reply.body ?? '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
+  stub.url = `http://${host}:${(server.address() as AddressInfo).port}`;
   return stub;
 }
 

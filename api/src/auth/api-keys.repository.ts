@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ApiKeyScope } from '@boomerang/engine/core/views/auth';
-import { hashApiKey } from './api-key-hash';
+import { apiKeyPrefix, hashApiKey } from './api-key-hash';
 
 /** A row of `api_keys`. Keys are stored as SHA-256 hashes; `prefix` (first characters) lets people tell keys apart. */
 export interface ApiKeyRow {
@@ -28,7 +28,7 @@ export const ENV_KEY_NAME = 'API_KEY';
 const INSERT = `INSERT INTO api_keys (name, prefix, key_hash, scopes) VALUES ($1, $2, $3, $4) RETURNING *`;
 const insertParams = (name: string, plaintext: string, scopes: ApiKeyScope[]) => [
   name,
-  plaintext.slice(0, 8),
+  apiKeyPrefix(plaintext),
   hashApiKey(plaintext),
   scopes,
 ];
@@ -51,6 +51,14 @@ export class ApiKeysRepository {
     if (key) this.verified.set(keyHash, { key, until: Date.now() + API_KEY_CACHE_MS });
     else this.verified.delete(keyHash);
     return key ?? null;
+  }
+
+  /** A key stored before `apiKeyPrefix` showed the first characters of an operator's secret: show its fingerprint. */
+  async refreshPrefix(plaintext: string): Promise<void> {
+    await this.dataSource.query(`UPDATE api_keys SET prefix = $2 WHERE key_hash = $1 AND prefix <> $2`, [
+      hashApiKey(plaintext),
+      apiKeyPrefix(plaintext),
+    ]);
   }
 
   async countActiveWithScope(scope: ApiKeyScope): Promise<number> {

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config';
+import type { Request, Response } from 'express';
+import { LoginThrottle } from '../security/login-throttle';
 import { UuidOr404Pipe } from '../common/ids';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { Access, AuthenticatedRequest, Caller } from './access.decorator';
@@ -20,17 +22,31 @@ import { SESSION_COOKIE, SESSION_TTL_MS, sessionCookie } from './session-token';
 
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: LoginThrottle,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'PUBLIC_URL'>,
+  ) {}
 
-  /** Signs an editor user in: the token works as `Authorization: Bearer` and is also set as an HttpOnly cookie. */
+  /**
+   * Signs an editor user in: the token works as `Authorization: Bearer` and is also set as an HttpOnly cookie.
+   * Attempts are limited here, in the handler every spelling of the path reaches (`LoginThrottle`).
+   */
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body(new ZodValidationPipe(loginBody)) body: LoginBody, @Res({ passthrough: true }) res: Response) {
+  async login(@Body(new ZodValidationPipe(loginBody)) body: LoginBody, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const refusal = this.throttle.check(req.ip, body.email);
+    if (refusal) {
+      res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: refusal.message }, HttpStatus.TOO_MANY_REQUESTS);
+    }
     const session = await this.auth.login(body);
     res.cookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'lax',
+      // behind https (PUBLIC_URL, or a request that arrived over TLS as TRUST_PROXY tells) the cookie never travels in clear
+      secure: req.secure || this.config.PUBLIC_URL.startsWith('https:'),
       path: '/',
       maxAge: SESSION_TTL_MS,
     });

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { apiKeyScope, userRole } from '@boomerang/engine/core/views/auth';
+import { passwordProblem } from './password-policy';
+
+/** A password being set: the policy of `password-policy.ts`, in its own words. */
+const newPassword = z
+  .string()
+  .max(1000)
+  .superRefine((password, ctx) => {
+    const problem = passwordProblem(password);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const loginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) }).strict();
 export type LoginBody = z.infer<typeof loginBody>;
@@ -7,10 +17,16 @@ export type LoginBody = z.infer<typeof loginBody>;
 export const createUserBody = z
   .object({
     email: z.string().max(320).email(),
-    password: z.string().min(8, 'at least 8 characters').max(1000),
+    password: newPassword,
     role: userRole,
   })
-  .strict();
+  .strict()
+  // the user's own e-mail is a word a guesser tries first
+  .superRefine((body, ctx) => {
+    if (passwordProblem(body.password) !== null) return; // already reported on the field
+    const problem = passwordProblem(body.password, [body.email, body.email.split('@')[0]]);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
 export type CreateUserBody = z.infer<typeof createUserBody>;
 
 export const createApiKeyBody = z
@@ -21,9 +37,15 @@ export const createApiKeyBody = z
   .strict();
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 
-/** `PATCH /api/users/:id`: change the role, or disable (true) / enable (false) the user. */
+/**
+ * `PATCH /api/users/:id`: change the role, disable (true) / enable (false) the user, or set a new password.
+ * Disabling and a new password end every session of the user.
+ */
 export const updateUserBody = z
-  .object({ role: userRole.optional(), disabled: z.boolean().optional() })
+  .object({ role: userRole.optional(), disabled: z.boolean().optional(), password: newPassword.optional() })
   .strict()
-  .refine((b) => b.role !== undefined || b.disabled !== undefined, 'nothing to change: send role or disabled');
+  .refine(
+    (b) => b.role !== undefined || b.disabled !== undefined || b.password !== undefined,
+    'nothing to change: send role, disabled or password',
+  );
 export type UpdateUserBody = z.infer<typeof updateUserBody>;

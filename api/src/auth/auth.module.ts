@@ -7,6 +7,7 @@ import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator';
 import { SessionsRepository } from './sessions.repository';
 import { UsersRepository } from './users.repository';
+import { LoginThrottle } from '../security/login-throttle';
 
 @Module({
   controllers: [AuthController, UsersController, ApiKeysController],
@@ -16,6 +17,7 @@ import { UsersRepository } from './users.repository';
     SessionsRepository,
     AuthService,
     Authenticator,
+    LoginThrottle,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [ApiKeysRepository, UsersRepository, Authenticator],

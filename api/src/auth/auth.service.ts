@@ -58,21 +58,35 @@ export class AuthService {
     });
   }
 
+  /**
+   * Role, disabled, password. Disabling or a new password deletes every session of the user in the same
+   * transaction: enabling them again later must not revive a session that disabling ended (issue 20).
+   */
   async updateUser(id: string, body: UpdateUserBody, caller: Principal) {
+    const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
     return this.users.transaction(async (db) => {
       const demotes = (body.role !== undefined && body.role !== 'admin') || body.disabled === true;
       if (demotes && (await this.users.otherActiveAdmins(db, id)) === 0) {
         const [row]: { role: string }[] = await db.query(`SELECT role FROM users WHERE id = $1`, [id]);
         if (row?.role === 'admin') throw new ConflictException('this is the last admin who can sign in; make someone else admin first');
       }
-      const user = await this.users.update(db, id, body);
+      const user = await this.users.update(db, id, { role: body.role, disabled: body.disabled, passwordHash });
       if (!user) throw new NotFoundException(`user "${id}" not found`);
+      const endsSessions = body.disabled === true || passwordHash !== undefined;
+      const revoked = endsSessions ? await this.sessions.deleteAllOf(db, id) : 0;
+      const { password: _password, ...visible } = body;
       await this.audit.record(db, {
         actor: actorOf(caller),
         action: 'user.updated',
         entityType: 'user',
         entityId: id,
-        detail: { email: user.email, ...body },
+        // never the password: that it changed is enough
+        detail: {
+          email: user.email,
+          ...visible,
+          ...(passwordHash ? { passwordChanged: true } : {}),
+          ...(endsSessions ? { sessionsRevoked: revoked } : {}),
+        },
       });
       return userView(user);
     });

@@ -27,6 +27,7 @@ export async function ensureAdminApiKey(
   const revokedEnvKeys = await repository.revokeEnvKeys(envKey ?? null, new Date());
   if (envKey) {
     if (!(await repository.findActiveByPlaintext(envKey))) await repository.insert(ENV_KEY_NAME, envKey, ['admin']);
+    else await repository.refreshPrefix(envKey);
     return { key: envKey, source: 'env', revokedEnvKeys };
   }
   const keyFile = join(resolve(dataDir), 'api-key');

@@ -47,13 +47,18 @@ export class UsersRepository {
   }
 
   /** Role and/or disabled state; a disabled user's sessions stop working at once (the session lookup checks it). */
-  async update(db: EntityManager, id: string, patch: { role?: UserRole; disabled?: boolean }): Promise<UserRow | null> {
+  async update(
+    db: EntityManager,
+    id: string,
+    patch: { role?: UserRole; disabled?: boolean; passwordHash?: string },
+  ): Promise<UserRow | null> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected]
     const [rows]: [UserRow[], number] = await db.query(
       `UPDATE users SET role = coalesce($2, role),
-              disabled_at = CASE WHEN $3::boolean IS NULL THEN disabled_at WHEN $3 THEN coalesce(disabled_at, now()) ELSE NULL END
+              disabled_at = CASE WHEN $3::boolean IS NULL THEN disabled_at WHEN $3 THEN coalesce(disabled_at, now()) ELSE NULL END,
+              password_hash = coalesce($4, password_hash)
         WHERE id = $1 RETURNING *`,
-      [id, patch.role ?? null, patch.disabled ?? null],
+      [id, patch.role ?? null, patch.disabled ?? null, patch.passwordHash ?? null],
     );
     return rows[0] ?? null;
   }

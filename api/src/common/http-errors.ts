@@ -8,8 +8,8 @@ export function badRequest(errors: FieldError[]): BadRequestException {
   return new BadRequestException({ statusCode: 400, message: summarize(errors), errors });
 }
 
-export function badRequestFromZod(error: z.ZodError, prefix: PropertyKey[] = []): BadRequestException {
-  return badRequest(fieldErrors(error.issues, prefix));
+export function badRequestFromZod(error: z.ZodError, prefix: PropertyKey[] = [], input?: unknown): BadRequestException {
+  return badRequest(fieldErrors(error.issues, prefix, input));
 }
 
 /** Parses or throws a 400 that names the field (what PostgreSQL cannot store is refused first: storable-json.ts). */
@@ -17,6 +17,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
   const unstorable = findUnstorable(value, prefix);
   if (unstorable) throw badRequest([unstorable]);
   const result = schema.safeParse(value);
-  if (!result.success) throw badRequestFromZod(result.error, prefix);
+  if (!result.success) throw badRequestFromZod(result.error, prefix, value);
   return result.data;
 }

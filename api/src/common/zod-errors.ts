@@ -16,17 +16,35 @@ type Issue = z.core.$ZodIssue;
 type Path = PropertyKey[];
 
 /** `prefix` is prepended to every path: `body`, `query`, or a batch item's `[3]`. */
-export function fieldErrors(issues: readonly Issue[], prefix: Path = []): FieldError[] {
+export function fieldErrors(issues: readonly Issue[], prefix: Path = [], input?: unknown): FieldError[] {
   const seen = new Set<string>();
   const out: FieldError[] = [];
   for (const { issue, path } of flattenZodIssues(issues, prefix)) {
+    const node = nodeIdAt(input, path.slice(prefix.length));
     const field = formatPath(path);
-    const error = { path: field, message: describe(issue, field) };
+    const error = { path: field, message: describe(issue, `${field}${node ? ` (node "${node.slice(0, 100)}")` : ''}`) };
     if (seen.has(error.message)) continue;
     seen.add(error.message);
     out.push(error);
   }
   return out;
+}
+
+/**
+ * The id of the graph node a path goes through (`graph.nodes[1].type` → that node's `id`), so an error names the
+ * node the editor shows rather than its index (issue 20); null when the path is not inside a node with an id.
+ */
+function nodeIdAt(input: unknown, path: readonly PropertyKey[]): string | null {
+  let value: unknown = input;
+  let id: string | null = null;
+  for (let i = 0; i < path.length && value !== null && typeof value === 'object'; i++) {
+    value = (value as Record<PropertyKey, unknown>)[path[i] as string];
+    if (path[i - 1] === 'nodes' && typeof path[i] === 'number' && value && typeof value === 'object') {
+      const candidate = (value as { id?: unknown }).id;
+      id = typeof candidate === 'string' && candidate !== '' ? candidate : null;
+    }
+  }
+  return id;
 }
 
 /** One line for a response's `message`: the first few errors. */

@@ -1,18 +1,33 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '@boomerang/engine';
 import { channelConsent } from '@boomerang/engine/core/views/contacts';
+import { emailAddressProblem, phoneNumberProblem } from '@boomerang/engine/core/addresses';
 
 const externalId = z.string().min(1, 'must not be empty').max(200).describe('the customer’s own id of the contact');
 const MAX_JSON = 32 * 1024;
 const fitsInJson = (limit: number) => (value: unknown) => JSON.stringify(value ?? null).length <= limit;
-const address = z.string().max(320).nullable().optional();
+/** A channel address attribute: a string the check accepts (its words name the problem), or null to remove it. */
+const address = (problem: (value: string) => string | null) =>
+  z
+    .string()
+    .max(320)
+    .superRefine((value, ctx) => {
+      const words = problem(value);
+      if (words) ctx.addIssue({ code: 'custom', message: words });
+    })
+    .nullable()
+    .optional();
 
 /**
- * Attributes are open-ended (any JSON value per key); the channel addresses `email`, `phone`, `pushToken` must be
- * strings. A key set to `null` is removed.
+ * Attributes are open-ended (any JSON value per key); the channel addresses must be strings: `email` exactly one
+ * addr-spec, `phone` E.164 (`core/addresses.ts`, issue 20), `pushToken` any token. A key set to `null` is removed.
  */
 export const contactAttributes = z
-  .object({ email: address, phone: address, pushToken: z.string().max(4096).nullable().optional() })
+  .object({
+    email: address(emailAddressProblem),
+    phone: address(phoneNumberProblem),
+    pushToken: z.string().max(4096).nullable().optional(),
+  })
   .catchall(z.unknown())
   .refine((a) => Object.keys(a).length <= 200, 'at most 200 attributes')
   .refine((a) => Object.keys(a).every((k) => k.length >= 1 && k.length <= 100), 'attribute names are 1–100 characters')

@@ -1,3 +1,4 @@
+import { managerWithTimeout } from '../common/statement-timeout';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -63,23 +64,29 @@ export class ContactsRepository {
   /**
    * Contacts newest first, by id (the cursor is the last id). `key=value` compares one attribute as text; anything
    * else matches the start of the externalId or e-mail (case-insensitive) or the digits of the phone number.
+   * `personal: false` (viewers, who see addresses masked) searches no e-mail or phone: a prefix search would spell
+   * out a masked address one character at a time (issue 20).
    */
-  list(filter: { q?: string; before?: number; limit: number }): Promise<ContactRow[]> {
+  list(filter: { q?: string; before?: number; limit: number; personal: boolean; timeoutMs: number }): Promise<ContactRow[]> {
     const q = filter.q ?? '';
     const eq = /^([^=\s]{1,100})\s*=\s*(.*)$/.exec(q);
+    const addressKey = eq !== null && /email|phone/i.test(eq[1]);
     const digits = q.replace(/\D/g, '');
     const like = q.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
-    return this.dataSource.query(
-      `SELECT * FROM contacts
+    // a search is shaped by the caller: bounded (common/statement-timeout.ts)
+    return managerWithTimeout(this.dataSource, filter.timeoutMs, (db) =>
+      db.query(
+        `SELECT * FROM contacts
         WHERE ($1::bigint IS NULL OR id < $1)
           AND CASE
-            WHEN $2::text IS NOT NULL THEN attributes ->> $2 = $3
+            WHEN $2::text IS NOT NULL THEN ($8::boolean OR NOT $9::boolean) AND attributes ->> $2 = $3
             WHEN $4::text = '' THEN true
-            ELSE external_id ILIKE $5 OR attributes ->> 'email' ILIKE $5
-              OR ($6::text <> '' AND length($6::text) >= 3 AND regexp_replace(coalesce(attributes ->> 'phone', ''), '\\D', '', 'g') LIKE '%' || $6 || '%')
+            ELSE external_id ILIKE $5 OR ($8::boolean AND attributes ->> 'email' ILIKE $5)
+              OR ($8::boolean AND $6::text <> '' AND length($6::text) >= 3 AND regexp_replace(coalesce(attributes ->> 'phone', ''), '\\D', '', 'g') LIKE '%' || $6 || '%')
           END
         ORDER BY id DESC LIMIT $7`,
-      [filter.before ?? null, eq ? eq[1] : null, eq ? eq[2] : null, q, like, digits, filter.limit + 1],
+        [filter.before ?? null, eq ? eq[1] : null, eq ? eq[2] : null, q, like, digits, filter.limit + 1, filter.personal, addressKey],
+      ),
     );
   }
 

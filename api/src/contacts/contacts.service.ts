@@ -3,6 +3,7 @@ import { masksPersonalData, Principal } from '../auth/principal';
 import { splitBatch, type BatchResult } from '../common/batch';
 import { ENGINE_KICK, EngineKick, NOW, NowSource } from '../common/clock';
 import { maskDeep } from '../common/masking';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { decodeCursor, pageOf } from '../common/cursor';
 import { ContactItem, contactItem, eventItem, type ListContactEventsQuery, type ListContactsQuery } from './contacts.dto';
 import { ContactEventRow, ContactRow, ContactsRepository, ContactUpsert } from './contacts.repository';
@@ -14,6 +15,7 @@ export class ContactsService {
   constructor(
     private readonly contacts: ContactsRepository,
     @Inject(NOW) private readonly clock: NowSource,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'API_STATEMENT_TIMEOUT_MS'>,
   ) {}
 
   /** Upsert by externalId with merge semantics; items repeated in one batch are merged in order. */
@@ -35,8 +37,14 @@ export class ContactsService {
   /** The contacts page: search and cursor paging; viewers get e-mail addresses and phone numbers masked. */
   async list(query: ListContactsQuery, caller: Principal) {
     const [before] = (decodeCursor(query.cursor, ['number']) ?? [undefined]) as [number | undefined];
-    const rows = await this.contacts.list({ q: query.q, before, limit: query.limit });
     const mask = masksPersonalData(caller);
+    const rows = await this.contacts.list({
+      q: query.q,
+      before,
+      limit: query.limit,
+      personal: !mask,
+      timeoutMs: this.config.API_STATEMENT_TIMEOUT_MS,
+    });
     return pageOf(
       rows,
       query.limit,

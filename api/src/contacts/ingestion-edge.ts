@@ -34,7 +34,8 @@ export function isEdgeRequest(req: IncomingMessage): boolean {
 export function installIngestionEdge(app: INestApplication, security: SecurityLayer, bodyLimit: string): void {
   const server = app.getHttpServer() as Server;
   const express = server.listeners('request') as Listener[];
-  if (express.length !== 1) throw new Error(`ingestion edge: expected Express as the one request listener, found ${express.length}`);
+  if (express.length !== 1)
+    throw new Error(`ingestion edge: expected one request listener (Express, or the Segment edge in front of it), found ${express.length}`);
   const events = app.get(EventsService);
   const authenticator = app.get(Authenticator);
   const readBody = jsonBodyReader(bodyLimit);

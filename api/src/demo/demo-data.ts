@@ -2,21 +2,13 @@
  * The demo workspace's synthetic people and their 60 days of behaviour, from a deterministic seed: the same seed and
  * `now` always give the same contacts and events (no Math.random, no wall clock). Pure; the seeder writes the result.
  */
+import { prng } from '@boomerang/engine/core/prng';
+
 export const DEMO_SEED = 20_261_129;
 export const DEMO_CONTACTS = 5_000;
 export const DEMO_HISTORY_DAYS = 60;
 
-/** mulberry32: a small, well-known 32-bit PRNG; good enough for synthetic data and fully reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { prng };
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
 

@@ -27,6 +27,7 @@ import {
 import { journeyView } from '@boomerang/engine/core/views/journeys';
 import { messageView, receiptsAnswerView } from '@boomerang/engine/core/views/messages';
 import { metricsView } from '@boomerang/engine/core/views/metrics';
+import { experimentsView, pickWinnerBody } from '@boomerang/engine/core/views/experiments';
 import { advanceView, clockView, healthView, operationsView } from '@boomerang/engine/core/views/operations';
 import { pageView } from '@boomerang/engine/core/views/page';
 import { simulationJobView } from '@boomerang/engine/core/views/simulation';
@@ -48,6 +49,8 @@ import { flowJourneysQuery } from '../journeys/journeys.dto';
 import { messagesQuery } from '../messages/messages.dto';
 import { metricsQuery } from '../metrics/metrics.dto';
 import { receiptsBody } from '../providers/providers.dto';
+import { updatePreferencesBody, upsertTopicBody } from '../topics/topics.dto';
+import { preferencesView, topicView } from '@boomerang/engine/core/views/topics';
 import { simulateBody } from '../simulation/simulation.dto';
 
 interface Operation {
@@ -113,7 +116,8 @@ const operations: Operation[] = [
     tag: 'flows',
     method: 'put',
     path: '/api/flows/{id}',
-    summary: 'Edit: a draft changes in place; an active or paused flow gets version N+1 (on an active flow it must be valid and goes live)',
+    summary:
+      'Edit: a draft changes in place; an active or paused flow gets version N+1. On an active flow the new version (or new settings) goes live at once, which needs `operate` too (403 otherwise; editors save with PUT …/draft and an operator publishes)',
     access: 'design',
     body: updateFlowBody,
     response: flowView,
@@ -166,7 +170,7 @@ const operations: Operation[] = [
     method: 'post',
     path: '/api/flows/{id}/publish',
     summary: 'Make the draft live; `migrate: "move"` moves waiting journeys to the same step of the new version, `"stay"` lets them finish',
-    access: 'design',
+    access: 'operate',
     body: publishFlowBody,
     response: flowView,
   },
@@ -313,6 +317,23 @@ const operations: Operation[] = [
     access: 'read',
     query: metricsQuery,
     response: metricsView,
+  },
+  {
+    tag: 'metrics',
+    method: 'get',
+    path: '/api/flows/{id}/experiments',
+    summary: 'Experiment splits of the live version: arms, the test’s verdict now, when the window closes, the winner',
+    access: 'read',
+    response: experimentsView,
+  },
+  {
+    tag: 'flows',
+    method: 'post',
+    path: '/api/flows/{id}/experiments/{nodeId}/winner',
+    summary: 'Pick an experiment’s winner by hand: a new live version routes new journeys to the arm (audited with the numbers)',
+    access: 'operate',
+    body: pickWinnerBody,
+    response: flowView,
   },
   // issue 11: exports, simulator, CSV import
   {
@@ -539,6 +560,55 @@ const operations: Operation[] = [
     method: 'post',
     path: '/t/u/{id}',
     summary: 'Unsubscribe: RFC 8058 one-click (List-Unsubscribe=One-Click) or the page’s button; the channel’s consent becomes false',
+    access: 'public',
+  },
+  // subscription topics (api/src/topics)
+  {
+    tag: 'topics',
+    method: 'get',
+    path: '/api/topics',
+    summary: 'The workspace’s subscription topics',
+    access: 'read',
+    response: z.object({ items: z.array(topicView) }),
+  },
+  {
+    tag: 'topics',
+    method: 'put',
+    path: '/api/topics/{key}',
+    summary: 'Create or update a topic (opt-out: defaultSubscribed true; opt-in: false)',
+    access: 'admin',
+    body: upsertTopicBody,
+    response: topicView,
+  },
+  {
+    tag: 'topics',
+    method: 'get',
+    path: '/api/contacts/{externalId}/preferences',
+    summary: 'A contact’s subscriptions, topic by topic and channel by channel',
+    access: 'read',
+    response: preferencesView,
+  },
+  {
+    tag: 'topics',
+    method: 'put',
+    path: '/api/contacts/{externalId}/preferences',
+    summary: 'Set a contact’s topic choices: `{"topics": {"offers": false, "news": {"email": true}}}`',
+    access: 'ingest',
+    body: updatePreferencesBody,
+    response: preferencesView,
+  },
+  {
+    tag: 'tracking',
+    method: 'get',
+    path: '/t/p/{id}',
+    summary: 'The preference page `{{links.preferences}}` leads to, in the contact’s locale (changes nothing)',
+    access: 'public',
+  },
+  {
+    tag: 'tracking',
+    method: 'post',
+    path: '/t/p/{id}',
+    summary: 'The preference page’s form: the topic boxes, or Leave everything (every topic and channel consent off)',
     access: 'public',
   },
 ];

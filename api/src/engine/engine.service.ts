@@ -26,7 +26,7 @@ export class EngineService implements OnApplicationShutdown {
     this.channels = buildChannelAdapters(channelSettingsOf(config));
     this.engine = new Engine({
       adapters: this.channels.adapters,
-      dispatch: { publicUrl: config.PUBLIC_URL },
+      dispatch: { publicUrl: config.PUBLIC_URL, rateLimits: config.SEND_RATE_LIMITS },
       db,
       clock,
       batchSize: config.ENGINE_BATCH_SIZE,

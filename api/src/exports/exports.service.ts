@@ -98,6 +98,7 @@ export class ExportsService {
       ['costCents', m.cost.totalCents],
       ['costPerConvertedCents', m.cost.perConvertedCents],
       ['reactivationMedianHours', m.timeToReactivation.medianHours],
+      ['holdoutPercent', m.holdoutPercent],
     ];
     for (const [metric, value] of flat) yield csvLine(['flow', version ?? 'all', metric, value]);
     for (const [i, r] of m.retention.entries()) yield csvLine(['retention', `d${i + 1}`, 'share', r]);
@@ -109,6 +110,25 @@ export class ExportsService {
       for (const [arm, counts] of Object.entries(arms)) {
         for (const [metric, value] of Object.entries(counts)) yield csvLine(['arm', `${nodeId}/${arm}`, metric, value]);
       }
+    }
+    for (const l of m.layers) {
+      const id = `${l.nodeId}/${l.handle}`;
+      const figures: [string, unknown][] = [
+        ['treatmentJourneys', l.treatment.journeys],
+        ['treatmentConverted', l.treatment.converted],
+        ['treatmentConvertedAfterMessage', l.treatment.convertedAfterMessage],
+        ['messagesSent', l.treatment.messagesSent],
+        ['costCents', l.treatment.costCents],
+        ['holdoutJourneys', l.holdout.journeys],
+        ['holdoutConverted', l.holdout.converted],
+        ['liftAbsolute', l.absolute],
+        ['liftAbsoluteLow95', l.absoluteInterval?.low],
+        ['liftAbsoluteHigh95', l.absoluteInterval?.high],
+        ['incrementalPer100Messages', l.incrementalPer100Messages],
+        ['costPerIncrementalConversionCents', l.costPerIncrementalConversionCents],
+        ['verdict', l.verdict],
+      ];
+      for (const [metric, value] of figures) yield csvLine(['layer', id, metric, value]);
     }
     for (const v of m.versions) {
       for (const [metric, value] of Object.entries(v)) if (metric !== 'version') yield csvLine(['version', v.version, metric, value]);

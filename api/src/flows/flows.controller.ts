@@ -68,7 +68,8 @@ export class FlowsController {
     return this.flows.publishPreview(id);
   }
 
-  @Access('design')
+  /** A change reaching live contacts: `operate`, as activate and pause (issue 20). */
+  @Access('operate')
   @Post(':id/publish')
   @HttpCode(200)
   publish(

@@ -6,6 +6,6 @@ import { FlowsService } from './flows.service';
 @Module({
   controllers: [FlowsController, FlowTemplatesController, FlowStatsController],
   providers: [FlowsRepository, FlowsService],
-  exports: [FlowsRepository],
+  exports: [FlowsRepository, FlowsService],
 })
 export class FlowsModule {}

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   findFlowTemplate,
   flowSettingsSchema,
@@ -7,6 +7,7 @@ import {
   type FlowGraphDocument,
   type ValidationResult,
 } from '@boomerang/engine';
+import type { ExperimentWinner } from '@boomerang/engine/core/schema';
 import type { EntityManager } from 'typeorm';
 import type { Pool } from 'pg';
 import {
@@ -17,10 +18,13 @@ import {
   moveWaitingJourneys,
 } from '@boomerang/engine/runtime';
 import { analyseVersion } from '@boomerang/engine/runtime/graph-facts';
+import { parseAllowedNetworks, type AllowedNetwork } from '@boomerang/engine/core/destination';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { pgClientOf } from '../common/pg-client';
+import { readWithTimeout } from '../common/statement-timeout';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { AuditWriter } from '../common/audit-writer';
-import { actorOf, Principal } from '../auth/principal';
+import { actorOf, permissionsOf, Principal } from '../auth/principal';
 import { NOW, NowSource } from '../common/clock';
 import { decodeCursor, pageOf } from '../common/cursor';
 import type { CreateFlowBody, ListFlowsQuery, PublishFlowBody, UpdateFlowBody } from './flows.dto';
@@ -49,7 +53,21 @@ export class FlowsService {
     private readonly audit: AuditWriter,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(ENGINE_DB) private readonly engineDb: Pool,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.destinations = parseAllowedNetworks(config.WEBHOOK_ALLOW_NETWORKS);
+    this.statementTimeoutMs = config.API_STATEMENT_TIMEOUT_MS;
+  }
+
+  /** the bound on a request-shaped query (`common/statement-timeout.ts`) */
+  private readonly statementTimeoutMs: number;
+
+  /** the operator's outbound networks: validation refuses a webhook node whose literal URL the send would refuse */
+  private readonly destinations: AllowedNetwork[];
+
+  private validated(graph: unknown): ValidationResult {
+    return validateFlow(graph, { destinations: this.destinations });
+  }
 
   templates(): { items: FlowTemplateView[] } {
     return { items: flowTemplates.map(({ id, name, description, graph }) => ({ id, name, description, graph })) };
@@ -122,7 +140,8 @@ export class FlowsService {
         } else if (!sameGraph(current, body.graph)) {
           const next = flow.current_version + 1;
           if (flow.status === 'active' && mode === 'publish') {
-            assertValid(validateFlow(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
+            assertMayGoLive(caller, 'a new version of an active flow goes live at once');
+            assertValid(this.validated(body.graph), 'the new version of an active flow goes live at once, so it must be valid');
             await this.flows.insertVersion(db, id, next, body.graph, await this.clock.now());
             liveVersion = next;
           } else {
@@ -133,7 +152,10 @@ export class FlowsService {
         }
       }
       if (body.name !== undefined && body.name !== flow.name) changes.name = { from: flow.name, to: body.name };
-      if (body.settings) changes.settings = body.settings;
+      if (body.settings) {
+        if (flow.status === 'active') assertMayGoLive(caller, 'the settings of an active flow apply to live contacts at once');
+        changes.settings = body.settings;
+      }
       if (Object.keys(changes).length === 0) return;
       await this.flows.update(db, id, { name: body.name, settings: body.settings, currentVersion, liveVersion });
       await this.record(db, caller, 'flow.updated', id, changes);
@@ -161,7 +183,7 @@ export class FlowsService {
       draftVersion: draft.frozen_at ? null : draft.version,
       pending: !draft.frozen_at && live !== null && !isEmptyDiff(diff),
       diff,
-      validation: validationOf(draft.graph),
+      validation: validationOf(this.validated(draft.graph)),
       waiting: waiting.map((w) => ({
         version: w.version,
         nodeId: w.node_id,
@@ -189,7 +211,7 @@ export class FlowsService {
         throw new ConflictException(`only an active flow has drafts to publish; this one is ${flow.status} (activate it instead)`);
       const draft = (await this.flows.version(id, flow.current_version, db))!;
       if (draft.frozen_at) throw new ConflictException('there is no draft to publish: the current version is already live');
-      assertValid(validateFlow(draft.graph), 'the draft cannot be published until it is valid');
+      assertValid(this.validated(draft.graph), 'the draft cannot be published until it is valid');
       const live = flow.live_version !== null ? await this.flows.version(id, flow.live_version, db) : null;
       const now = await this.clock.now();
       await this.flows.freeze(db, id, draft.version, now);
@@ -210,6 +232,49 @@ export class FlowsService {
         migrate: body.migrate,
         movedJourneys: moved,
         ...(live ? { diff: diffGraphs(live.graph, draft.graph) } : {}),
+      });
+    });
+    return this.view(id);
+  }
+
+  /**
+   * An experiment's decision (the engine's when its window closed, or a marketer's by hand) becomes a new live
+   * version whose split carries the winner: new journeys take it, journeys already inside stay on their version. The
+   * audit row keeps who chose and the numbers seen. Refused while a draft waits to be published (the draft would be
+   * overtaken) and when the split has been decided already (another engine got there first).
+   */
+  async decideExperiment(id: string, nodeId: string, winner: ExperimentWinner, numbers: Record<string, unknown>) {
+    await this.flows.transaction(async (db) => {
+      const flow = await this.locked(db, id);
+      if (flow.status !== 'active' && flow.status !== 'paused') {
+        throw new ConflictException(`only a live flow runs experiments; this one is ${flow.status}`);
+      }
+      if (flow.live_version === null) throw new ConflictException('the flow has no live version');
+      if (flow.current_version !== flow.live_version) {
+        throw new ConflictException('a draft of this flow waits to be published: publish or discard it before deciding the experiment');
+      }
+      const live = (await this.flows.version(id, flow.live_version, db))!;
+      const node = live.graph.nodes.find((n) => n.id === nodeId);
+      if (!node || node.type !== 'condition' || !('split' in node.data)) {
+        throw new NotFoundException(`step "${nodeId}" is not a split of the live version`);
+      }
+      if (node.data.winner) throw new ConflictException(`the experiment at "${nodeId}" was decided already: “${node.data.winner.arm}”`);
+      if (!node.data.split.some((a) => a.id === winner.arm)) {
+        throw new BadRequestException(`arm: "${winner.arm}" is not an arm of the split "${nodeId}"`);
+      }
+      const graph = {
+        ...live.graph,
+        nodes: live.graph.nodes.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, winner } } : n)),
+      } as FlowGraphDocument;
+      const next = flow.current_version + 1;
+      await this.flows.insertVersion(db, id, next, graph, await this.clock.now());
+      await this.flows.update(db, id, { currentVersion: next, liveVersion: next });
+      await this.audit.record(db, {
+        actor: winner.decidedBy,
+        action: 'flow.experiment_decided',
+        entityType: 'flow',
+        entityId: id,
+        detail: { version: next, from: flow.live_version, nodeId, winner: winner.arm, reason: winner.reason, ...numbers },
       });
     });
     return this.view(id);
@@ -266,13 +331,16 @@ export class FlowsService {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const current = (await this.flows.version(id, flow.current_version))!;
-    const checked = validateFlow(current.graph);
+    const checked = this.validated(current.graph);
     if (!checked.valid) return { count: null, reason: 'the flow is not valid yet', kind: null };
     const info = analyseVersion(current.graph);
     if (!info.trigger) return { count: 0, reason: 'the flow has no trigger', kind: null };
     const now = await this.clock.now();
     const settings = await loadEngineSettings(this.engineDb);
-    const estimate = await estimateEnrollment(this.engineDb, { id, live_version: current.version }, info, now, settings);
+    // the rule is the caller's to shape (any reader may ask): the count runs bounded
+    const estimate = await readWithTimeout(this.engineDb, this.statementTimeoutMs, (db) =>
+      estimateEnrollment(db, { id, live_version: current.version }, info, now, settings),
+    );
     return { count: estimate.count, reason: null, kind: estimate.kind, at: now.toISOString() };
   }
 
@@ -289,7 +357,7 @@ export class FlowsService {
     const flow = await this.flows.find(id);
     if (!flow) throw notFound(id);
     const subject = graph !== undefined ? graph : (await this.flows.version(id, flow.current_version))!.graph;
-    return validationOf(subject);
+    return validationOf(this.validated(subject));
   }
 
   /** draft → active, or paused → active (resume). The current version must be valid; it is frozen and goes live. */
@@ -299,7 +367,7 @@ export class FlowsService {
       if (flow.status === 'active') throw new ConflictException('the flow is already active');
       if (flow.status === 'archived') throw new ConflictException('an archived flow cannot be activated; create a new flow');
       const current = (await this.flows.version(id, flow.current_version, db))!;
-      assertValid(validateFlow(current.graph), 'the flow cannot be activated until it is valid');
+      assertValid(this.validated(current.graph), 'the flow cannot be activated until it is valid');
       const now = await this.clock.now();
       await this.flows.freeze(db, id, current.version, now);
       await this.flows.update(db, id, { status: 'active', liveVersion: current.version, activatedAt: now });
@@ -364,9 +432,20 @@ function notFound(id: string): NotFoundException {
 }
 
 /** The verdict and the issues of validateFlow, without the parsed graph it also returns. */
-function validationOf(graph: unknown): ServerValidation {
-  const { valid, errors, warnings } = validateFlow(graph);
+function validationOf(result: ValidationResult): ServerValidation {
+  const { valid, errors, warnings } = result;
   return { valid, errors, warnings };
+}
+
+/**
+ * Editors design; a change reaches live contacts only through a principal with `operate` (issue 20). The words
+ * say what to do instead.
+ */
+function assertMayGoLive(caller: Principal, why: string): void {
+  if (permissionsOf(caller).has('operate')) return;
+  throw new ForbiddenException(
+    `${why}, which needs the "operate" permission: save it as a draft (PUT /api/flows/:id/draft) for an operator to publish`,
+  );
 }
 
 /** 400 carrying validateFlow's errors (each names its node). */

@@ -49,6 +49,19 @@ export interface ArmRow {
   cost: number;
 }
 
+export interface LayerRow {
+  node_id: string;
+  node_label: string;
+  handle: string;
+  t_journeys: number;
+  t_converted: number;
+  t_converted_after_message: number;
+  t_messages_sent: number;
+  t_cost: number;
+  h_journeys: number;
+  h_converted: number;
+}
+
 export interface VersionRow {
   version: number;
   entered: number;
@@ -220,6 +233,53 @@ export class MetricsRepository {
         GROUP BY t.node_id, t.arm ORDER BY t.node_id, t.arm`,
       [flowId, version],
     );
+  }
+
+  /**
+   * Layers: every out handle of every condition (rule, branches, split) that journeys took, with the treatment and
+   * the holdout journeys that took it (holdout journeys walk the graph too, they are only sent nothing), their
+   * conversions and the treatment's sent messages and cost anywhere in the flow. A journey that passed a condition
+   * twice (a loop) counts once per handle it took.
+   */
+  layers(flowId: string, version: number | null): Promise<LayerRow[]> {
+    return this.dataSource.query(
+      `WITH conditions AS (
+         SELECT DISTINCT ON (n->>'id') n->>'id' AS node_id, coalesce(nullif(n->>'label', ''), n->>'id') AS node_label
+           FROM flow_versions v CROSS JOIN jsonb_array_elements(v.graph->'nodes') n
+          WHERE v.flow_id = $1 AND ($2::int IS NULL OR v.version = $2) AND n->>'type' = 'condition'
+          ORDER BY n->>'id', v.version DESC),
+       j AS (
+         SELECT id, holdout, state, ${convertedAfterMessageSql('journeys')} AS after_message FROM journeys
+          WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2)),
+       took AS (
+         SELECT DISTINCT l.node_id, l.detail ->> 'handle' AS handle, l.journey_id
+           FROM journey_log l JOIN j ON j.id = l.journey_id
+          WHERE l.kind = 'decision' AND l.node_id IN (SELECT node_id FROM conditions)),
+       sends AS (
+         SELECT journey_id, count(*) FILTER (WHERE ${mc.sent('messages')})::int AS sent, sum(${mc.billedCents('messages')}) AS cost
+           FROM messages WHERE journey_id IN (SELECT journey_id FROM took) GROUP BY journey_id)
+       SELECT t.node_id, c.node_label, t.handle,
+              count(*) FILTER (WHERE NOT j.holdout)::int AS t_journeys,
+              count(*) FILTER (WHERE NOT j.holdout AND j.state = 'converted')::int AS t_converted,
+              count(*) FILTER (WHERE NOT j.holdout AND j.after_message)::int AS t_converted_after_message,
+              coalesce(sum(s.sent) FILTER (WHERE NOT j.holdout), 0)::int AS t_messages_sent,
+              coalesce(sum(s.cost) FILTER (WHERE NOT j.holdout), 0)::int AS t_cost,
+              count(*) FILTER (WHERE j.holdout)::int AS h_journeys,
+              count(*) FILTER (WHERE j.holdout AND j.state = 'converted')::int AS h_converted
+         FROM took t JOIN j ON j.id = t.journey_id JOIN conditions c ON c.node_id = t.node_id
+         LEFT JOIN sends s ON s.journey_id = t.journey_id
+        GROUP BY t.node_id, c.node_label, t.handle ORDER BY t.node_id, t.handle`,
+      [flowId, version],
+    );
+  }
+
+  /** The flow's holdout share (its settings; the workspace default when unset). */
+  async holdoutPercent(flowId: string): Promise<number | null> {
+    const rows: { p: number | null }[] = await this.dataSource.query(
+      `SELECT (settings->>'holdoutPercent')::int AS p FROM flows WHERE id = $1`,
+      [flowId],
+    );
+    return rows[0]?.p ?? null;
   }
 
   /** Entries and conversions per version of the flow. */

@@ -1,12 +1,40 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { SettingsService } from '../settings/settings.service';
-import { liftReport } from './lift';
-import { MetricsRepository, REACTIVATION_BUCKETS } from './metrics.repository';
+import { liftReport } from '@boomerang/engine/core/stats/lift';
+import { MetricsRepository, REACTIVATION_BUCKETS, type LayerRow } from './metrics.repository';
+import { analyseLayer } from '@boomerang/engine/core/stats/layers';
+import { flowSettingsSchema } from '@boomerang/engine/core/schema';
 import type { MetricsView } from '@boomerang/engine/core/views/metrics';
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 type ArmView = MetricsView['arms'][string][string];
+type LayerView = MetricsView['layers'][number];
+const DEFAULT_HOLDOUT_PERCENT = flowSettingsSchema.parse({}).holdoutPercent;
+
+function layerView(r: LayerRow): LayerView {
+  const counts = {
+    treatment: {
+      journeys: r.t_journeys,
+      converted: r.t_converted,
+      convertedAfterMessage: r.t_converted_after_message,
+      messagesSent: r.t_messages_sent,
+      costCents: r.t_cost,
+    },
+    holdout: { journeys: r.h_journeys, converted: r.h_converted },
+  };
+  return {
+    nodeId: r.node_id,
+    nodeLabel: r.node_label,
+    handle: r.handle,
+    ...counts,
+    ...analyseLayer(`${r.node_label} → “${r.handle}”`, counts),
+  };
+}
+
+/** Most incremental conversions per 100 messages first; layers without a figure last, in graph order. */
+const byIncrementalPer100 = (a: LayerView, b: LayerView) =>
+  (b.incrementalPer100Messages ?? -Infinity) - (a.incrementalPer100Messages ?? -Infinity) || 0;
 
 @Injectable()
 export class MetricsService {
@@ -19,11 +47,13 @@ export class MetricsService {
   async forFlow(flowId: string, version: number | null): Promise<MetricsView> {
     if (!(await this.metrics.flowExists(flowId))) throw new NotFoundException(`flow "${flowId}" not found`);
     const { attributionWindow } = await this.settings.get();
-    const [f, nodes, arms, versions] = await Promise.all([
+    const [f, nodes, arms, versions, layers, holdoutPercent] = await Promise.all([
       this.metrics.funnel(flowId, version, attributionWindow),
       this.metrics.nodes(flowId, version),
       this.metrics.arms(flowId, version),
       this.metrics.versions(flowId),
+      this.metrics.layers(flowId, version),
+      this.metrics.holdoutPercent(flowId),
     ]);
     const treatmentRate = ratio(f.converted, f.treatment);
     const holdoutRate = ratio(f.holdout_converted, f.holdout);
@@ -94,6 +124,8 @@ export class MetricsService {
         };
         return byNode;
       }, {}),
+      holdoutPercent: holdoutPercent ?? DEFAULT_HOLDOUT_PERCENT,
+      layers: layers.map(layerView).sort(byIncrementalPer100),
       versions: versions.map((v) => ({
         version: v.version,
         entered: v.entered,

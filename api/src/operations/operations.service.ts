@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import type { Clock } from '@boomerang/engine/runtime';
-import { defaultDispatchOptions } from '@boomerang/engine/runtime';
+import { defaultDispatchOptions, rateLimitUsage } from '@boomerang/engine/runtime';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { CLOCK } from '../engine/engine.tokens';
+import { CLOCK, ENGINE_DB } from '../engine/engine.tokens';
 import { OperationsRepository } from './operations.repository';
 import type { OperationsView } from '@boomerang/engine/core/views/operations';
 
@@ -21,18 +22,20 @@ export class OperationsService {
     private readonly repository: OperationsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ENGINE_DB) private readonly db: Pool,
   ) {}
 
   async report(): Promise<OperationsReport> {
     const now = await this.clock.now();
     const overdue = this.config.OVERDUE_AFTER_SECONDS;
-    const [journeys, messages, failed, slow, processes, receipts] = await Promise.all([
+    const [journeys, messages, failed, slow, processes, receipts, rateLimits] = await Promise.all([
       this.repository.overdueJourneys(now, overdue),
       this.repository.overdueMessages(now, overdue),
       this.repository.failedAfterRetries(now, defaultDispatchOptions.maxAttempts),
       this.repository.slowEnrollment(now, overdue),
       this.repository.engineProcesses(),
       this.repository.unmatchedReceipts(now, overdue),
+      rateLimitUsage(this.db, this.config.SEND_RATE_LIMITS, now),
     ]);
     const aliveAfter = this.config.ENGINE_ALIVE_SECONDS;
     const marked = processes.map((p) => ({ ...p, alive: p.secondsSinceSeen <= aliveAfter }));
@@ -43,6 +46,7 @@ export class OperationsService {
       messages: { overdue: messages, failedAfterRetries: failed.total, failedAfterRetriesLastDay: failed.lastDay },
       receipts,
       enrollment: { slowFlows: slow.length, flows: slow },
+      rateLimits: rateLimits.map(({ used, ...l }) => ({ ...l, sentInWindow: used })),
       engine: { alive: marked.filter((p) => p.alive).length, aliveAfterSeconds: aliveAfter, processes: marked },
     };
   }

@@ -51,5 +51,23 @@ export function operationsRegistry(report: () => Promise<OperationsReport>): Reg
       for (const p of (await latest()).engine.processes) this.set({ process: p.id }, p.secondsSinceSeen);
     },
   });
+  for (const [name, help, field] of [
+    [
+      'boomerang_send_rate_limit_sent',
+      'Messages sent in the current window of each provider rate limit (SEND_RATE_LIMITS)',
+      'sentInWindow',
+    ],
+    ['boomerang_send_rate_limit_backlog', 'Due messages of a rate-limited channel waiting for room', 'backlog'],
+  ] as const)
+    new Gauge({
+      name,
+      help,
+      labelNames: ['channel', 'limit'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const l of (await latest()).rateLimits ?? []) this.set({ channel: l.channel, limit: `${l.limit}/${l.per}` }, l[field]);
+      },
+    });
   return registry;
 }

@@ -32,6 +32,7 @@ export function channelSettingsOf(config: AppConfig): ChannelSettings {
         ? { url: config.SMS_URL, account: config.SMS_ACCOUNT, token: config.SMS_TOKEN, from: config.SMS_FROM }
         : undefined,
     webhook,
+    allowNetworks: config.WEBHOOK_ALLOW_NETWORKS,
   };
 }
 

@@ -1,4 +1,4 @@
-import { FixedWindowLimiter } from './rate-limit';
+import { FixedWindowLimiter, RequestRateLimits } from './rate-limit';
 
 describe('FixedWindowLimiter', () => {
   it('allows `limit` hits per window and key, then refuses with the seconds left', () => {
@@ -11,5 +11,21 @@ describe('FixedWindowLimiter', () => {
     expect(limiter.hit('a')).toEqual({ allowed: false, retryAfterSeconds: 15 });
     now += 14_500; // the window is over
     expect(limiter.hit('a').allowed).toBe(true);
+  });
+});
+
+describe('RequestRateLimits', () => {
+  it('counts every spelling of an ingestion path Express routes to the same handler', () => {
+    const limits = new RequestRateLimits({ ingestPerMinute: 2 }, () => 1_000_000);
+    const hit = (path: string) => limits.check('POST', path, '127.0.0.1', 'Bearer k');
+    expect(hit('/api/events')).toBeNull();
+    expect(hit('/API/Events/')).toBeNull();
+    expect(hit('/api/EVENTS//')).toMatchObject({ message: expect.stringMatching(/too many ingestion requests/) });
+    expect(hit('/api/contacts/')).toMatchObject({ retryAfterSeconds: 60 });
+  });
+
+  it('leaves other routes alone', () => {
+    const limits = new RequestRateLimits({ ingestPerMinute: 1 }, () => 0);
+    for (let i = 0; i < 3; i++) expect(limits.check('POST', '/api/flows', '127.0.0.1', 'Bearer k')).toBeNull();
   });
 });

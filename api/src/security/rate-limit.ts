@@ -1,6 +1,7 @@
 /**
- * Fixed-window rate limits for the two routes an attacker or a runaway client hammers: sign-in (per client address:
- * password guessing) and ingestion (per credential: a loop posting events). Counted in this process's memory, so
+ * Fixed-window rate limits for the two routes an attacker or a runaway client hammers: sign-in (per client address
+ * and per account, in the login handler: `login-throttle.ts`) and ingestion (per credential: a loop posting events,
+ * here). Counted in this process's memory, so
  * behind a load balancer each API replica allows the limit (document the product, not a shared store). Answers 429
  * with `Retry-After` (seconds until the window ends) and a JSON message.
  */
@@ -36,8 +37,6 @@ export class FixedWindowLimiter {
 }
 
 export interface RateLimits {
-  /** sign-in attempts per minute per client address; 0 switches the limit off */
-  loginPerMinute: number;
   /** ingestion requests (POST /api/events, /api/contacts) per minute per credential; 0 switches it off */
   ingestPerMinute: number;
 }
@@ -53,30 +52,33 @@ export interface RateLimitRefusal {
  * so that a credential's requests count once whichever way they came.
  */
 export class RequestRateLimits {
-  private readonly login: FixedWindowLimiter | null;
   private readonly ingest: FixedWindowLimiter | null;
 
   constructor(limits: RateLimits, now: () => number = Date.now) {
-    this.login = limits.loginPerMinute > 0 ? new FixedWindowLimiter(limits.loginPerMinute, 60_000, now) : null;
     this.ingest = limits.ingestPerMinute > 0 ? new FixedWindowLimiter(limits.ingestPerMinute, 60_000, now) : null;
   }
 
   /** Counts the request when a limit covers it; a refusal when it is over. */
   check(method: string, path: string, clientAddress: string | undefined, authorization: string | undefined): RateLimitRefusal | null {
-    if (method !== 'POST') return null;
-    let verdict: ReturnType<FixedWindowLimiter['hit']> | null = null;
-    let what = '';
-    if (this.login && path === '/api/auth/login') {
-      verdict = this.login.hit(`ip:${clientAddress}`);
-      what = 'sign-in attempts';
-    } else if (this.ingest && (path === '/api/events' || path === '/api/contacts')) {
-      // the credential, hashed (no key kept in memory in clear), or without one the client address
-      verdict = this.ingest.hit(authorization ? createHash('sha256').update(authorization).digest('base64url') : `ip:${clientAddress}`);
-      what = 'ingestion requests';
-    }
-    if (!verdict || verdict.allowed) return null;
-    return { retryAfterSeconds: verdict.retryAfterSeconds, message: `too many ${what}; retry in ${verdict.retryAfterSeconds} s` };
+    if (method !== 'POST' || !this.ingest) return null;
+    const route = routeOf(path);
+    if (route !== '/api/events' && route !== '/api/contacts') return null;
+    // the credential, hashed (no key kept in memory in clear), or without one the client address
+    const verdict = this.ingest.hit(authorization ? createHash('sha256').update(authorization).digest('base64url') : `ip:${clientAddress}`);
+    if (verdict.allowed) return null;
+    return {
+      retryAfterSeconds: verdict.retryAfterSeconds,
+      message: `too many ingestion requests; retry in ${verdict.retryAfterSeconds} s`,
+    };
   }
+}
+
+/**
+ * The path as Express's router matches it: case-insensitively and with or without trailing slashes, so
+ * `/API/Events/` counts as `/api/events` (it reaches the same handler).
+ */
+export function routeOf(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '') || '/';
 }
 
 export function rateLimitMiddleware(limits: RequestRateLimits) {

@@ -8,6 +8,8 @@ import { isUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { confirmPage, donePage, noDestinationPage } from './unsubscribe-page';
+import { TrackingRepository } from './tracking.repository';
+import { clickDestinationAllowed } from '@boomerang/engine/core/click-destination';
 
 /** The smallest transparent GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -31,18 +33,27 @@ export class TrackingController {
     @Inject(ENGINE_DB) private readonly db: Pool,
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tracking: TrackingRepository,
   ) {}
 
   /**
    * Records the click and redirects to the message's stored destination (the template's rendered `url`) — and only
    * there: no query parameter can change it (no open redirect). A message without a usable destination (none, not
-   * http(s), or pointing back at this server: the admin app or a tracking link) gets a neutral page instead.
+   * http(s), or pointing back at this server: the admin app or a tracking link) gets a neutral page instead. So does
+   * a destination whose host came from a contact attribute rather than the template, unless `CLICK_ALLOWED_HOSTS`
+   * lists it (`core/click-destination.ts`): whoever sets attributes must not turn the link into an open redirect.
    */
   @Get('c/:id')
   async click(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const message = isUuid(id) ? await recordClick(this.db, id, await this.clock.now()) : null;
     if (!message) throw new NotFoundException('unknown message');
-    const destination = this.destination(message.url);
+    let destination = this.destination(message.url);
+    if (
+      destination &&
+      !clickDestinationAllowed(destination, await this.tracking.urlTemplatesOf(message.id), this.config.CLICK_ALLOWED_HOSTS)
+    ) {
+      destination = null;
+    }
     if (destination) res.redirect(302, destination);
     else res.status(200).set(htmlHeaders).send(noDestinationPage());
   }
@@ -59,7 +70,7 @@ export class TrackingController {
     const message = isUuid(id) ? await recordUnsubscribePageView(this.db, id, await this.clock.now()) : null;
     if (!message) throw new NotFoundException('unknown message');
     const html = message.first
-      ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`)
+      ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`, `/t/p/${message.id}`)
       : donePage(message.locale, message.channel);
     res.status(200).set(htmlHeaders).send(html);
   }

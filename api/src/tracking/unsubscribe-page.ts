@@ -12,6 +12,8 @@ interface Copy {
   button: string;
   doneTitle: string;
   done: (channel: string) => string;
+  /** the link to the subscription preference page */
+  choose: string;
   channels: Record<ChannelKind, string>;
 }
 
@@ -21,6 +23,7 @@ const copies: Record<string, Copy> = {
     confirmTitle: 'Unsubscribe?',
     confirm: (c) => `Do you want to stop receiving ${c} from us?`,
     button: 'Unsubscribe',
+    choose: 'Or choose which topics you receive',
     doneTitle: 'You are unsubscribed',
     done: (c) => `You will not receive ${c} from us any more.`,
     channels: { email: 'e-mails', push: 'push notifications', sms: 'text messages', webhook: 'messages' },
@@ -30,6 +33,7 @@ const copies: Record<string, Copy> = {
     confirmTitle: '退订？',
     confirm: (c) => `您确定不再接收我们的${c}吗？`,
     button: '退订',
+    choose: '或选择您希望接收的主题',
     doneTitle: '您已退订',
     done: (c) => `您将不会再收到我们的${c}。`,
     channels: { email: '邮件', push: '推送通知', sms: '短信', webhook: '消息' },
@@ -39,6 +43,7 @@ const copies: Record<string, Copy> = {
     confirmTitle: '取消訂閱？',
     confirm: (c) => `您確定不再接收我們的${c}嗎？`,
     button: '取消訂閱',
+    choose: '或選擇您希望接收的主題',
     doneTitle: '您已取消訂閱',
     done: (c) => `您將不會再收到我們的${c}。`,
     channels: { email: '電子郵件', push: '推播通知', sms: '簡訊', webhook: '訊息' },
@@ -48,6 +53,7 @@ const copies: Record<string, Copy> = {
     confirmTitle: '¿Darse de baja?',
     confirm: (c) => `¿Quiere dejar de recibir nuestros ${c}?`,
     button: 'Darme de baja',
+    choose: 'O elija qué temas recibe',
     doneTitle: 'Se ha dado de baja',
     done: (c) => `Ya no recibirá nuestros ${c}.`,
     channels: { email: 'correos', push: 'avisos push', sms: 'SMS', webhook: 'mensajes' },
@@ -57,6 +63,7 @@ const copies: Record<string, Copy> = {
     confirmTitle: 'Se désabonner ?',
     confirm: (c) => `Voulez-vous ne plus recevoir nos ${c} ?`,
     button: 'Me désabonner',
+    choose: 'Ou choisissez les sujets que vous recevez',
     doneTitle: 'Vous êtes désabonné',
     done: (c) => `Vous ne recevrez plus nos ${c}.`,
     channels: { email: 'e-mails', push: 'notifications', sms: 'SMS', webhook: 'messages' },
@@ -80,14 +87,15 @@ function page(copy: Copy, title: string, body: string): string {
   );
 }
 
-export function confirmPage(locale: string | null, channel: ChannelKind, action: string): string {
+export function confirmPage(locale: string | null, channel: ChannelKind, action: string, preferences?: string): string {
   const copy = unsubscribeCopy(locale);
   return page(
     copy,
     copy.confirmTitle,
     `<p>${escapeHtml(copy.confirm(copy.channels[channel]))}</p>` +
       `<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="confirm" value="page">` +
-      `<button type="submit">${escapeHtml(copy.button)}</button></form>`,
+      `<button type="submit">${escapeHtml(copy.button)}</button></form>` +
+      (preferences ? `<p><a href="${escapeHtml(preferences)}">${escapeHtml(copy.choose)}</a></p>` : ''),
   );
 }
 

@@ -314,7 +314,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
               >
                 {busy === 'save' ? 'Saving…' : flow.status === 'active' ? 'Save draft' : 'Save'}
               </button>
-              {hasDraft && (
+              {hasDraft && canOperate && (
                 <button
                   className="btn success"
                   data-action="publish"

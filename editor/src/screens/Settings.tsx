@@ -306,7 +306,7 @@ function Users() {
         <input
           name="newUserPassword"
           type="password"
-          placeholder="first password (8+)"
+          placeholder="first password (12+, not a common one)"
           value={form.password}
           onChange={(e) => setForm({ ...form, password: e.target.value })}
         />

@@ -249,6 +249,34 @@ describe('advance', () => {
       expect(share).toBeGreaterThan(0.25);
       expect(share).toBeLessThan(0.35);
     });
+
+    it('an experiment with a winner routes every new journey to it and says who chose and why', () => {
+      //   t → ab(winner b) —a→ (end) —b→ (end)
+      const winner = { arm: 'b', decidedAt: '2026-01-04T00:00:00.000Z', decidedBy: 'the engine', reason: '“b” wins with 12.0 %' };
+      const g = flow()
+        .trigger('t')
+        .then('ab', {
+          type: 'condition',
+          data: {
+            split: [
+              { id: 'a', percent: 50 },
+              { id: 'b', percent: 50 },
+            ],
+            winner,
+          },
+        })
+        .build();
+      const decisions = Array.from({ length: 50 }, (_, i) =>
+        logs(step(newJourney({ contactId: `c${i}` }), g, contact({ contactId: `c${i}` }), '2026-01-05T12:00:00Z')).find(
+          (l) => l.kind === 'decision',
+        ),
+      );
+      expect(new Set(decisions.map((d) => d?.detail.handle))).toEqual(new Set(['b']));
+      expect(decisions[0]?.detail).toMatchObject({
+        experiment: { winner: 'b', decidedBy: 'the engine' },
+        explanation: 'experiment decided → b (chosen by the engine at 2026-01-04T00:00:00.000Z: “b” wins with 12.0 %)',
+      });
+    });
   });
 
   describe('channel guardrails', () => {

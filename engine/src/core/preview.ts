@@ -11,6 +11,7 @@ import {
   templateFor,
   templatePaths,
   templateVariables,
+  TemplateBudgetError,
 } from './render';
 import type { ChannelKind, MessageTemplate } from './schema';
 import { messageCostCents, smsSegments, type SmsEncoding } from './sms-segments';
@@ -67,7 +68,14 @@ export function previewMessage(
     publicUrl: settings.publicUrl,
     timezone: contact.timezone,
   });
-  const content = renderContent(input.channel, variant.template, vars);
+  let content: RenderedContent;
+  try {
+    content = renderContent(input.channel, variant.template, vars);
+  } catch (error) {
+    // over the rendering budget: the preview says why, as the send would fail
+    if (!(error instanceof TemplateBudgetError)) throw error;
+    return { content: {}, locale: variant.locale, costCents: 0, missingVariables: [], problems: [error.message] };
+  }
   const missing = new Set<string>();
   for (const field of templateFields) {
     const source = variant.template[field];

@@ -99,3 +99,77 @@ describe('templatePaths', () => {
     ).toEqual(['coupon', 'firstName', 'items', 'links.click', 'tier', 'vip'].sort());
   });
 });
+
+describe('a JSON webhook body carries variables as data (issue 20)', () => {
+  const body = '{"name":"{{firstName}}","plan":"free","n":{{cart_items}} }';
+  const render = (attributes: Record<string, unknown>) =>
+    JSON.parse(renderContent('webhook', { url: 'https://hooks.example.com/x', body }, vars(attributes)).body!) as Record<string, unknown>;
+
+  it('keeps an attribute that tries to close its string and add keys as one intact string', () => {
+    const firstName = 'Eve","admin":true,"x":"';
+    expect(render({ firstName, cart_items: 2 })).toEqual({ name: firstName, plan: 'free', n: 2 });
+  });
+
+  it.each(['back\\slash', 'new\nline', 'tab\tand\u0001control', '</script>', '{{nested}}', 'ünïcødé 王伟 😀'])(
+    'round-trips %j',
+    (firstName) => {
+      expect(render({ firstName, cart_items: 0 }).name).toBe(firstName);
+    },
+  );
+
+  it('truncates the text, never an escape sequence, so no backslash shifts the quotes', () => {
+    const cut = renderContent(
+      'webhook',
+      { url: 'https://hooks.example.com/x', body: '{"a":"{{truncate firstName 4 ""}}","admin":false,"b":"{{lastName}}"}' },
+      vars({ firstName: 'abc"def', lastName: ',"admin":true,"z":"' }),
+    );
+    expect(JSON.parse(cut.body!)).toEqual({ a: 'abc"', admin: false, b: ',"admin":true,"z":"' });
+  });
+
+  it('leaves a body that is not JSON as plain text', () => {
+    expect(renderContent('webhook', { url: 'https://x.example/', body: 'Hi "{{firstName}}"' }, vars({ firstName: 'a"b' })).body).toBe(
+      'Hi "a"b"',
+    );
+  });
+});
+
+describe('the rendering budget (issue 20)', () => {
+  const items = Array.from({ length: 300 }, (_, i) => i);
+
+  it('stops a loop that runs past the iteration budget with a plain reason', () => {
+    const nested = '{{#each arr}}{{#each ../arr}}.{{/each}}{{/each}}';
+    expect(() => renderContent('sms', { body: nested }, vars({ arr: items }))).toThrow(
+      /template\.body: the template exceeds its rendering budget: more than 10000 loop iterations/,
+    );
+  });
+
+  it('stops a loop that writes past the output budget', () => {
+    const big = 'x'.repeat(200_000);
+    expect(() => renderContent('sms', { body: '{{#each arr}}{{../big}}{{/each}}' }, vars({ arr: items.slice(0, 10), big }))).toThrow(
+      /more than 1000000 characters/,
+    );
+  });
+
+  it('refuses, before rendering, a template that repeats a long attribute past the output budget', () => {
+    const bio = 'b'.repeat(32_000);
+    expect(() => renderContent('email', { subject: 's', html: '<p>{{bio}}</p>'.repeat(40) }, vars({ bio }))).toThrow(
+      /template\.html: .*more than 1000000 characters/,
+    );
+    // the same attribute printed once, or not at all, is fine
+    expect(renderContent('email', { subject: 's', html: '<p>{{bio}}</p>' }, vars({ bio })).html).toHaveLength(32_007);
+    expect(
+      renderContent('email', { subject: 's', html: '<p>{{firstName}}</p>'.repeat(40) }, vars({ bio, firstName: 'A' })).html,
+    ).toHaveLength(320);
+  });
+
+  it('renders an ordinary loop in full', () => {
+    expect(renderContent('sms', { body: '{{#each arr}}{{this}},{{/each}}' }, vars({ arr: [1, 2, 3] })).body).toBe('1,2,3,');
+  });
+
+  it('refuses loops nested three deep at validation', () => {
+    expect(checkTemplate('{{#each arr}}{{#each ../arr}}{{#each ../../arr}}.{{/each}}{{/each}}{{/each}}')).toEqual([
+      'loops nest 3 deep; at most 2 "each" blocks may nest (the rendering budget)',
+    ]);
+    expect(checkTemplate('{{#each arr}}{{#each ../arr}}.{{/each}}{{/each}}')).toEqual([]);
+  });
+});

@@ -7,7 +7,8 @@
  * - `contact.externalId`, `contact.timezone`, `contact.locale`, `contact.attributes.X` (any X), and `attributes.X`
  *   (alias);
  * - `flow.id`, `flow.name`;
- * - `links.unsubscribe`, `links.click`, `links.open` (tracking URLs of this message);
+ * - `links.unsubscribe`, `links.click`, `links.open`, `links.preferences` (tracking URLs of this message; the last is
+ *   the contact's subscription preference page);
  * - `message.id`.
  * Other paths under the reserved roots `contact`, `flow`, `links`, `message` are errors (`contact.email` is a typo for
  * `contact.attributes.email` or `email`). Helpers: Handlebars' built-ins (if, unless, each, with, lookup) plus
@@ -18,11 +19,139 @@
 import Handlebars from 'handlebars';
 import { pickLocale } from './locale';
 import type { ChannelKind, MessageTemplate } from './schema';
-import { helperNames, templateHelpers } from './template-helpers';
+import { helperNames, JSON_ESCAPED, templateHelpers } from './template-helpers';
 import type { RenderedContent } from './types';
 
 const hb = Handlebars.create();
 for (const name of helperNames) hb.registerHelper(name, templateHelpers[name]);
+
+// ------------------------------------------------------------------------------------------------ the budget
+
+/**
+ * What one rendering of one field may cost (issue 20): Handlebars is synchronous, so a hostile template
+ * (`{{#each a}}{{#each ../a}}{{#each ../../a}}…` over a long attribute) would hold the process for as long as it
+ * likes. Loops are the only multiplier (no partials, no custom block helpers), so the budget counts loop iterations
+ * and the characters they produce, inside the render, and stops it the moment either runs out.
+ */
+export const renderBudget = { iterations: 10_000, characters: 1_000_000, nestedLoops: 2 } as const;
+
+/** A rendering stopped by the budget; its message is the plain reason a message or preview fails with. */
+export class TemplateBudgetError extends Error {
+  readonly code = 'template.budget';
+}
+
+/** The budget of the rendering in progress (rendering is synchronous, so one at a time per process). */
+let spending: { iterations: number; characters: number } | null = null;
+
+function spend(characters: number): void {
+  if (!spending) return;
+  spending.iterations += 1;
+  spending.characters += characters;
+  if (spending.iterations > renderBudget.iterations) {
+    throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.iterations} loop iterations`);
+  }
+  if (spending.characters > renderBudget.characters) {
+    throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+  }
+}
+
+/** Handlebars' own `each`, with every iteration (and what it writes) charged to the budget. */
+const builtinEach = hb.helpers.each as (this: unknown, context: unknown, options: Handlebars.HelperOptions) => string;
+hb.registerHelper('each', function countedEach(this: unknown, context: unknown, options: Handlebars.HelperOptions) {
+  const fn = options.fn;
+  const counted = (item: unknown, opts?: Handlebars.RuntimeOptions) => {
+    const out = fn(item, opts);
+    spend(out.length);
+    return out;
+  };
+  return builtinEach.call(this, context, { ...options, fn: Object.assign(counted, fn) });
+});
+
+/** Runs one rendering under a fresh budget; the final output is held to it too. */
+function withinBudget(render: () => string): string {
+  spending = { iterations: 0, characters: 0 };
+  try {
+    const out = render();
+    if (out.length > renderBudget.characters) {
+      throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+    }
+    return out;
+  } catch (error) {
+    // a string past V8's limit is the same story: too much output
+    if (error instanceof RangeError) {
+      throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+    }
+    throw error;
+  } finally {
+    spending = null;
+  }
+}
+
+/**
+ * Outside loops (which the budget counts as they run), output is the template's text plus what its variables
+ * print. A template repeating a long attribute thousands of times (`{{bio}}{{bio}}…`) would build and, in html,
+ * escape hundreds of megabytes before the final check: so the most those variables can print is added up from the
+ * template and the contact before anything renders. A variable it cannot resolve here (inside `with`, `this`,
+ * `../`) counts as the longest string the contact has.
+ */
+function assertOutputBound(source: string, vars: Record<string, unknown>): void {
+  if (source.length + printedBound(parsed(source), vars) > renderBudget.characters) {
+    throw new TemplateBudgetError(`the template exceeds its rendering budget: more than ${renderBudget.characters} characters`);
+  }
+}
+
+const asts = new Map<string, hbs.AST.Program>();
+function parsed(source: string): hbs.AST.Program {
+  let ast = asts.get(source);
+  if (!ast) {
+    ast = hb.parse(source);
+    if (asts.size > 2000) asts.clear();
+    asts.set(source, ast);
+  }
+  return ast;
+}
+
+function printedBound(program: hbs.AST.Program | undefined, vars: Record<string, unknown>, scoped = false): number {
+  let total = 0;
+  for (const stmt of (program?.body ?? []) as Node[]) {
+    if (stmt.type === 'MustacheStatement') {
+      const exprs = [stmt.path, ...(stmt.params ?? []), ...(stmt.hash?.pairs ?? []).map((p: Node) => p.value)] as Node[];
+      // a helper prints at most its arguments (default, truncate) or a short formatted value
+      total += Math.max(0, ...exprs.map((e) => printedLength(e, vars, scoped))) + (exprs.length > 1 ? 100 : 0);
+    } else if (stmt.type === 'BlockStatement') {
+      const name = pathName(stmt.path);
+      // each: counted as it runs; with: its body reads another scope
+      if (name !== 'each') total += printedBound(stmt.program, vars, scoped || name === 'with');
+      total += printedBound(stmt.inverse, vars, scoped);
+    }
+  }
+  return total;
+}
+
+function printedLength(expr: Node, vars: Record<string, unknown>, scoped: boolean): number {
+  if (expr.type === 'StringLiteral') return String(expr.value).length;
+  if (expr.type !== 'PathExpression') return 30;
+  const resolvable = !scoped && !expr.data && expr.depth === 0 && expr.parts.length > 0 && expr.original !== 'this';
+  if (!resolvable) return longestString(vars);
+  let v: unknown = vars;
+  for (const part of expr.parts as string[]) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return typeof v === 'string' ? v.length : 30;
+}
+
+/** The longest string anywhere in the variables (cached per variables object: one contact, many fields). */
+const longest = new WeakMap<object, number>();
+function longestString(vars: Record<string, unknown>): number {
+  const known = longest.get(vars);
+  if (known !== undefined) return known;
+  let max = 0;
+  const visit = (v: unknown, depth: number): void => {
+    if (typeof v === 'string') max = Math.max(max, v.length);
+    else if (v && typeof v === 'object' && depth < 64) for (const x of Object.values(v)) visit(x, depth + 1);
+  };
+  visit(vars, 0);
+  longest.set(vars, max);
+  return max;
+}
 
 export const knownHelpers = ['if', 'unless', 'each', 'with', 'lookup', ...helperNames] as const;
 const blockHelpers = new Set(['if', 'unless', 'each', 'with']);
@@ -31,7 +160,7 @@ const reservedRoots: Record<string, (rest: string[]) => boolean> = {
   contact: (rest) =>
     (rest.length === 1 && ['externalId', 'timezone', 'locale'].includes(rest[0])) || (rest[0] === 'attributes' && rest.length >= 2),
   flow: (rest) => rest.length === 1 && (rest[0] === 'id' || rest[0] === 'name'),
-  links: (rest) => rest.length === 1 && ['unsubscribe', 'click', 'open'].includes(rest[0]),
+  links: (rest) => rest.length === 1 && ['unsubscribe', 'click', 'open', 'preferences'].includes(rest[0]),
   message: (rest) => rest.length === 1 && rest[0] === 'id',
 };
 
@@ -40,7 +169,7 @@ export type TemplateField = (typeof templateFields)[number];
 
 /** A problem in a template string: what kind, the name it is about (helper, variable), and the words. */
 export interface TemplateProblem {
-  code: 'compile' | 'blockHelper' | 'partial' | 'decorator' | 'helper' | 'variable';
+  code: 'compile' | 'blockHelper' | 'partial' | 'decorator' | 'helper' | 'variable' | 'budget';
   name?: string;
   /** the compiler's own words, for `compile` */
   detail?: string;
@@ -79,11 +208,11 @@ function firstLine(e: unknown): string {
 
 type Node = hbs.AST.Node & Record<string, any>;
 
-function walkProgram(program: hbs.AST.Program | undefined, scopeDepth: number, problems: TemplateProblem[]): void {
-  for (const stmt of program?.body ?? []) walkStatement(stmt as Node, scopeDepth, problems);
+function walkProgram(program: hbs.AST.Program | undefined, scopeDepth: number, problems: TemplateProblem[], loops = 0): void {
+  for (const stmt of program?.body ?? []) walkStatement(stmt as Node, scopeDepth, problems, loops);
 }
 
-function walkStatement(node: Node, scopeDepth: number, problems: TemplateProblem[]): void {
+function walkStatement(node: Node, scopeDepth: number, problems: TemplateProblem[], loops = 0): void {
   switch (node.type) {
     case 'MustacheStatement':
     case 'SubExpression': {
@@ -103,8 +232,17 @@ function walkStatement(node: Node, scopeDepth: number, problems: TemplateProblem
         });
       walkArgs(node, scopeDepth, problems);
       const inner = name && scopingHelpers.has(name) ? scopeDepth + 1 : scopeDepth;
-      walkProgram(node.program, inner, problems);
-      walkProgram(node.inverse, scopeDepth, problems);
+      const innerLoops = name === 'each' ? loops + 1 : loops;
+      // nested loops multiply: the budget bounds a render, this refuses the shape before anything renders
+      if (name === 'each' && innerLoops === renderBudget.nestedLoops + 1) {
+        problems.push({
+          code: 'budget',
+          name: 'each',
+          message: `loops nest ${innerLoops} deep; at most ${renderBudget.nestedLoops} "each" blocks may nest (the rendering budget)`,
+        });
+      }
+      walkProgram(node.program, inner, problems, innerLoops);
+      walkProgram(node.inverse, scopeDepth, problems, loops);
       return;
     }
     case 'PartialStatement':
@@ -220,7 +358,7 @@ export interface TemplateVariables {
   contact: { externalId: string; timezone: string; locale: string | null; attributes: Record<string, unknown> };
   attributes: Record<string, unknown>;
   flow: { id: string; name: string };
-  links: { unsubscribe: string; click: string; open: string };
+  links: { unsubscribe: string; click: string; open: string; preferences: string };
   message: { id: string };
 }
 
@@ -245,7 +383,7 @@ export function templateVariables(input: {
     },
     attributes: input.attributes,
     flow: input.flow,
-    links: { unsubscribe: `${base}/t/u/${id}`, click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}` },
+    links: { unsubscribe: `${base}/t/u/${id}`, click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}`, preferences: `${base}/t/p/${id}` },
     message: { id: input.messageId },
   };
 }
@@ -311,13 +449,53 @@ function compile(source: string, escape: boolean): Handlebars.TemplateDelegate {
   return fn;
 }
 
-/** Renders the fields `channel` sends; html is escaped, other fields are plain text. Throws on a broken template. */
+/**
+ * Renders the fields `channel` sends; html is escaped, other fields are plain text, and a webhook body that is JSON
+ * is rendered as JSON (`jsonVariables`). Each field renders within `renderBudget`. Throws on a broken template and
+ * with a `TemplateBudgetError` over the budget.
+ */
 export function renderContent(channel: ChannelKind, template: MessageTemplate, vars: TemplateVariables): RenderedContent {
   const content = contentForChannel(channel, template);
   const out: RenderedContent = {};
   for (const field of templateFields) {
     const source = content[field];
-    if (source !== undefined) out[field] = compile(source, field === 'html')(vars);
+    if (source === undefined) continue;
+    const json = channel === 'webhook' && field === 'body' && looksLikeJson(source);
+    const fieldVars = json ? jsonVariables(vars) : vars;
+    try {
+      assertOutputBound(source, fieldVars);
+      out[field] = withinBudget(() => compile(source, field === 'html')(fieldVars));
+    } catch (error) {
+      if (error instanceof TemplateBudgetError) throw new TemplateBudgetError(`template.${field}: ${error.message}`);
+      throw error;
+    }
   }
+  return out;
+}
+
+/** A webhook body template written as a JSON object or array. */
+function looksLikeJson(source: string): boolean {
+  return /^\s*[{[]/.test(source);
+}
+
+/**
+ * The variables of a JSON body: every string is JSON-escaped (quotes, backslashes, control characters), so
+ * `"{{firstName}}"` carries the attribute as one intact string value whatever it contains — an attribute can never
+ * close the string it sits in and add keys of its own (issue 20: `Eve","admin":true,"x":"`). Numbers and booleans
+ * stay themselves.
+ */
+export function jsonVariables(vars: TemplateVariables): TemplateVariables {
+  const out = jsonEscaped(vars) as TemplateVariables;
+  // helpers that cut strings read this mark (template-helpers.ts)
+  Object.defineProperty(out, JSON_ESCAPED, { value: true, enumerable: false });
+  return out;
+}
+
+function jsonEscaped(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return JSON.stringify(value).slice(1, -1);
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => jsonEscaped(v, depth + 1));
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [key, v] of Object.entries(value)) out[key] = jsonEscaped(v, depth + 1);
   return out;
 }

@@ -46,10 +46,22 @@ export type Rule =
  */
 export type VisitCount = { node: string } & CountComparison;
 
+/**
+ * The most conditions (leaves) one rule may hold, and so the most any `all`/`any` list may: a rule is evaluated per
+ * contact and compiled to SQL for enrollment and estimates, so its size is the work a request can ask for
+ * (issue 20). `validateFlow` counts the leaves of nested lists; an `in` list holds at most `MAX_RULE_LIST` values.
+ */
+export const MAX_RULE_LEAVES = 200;
+export const MAX_RULE_LIST = 1000;
+const ruleList = z
+  .array(z.lazy(() => ruleSchema))
+  .min(1)
+  .max(MAX_RULE_LEAVES, `at most ${MAX_RULE_LEAVES} conditions in one rule`);
+
 export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
   z.union([
-    z.object({ all: z.array(ruleSchema).min(1) }).strict(),
-    z.object({ any: z.array(ruleSchema).min(1) }).strict(),
+    z.object({ all: ruleList }).strict(),
+    z.object({ any: ruleList }).strict(),
     z.object({ not: ruleSchema }).strict(),
     z
       .object({
@@ -99,6 +111,31 @@ const branchId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'branch ids are letters, digits, _ and -')
   .refine((id) => !['else', 'yes', 'no', 'out', 'event', 'timeout'].includes(id), 'branch id is a reserved handle name');
+/**
+ * A split can be an experiment: after `window` (from its first journey), the arm that beats every other on `metric`
+ * with 95 % confidence (`core/stats/experiment.ts`) becomes the winner, unless an arm has fewer than `minSample`
+ * treated journeys. `winner` routes every new journey to one arm; it is written by the engine's decision or by a
+ * marketer, as a new version of the flow.
+ */
+export const experimentMetrics = ['convertedAfterMessage', 'clicked', 'returned'] as const;
+export const experimentSchema = z
+  .object({
+    window: isoDuration,
+    metric: z.enum(experimentMetrics),
+    minSample: z.number().int().min(10).max(10_000_000),
+  })
+  .strict();
+export type Experiment = z.infer<typeof experimentSchema>;
+export const experimentWinnerSchema = z
+  .object({
+    arm: branchId,
+    decidedAt: z.string().max(40),
+    decidedBy: z.string().min(1).max(200),
+    reason: z.string().max(2000),
+  })
+  .strict();
+export type ExperimentWinner = z.infer<typeof experimentWinnerSchema>;
+
 export const conditionDataSchema = z.union([
   z.object({ rule: ruleSchema }).strict(),
   z
@@ -115,6 +152,8 @@ export const conditionDataSchema = z.union([
         .array(z.object({ id: branchId, percent: z.number().int().min(0).max(100) }).strict())
         .min(2)
         .max(10),
+      experiment: experimentSchema.optional(),
+      winner: experimentWinnerSchema.optional(),
     })
     .strict(),
 ]);
@@ -126,6 +165,8 @@ export const delayDataSchema = z.union([
   // `timezone` (IANA) pins the local time to one zone instead of the contact's
   z.object({ until: localTimeOfDay, timezone: z.string().min(1).max(64).optional() }).strict(),
   z.object({ waitFor: z.object({ event: z.string().min(1).max(200), timeout: isoDuration }).strict() }).strict(),
+  // until the contact's usual active hour (next occurrence, local), else the zone's, else `fallback` (core/best-hour.ts)
+  z.object({ bestHour: z.object({ fallback: localTimeOfDay }).strict() }).strict(),
 ]);
 export type DelayData = z.infer<typeof delayDataSchema>;
 
@@ -179,6 +220,11 @@ export const channelDataSchema = z
     escalate: escalateSchema.optional(),
     // a win-back message counts for attribution (`reengaged`); check-ins after return say false
     winback: z.boolean().optional(),
+    /** the subscription topic it sends on (a workspace topic's key): contacts who left it are skipped (core/topics.ts) */
+    topic: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'a topic key: lowercase letters, digits, - and _')
+      .optional(),
   })
   .strict();
 export type ChannelData = z.infer<typeof channelDataSchema>;

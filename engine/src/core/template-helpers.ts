@@ -14,6 +14,12 @@ import type { HelperOptions } from 'handlebars';
 
 export const helperNames = ['default', 'formatDate', 'formatNumber', 'formatCurrency', 'truncate'] as const;
 
+/**
+ * Marks the variables of a JSON webhook body, whose strings arrive JSON-escaped (`render.ts`): a helper that cuts a
+ * string must cut the text, not its escape sequences, or a dangling backslash would shift the JSON's quotes.
+ */
+export const JSON_ESCAPED = Symbol('boomerang.jsonEscaped');
+
 interface RootContact {
   contact?: { timezone?: string; locale?: string; attributes?: Record<string, unknown> };
 }
@@ -105,13 +111,30 @@ export const templateHelpers: Record<(typeof helperNames)[number], (...args: unk
     return new Intl.NumberFormat(safeLocale(contact.locale), { style: 'currency', currency: code.toUpperCase() }).format(n);
   },
   truncate(...args) {
-    const { params } = split(args);
-    const text = params[0] === undefined || params[0] === null ? '' : String(params[0]);
-    const max = toNumber(params[1]);
-    if (max === null || max < 1) return text;
-    const chars = [...text];
-    if (chars.length <= max) return text;
-    const suffix = typeof params[2] === 'string' ? params[2] : '…';
-    return chars.slice(0, Math.max(0, max - [...suffix].length)).join('') + suffix;
+    const { params, options } = split(args);
+    const escaped = (options?.data?.root as Record<symbol, unknown> | undefined)?.[JSON_ESCAPED] === true;
+    const raw = params[0] === undefined || params[0] === null ? '' : String(params[0]);
+    const text = escaped ? unescapeJson(raw) : raw;
+    const cut = truncateText(text, params);
+    return escaped ? JSON.stringify(cut).slice(1, -1) : cut;
   },
 };
+
+/** The text a JSON-escaped string stands for (as it sits between quotes); unchanged when it is not one. */
+function unescapeJson(escaped: string): string {
+  try {
+    return JSON.parse(`"${escaped}"`) as string;
+  } catch {
+    return escaped;
+  }
+}
+
+/** At most `params[1]` characters, ending in `params[2]` (default …) when cut. */
+function truncateText(text: string, params: unknown[]): string {
+  const max = toNumber(params[1]);
+  if (max === null || max < 1) return text;
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const suffix = typeof params[2] === 'string' ? params[2] : '…';
+  return chars.slice(0, Math.max(0, max - [...suffix].length)).join('') + suffix;
+}

@@ -3,6 +3,8 @@
  * Times are `Date` objects in memory; the runtime stores them as `timestamptz`.
  */
 import type { ChannelKind, Rule } from './schema';
+import type { ActiveHours } from './best-hour';
+import type { TopicFacts } from './topics';
 
 /** Journey and message states, declared once (the migrations' CHECK constraints list the same). */
 export const journeyStates = ['waiting', 'running', 'completed', 'converted', 'exited', 'failed'] as const;
@@ -73,6 +75,10 @@ export interface ContactFacts {
   events: EventFact[];
   /** messages sent or queued to this contact by any flow within the longest frequency-cap window */
   recentSends: SendFact[];
+  /** activity per local hour (the contact's, and its zone's): loaded only for flows with a best-hour delay */
+  activeHours?: ActiveHours;
+  /** its subscription topic choices and the topics' defaults (absent: topics restrict nothing) */
+  topics?: TopicFacts;
 }
 
 export interface ActivityRule {
@@ -162,6 +168,8 @@ export interface SendEffect {
   content: RenderedContent;
   costCents: number;
   at: Date;
+  /** the subscription topic the node sends on, checked again at send time */
+  topic?: string;
 }
 
 export type Effect = LogEffect | SendEffect;

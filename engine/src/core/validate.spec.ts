@@ -448,3 +448,42 @@ describe('validateFlow', () => {
     });
   });
 });
+
+describe('bounded rules and destinations (issue 20)', () => {
+  const leaf = (i: number) => ({ attribute: `a${i}`, op: 'eq', value: i });
+  const segment = (rule: unknown) => ({
+    nodes: [{ id: 'seg', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'segment', rule } }],
+    edges: [],
+  });
+
+  it('refuses a rule with more than 200 conditions, naming the node', () => {
+    // 3 × 70 = 210 leaves, each list within the schema's bound
+    const rule = { any: [0, 1, 2].map((g) => ({ all: Array.from({ length: 70 }, (_, i) => leaf(g * 70 + i)) })) };
+    const errors = validateFlow(segment(rule)).errors;
+    expect(errors).toEqual([
+      expect.objectContaining({
+        nodeId: 'seg',
+        code: 'rule.tooManyLeaves',
+        message: 'data.rule: the rule has 210 conditions; at most 200',
+      }),
+    ]);
+  });
+
+  it('refuses a flat list of 3,000 conditions at the schema', () => {
+    const errors = validateFlow(segment({ any: Array.from({ length: 3000 }, (_, i) => leaf(i)) })).errors;
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/at most 200 conditions in one rule/);
+  });
+
+  it('refuses an "in" list over 1,000 values', () => {
+    const rule = { attribute: 'plan', op: 'in', value: Array.from({ length: 1001 }, (_, i) => `p${i}`) };
+    expect(validateFlow(segment(rule)).errors).toEqual([expect.objectContaining({ nodeId: 'seg', code: 'rule.listTooLong' })]);
+  });
+
+  it('flags a webhook node whose literal URL the server refuses, when given the server rule', () => {
+    const graph = flow().trigger('t').then('hook', webhook('http://169.254.169.254/latest/meta-data/')).build();
+    expect(validateFlow(graph).valid).toBe(true); // the editor: not decided here
+    expect(validateFlow(graph, { destinations: [] }).errors).toEqual([
+      expect.objectContaining({ nodeId: 'hook', code: 'webhook.destination', field: 'template.url' }),
+    ]);
+  });
+});

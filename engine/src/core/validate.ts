@@ -5,6 +5,7 @@
  * are warnings: the journey ends there as `completed`. Every node must be reachable from the trigger, except goal
  * nodes without incoming edges: those are journey-wide goals (checked before every step and on every wake-up).
  */
+import { literalDestinationRefusal, type AllowedNetwork } from './destination';
 import type { z } from 'zod';
 import { durationProblem } from './durations';
 import { edgeProblems, type EdgeProblem } from './edges';
@@ -12,7 +13,7 @@ import { edgeHandle, FlowGraph, outHandles } from './graph';
 import { traitsOf, type NodeRule } from './nodes';
 import { forEachLeaf } from './rules';
 import { flattenZodIssues, formatPath } from './zod-issues';
-import { flowGraphSchema, nodeTypes, type FlowEdge, type FlowGraphDocument, type FlowNode } from './schema';
+import { flowGraphSchema, MAX_RULE_LEAVES, MAX_RULE_LIST, nodeTypes, type FlowEdge, type FlowGraphDocument, type FlowNode } from './schema';
 
 /**
  * One problem: the node it belongs to (null: the whole flow), the edge when it is about one, a machine `code`
@@ -37,7 +38,16 @@ export interface ValidationResult {
   graph?: FlowGraphDocument;
 }
 
-export function validateFlow(input: unknown): ValidationResult {
+export interface ValidateOptions {
+  /**
+   * The server's outbound-destination rule (`WEBHOOK_ALLOW_NETWORKS` parsed): a webhook URL whose host is a refused
+   * address literal is an error on its node. Absent (the editor, which does not know the operator's networks): not
+   * checked here; the send refuses it anyway.
+   */
+  destinations?: readonly AllowedNetwork[];
+}
+
+export function validateFlow(input: unknown, options: ValidateOptions = {}): ValidationResult {
   try {
     const parsed = flowGraphSchema.safeParse(input);
     if (!parsed.success) {
@@ -46,6 +56,7 @@ export function validateFlow(input: unknown): ValidationResult {
     const errors: ValidationIssue[] = [];
     const warnings: ValidationIssue[] = [];
     checkGraph(parsed.data, errors, warnings);
+    if (options.destinations) checkDestinations(parsed.data, options.destinations, errors);
     const result: ValidationResult = { valid: errors.length === 0, errors: dedupe(errors), warnings: dedupe(warnings) };
     if (result.valid) result.graph = parsed.data;
     return result;
@@ -142,6 +153,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 // ------------------------------------------------------------------------------------------------ graph checks
+
+/** A webhook node whose literal URL the outbound-destination rule refuses (a templated host is decided at send). */
+function checkDestinations(doc: FlowGraphDocument, allow: readonly AllowedNetwork[], errors: ValidationIssue[]): void {
+  for (const node of doc.nodes) {
+    if (node.type !== 'channel' || node.data.channel !== 'webhook') continue;
+    const url = node.data.template?.url;
+    const refusal = typeof url === 'string' ? literalDestinationRefusal(url, allow) : null;
+    if (refusal) errors.push({ nodeId: node.id, code: 'webhook.destination', field: 'template.url', params: { url }, message: refusal });
+  }
+}
 
 function checkGraph(doc: FlowGraphDocument, errors: ValidationIssue[], warnings: ValidationIssue[]): void {
   const graph = new FlowGraph(doc);
@@ -377,10 +398,19 @@ function ruleIssues({ rule, field }: NodeRule, nodeIds: Set<string>): RuleIssue[
   const issues: RuleIssue[] = [];
   const add = (path: string, code: string, problem: string, params: Record<string, unknown>) =>
     issues.push({ code, field: path, params, message: `data.${path}: ${problem}` });
+  let leaves = 0;
   forEachLeaf(rule, (leaf, leafPath) => {
+    leaves++;
     const at = leafPath.replace(/^rule/, field);
     if ('attribute' in leaf) {
       const { op, attribute } = leaf;
+      if (op === 'in' && Array.isArray(leaf.value) && leaf.value.length > MAX_RULE_LIST) {
+        add(at, 'rule.listTooLong', `"in" on ${attribute} lists ${leaf.value.length} values; at most ${MAX_RULE_LIST}`, {
+          op,
+          attribute,
+          max: MAX_RULE_LIST,
+        });
+      }
       if (needsValue.has(op) && (leaf.value === undefined || leaf.value === null)) {
         add(at, 'rule.needsValue', `"${op}" on ${attribute} needs a value`, { op, attribute });
       }
@@ -401,5 +431,8 @@ function ruleIssues({ rule, field }: NodeRule, nodeIds: Set<string>): RuleIssue[
       if (!nodeIds.has(node)) add(`${at}.visits.node`, 'rule.unknownNode', `unknown node "${node}"`, { node });
     }
   });
+  if (leaves > MAX_RULE_LEAVES) {
+    add(field, 'rule.tooManyLeaves', `the rule has ${leaves} conditions; at most ${MAX_RULE_LEAVES}`, { leaves, max: MAX_RULE_LEAVES });
+  }
   return issues;
 }

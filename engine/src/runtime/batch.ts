@@ -12,6 +12,7 @@ import { isHoldout } from '../core/hash';
 import type { ContactFacts, EngineSettings, JourneySnapshot, LogEffect, SendEffect } from '../core/types';
 import type { Tx } from './db';
 import { loadFacts } from './facts';
+import { loadActiveHours } from './store/active-hours';
 import { analyseVersion, eventsSince, type VersionInfo } from './graph-facts';
 import { listActiveFlows, loadFlowVersions, type ActiveFlowRow } from './store/flows';
 import { appendLog, claimDueJourneys, lockContacts, saveJourneys, type ClaimCursor, type JourneyRow } from './store/journeys';
@@ -104,6 +105,13 @@ export async function runBatch(tx: Tx, now: Date, options: BatchOptions): Promis
     rows.map((r) => ({ flowId: r.flow_id, version: r.flow_version })),
   );
   const facts = await loadFacts(tx, lookbacks(rows, options, now), now, options.settings);
+  const hourly = rows.filter((r) => options.graphs.get(r.flow_id, r.flow_version)?.usesBestHour).map((r) => r.contact_id);
+  if (hourly.length) {
+    for (const [contactId, hours] of await loadActiveHours(tx, hourly, now)) {
+      const contact = facts.get(contactId);
+      if (contact) contact.activeHours = hours;
+    }
+  }
   const outcome = advanceAll(rows, flows, facts, now, options);
   await saveJourneys(tx, outcome.updates, now);
   await appendLog(tx, outcome.logs, now);

@@ -9,10 +9,12 @@
  * previous one commits, each on its own pooled connection.
  */
 import { addressOf, hasConsent, sendHoldUntil } from '../core/guardrails';
-import type { EngineSettings } from '../core/types';
+import type { SendRateLimit } from '../core/rate-limits';
+import type { ChannelKind, EngineSettings } from '../core/types';
 import { checkout, type Db, type Tx } from './db';
 import { queueNextHops, screenDueHops } from './escalation';
 import { claimDueMessages, holdForQuietHours, recordDeliveries, type DeliveryOutcome, type DueMessage } from './store/messages';
+import { returnPermits, takePermits } from './store/rate-limits';
 import { loadEngineSettings } from './settings';
 import { clearAttributeOf, isHardBounce, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
@@ -30,6 +32,8 @@ export interface DispatchOptions {
    * connection (the simulator's savepoints): overlapping transactions cannot nest there.
    */
   pipelined?: boolean;
+  /** provider rate limits (SEND_RATE_LIMITS): a limited channel's messages are claimed only as permits allow */
+  rateLimits?: SendRateLimit[];
 }
 
 export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
@@ -52,17 +56,56 @@ export function backoffDelay(attempt: number, baseMs: number): number {
   return baseMs * 2 ** Math.max(0, attempt - 1);
 }
 
-/** One dispatch round at `now`: up to `batchSize` messages, in pipelined chunks (see the header). */
+/**
+ * One dispatch round at `now`: up to `batchSize` messages, in pipelined chunks (see the header). Rate-limited
+ * channels go after the others, each claiming only as many of its due messages as its permits allow.
+ */
 export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
-  const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
-  const chunk = Math.max(1, Math.min(options.batchSize, Math.ceil(options.batchSize / 4), 500));
+  const limited = [...new Set((options.rateLimits ?? []).map((l) => l.channel))];
+  const { claimed, sent, retried, failed } = await dispatchChunks(
+    db,
+    now,
+    options,
+    options.batchSize,
+    limited.length ? { except: limited } : {},
+  );
+  const result: DispatchResult = { claimed, sent, retried, failed };
+  for (const channel of limited) {
+    const permits = await takePermits(db, options.rateLimits!, channel, now, options.batchSize);
+    if (!permits.granted) continue;
+    const round = await dispatchChunks(db, now, options, permits.granted, { only: channel });
+    // what went to no provider (held for quiet hours, screened out, consent or topic withdrawn) gives its permit back
+    await returnPermits(
+      db,
+      options.rateLimits!,
+      channel,
+      permits,
+      permits.granted - (round.sent + round.retried + round.failed - round.refused),
+    );
+    result.claimed += round.claimed;
+    result.sent += round.sent;
+    result.retried += round.retried;
+    result.failed += round.failed;
+  }
+  return result;
+}
+
+async function dispatchChunks(
+  db: Db,
+  now: Date,
+  options: DispatchOptions,
+  batchSize: number,
+  channels: { only?: ChannelKind; except?: ChannelKind[] },
+): Promise<DispatchResult & { refused: number }> {
+  const result = { claimed: 0, sent: 0, retried: 0, failed: 0, refused: 0 };
+  const chunk = Math.max(1, Math.min(batchSize, Math.ceil(batchSize / 4), 500));
   let settings: EngineSettings | null = null;
   let failure: unknown = null;
   const open = async (limit: number): Promise<{ tx: Tx; rows: DueMessage[] }> => {
     const tx = await checkout(db);
     try {
       await tx.query('BEGIN');
-      return { tx, rows: await claimDueMessages(tx, now, limit) };
+      return { tx, rows: await claimDueMessages(tx, now, limit, channels) };
     } catch (error) {
       await abort(tx);
       throw error;
@@ -75,7 +118,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
     claimed.catch(() => undefined);
     return claimed;
   };
-  let next: Promise<{ tx: Tx; rows: DueMessage[] } | null> = prefetch(Math.min(chunk, options.batchSize));
+  let next: Promise<{ tx: Tx; rows: DueMessage[] } | null> = prefetch(Math.min(chunk, batchSize));
   let committing: Promise<void> = Promise.resolve();
   try {
     while (!failure) {
@@ -88,8 +131,8 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         break;
       }
       result.claimed += rows.length;
-      const more = rows.length === chunk && result.claimed < options.batchSize;
-      if (more && options.pipelined !== false) next = prefetch(Math.min(chunk, options.batchSize - result.claimed));
+      const more = rows.length === chunk && result.claimed < batchSize;
+      if (more && options.pipelined !== false) next = prefetch(Math.min(chunk, batchSize - result.claimed));
       let toSend: DueMessage[];
       let outcomes: DeliveryOutcome[];
       try {
@@ -112,6 +155,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
         throw error;
       }
       for (const o of outcomes) {
+        if (refusedBeforeProvider.has(o)) result.refused++;
         if (o.status === 'failed') result.failed++;
         else if (o.status === 'queued') result.retried++;
         else result.sent++;
@@ -130,7 +174,7 @@ export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions):
       });
       if (more && options.pipelined === false) {
         await committing;
-        if (!failure) next = open(Math.min(chunk, options.batchSize - result.claimed));
+        if (!failure) next = open(Math.min(chunk, batchSize - result.claimed));
       }
     }
   } finally {
@@ -189,6 +233,13 @@ async function record(tx: Tx, now: Date, sent: DueMessage[], outcomes: DeliveryO
   if (finished.length) await queueNextHops(tx, finished, now, settings);
 }
 
+/** Outcomes decided before any provider was asked (consent or topic withdrawn): they use no rate-limit permit. */
+const refusedBeforeProvider = new WeakSet<DeliveryOutcome>();
+function refused(outcome: DeliveryOutcome): DeliveryOutcome {
+  refusedBeforeProvider.add(outcome);
+  return outcome;
+}
+
 async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Promise<DeliveryOutcome> {
   const adapter = options.adapters[m.channel] ?? options.adapters.default;
   // the same address the core checked when it chose the channel (webhooks have none)
@@ -205,7 +256,12 @@ async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Prom
   // consent is checked again at send time: an unsubscribe stops messages already queued in every flow
   if (!hasConsent(m.channel, m.consent ?? {})) {
     const error = `not sent: the contact withdrew ${m.channel} consent (unsubscribed) after the message was queued`;
-    return { ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null };
+    return refused({ ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null });
+  }
+  // and the subscription topic: leaving it on the preference page stops its queued messages
+  if (m.topic_allowed === false) {
+    const error = `not sent: the contact left the topic "${m.topic}" on ${m.channel} after the message was queued`;
+    return refused({ ...base, status: 'failed', providerId: null, error, nextAttemptAt: null, segments: null });
   }
   try {
     const receipt = await adapter.send({

@@ -11,6 +11,7 @@ import { inTransaction, type Db } from './db';
 import { GraphCache, runBatch, type ClaimCursor, type ClaimGate } from './batch';
 import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
+import { nextPermitAt } from './store/rate-limits';
 import { enrollFlow } from './store/enrollment';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
@@ -168,8 +169,19 @@ export class Engine {
     const settings = await loadEngineSettings(this.db, this.options.publicUrl);
     report.enrolled = await this.enroll(now, settings, flows);
     await this.runDue(now, settings, report);
-    await this.dispatchDue(now, report);
+    await this.dispatchDue(now, report, flows[0].receipts_pending === true);
+    for (const listener of this.tickListeners) {
+      // a listener's failure (an experiment's decision) is logged, never the tick's
+      await listener(now).catch((error: unknown) => this.options.logger?.error(`after tick: ${(error as Error).message}`));
+    }
     return report;
+  }
+
+  private readonly tickListeners: ((now: Date) => Promise<unknown>)[] = [];
+
+  /** Work the host runs at the end of each tick with active flows, at the tick's instant (virtual time included). */
+  afterTick(listener: (now: Date) => Promise<unknown>): void {
+    this.tickListeners.push(listener);
   }
 
   /** Active flows with a live version, and their enrollment bookkeeping. The one query of an idle tick. */
@@ -259,15 +271,20 @@ export class Engine {
   }
 
   /** (5) dispatch rounds until the due outbox is empty. */
-  async dispatchDue(now: Date, report: Pick<TickReport, 'sent' | 'failed'>): Promise<void> {
+  async dispatchDue(now: Date, report: Pick<TickReport, 'sent' | 'failed'>, receiptsPending = true): Promise<void> {
+    let dispatched = false;
     for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
       const round = await dispatchOnce(this.db, now, this.dispatch);
       report.sent += round.sent;
       report.failed += round.failed;
       if (!round.claimed) break;
+      dispatched = true;
     }
-    // receipts that crossed their chunk's COMMIT (stored before it, unseen by it): now their message carries the id
-    if (await hasPendingReceipts(this.db)) await inTransaction(this.db, (tx) => applyPendingReceipts(tx, null));
+    // receipts that crossed their chunk's COMMIT (kept before it, unseen by it) apply now that their message carries
+    // the provider id: those kept before this tick began (`receiptsPending`), or during this tick's own sends
+    if (receiptsPending || (dispatched && (await hasPendingReceipts(this.db)))) {
+      await inTransaction(this.db, (tx) => applyPendingReceipts(tx, null));
+    }
   }
 
   /**
@@ -297,7 +314,12 @@ export class Engine {
       steps += report.steps;
       sent += report.sent;
       // a wake point that produced nothing and is not in the future would loop: step past it
-      if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) t = new Date(t.getTime() + 1);
+      // (messages held by a provider rate limit are due but wait for room: step to when the limit has room)
+      if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) {
+        const room = await nextPermitAt(this.db, this.dispatch.rateLimits ?? [], t);
+        t = new Date(Math.max(t.getTime() + 1, room?.getTime() ?? 0));
+        if (t > target) break;
+      }
     }
     const now = await clock.set(target);
     const last = await this.tick(now);

@@ -3,6 +3,7 @@
  * their recent sends across all flows (frequency caps).
  */
 import { safeZone, parseDuration } from '../core/durations';
+import type { TopicChoice } from '../core/topics';
 import type { ChannelKind, ContactFacts, EngineSettings, EventFact, SendFact } from '../core/types';
 import type { Tx } from './db';
 
@@ -59,6 +60,23 @@ export async function loadFacts(tx: Tx, since: Map<string, Date>, now: Date, set
     // sends after now count too: another engine process's tick may have read a later clock (frequencyCapVerdict)
     [ids, new Date(now.getTime() - capWindowMs(settings))],
   );
+  // subscription topics: the workspace's defaults (contact_id null) and the batch's contacts' own choices, one query
+  const topicRows = await tx.query<{ contact_id: string | null; topic: string; channel: TopicChoice['channel']; subscribed: boolean }>(
+    `SELECT NULL::text AS contact_id, key AS topic, '*' AS channel, default_subscribed AS subscribed FROM topics
+     UNION ALL
+     SELECT contact_id::text, topic, channel, subscribed FROM contact_topics WHERE contact_id = ANY($1::bigint[])`,
+    [ids],
+  );
+  const topicDefaults: Record<string, boolean> = {};
+  const topicChoices = new Map<string, TopicChoice[]>();
+  for (const t of topicRows.rows) {
+    if (t.contact_id === null) topicDefaults[t.topic] = t.subscribed;
+    else
+      topicChoices.set(t.contact_id, [
+        ...(topicChoices.get(t.contact_id) ?? []),
+        { topic: t.topic, channel: t.channel, subscribed: t.subscribed },
+      ]);
+  }
   const facts = new Map<string, ContactFacts>();
   for (const c of contacts.rows) {
     facts.set(c.id, {
@@ -70,6 +88,7 @@ export async function loadFacts(tx: Tx, since: Map<string, Date>, now: Date, set
       lastActiveAt: c.last_active_at,
       events: [],
       recentSends: [],
+      ...(topicRows.rows.length ? { topics: { defaults: topicDefaults, choices: topicChoices.get(c.id) ?? [] } } : {}),
     });
   }
   for (const e of events.rows) {

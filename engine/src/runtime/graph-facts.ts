@@ -20,6 +20,8 @@ export interface VersionInfo {
   ruleWindowMs: number;
   /** `active`/`reengaged` leaves: the activity window is needed */
   usesActivity: boolean;
+  /** a delay waits for the contact's usual active hour: its hour histogram is loaded */
+  usesBestHour: boolean;
 }
 
 /** The rules journeys evaluate (`advance`): what the facts must cover. The trigger's are evaluated by enrollment SQL. */
@@ -39,7 +41,8 @@ export function analyseVersion(doc: FlowGraphDocument): VersionInfo {
   }
   const trigger = (graph.nodes.find((n) => n.type === 'trigger') as FlowNodeOf<'trigger'> | undefined) ?? null;
   const eventGoals = graph.nodes.some((n) => n.type === 'goal' && 'event' in (n.data as object));
-  return { graph, trigger, eventGoals, ruleWindowMs, usesActivity };
+  const usesBestHour = graph.nodes.some((n) => n.type === 'delay' && 'bestHour' in (n.data as object));
+  return { graph, trigger, eventGoals, ruleWindowMs, usesActivity, usesBestHour };
 }
 
 /** The earliest event time a journey's next advance can look at (events before it cannot change the outcome). */

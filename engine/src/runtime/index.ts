@@ -22,3 +22,5 @@ export { loadEngineSettings } from './settings';
 export * from './store/messages';
 export { writeHeartbeat, type Heartbeat } from './store/processes';
 export { messageCounts, convertedAtSql, convertedAfterMessageSql } from './store/message-counts';
+export { mergeContacts, type MergeOutcome } from './store/contact-merge';
+export { nextPermitAt, rateLimitUsage, returnPermits, takePermits, type Permits } from './store/rate-limits';

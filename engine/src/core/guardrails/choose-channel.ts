@@ -2,7 +2,7 @@ import type { ChannelKind } from '../schema';
 
 export interface ChannelSkip {
   channel: ChannelKind;
-  reason: 'no_consent' | 'no_address';
+  reason: 'no_consent' | 'no_address' | 'unsubscribed';
   detail: string;
 }
 
@@ -53,6 +53,8 @@ export function chooseChannel(
   fallback: readonly ChannelKind[] | undefined,
   consent: Partial<Record<ChannelKind, boolean>>,
   attributes: Record<string, unknown>,
+  /** the node's subscription topic, when it has one: a channel the contact left the topic on is skipped */
+  topic?: { key: string; allows: (channel: ChannelKind) => boolean },
 ): ChannelChoice {
   const reasons: ChannelSkip[] = [];
   const candidates = [primary, ...(fallback ?? [])].filter((c, i, all) => all.indexOf(c) === i);
@@ -67,6 +69,10 @@ export function chooseChannel(
         reason: 'no_address',
         detail: `attribute ${channelAddressAttribute[channel]}${channel === 'push' ? ` (or ${webPushAttribute})` : ''} is empty`,
       });
+      continue;
+    }
+    if (topic && !topic.allows(channel)) {
+      reasons.push({ channel, reason: 'unsubscribed', detail: `the contact left the topic "${topic.key}" on ${channel}` });
       continue;
     }
     return { channel, reasons };

@@ -1,4 +1,5 @@
 import { chooseChannel, frequencyCapVerdict, nextAllowedSendTime } from '../guardrails';
+import { topicAllows } from '../topics';
 import { localeChain } from '../locale';
 import {
   missingChannelField,
@@ -64,7 +65,14 @@ function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome
     return out;
   }
 
-  const choice = chooseChannel(data.channel, data.fallback, ctx.facts.consent, ctx.facts.attributes);
+  const topic = data.topic;
+  const choice = chooseChannel(
+    data.channel,
+    data.fallback,
+    ctx.facts.consent,
+    ctx.facts.attributes,
+    topic ? { key: topic, allows: (c) => topicAllows(topic, c, ctx.facts.topics) } : undefined,
+  );
   if (choice.channel === null) {
     ctx.log('guardrail', {
       reason: 'no_channel',
@@ -114,7 +122,7 @@ function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome
   const content = renderContent(channel, variant.template, vars);
   const segments = channel === 'sms' ? smsSegments(content.body ?? '').segments : undefined;
   const costCents = messageCostCents(channel, data.costCents ?? ctx.settings.channelCosts?.[channel] ?? 0, segments);
-  ctx.send({ idempotencyKey, messageId, channel, content, costCents });
+  ctx.send({ idempotencyKey, messageId, channel, content, costCents, ...(topic ? { topic } : {}) });
   ctx.log('message', {
     channel,
     idempotencyKey,

@@ -1,7 +1,7 @@
 import { splitArm } from '../hash';
 import { evaluateRule } from '../rules';
-import { describeRule } from '../words';
-import { duplicateIds, issueAt } from './checks';
+import { describeDuration, describeRule } from '../words';
+import { duplicateIds, durationIssues, issueAt } from './checks';
 import type { DataIssue, NodeOutcome, NodeTraits, StepContext } from './types';
 
 /** rule → yes/no; branches → first matching branch id, else `else`; split → a stable bucket per contact. */
@@ -22,6 +22,14 @@ export const conditionNode: NodeTraits<'condition'> = {
         }
       }
       return decide(ctx, 'else', { explanation: 'no branch matched → else', tried });
+    }
+    if (data.winner) {
+      const w = data.winner;
+      return decide(ctx, w.arm, {
+        explanation: `experiment decided → ${w.arm} (chosen by ${w.decidedBy} at ${w.decidedAt}: ${w.reason})`,
+        split: data.split,
+        experiment: { winner: w.arm, decidedBy: w.decidedBy, decidedAt: w.decidedAt },
+      });
     }
     const arm = splitArm(data.split, ctx.flow.id, ctx.journey.contactId, node.id);
     return decide(ctx, arm, {
@@ -58,6 +66,10 @@ export const conditionNode: NodeTraits<'condition'> = {
     if ('split' in d) {
       const sum = d.split.reduce((s, a) => s + a.percent, 0);
       if (sum !== 100) issues.push(issueAt('split', 'split.sum', `percentages sum to ${sum}, not 100`, { sum }));
+      if (d.experiment) issues.push(...durationIssues(d.experiment.window, 'experiment.window'));
+      if (d.winner && !d.split.some((a) => a.id === d.winner!.arm)) {
+        issues.push(issueAt('winner.arm', 'winner.unknownArm', `"${d.winner.arm}" is not an arm of this split`, { arm: d.winner.arm }));
+      }
     }
     return issues;
   },
@@ -65,7 +77,9 @@ export const conditionNode: NodeTraits<'condition'> = {
   summary(d) {
     if ('rule' in d) return describeRule(d.rule);
     if ('branches' in d) return `${d.branches.length} branch${d.branches.length === 1 ? '' : 'es'} + else`;
-    return `Split ${d.split.map((s) => `${s.percent}%`).join(' / ')}`;
+    if (d.winner) return `Experiment decided: everyone takes “${d.winner.arm}”`;
+    const split = `Split ${d.split.map((s) => `${s.percent}%`).join(' / ')}`;
+    return d.experiment ? `${split}, experiment over ${describeDuration(d.experiment.window)}` : split;
   },
 };
 

@@ -1,4 +1,5 @@
 import { addDuration, isValidTimeZone, nextLocalTime, safeZone } from '../durations';
+import { chooseSendHour } from '../best-hour';
 import { describeDuration, describeTimeOfDay } from '../words';
 import { durationIssues, issueAt } from './checks';
 import { OUT, type NodeTraits } from './types';
@@ -13,6 +14,16 @@ export const delayNode: NodeTraits<'delay'> = {
     }
     if ('until' in data) {
       const until = nextLocalTime(ctx.now, safeZone(data.timezone ?? zone), data.until);
+      return { kind: 'wait', wait: { kind: 'delay', until: until.toISOString() } };
+    }
+    if ('bestHour' in data) {
+      const choice = chooseSendHour(ctx.facts.activeHours, data.bestHour.fallback);
+      const until = nextLocalTime(ctx.now, zone, choice.time);
+      ctx.log('decision', {
+        handle: OUT,
+        bestHour: { time: choice.time, source: choice.source, events: choice.events },
+        explanation: `${choice.explanation} → wait until ${choice.time} in ${zone}`,
+      });
       return { kind: 'wait', wait: { kind: 'delay', until: until.toISOString() } };
     }
     return {
@@ -66,6 +77,7 @@ export const delayNode: NodeTraits<'delay'> = {
   check(d) {
     if ('duration' in d) return durationIssues(d.duration, 'duration');
     if ('waitFor' in d) return durationIssues(d.waitFor.timeout, 'waitFor.timeout');
+    if ('bestHour' in d) return [];
     if (d.timezone === undefined || isValidTimeZone(d.timezone)) return [];
     return [issueAt('timezone', 'timezone.invalid', `"${d.timezone}" is not an IANA time zone`, { value: d.timezone })];
   },
@@ -73,6 +85,7 @@ export const delayNode: NodeTraits<'delay'> = {
   summary(d) {
     if ('duration' in d) return `Wait ${describeDuration(d.duration)}`;
     if ('until' in d) return `Wait until ${describeTimeOfDay(d.until, d.timezone)}`;
+    if ('bestHour' in d) return `Wait until the contact's usual active hour (else ${describeTimeOfDay(d.bestHour.fallback)})`;
     return `Wait for “${d.waitFor.event}”, at most ${describeDuration(d.waitFor.timeout)}`;
   },
 };

@@ -100,6 +100,32 @@ export const metricsView = z.object({
       ),
     )
     .describe('per split node, per arm: treatment journeys that took the arm'),
+  holdoutPercent: z.number().int().describe('share of entering contacts this flow holds out (every lift figure depends on it)'),
+  layers: z
+    .array(
+      z.object({
+        nodeId: z.string(),
+        nodeLabel: z.string(),
+        handle: z.string().describe('yes / no, a branch id or else, a split arm'),
+        treatment: z.object({
+          journeys: z.number().int(),
+          converted: z.number().int(),
+          convertedAfterMessage: z.number().int(),
+          messagesSent: z.number().int(),
+          costCents: z.number().int(),
+        }),
+        holdout: z.object({ journeys: z.number().int(), converted: z.number().int() }),
+        absolute: z.number().nullable().describe('treatment rate − holdout rate (intent-to-treat)'),
+        absoluteInterval: interval.nullable().describe('95 %, Newcombe hybrid score (method 10)'),
+        sufficient: z.boolean(),
+        incrementalConversions: z.number().nullable(),
+        incrementalPer100Messages: z.number().nullable(),
+        costPerIncrementalConversionCents: z.number().nullable().describe('null unless the interval lies above zero'),
+        verdict: z.enum(['worth', 'unclear', 'not_worth']),
+        sentence: z.string(),
+      }),
+    )
+    .describe('lift per condition branch and split arm, sorted by incremental conversions per 100 messages'),
   versions: z.array(
     z.object({
       version: z.number().int(),

@@ -22,6 +22,18 @@ export const operationsView = z.object({
     slowFlows: z.number().int(),
     flows: z.array(z.object({ flowId: z.string(), name: z.string(), waiting: z.number().int(), oldestReceivedAt: z.string() })),
   }),
+  rateLimits: z
+    .array(
+      z.object({
+        channel: z.string(),
+        limit: z.number().int(),
+        per: z.enum(['s', 'm', 'h', 'd']).describe('second, minute, hour, day'),
+        sentInWindow: z.number().int().describe('messages sent in the last window of `per` (the current rate)'),
+        backlog: z.number().int().describe('queued messages of the channel that are due (waiting for room)'),
+      }),
+    )
+    .optional()
+    .describe('provider rate limits (SEND_RATE_LIMITS), one item per limit (always sent; optional for older servers)'),
   engine: z.object({
     alive: z.number().int(),
     aliveAfterSeconds: z.number().int(),

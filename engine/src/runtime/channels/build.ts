@@ -1,3 +1,4 @@
+import { parseAllowedNetworks } from '../../core/destination';
 import type { ChannelKind } from '../../core/types';
 import type { ChannelAdapter, ChannelAdapters } from './adapter';
 import { EmailAdapter } from './email';
@@ -18,6 +19,11 @@ export interface ChannelSettings {
   sms?: { url: string; account: string; token: string; from: string };
   /** `source` names where the secret came from, for the start-up log (never the secret) */
   webhook?: { secret: string; source?: string };
+  /**
+   * CIDR networks webhook URLs and Web Push endpoints may reach besides public unicast addresses
+   * (`WEBHOOK_ALLOW_NETWORKS`); loopback, private, link-local… are refused otherwise
+   */
+  allowNetworks?: readonly string[];
 }
 
 export interface BuiltAdapters {
@@ -34,6 +40,8 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
   const timeoutMs = settings.timeoutMs;
   // one keep-alive pool per origin for every HTTP provider of the process
   const pool = new HttpPool({ timeoutMs });
+  // destinations someone other than the operator chose (webhook URLs, Web Push endpoints) go through a guarded one
+  const outbound = new HttpPool({ timeoutMs, guard: { allow: parseAllowedNetworks(settings.allowNetworks) } });
 
   if (settings.smtp) {
     live.email = new EmailAdapter({
@@ -47,7 +55,14 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
   } else status.email = 'sandbox (set SMTP_URL and SMTP_FROM)';
 
   if (settings.fcm || settings.vapid) {
-    live.push = new PushAdapter({ publicUrl: settings.publicUrl, timeoutMs, fcm: settings.fcm, vapid: settings.vapid, pool });
+    live.push = new PushAdapter({
+      publicUrl: settings.publicUrl,
+      timeoutMs,
+      fcm: settings.fcm,
+      vapid: settings.vapid,
+      pool,
+      webPushPool: outbound,
+    });
     const parts = [settings.fcm ? `FCM ${hostOf(settings.fcm.url)}` : null, settings.vapid ? 'Web Push (VAPID)' : null].filter(Boolean);
     status.push = `live (${parts.join(' + ')})`;
   } else status.push = 'sandbox (set PUSH_URL and PUSH_TOKEN, or VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT)';
@@ -58,7 +73,7 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
   } else status.sms = 'sandbox (set SMS_URL, SMS_ACCOUNT, SMS_TOKEN and SMS_FROM)';
 
   if (settings.webhook) {
-    live.webhook = new WebhookAdapter({ secret: settings.webhook.secret, timeoutMs, pool });
+    live.webhook = new WebhookAdapter({ secret: settings.webhook.secret, timeoutMs, pool: outbound });
     status.webhook = `live (signed with ${settings.webhook.source ?? 'WEBHOOK_SECRET'})`;
   } else status.webhook = 'sandbox (set WEBHOOK_SECRET)';
 
@@ -69,6 +84,7 @@ export function buildChannelAdapters(settings: ChannelSettings): BuiltAdapters {
     close: async () => {
       await Promise.all(all.map((a) => a.close?.()));
       await pool.close();
+      await outbound.close();
     },
   };
 }

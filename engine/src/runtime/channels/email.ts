@@ -1,3 +1,4 @@
+import { emailAddressProblem } from '../../core/addresses';
 import nodemailer, { type Transporter, type TransportOptions } from 'nodemailer';
 import type { ChannelAdapter, OutgoingMessage, SendReceipt } from './adapter';
 import { PermanentSendError, RetryableSendError, trackingLinks } from './adapter';
@@ -44,6 +45,9 @@ export class EmailAdapter implements ChannelAdapter {
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
     if (!message.to) throw new PermanentSendError('the contact has no email address');
+    // stored before addresses were checked at ingestion, or written around it: one contact is one recipient
+    const problem = emailAddressProblem(message.to);
+    if (problem) throw new PermanentSendError(`the contact's email ${problem}`);
     const c = message.content;
     const links = trackingLinks(this.options.publicUrl, message.messageId);
     const pixel = `<img src="${links.open}" width="1" height="1" alt="" style="display:none">`;
@@ -52,6 +56,8 @@ export class EmailAdapter implements ChannelAdapter {
       const info = await this.transport.sendMail({
         from: this.options.from,
         to: message.to,
+        // the envelope is exactly this one address, never what a header parser makes of it
+        envelope: { from: envelopeSender(this.options.from), to: [message.to] },
         subject: c.subject ?? '',
         text: c.text ?? (c.html ? undefined : ''),
         html,
@@ -71,6 +77,11 @@ export class EmailAdapter implements ChannelAdapter {
   async close(): Promise<void> {
     this.transport.close();
   }
+}
+
+/** The bare address of a From like `Shop <hello@shop.example>` (operator-configured, trusted). */
+function envelopeSender(from: string): string {
+  return /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from;
 }
 
 function classifySmtpError(error: unknown): Error {

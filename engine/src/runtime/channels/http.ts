@@ -6,13 +6,20 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent } from 'undici';
+import { literalDestinationRefusal, type AllowedNetwork } from '../../core/destination';
 import { PermanentSendError, RetryableSendError } from './adapter';
+import { guardedLookup, refusalIn, type Resolver } from './destination';
 
 export interface HttpPoolOptions {
   /** connect, response-headers and body timeouts in ms each */
   timeoutMs: number;
   /** keep-alive connections per origin */
   connections?: number;
+  /**
+   * Destinations someone other than the operator chose (webhook URLs, Web Push endpoints): connect only to public
+   * unicast addresses and these networks (`core/destination.ts`). Absent: the operator's own provider URLs, trusted.
+   */
+  guard?: { allow: readonly AllowedNetwork[]; /** tests: an attacker's DNS */ resolve?: Resolver };
 }
 
 export interface HttpResponse {
@@ -31,7 +38,10 @@ export class HttpPool {
     this.agent = new Agent({
       connections: options.connections ?? 32,
       keepAliveTimeout: 30_000,
-      connect: { timeout: options.timeoutMs },
+      connect: {
+        timeout: options.timeoutMs,
+        ...(options.guard ? { lookup: guardedLookup(options.guard.allow, options.guard.resolve) } : {}),
+      },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -46,6 +56,9 @@ export class HttpPool {
       throw new PermanentSendError('invalid URL');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PermanentSendError(`unsupported URL scheme ${url.protocol}`);
+    // an address literal never reaches a DNS lookup, so the rule is applied to it here
+    const literal = this.options.guard ? literalDestinationRefusal(url.href, this.options.guard.allow) : null;
+    if (literal) throw new PermanentSendError(literal);
     try {
       const res = await this.agent.request({
         origin: url.origin,
@@ -57,6 +70,8 @@ export class HttpPool {
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, body: text.slice(0, 64 * 1024) };
     } catch (error) {
+      const refused = refusalIn(error);
+      if (refused) throw new PermanentSendError(refused.message);
       const e = error as { code?: string; message?: string };
       const timeout = /TIMEOUT/.test(e.code ?? '');
       throw new RetryableSendError(

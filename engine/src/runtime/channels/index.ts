@@ -6,3 +6,4 @@ export * from './push';
 export * from './sms';
 export * from './webhook';
 export * from './build';
+export * from './destination';

@@ -1,4 +1,5 @@
 import webpush from 'web-push';
+import { parseAllowedNetworks } from '../../core/destination';
 import { webPushAttribute } from '../../core/guardrails/choose-channel';
 import type { ChannelAdapter, OutgoingMessage, SendReceipt } from './adapter';
 import { PermanentSendError, trackingLinks } from './adapter';
@@ -15,6 +16,13 @@ export interface WebPushSubscription {
 export interface PushAdapterOptions {
   /** a pool shared with the other HTTP adapters (one keep-alive pool per origin for the process); else its own */
   pool?: HttpPool;
+  /**
+   * the pool of Web Push requests: the endpoint comes from a contact attribute, so it must be destination-guarded
+   * (`HttpPool` with `guard`); else its own, guarded by `allowNetworks`
+   */
+  webPushPool?: HttpPool;
+  /** CIDR networks Web Push endpoints may live in besides public addresses (`WEBHOOK_ALLOW_NETWORKS`) */
+  allowNetworks?: readonly string[];
   publicUrl: string;
   timeoutMs: number;
   /** FCM HTTP v1 `messages:send` URL and OAuth bearer; absent → only Web Push */
@@ -44,9 +52,14 @@ export class PushAdapter implements ChannelAdapter {
   readonly mode = 'live' as const;
   private readonly pool: HttpPool;
   private readonly ownsPool: boolean;
+  private readonly webPushPool: HttpPool;
+  private readonly ownsWebPushPool: boolean;
   constructor(private readonly options: PushAdapterOptions) {
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? new HttpPool({ timeoutMs: options.timeoutMs });
+    this.ownsWebPushPool = !options.webPushPool;
+    this.webPushPool =
+      options.webPushPool ?? new HttpPool({ timeoutMs: options.timeoutMs, guard: { allow: parseAllowedNetworks(options.allowNetworks) } });
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {
@@ -104,7 +117,7 @@ export class PushAdapter implements ChannelAdapter {
       TTL: this.options.ttlSeconds ?? 24 * 3600,
       headers: { Topic: message.messageId.replace(/-/g, '').slice(0, 32) },
     });
-    const res = await this.pool.request(details.endpoint, {
+    const res = await this.webPushPool.request(details.endpoint, {
       method: details.method,
       headers: details.headers as Record<string, string>,
       body: (details.body as Buffer | null) ?? undefined,
@@ -118,5 +131,6 @@ export class PushAdapter implements ChannelAdapter {
 
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.close();
+    if (this.ownsWebPushPool) await this.webPushPool.close();
   }
 }

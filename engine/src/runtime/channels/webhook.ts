@@ -1,11 +1,17 @@
 import { createHmac } from 'node:crypto';
 import type { ChannelAdapter, OutgoingMessage, SendReceipt } from './adapter';
+import { parseAllowedNetworks } from '../../core/destination';
 import { PermanentSendError } from './adapter';
 import { assertOk, HttpPool } from './http';
 
 export interface WebhookAdapterOptions {
-  /** a pool shared with the other HTTP adapters (one keep-alive pool per origin for the process); else its own */
+  /**
+   * a destination-guarded pool shared with Web Push (`HttpPool` with `guard`); else its own, guarded by
+   * `allowNetworks`
+   */
   pool?: HttpPool;
+  /** CIDR networks receivers may live in besides public addresses (`WEBHOOK_ALLOW_NETWORKS`) */
+  allowNetworks?: readonly string[];
   secret: string;
   timeoutMs: number;
   /** seconds since the epoch (tests pin it) */
@@ -32,7 +38,8 @@ export class WebhookAdapter implements ChannelAdapter {
   private readonly ownsPool: boolean;
   constructor(private readonly options: WebhookAdapterOptions) {
     this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new HttpPool({ timeoutMs: options.timeoutMs });
+    this.pool =
+      options.pool ?? new HttpPool({ timeoutMs: options.timeoutMs, guard: { allow: parseAllowedNetworks(options.allowNetworks) } });
   }
 
   async send(message: OutgoingMessage): Promise<SendReceipt> {

@@ -23,6 +23,8 @@ export interface EventRow {
   /** ISO instant it occurred */
   t: string;
   p: Record<string, unknown>;
+  /** a sender's message id (Segment's `messageId`): an event whose id is stored already is skipped, not stored twice */
+  m?: string;
 }
 
 export interface IngestDefaults {
@@ -45,8 +47,8 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
       text: `WITH input AS (
          -- a correlated lookup, an index probe per item: a join let the planner hash a sequential scan of every
          -- contact while the table was small (two scans of 10,000 contacts cost 3 ms a statement)
-         SELECT x.i, x.e, x.n, x.t, x.p, (SELECT c.id FROM contacts c WHERE c.external_id = x.e) AS contact_id
-           FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb)),
+         SELECT x.i, x.e, x.n, x.t, x.p, x.m, (SELECT c.id FROM contacts c WHERE c.external_id = x.e) AS contact_id
+           FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb, m text)),
        non_activity AS (
          SELECT jsonb_array_elements_text(COALESCE(
            (SELECT s.settings -> 'nonActivityEvents' FROM workspace_settings s WHERE s.id = 1), $3::jsonb)) AS name),
@@ -61,12 +63,15 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
          ON CONFLICT (external_id) DO UPDATE SET last_active_at = greatest(contacts.last_active_at, EXCLUDED.last_active_at)
          RETURNING id, external_id),
        resolved AS (
-         SELECT i.i, i.n, i.t, i.p, COALESCE(i.contact_id, cr.id) AS contact_id
+         SELECT i.i, i.n, i.t, i.p, i.m, COALESCE(i.contact_id, cr.id) AS contact_id
            FROM input i LEFT JOIN created cr ON i.contact_id IS NULL AND cr.external_id = i.e),
        stored AS (
-         INSERT INTO events (contact_id, name, occurred_at, properties, is_activity, received_at)
-         SELECT contact_id, n, t, COALESCE(p, '{}'::jsonb), n NOT IN (SELECT name FROM non_activity), $2
+         INSERT INTO events (contact_id, name, occurred_at, properties, is_activity, received_at, message_id)
+         SELECT contact_id, n, t, COALESCE(p, '{}'::jsonb), n NOT IN (SELECT name FROM non_activity), $2, m
            FROM resolved WHERE contact_id IS NOT NULL ORDER BY i
+         -- a message id stored before (a retried Segment batch; a concurrent twin waits for the first to commit)
+         -- is skipped: the event, its inbox row and its wake-up exist once
+         ON CONFLICT (message_id) WHERE message_id IS NOT NULL DO NOTHING
          RETURNING id, contact_id, name, occurred_at, is_activity),
        inbox AS (
          INSERT INTO trigger_inbox (flow_id, contact_id, event_id, event_name, occurred_at, received_at)

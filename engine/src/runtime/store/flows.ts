@@ -14,6 +14,8 @@ export interface ActiveFlowRow {
   last_enrolled_at: Date | null;
   last_swept_at: Date | null;
   last_swept_version: number | null;
+  /** provider receipts wait for their message (listActiveFlows only): the tick ends with their sweep */
+  receipts_pending?: boolean;
 }
 
 /** What "active" means for the runtime, in SQL: the one definition every statement that filters on it uses. */
@@ -24,9 +26,15 @@ export function activeFlowSql(alias: string): string {
 const activeFlowColumns = `id, name, live_version, (settings ->> 'holdoutPercent')::int AS holdout_percent, activated_at,
   last_enrolled_at, last_swept_at, last_swept_version`;
 
-/** Active flows with a live version. The one statement of an idle tick. */
+/**
+ * Active flows with a live version, and whether receipts wait in `pending_receipts` (a one-row probe riding along,
+ * so a quiet tick spends no statement of its own on the sweep). The one statement of an idle tick.
+ */
 export async function listActiveFlows(db: Pick<Db, 'query'>): Promise<ActiveFlowRow[]> {
-  const flows = await db.query<ActiveFlowRow>(`SELECT ${activeFlowColumns} FROM flows f WHERE ${activeFlowSql('f')} ORDER BY id`);
+  const flows = await db.query<ActiveFlowRow>(
+    `SELECT ${activeFlowColumns}, EXISTS (SELECT 1 FROM pending_receipts) AS receipts_pending
+       FROM flows f WHERE ${activeFlowSql('f')} ORDER BY id`,
+  );
   return flows.rows;
 }
 

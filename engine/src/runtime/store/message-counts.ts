@@ -20,12 +20,15 @@ export const messageCounts = {
   billedCents: (m: string) => `(CASE WHEN ${m}.sent_at IS NOT NULL THEN ${m}.cost_cents ELSE 0 END)`,
 };
 
-/** The instant a converted journey met its goal (older journeys, converted before it was recorded: their end). */
-export const convertedAtSql = (j: string) => `coalesce((${j}.context->>'convertedAt')::timestamptz, ${j}.ended_at)`;
+/**
+ * The instant a converted journey met its goal; journeys converted before it was recorded: their end, else their
+ * last update (a journey written without `ended_at`).
+ */
+export const convertedAtSql = (j: string) => `coalesce((${j}.context->>'convertedAt')::timestamptz, ${j}.ended_at, ${j}.updated_at)`;
 
 /**
  * True for a converted journey one of whose messages was sent at or before its conversion. `j` must expose `id`,
- * `state`, `context` and `ended_at`.
+ * `state`, `context`, `ended_at` and `updated_at`.
  */
 export const convertedAfterMessageSql = (j: string) =>
   `(${j}.state = 'converted' AND EXISTS (SELECT 1 FROM messages cm WHERE cm.journey_id = ${j}.id

@@ -277,12 +277,13 @@ export async function queueMessages(tx: Tx, sends: { journey: JourneySnapshot; e
     s.effect.content,
     Math.max(0, Math.round(s.effect.costCents ?? 0)),
     s.effect.at,
+    s.effect.topic ?? null,
   ]);
   const inserted = await tx.query(
     `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
-                           content, cost_cents, attempts, next_attempt_at, created_at)
+                           content, cost_cents, attempts, next_attempt_at, created_at, topic)
      SELECT COALESCE((u->>0)::uuid, gen_random_uuid()), u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint,
-            u->>6, u->>7, 'queued', u->8, (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz
+            u->>6, u->>7, 'queued', u->8, (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz, u->>11
        FROM jsonb_array_elements($1::jsonb) AS u
      ON CONFLICT (idempotency_key) DO NOTHING`,
     [JSON.stringify(rows)],
@@ -319,6 +320,10 @@ export interface DueMessage {
   escalation: EscalationInfo | null;
   external_id: string;
   timezone: string | null;
+  /** the message's subscription topic, if any */
+  topic: string | null;
+  /** whether the contact still receives that topic on this channel (null: no topic) */
+  topic_allowed: boolean | null;
 }
 
 /** What one send attempt came to. */
@@ -340,8 +345,17 @@ export interface DeliveryOutcome {
   hardBounce?: boolean;
 }
 
-/** Locks up to `limit` due queued messages of active flows (SKIP LOCKED), with what sending needs of the contact. */
-export async function claimDueMessages(tx: Tx, now: Date, limit: number): Promise<DueMessage[]> {
+/**
+ * Locks up to `limit` due queued messages of active flows (SKIP LOCKED), with what sending needs of the contact.
+ * `channels`: only one channel's (`only`), or every channel but some (`except`): rate-limited channels are claimed
+ * on their own, as many as their permits allow (store/rate-limits.ts).
+ */
+export async function claimDueMessages(
+  tx: Tx,
+  now: Date,
+  limit: number,
+  channels: { only?: ChannelKind; except?: ChannelKind[] } = {},
+): Promise<DueMessage[]> {
   // The outbox is walked in due order and the LIMIT stops the walk. A queue that grew in a burst (a campaign queuing
   // 100,000 messages) leaves the row estimate stale until the next ANALYZE — 124 estimated, 89,994 queued — and the
   // planner then bitmap-scans, joins and sorts every queued message, on disk (400 ms a chunk at 100k). Without sorts
@@ -349,14 +363,21 @@ export async function claimDueMessages(tx: Tx, now: Date, limit: number): Promis
   await tx.query(`SET LOCAL enable_sort = off`);
   const claimed = await tx.query<DueMessage>(
     `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
-            c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone
+            c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone, q.topic,
+            -- a topic message: the contact's choice for (topic, channel), else for the topic, else the topic's default
+            -- (primary-key probes, no ORDER BY: a Sort here would carry the enable_sort = off penalty into the plan)
+            CASE WHEN q.topic IS NOT NULL THEN coalesce(
+              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = q.channel),
+              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = '*'),
+              (SELECT t.default_subscribed FROM topics t WHERE t.key = q.topic), true) END AS topic_allowed
        FROM messages q JOIN contacts c ON c.id = q.contact_id
       -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
       -- (a join to flows made the planner hash and sort every queued message per round)
       WHERE q.status = 'queued' AND q.next_attempt_at <= $2
         AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE ${activeFlowSql('f')}))
+        AND ($3::text IS NULL OR q.channel = $3) AND q.channel <> ALL ($4::text[])
       ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
-    [limit, now],
+    [limit, now, channels.only ?? null, channels.except ?? []],
   );
   return claimed.rows;
 }

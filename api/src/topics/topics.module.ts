@@ -1,0 +1,17 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { urlencoded } from 'express';
+import { PreferencesPageController, TopicsController } from './topics.controller';
+import { TopicsRepository } from './topics.repository';
+import { TopicsService } from './topics.service';
+
+/** Subscription topics: the API routes and the preference page (its form POSTs `application/x-www-form-urlencoded`). */
+@Module({
+  controllers: [TopicsController, PreferencesPageController],
+  providers: [TopicsRepository, TopicsService],
+  exports: [TopicsService],
+})
+export class TopicsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(urlencoded({ extended: false, limit: '16kb' })).forRoutes({ path: 't/p/*path', method: RequestMethod.POST });
+  }
+}

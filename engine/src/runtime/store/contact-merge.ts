@@ -1,0 +1,68 @@
+/**
+ * Merging one contact into another: an anonymous visitor (Segment's `anonymousId`) who signs up or signs in, or an
+ * `alias` call. It moves engine tables (events, journeys, messages, the trigger inbox), so it lives with the engine's
+ * other writers and runs as ONE transaction: either everything of the merged contact belongs to the kept one, or
+ * nothing moved.
+ *
+ * - The kept contact does not exist yet: the merged one is renamed (its externalId becomes the known one) and keeps
+ *   everything — the common case, a visitor who signs up.
+ * - Both exist: events, messages, inbox rows and journeys move to the kept contact; attributes and consent are merged
+ *   with the kept contact's values winning; `last_active_at` is the later of the two; the merged contact is deleted.
+ *   A live journey of the merged contact in a flow where the kept contact has a live journey too (at most one live
+ *   journey per flow and contact) ends `exited` with the reason in its log; every other journey follows the contact.
+ */
+import type { Db } from '../db';
+import { inTransaction } from '../db';
+import { retryOnDeadlock } from './events';
+
+export type MergeOutcome = 'none' | 'renamed' | 'merged';
+
+/** Merges the contact `fromExternalId` into `intoExternalId` (see the file's comment) at engine time `now`. */
+export async function mergeContacts(db: Db, fromExternalId: string, intoExternalId: string, now: Date): Promise<MergeOutcome> {
+  if (fromExternalId === intoExternalId) return 'none';
+  return retryOnDeadlock(() =>
+    inTransaction(db, async (tx) => {
+      // both rows locked in id order: two merges (or a merge and an upsert) of the same pair queue up, never deadlock
+      const { rows } = await tx.query<{ id: string; external_id: string }>(
+        `SELECT id, external_id FROM contacts WHERE external_id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+        [[fromExternalId, intoExternalId]],
+      );
+      const from = rows.find((r) => r.external_id === fromExternalId);
+      const into = rows.find((r) => r.external_id === intoExternalId);
+      if (!from) return 'none';
+      if (!into) {
+        await tx.query(`UPDATE contacts SET external_id = $2, updated_at = $3 WHERE id = $1`, [from.id, intoExternalId, now]);
+        return 'renamed';
+      }
+      await tx.query(
+        `WITH clash AS (
+           UPDATE journeys j SET state = 'exited', ended_at = $3, next_run_at = NULL, wait = NULL, updated_at = $3
+            WHERE j.contact_id = $1 AND j.state IN ('waiting', 'running')
+              AND EXISTS (SELECT 1 FROM journeys k WHERE k.contact_id = $2 AND k.flow_id = j.flow_id AND k.state IN ('waiting', 'running'))
+            RETURNING j.id, j.current_node_id)
+         INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+         SELECT id, $3, current_node_id, 'exited', jsonb_build_object('reason', $4::text) FROM clash`,
+        [from.id, into.id, now, `contact merged into "${intoExternalId}", which has a live journey in this flow`],
+      );
+      await tx.query(`UPDATE journeys SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
+      await tx.query(`UPDATE events SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
+      await tx.query(`UPDATE messages SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
+      await tx.query(`UPDATE trigger_inbox SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
+      // topic choices: the known contact's win
+      await tx.query(
+        `INSERT INTO contact_topics (contact_id, topic, channel, subscribed, updated_at)
+         SELECT $2, topic, channel, subscribed, updated_at FROM contact_topics WHERE contact_id = $1
+         ON CONFLICT (contact_id, topic, channel) DO NOTHING`,
+        [from.id, into.id],
+      );
+      await tx.query(
+        `UPDATE contacts k SET attributes = f.attributes || k.attributes, consent = f.consent || k.consent,
+                last_active_at = greatest(k.last_active_at, f.last_active_at), updated_at = $3
+           FROM contacts f WHERE k.id = $2 AND f.id = $1`,
+        [from.id, into.id, now],
+      );
+      await tx.query(`DELETE FROM contacts WHERE id = $1`, [from.id]);
+      return 'merged';
+    }),
+  );
+}

@@ -1,0 +1,197 @@
+/**
+ * Subscription topics (issue #22): a contact follows `{{links.preferences}}` from a message in Chromium, leaves the
+ * topic "offers" on the page (in its locale), and a flow sending on "offers" skips it while others still get it; a
+ * message already queued on the topic is stopped at send time; the API reads and sets the same choices.
+ */
+import type { Browser } from 'playwright-core';
+import { ADMIN_KEY, ApiHarness, startApi } from '../support/api-app';
+import { launchChromium, listenLocally } from '../support/editor-browser';
+
+let api: ApiHarness;
+let browser: Browser;
+let base: string;
+const START = new Date('2027-05-03T12:00:00Z');
+
+const post = (path: string, body?: unknown) =>
+  api
+    .http()
+    .post(path)
+    .set('Authorization', api.admin)
+    .send(body as object);
+const put = (path: string, body: unknown) =>
+  api
+    .http()
+    .put(path)
+    .set('Authorization', api.admin)
+    .send(body as object);
+const get = (path: string) => api.http().get(path).set('Authorization', api.admin);
+const advance = (by: string) => post('/api/clock/advance', { by }).expect(201);
+
+function graph(event: string, channel: 'email' | 'sms', template: Record<string, string>, topic?: string) {
+  return {
+    nodes: [
+      { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { kind: 'event', event } },
+      { id: 'm', type: 'channel', position: { x: 0, y: 100 }, data: { channel, template, ...(topic ? { topic } : {}) } },
+    ],
+    edges: [{ id: 'e1', source: 't', target: 'm' }],
+  };
+}
+
+async function activeFlow(name: string, g: unknown): Promise<string> {
+  const flow = (await post('/api/flows', { name, graph: g, settings: { holdoutPercent: 0 } }).expect(201)).body as { id: string };
+  await post(`/api/flows/${flow.id}/activate`).expect(200);
+  return flow.id;
+}
+
+beforeAll(async () => {
+  api = await startApi('topics', { CLOCK: 'virtual', SEND_RATE_LIMITS: 'sms=1/d' });
+  await api.sql(`INSERT INTO engine_clock (id, now) VALUES (1, $1)`, [START]);
+  base = await listenLocally(api);
+  browser = await launchChromium();
+  await put('/api/topics/offers', { name: 'Offers', description: 'Coupons and sales', defaultSubscribed: true }).expect(200);
+  await put('/api/topics/news', { name: 'Product news', defaultSubscribed: false }).expect(200);
+  await post('/api/contacts', [
+    { externalId: 'ann', consent: { email: true }, attributes: { email: 'ann@example.com', locale: 'fr' } },
+    { externalId: 'bob', consent: { email: true }, attributes: { email: 'bob@example.com' } },
+    { externalId: 'carl', consent: { sms: true }, attributes: { phone: '+15550000001' } },
+    { externalId: 'dana', consent: { sms: true }, attributes: { phone: '+15550000002' } },
+  ]).expect(200);
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+it('lists topics and reads and sets a contact’s choices through the API', async () => {
+  expect((await get('/api/topics').expect(200)).body.items.map((t: { key: string }) => t.key)).toEqual(['offers', 'news']);
+  await put('/api/topics/Bad Key', { name: 'x', defaultSubscribed: true }).expect(400);
+  const prefs = (await get('/api/contacts/bob/preferences').expect(200)).body;
+  expect(prefs.topics).toEqual([
+    expect.objectContaining({ key: 'offers', channels: { email: true, push: true, sms: true } }),
+    expect.objectContaining({ key: 'news', channels: { email: false, push: false, sms: false } }),
+  ]);
+  const joined = (await put('/api/contacts/bob/preferences', { topics: { news: { email: true } } }).expect(200)).body;
+  expect(joined.topics[1].channels).toEqual({ email: true, push: false, sms: false });
+  await put('/api/contacts/bob/preferences', { topics: { nope: true } }).expect(400);
+
+  // Segment's identify sets them too, with traits.subscriptions (never stored as an attribute)
+  const segment = (body: unknown) =>
+    api
+      .http()
+      .post('/v1/identify')
+      .set('Authorization', `Basic ${Buffer.from(`${ADMIN_KEY}:`).toString('base64')}`)
+      .send(body as object);
+  await segment({ userId: 'eve', traits: { email: 'eve@example.com', subscriptions: { offers: false, news: { sms: true } } } }).expect(200);
+  expect((await get('/api/contacts/eve/preferences').expect(200)).body.topics.map((t: { channels: unknown }) => t.channels)).toEqual([
+    { email: false, push: false, sms: false },
+    { email: false, push: false, sms: true },
+  ]);
+  expect((await get('/api/contacts/eve').expect(200)).body.attributes).toEqual({ email: 'eve@example.com' });
+  const refused = await segment({ userId: 'eve', traits: { subscriptions: { nope: true } } }).expect(400);
+  expect(refused.body.message).toMatch(/traits\.subscriptions: unknown topic "nope"/);
+  await put('/api/contacts/nobody/preferences', { topics: { news: true } }).expect(404);
+});
+
+it('a contact leaves "offers" on the page its message links to, and a flow on "offers" skips it', async () => {
+  await activeFlow('Welcome', graph('signed_up', 'email', { subject: 'Welcome', text: 'Manage what you get: {{links.preferences}}' }));
+  await post('/api/events', [
+    { externalId: 'ann', name: 'signed_up' },
+    { externalId: 'bob', name: 'signed_up' },
+  ]).expect(200);
+  await advance('PT1M');
+  const [welcome] = (await get('/api/messages?externalId=ann').expect(200)).body.items;
+  const link = /https?:\/\/\S+(\/t\/p\/[0-9a-f-]+)/.exec(welcome.content.text)!;
+  expect(link).not.toBeNull();
+
+  // the contact clicks through: the page speaks French (its locale), with a box per topic and channel
+  const page = await browser.newPage();
+  await page.goto(`${base}${link[1]}`);
+  await page.getByRole('heading', { name: 'Vos abonnements' }).waitFor();
+  expect(await page.isChecked('input[name="offers:email"]')).toBe(true);
+  expect(await page.isChecked('input[name="news:email"]')).toBe(false);
+  await page.uncheck('input[name="offers:email"]');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Vos choix sont enregistrés.').waitFor();
+  expect(await page.isChecked('input[name="offers:email"]')).toBe(false);
+  expect(await page.isChecked('input[name="offers:push"]')).toBe(true);
+  await page.close();
+  expect((await get('/api/contacts/ann/preferences').expect(200)).body.topics[0].channels).toEqual({ email: false, push: true, sms: true });
+
+  const offers = await activeFlow('Cart offer', graph('cart_updated', 'email', { subject: 'A coupon', text: '10 % off' }, 'offers'));
+  await post('/api/events', [
+    { externalId: 'ann', name: 'cart_updated' },
+    { externalId: 'bob', name: 'cart_updated' },
+  ]).expect(200);
+  await advance('PT1M');
+  const sent = await api.sql<{ external_id: string; topic: string }>(
+    `SELECT c.external_id, m.topic FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.flow_id = $1`,
+    [offers],
+  );
+  expect(sent).toEqual([{ external_id: 'bob', topic: 'offers' }]);
+  const [journey] = (await get('/api/contacts/ann/journeys').expect(200)).body.items.filter((j: { flowId: string }) => j.flowId === offers);
+  const guardrail = journey.log.find((l: { kind: string }) => l.kind === 'guardrail');
+  expect(guardrail.detail.skipped).toEqual([expect.objectContaining({ channel: 'email', reason: 'unsubscribed' })]);
+}, 60_000);
+
+it('stops a message already queued on the topic when the contact leaves it; Leave everything turns every topic and channel off', async () => {
+  // sms=1/d: of two SMS on "offers", one goes and the other waits in the outbox
+  const flow = await activeFlow('SMS offer', graph('promo', 'sms', { body: 'Sale today' }, 'offers'));
+  await post('/api/events', [
+    { externalId: 'carl', name: 'promo' },
+    { externalId: 'dana', name: 'promo' },
+  ]).expect(200);
+  await advance('PT1M');
+  const [waiting] = await api.sql<{ external_id: string }>(
+    `SELECT c.external_id FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.flow_id = $1 AND m.status = 'queued'`,
+    [flow],
+  );
+  expect(waiting).toBeDefined();
+  await put(`/api/contacts/${waiting.external_id}/preferences`, { topics: { offers: false } }).expect(200);
+  // its turn under the limit comes a day after the first send: then it is stopped, not sent
+  await advance('P2D');
+  const [stopped] = await api.sql<{ status: string; last_error: string }>(
+    `SELECT m.status, m.last_error FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.flow_id = $1 AND c.external_id = $2`,
+    [flow, waiting.external_id],
+  );
+  expect(stopped).toEqual({ status: 'failed', last_error: expect.stringContaining('left the topic "offers"') });
+  // a message stopped before any provider was asked uses no rate-limit permit
+  const details = (await get('/api/health/details').expect(200)).body;
+  expect(details.rateLimits).toEqual([expect.objectContaining({ channel: 'sms', sentInWindow: 0, backlog: 0 })]);
+
+  // the List-Unsubscribe page (its GET changes nothing) offers the preference page too
+  const unsubscribe = await api
+    .http()
+    .get(`/t/u/${(await get('/api/messages?externalId=ann').expect(200)).body.items[0].id}`)
+    .expect(200);
+  expect(unsubscribe.text).toMatch(/<a href="\/t\/p\/[0-9a-f-]+">Ou choisissez les sujets que vous recevez<\/a>/);
+
+  // Leave everything, from bob's own welcome message
+  const [welcome] = (await get('/api/messages?externalId=bob').expect(200)).body.items.filter(
+    (m: { content: { subject?: string } }) => m.content.subject === 'Welcome',
+  );
+  const path = /\/t\/p\/[0-9a-f-]+/.exec(welcome.content.text)![0];
+  const page = await browser.newPage();
+  await page.goto(`${base}${path}`);
+  await page.getByRole('button', { name: 'Leave everything' }).click();
+  await page.getByText('You will not hear from us any more.').waitFor();
+  await page.close();
+  const bob = (await get('/api/contacts/bob/preferences').expect(200)).body;
+  expect(bob.topics.map((t: { channels: unknown }) => t.channels)).toEqual([
+    { email: false, push: false, sms: false },
+    { email: false, push: false, sms: false },
+  ]);
+  expect((await get('/api/contacts/bob').expect(200)).body.consent).toEqual({ email: false, push: false, sms: false });
+  await api.http().get('/t/p/00000000-0000-4000-8000-000000000000').expect(404);
+
+  // unsubscribes per topic: ann (page), eve (Segment), the stopped SMS's contact (API) and bob (everything) left
+  // offers; bob left news, which eve joined on sms
+  const counts = (await get('/api/topics').expect(200)).body.items.map((t: { key: string; left: number; joined: number }) => [
+    t.key,
+    t.left,
+    t.joined,
+  ]);
+  expect(counts).toEqual([
+    ['offers', 4, 0],
+    ['news', 1, 1],
+  ]);
+}, 60_000);
