@@ -174,7 +174,7 @@ describe('a newcomer builds both seed flows from blank canvases', () => {
       .locator('.tl-sentence', { hasText: '“condition” decided “yes”: order_paid: 0 times in the last 7 days → yes.' })
       .waitFor();
     await timeline.locator('.tl-sentence', { hasText: 'Sent sms at “channel”' }).waitFor();
-    await timeline.locator('.tl-sentence', { hasText: 'Waits at “goal” up to' }).waitFor();
+    await timeline.locator('.tl-sentence', { hasText: 'Waits at “goal” up to 3 days for “order_paid”' }).waitFor();
     await shoot(page, 'newcomer-03-audit');
     const [sms] = (await api.http().get('/api/messages?externalId=newbie').set('Authorization', api.admin).expect(200)).body.items;
     expect(sms.content.body).toBe('Hi Noa, 10% off your first order: WELCOME10');

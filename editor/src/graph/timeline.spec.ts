@@ -77,6 +77,14 @@ describe('describeEntry', () => {
     expect(describeEntry(row, name, (iso) => `<${iso}>`)).toBe(sentence);
   });
 
+  it('names what a goal waits for when the flow is known', () => {
+    const row = { kind: 'wait', nodeId: 'g', detail: { kind: 'goal', until: 'U', within: 'P3D' } };
+    const goalWhat = (id: string) => (id === 'g' ? '“order_paid”' : undefined);
+    expect(describeEntry(row, name, (iso) => `<${iso}>`, { goalWhat })).toBe(
+      'Waits at “g” up to 3 days for “order_paid”, until <U>; without it the journey ends unconverted.',
+    );
+  });
+
   it('says how long after the last message a contact came back', () => {
     const rows = [
       { kind: 'message', nodeId: 'p', at: '2026-12-06T01:00:00Z', detail: { channel: 'push' } },

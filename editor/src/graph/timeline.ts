@@ -15,6 +15,8 @@ export interface LogRow {
 /** What the sentence may refer back to: the last message sent before this row (for "2 h after the push"). */
 export interface RowContext {
   lastSent?: { at: string; channel: string };
+  /** what a goal step waits for, in words (“order_paid”), when the caller knows the flow's goals */
+  goalWhat?: (nodeId: string) => string | undefined;
 }
 
 /** "3 days" for PT72H, "6 hours" for PT6H: whole days of hours read as days. */
@@ -133,7 +135,7 @@ export function describeEntry(
       if (d.kind === 'event') return `Waits at ${step} for “${str(d.event)}”${until ? `, at most until ${until}` : ''}.`;
       if (d.kind === 'goal') {
         const within = typeof d.within === 'string' ? inWords(d.within) : '';
-        const what = typeof d.event === 'string' ? `“${d.event}”` : 'the goal';
+        const what = typeof d.event === 'string' ? `“${d.event}”` : (context.goalWhat?.(row.nodeId) ?? 'the goal');
         return `Waits at ${step}${within ? ` up to ${within}` : ''} for ${what}${until ? `, until ${until}` : ''}; without it the journey ends unconverted.`;
       }
       if (d.kind === 'send')

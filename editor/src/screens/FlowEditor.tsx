@@ -488,6 +488,13 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         <JourneysTab
           flowId={flow.id}
           labels={labels}
+          goals={
+            new Map(
+              nodes.flatMap((n) =>
+                n.type === 'goal' ? [[n.id, 'event' in n.data.config ? `“${n.data.config.event}”` : 'its rule to hold'] as const] : [],
+              ),
+            )
+          }
           onPickStep={(nodeId) => {
             setHighlight(nodeId);
             window.location.hash = href({ name: 'flow', id: flow.id, tab: 'canvas' });

@@ -8,10 +8,13 @@ import { StatusBadge, when, whenExact } from '../ui';
 export function JourneysTab({
   flowId,
   labels,
+  goals,
   onPickStep,
 }: {
   flowId: string;
   labels: ReadonlyMap<string, string>;
+  /** this flow's goal steps and what each waits for, in words */
+  goals?: ReadonlyMap<string, string>;
   onPickStep?: (nodeId: string) => void;
 }) {
   const [state, setState] = useState<JourneyState | ''>('');
@@ -123,7 +126,7 @@ export function JourneysTab({
           </form>
         </div>
         {contact ? (
-          <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} onPickStep={onPickStep} />
+          <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} goals={goals} onPickStep={onPickStep} />
         ) : (
           <div className="empty">Pick a journey or look up a contact to see every step the engine took and why.</div>
         )}
@@ -136,11 +139,13 @@ export function ContactTimeline({
   externalId,
   flowId,
   nodeName,
+  goals,
   onPickStep,
 }: {
   externalId: string;
   flowId?: string;
   nodeName: (id: string) => string;
+  goals?: ReadonlyMap<string, string>;
   onPickStep?: (nodeId: string) => void;
 }) {
   const [journeys, setJourneys] = useState<Journey[] | null>(null);
@@ -222,7 +227,12 @@ export function ContactTimeline({
                   <span className="tl-node">{stepName(entry.nodeId)}</span>
                   <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
                   <span className="tl-detail">
-                    <span className="tl-sentence">{describeEntry(entry, stepName, bothZones, contextsOf(rows)[i])}</span>
+                    <span className="tl-sentence">
+                      {describeEntry(entry, stepName, bothZones, {
+                        ...contextsOf(rows)[i],
+                        goalWhat: j.flowId === flowId ? (id) => goals?.get(id) : undefined,
+                      })}
+                    </span>
                     {entry.delivery && (
                       <span className={`delivery status-${entry.delivery.status}`}>
                         {' '}
