@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { authApi, errorText, onUnauthorized, session, type Me } from './api';
-import { href, useRoute } from './router';
+import { confirmLeave, href, useRoute } from './router';
 import { FlowList } from './screens/FlowList';
 import { Login } from './screens/Login';
 
@@ -80,6 +80,7 @@ export function App() {
         <button
           className="btn ghost"
           onClick={() => {
+            if (!confirmLeave(null)) return;
             void authApi.logout().catch(() => undefined);
             signOut();
           }}

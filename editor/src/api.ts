@@ -138,7 +138,7 @@ export const flowsApi = {
   templates: () => api<{ items: FlowTemplate[] }>('GET', '/api/flow-templates'),
   create: (body: { name: string; templateId: string } | { name: string; graph: FlowGraphDocument }) =>
     api<FlowView>('POST', '/api/flows', body),
-  update: (id: string, body: { name?: string; graph?: FlowGraphDocument }) =>
+  update: (id: string, body: { name?: string; graph?: FlowGraphDocument; settings?: { holdoutPercent: number } }) =>
     api<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, body),
   validate: (id: string, graph: FlowGraphDocument) =>
     api<ServerValidation>('POST', `/api/flows/${encodeURIComponent(id)}/validate`, { graph }),
@@ -194,7 +194,8 @@ export const messagesApi = {
 
 const flowPath = (id: string, rest = '') => `/api/flows/${encodeURIComponent(id)}${rest}`;
 export const publishingApi = {
-  saveDraft: (id: string, body: { name?: string; graph?: FlowGraphDocument }) => api<FlowView>('PUT', flowPath(id, '/draft'), body),
+  saveDraft: (id: string, body: { name?: string; graph?: FlowGraphDocument; baseUpdatedAt?: string }) =>
+    api<FlowView>('PUT', flowPath(id, '/draft'), body),
   preview: (id: string) => api<PublishPreview>('GET', flowPath(id, '/publish-preview')),
   publish: (id: string, migrate: 'move' | 'stay') => api<FlowView>('POST', flowPath(id, '/publish'), { migrate }),
   history: (id: string) => api<FlowHistory>('GET', flowPath(id, '/history')),

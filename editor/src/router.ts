@@ -41,10 +41,40 @@ export function navigate(route: Route): void {
   window.location.hash = href(route);
 }
 
+/**
+ * What may stop the user leaving: a screen with unsaved work registers one. It gets the route about to be shown
+ * (`null`: leaving the app, e.g. signing out) and answers the question to ask, or null to let the user go.
+ */
+export type LeaveGuard = (next: Route | null) => string | null;
+let leaveGuard: LeaveGuard | null = null;
+
+export function setLeaveGuard(guard: LeaveGuard): () => void {
+  leaveGuard = guard;
+  return () => {
+    if (leaveGuard === guard) leaveGuard = null;
+  };
+}
+
+/** True when the user may go to `next` (nothing unsaved, or they said so). */
+export function confirmLeave(next: Route | null): boolean {
+  const question = leaveGuard?.(next) ?? null;
+  return question === null || window.confirm(question);
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(window.location.hash));
+    let shown = window.location.hash;
+    const onChange = () => {
+      const next = parseRoute(window.location.hash);
+      if (!confirmLeave(next)) {
+        // stay: put the address back without another hashchange
+        window.history.replaceState(window.history.state, '', shown || '#/');
+        return;
+      }
+      shown = window.location.hash;
+      setRoute(next);
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

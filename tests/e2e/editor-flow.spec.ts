@@ -230,8 +230,8 @@ describe('editor in the browser', () => {
     await channel.locator('input[name=fallback-sms]').uncheck();
     await channel.locator('[data-copy=sms]').waitFor({ state: 'detached' });
 
-    await page.click('[data-action=save]');
-    await page.locator('[data-banner="ok"]', { hasText: 'Saved' }).waitFor();
+    // no Save click: the draft saves itself a few seconds after the last edit
+    await page.locator('[data-save-status=saved]', { hasText: /^Saved · \d\d:\d\d/ }).waitFor();
     const stored = (await api.http().get(`/api/flows/${flowId}`).set('Authorization', api.admin).expect(200)).body;
     const byId = (id: string) => stored.graph.nodes.find((n: { id: string }) => n.id === id);
     expect(byId('condition').data).toEqual({
@@ -267,8 +267,7 @@ describe('editor in the browser', () => {
     await page.locator('[data-draft-note]').waitFor();
     await page.click('[data-node-id="delay"]');
     await page.locator('[data-inspector="delay"] input[name=duration-amount]').fill('5');
-    await page.click('[data-action=save]');
-    await page.locator('[data-banner="ok"]', { hasText: 'Draft saved as version 2' }).waitFor();
+    await page.locator('[data-banner="ok"]', { hasText: 'Draft saved as version 2' }).waitFor(); // autosaved
     const live = (await api.http().get(`/api/flows/${flowId}`).set('Authorization', api.admin).expect(200)).body;
     expect(live).toMatchObject({ version: 2, liveVersion: 1, status: 'active' });
     await shoot(page, '07-live-draft');
@@ -386,6 +385,7 @@ describe('editor in the browser', () => {
     // the edge back up to the weekly wait is the dashed one routed around the side
     expect(await page.locator('.react-flow__edge path[style*="stroke-dasharray"]').count()).toBeGreaterThan(0);
     await shoot(page, '19-weekly-checkin-loop');
+    await page.locator('[data-save-status=saved]').waitFor(); // the tidied layout autosaves: leaving asks nothing
   });
 
   it('opens, lays out and pans a 300-node flow (frame times reported, not asserted)', async () => {
@@ -432,7 +432,7 @@ describe('editor in the browser', () => {
       await page.mouse.move(pane.x + 60 + (k % 2 ? 40 : -20), pane.y + 80, { steps: 30 });
       await page.mouse.up();
     }
-    expect(await page.locator('.flowbar .badge.unsaved').count()).toBe(0); // panning moved the view, not the steps
+    expect(await page.locator('[data-save-status=unsaved]').count()).toBe(0); // panning moved the view, not the steps
     const frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.slice(1));
     const sorted = [...frames].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(1);

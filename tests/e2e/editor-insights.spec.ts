@@ -102,7 +102,13 @@ describe('editor insights in the browser', () => {
     const m = (await api.http().get(`/api/flows/${flowId}/metrics`).set('Authorization', api.admin).expect(200)).body;
     expect(m.entered).toBe(200);
     expect(await page.locator('[data-lift-summary]').textContent()).toBe(m.liftAnalysis.summary);
-    expect(await page.locator('[data-stat="entered"] .stat-value').textContent()).toBe('200');
+    // the funnel counts treatment journeys (the holdout is in the lift): entered = 200 less the holdout
+    const treated = m.funnel.find((f: { stage: string }) => f.stage === 'entered').count;
+    expect(treated).toBe(200 - m.holdout.size);
+    expect(await page.locator('[data-stat="entered"] .stat-value').textContent()).toBe(String(treated));
+    expect(await page.locator('[data-holdout-note]').textContent()).toContain(`${m.holdout.size} more entered in the holdout`);
+    const counts = (await page.locator('[data-chart="funnel"] .stat-value').allTextContents()).map((t) => Number(t.replace(/\D/g, '')));
+    expect(counts).toEqual([...counts].sort((a, b) => b - a)); // never rising stage to stage
     expect(await page.locator('[data-arm="a"]').count()).toBe(1);
     expect(await page.locator('[data-versions] tbody tr').count()).toBe(1);
     await shoot(page, 'insights-01-metrics');
@@ -223,8 +229,7 @@ describe('editor insights in the browser', () => {
     await channel.locator('[data-escalate]').scrollIntoViewIfNeeded();
     await shoot(page, 'insights-05-channel-forms');
 
-    await page.click('[data-action=save]');
-    await page.locator('[data-banner="ok"]', { hasText: 'Saved' }).waitFor();
+    await page.locator('[data-save-status=saved]').waitFor(); // autosaved
     const stored = (await api.http().get(`/api/flows/${id}`).set(auth).expect(200)).body;
     const byId = (nid: string) => stored.graph.nodes.find((n: { id: string }) => n.id === nid);
     expect(byId('signup').data).toEqual({ kind: 'event', event: 'signed_up', maxAge: 'PT6H' });

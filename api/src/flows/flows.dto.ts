@@ -28,9 +28,14 @@ export const updateFlowBody = z
     name: name.optional(),
     graph: flowGraphSchema.optional(),
     settings: flowSettingsSchema.optional(),
+    baseUpdatedAt: z
+      .string()
+      .max(40)
+      .optional()
+      .describe("optimistic check: the flow's `updatedAt` the edit was made on; a later save by anyone answers 409 naming them"),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, 'nothing to change: send name, graph or settings');
+  .refine((b) => Object.keys(b).some((k) => k !== 'baseUpdatedAt'), 'nothing to change: send name, graph or settings');
 export type UpdateFlowBody = z.infer<typeof updateFlowBody>;
 
 /** Validates the body's graph when given (an unsaved edit), else the flow's current version. */

@@ -48,6 +48,22 @@ export class FlowsRepository {
   }
 
   /** The flow row locked for the rest of the transaction: lifecycle changes are serialised per flow. */
+  /**
+   * The newest change to the flow's graph or name made after `since` (an `updatedAt` the editor loaded, which is
+   * truncated to the millisecond: its own save is not "after" it), with who made it. Settings and status changes do
+   * not count: they do not overwrite an edit.
+   */
+  async editedSince(db: EntityManager, id: string, since: string): Promise<{ actor: string; at: Date } | null> {
+    const rows: { actor: string; at: Date }[] = await db.query(
+      `SELECT actor, at FROM audit_log
+        WHERE entity_type = 'flow' AND entity_id = $1 AND action IN ('flow.updated', 'flow.reverted')
+          AND at >= $2::timestamptz + interval '1 millisecond' AND (detail ? 'graph' OR detail ? 'name' OR action = 'flow.reverted')
+        ORDER BY id DESC LIMIT 1`,
+      [id, since],
+    );
+    return rows[0] ?? null;
+  }
+
   async lock(db: EntityManager, id: string): Promise<FlowRow | null> {
     const rows: FlowRow[] = await db.query(`SELECT ${flowColumns} FROM flows WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;

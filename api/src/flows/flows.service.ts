@@ -121,6 +121,14 @@ export class FlowsService {
     await this.flows.transaction(async (db) => {
       const flow = await this.locked(db, id);
       if (flow.status === 'archived') throw new ConflictException('an archived flow cannot be changed; create a new flow');
+      if (body.baseUpdatedAt !== undefined && body.baseUpdatedAt !== flow.updated_at.toISOString()) {
+        // optimistic check: someone saved the graph or the name since this edit's copy was loaded
+        const last = await this.flows.editedSince(db, id, body.baseUpdatedAt);
+        if (last)
+          throw new ConflictException(
+            `${last.actor.replace(/^(user|key):/, '')} saved this flow at ${last.at.toISOString()}, after you opened it: reload to see their version`,
+          );
+      }
       const changes: Record<string, unknown> = {};
       let currentVersion: number | undefined;
       let liveVersion: number | undefined;

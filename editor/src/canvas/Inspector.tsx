@@ -1,5 +1,5 @@
 import type { NodeType } from '../engine';
-import type { PlainIssue } from '../graph/plain-issues';
+import { handleLabel, type PlainIssue } from '../graph/plain-issues';
 import { FieldIssues } from '../forms/fields';
 import { ChannelForm, ConditionForm, DelayForm, GoalForm, TriggerForm } from '../forms/NodeForms';
 import { TextField } from '../forms/fields';
@@ -11,6 +11,8 @@ export interface InspectorActions {
   onConfig: (id: string, type: NodeType, config: ConfigOf<NodeType>, renames?: Record<string, string>) => void;
   onLabel: (id: string, label: string) => void;
   onDelete: (id: string) => void;
+  /** marks exits as ending the journey on purpose ("ends here") */
+  onEnds: (id: string, ends: string[]) => void;
 }
 
 /** The selected node's form: label, then the typed fields of its `data`, with its current validation messages. */
@@ -20,12 +22,15 @@ export function NodeInspector({
   errors,
   warnings,
   actions,
+  unconnected,
 }: {
   node: EditorNode;
   readOnly: boolean;
   errors: PlainIssue[];
   warnings: PlainIssue[];
   actions: InspectorActions;
+  /** the node's exits with no connection (the ones "ends here" is about) */
+  unconnected: string[];
 }) {
   const byField: Record<string, string> = {};
   for (const i of [...warnings, ...errors]) if (i.field) byField[i.field] = i.text;
@@ -69,6 +74,25 @@ export function NodeInspector({
         {node.type === 'channel' && <ChannelForm config={node.data.config} onChange={change} disabled={readOnly} />}
         {node.type === 'goal' && <GoalForm config={node.data.config} onChange={change} disabled={readOnly} />}
       </FieldIssues.Provider>
+      {unconnected.length > 0 && (
+        <fieldset className="ends-choice" data-ends-choice>
+          <legend>Exits with nothing after them</legend>
+          {unconnected.map((h) => (
+            <label className="check" key={h}>
+              <input
+                type="checkbox"
+                name={`ends-${h}`}
+                disabled={readOnly}
+                checked={node.data.ends?.includes(h) ?? false}
+                onChange={(e) =>
+                  actions.onEnds(node.id, e.target.checked ? [...(node.data.ends ?? []), h] : (node.data.ends ?? []).filter((x) => x !== h))
+                }
+              />
+              <span>The “{handleLabel(h)}” exit ends the journey here (on purpose: no warning)</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
       {!readOnly && (
         <button type="button" className="btn danger small" onClick={() => actions.onDelete(node.id)}>
           Delete step

@@ -120,14 +120,20 @@ export function PublishDialog({
 export function ActivateDialog({
   flowId,
   resume,
+  holdoutPercent,
   onConfirm,
   onClose,
 }: {
   flowId: string;
   resume: boolean;
-  onConfirm: () => void;
+  holdoutPercent: number;
+  /** with the holdout the user chose (the flow's setting is changed first when it differs) */
+  onConfirm: (holdoutPercent: number) => void;
   onClose: () => void;
 }) {
+  const [holdout, setHoldout] = useState(String(holdoutPercent));
+  const holdoutValue = Number(holdout);
+  const holdoutOk = holdout.trim() !== '' && Number.isInteger(holdoutValue) && holdoutValue >= 0 && holdoutValue <= 50;
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -150,12 +156,35 @@ export function ActivateDialog({
                   ? 'Contacts enter as the trigger event arrives from now on (none enter at once).'
                   : `${estimate.count.toLocaleString()} contact${estimate.count === 1 ? '' : 's'} would enter now.`}
         </p>
-        <p className="muted">Messages are sent within quiet hours and frequency caps; the holdout group gets nothing.</p>
+        <label className="field" data-field="holdout">
+          <span>Holdout (control group)</span>
+          <span className="duration-picker">
+            <input
+              type="number"
+              name="holdoutPercent"
+              min={0}
+              max={50}
+              step={1}
+              value={holdout}
+              onChange={(e) => setHoldout(e.target.value)}
+              aria-label="Holdout percent"
+            />
+            <span className="muted">% of the people who enter</span>
+          </span>
+          <span className={holdoutOk ? 'hint' : 'field-error'} data-holdout-sentence>
+            {!holdoutOk
+              ? 'A whole number from 0 to 50.'
+              : holdoutValue === 0
+                ? 'Everyone who enters gets the messages; without a control group the lift of this flow cannot be measured.'
+                : `${holdoutValue} in every 100 people who enter get nothing, so you can see how many would have come back anyway (the lift).`}
+          </span>
+        </label>
+        <p className="muted">Messages are sent within quiet hours and frequency caps.</p>
         <div className="modal-actions">
           <button className="btn ghost" onClick={onClose}>
             Cancel
           </button>
-          <button className="btn success" data-action="confirm-activate" onClick={onConfirm}>
+          <button className="btn success" data-action="confirm-activate" disabled={!holdoutOk} onClick={() => onConfirm(holdoutValue)}>
             {resume ? 'Resume' : 'Activate'}
           </button>
         </div>

@@ -3,12 +3,15 @@
  * shows the report — expected entries, sends per channel and day, cost, returns and conversions per step. Loaded
  * lazily (recharts). The per-step figures are handed up so the canvas cards can show them.
  */
+import { formatMoney, workspaceCurrency } from '../money';
 import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { errorText, simulationApi, type SimulationJob, type SimulationReport } from '../api';
 
 const channelColors: Record<string, string> = { email: '#3b82f6', push: '#8b5cf6', sms: '#10b981', webhook: '#64748b' };
-const money = (cents: number) => (cents / 100).toFixed(2);
+/** The workspace currency: asked for when the panel opens, long before a report shows an amount. */
+let shownCurrency = 'USD';
+const money = (cents: number) => formatMoney(cents, shownCurrency);
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)} %`);
 const POLL_MS = 1000;
 
@@ -27,6 +30,9 @@ export function SimulationPanel({
   onReport: (report: SimulationReport | null) => void;
   onClose: () => void;
 }) {
+  useEffect(() => {
+    void workspaceCurrency().then((code) => (shownCurrency = code));
+  }, []);
   const [job, setJob] = useState<SimulationJob | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reported = useRef(onReport);

@@ -61,13 +61,6 @@ export function useFlowDocument(id: string) {
   const semanticKey = useMemo(() => semanticKeyOf(nodes, edges), [nodes, edges]);
   const dirty = flow !== null && currentKey !== savedKey;
 
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
-
   return {
     flow,
     setFlow,

@@ -461,8 +461,22 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
   };
   const localeIssue = useFieldIssue('locales');
   const previewTemplate = activeLocale ? { ...config.template, ...config.locales?.[activeLocale] } : config.template;
+  // the engine counts a message as win-back unless it says `winback: false`: the box shows exactly that
+  const winback = config.winback !== false;
   return (
     <>
+      <Check
+        label="Win-back message"
+        name="winback"
+        checked={winback}
+        disabled={disabled}
+        onChange={(on) => onChange({ ...config, winback: on })}
+      />
+      <p className="hint" data-winback-sentence>
+        {winback
+          ? 'A contact who comes back within the attribution window after this message counts as won back by it.'
+          : 'A follow-up (e.g. a check-in after the contact returned): coming back after it is not credited to the flow.'}
+      </p>
       <SelectField<ChannelKind>
         label="Channel"
         name="channel"
@@ -588,13 +602,6 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
         disabled={disabled}
         onChange={(costCents) => onChange(withOptional(config, 'costCents', costCents))}
       />
-      <Check
-        label="Win-back message (counts for “re-engaged” attribution)"
-        name="winback"
-        checked={config.winback ?? false}
-        disabled={disabled}
-        onChange={(winback) => onChange({ ...config, winback })}
-      />
     </>
   );
 }
@@ -714,7 +721,42 @@ export function GoalForm({ config, onChange, disabled }: FormProps<GoalData>) {
           onChange={(rule) => rule && onChange({ rule })}
         />
       )}
-      <p className="hint">Goals are checked on every tick and event: reaching one ends the journey as converted.</p>
+      <GoalWithin config={config} onChange={onChange} disabled={disabled} />
     </>
+  );
+}
+
+/** The goal's optional `within`: how long a journey that reaches the goal along a connection waits for it. */
+function GoalWithin({ config, onChange, disabled }: FormProps<GoalData>) {
+  const what = 'event' in config ? `“${config.event || 'the event'}”` : 'the rule to hold';
+  const waitWords = config.within ? describeDuration(config.within) : 'the attribution window (3 days unless the workspace says otherwise)';
+  return (
+    <div className="goal-within" data-goal-within>
+      <SelectField
+        label="Journeys that reach this step wait"
+        name="goalWithinMode"
+        value={config.within ? 'custom' : 'default'}
+        disabled={disabled}
+        options={[
+          ['default', 'As long as the attribution window'],
+          ['custom', 'For a time I choose'],
+        ]}
+        onChange={(m) => onChange(withOptional(config, 'within', m === 'custom' ? 'P3D' : undefined))}
+      />
+      {config.within && (
+        <DurationField
+          label="Wait up to"
+          name="goalWithin"
+          value={config.within}
+          disabled={disabled}
+          onChange={(within) => onChange({ ...config, within })}
+        />
+      )}
+      <p className="hint" data-goal-sentence>
+        Journeys that reach this step wait up to {waitWords} for {what}; if it doesn't come they end without converting. Contacts who{' '}
+        {'event' in config ? 'do it' : 'meet it'} at any point in the journey convert at once. A goal with no incoming connection only
+        watches the whole journey.
+      </p>
+    </div>
   );
 }

@@ -184,8 +184,22 @@ export function DurationField(props: {
       </Field>
     );
   }
+  const typed = Number(amountText);
+  const badAmount = amountText.trim() !== '' && !(Number.isInteger(typed) && typed >= 0);
   return (
-    <Field label={props.label} issueKey={props.name} hint={props.hint}>
+    <Field
+      label={props.label}
+      issueKey={props.name}
+      hint={
+        badAmount ? (
+          <span className="field-error" data-duration-error>
+            A whole number of {unitWords[parts.unit]}, not negative: “{amountText}” is not kept.
+          </span>
+        ) : (
+          props.hint
+        )
+      }
+    >
       <span className="duration-picker">
         <input
           name={`${props.name}-amount`}
@@ -198,7 +212,9 @@ export function DurationField(props: {
           onChange={(e) => {
             setAmountText(e.target.value);
             const n = Number(e.target.value);
-            if (e.target.value.trim() !== '' && Number.isFinite(n)) props.onChange(joinDuration({ amount: n, unit: parts.unit }));
+            // a negative or fractional number is not stored (the card would say "Wait 0 days"): the field says why
+            if (e.target.value.trim() !== '' && Number.isInteger(n) && n >= 0)
+              props.onChange(joinDuration({ amount: n, unit: parts.unit }));
           }}
         />
         <select

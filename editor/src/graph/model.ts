@@ -17,7 +17,8 @@ import {
 } from '../engine';
 
 export type ConfigOf<T extends NodeType> = FlowNodeOf<T>['data'];
-export type EditorData<T extends NodeType> = { config: ConfigOf<T>; label?: string };
+/** `ends`: exits that end the journey on purpose ("ends here"; no warning when unconnected). */
+export type EditorData<T extends NodeType> = { config: ConfigOf<T>; label?: string; ends?: string[] };
 
 export type TriggerNode = Node<EditorData<'trigger'>, 'trigger'>;
 export type ConditionNode = Node<EditorData<'condition'>, 'condition'>;
@@ -46,7 +47,7 @@ export function toEditorNodes(doc: Pick<FlowGraphDocument, 'nodes'>): EditorNode
         id: n.id,
         type: n.type,
         position: { ...n.position },
-        data: { config: n.data, ...(n.label ? { label: n.label } : {}) },
+        data: { config: n.data, ...(n.label ? { label: n.label } : {}), ...(n.ends?.length ? { ends: [...n.ends] } : {}) },
       }) as EditorNode,
   );
 }
@@ -67,6 +68,7 @@ export function toDocument(nodes: readonly EditorNode[], edges: readonly EditorE
           position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
           data: n.data.config,
           ...(n.data.label ? { label: n.data.label } : {}),
+          ...(n.data.ends?.length ? { ends: n.data.ends } : {}),
         }) as FlowNode,
     ),
     edges: edges.map((e): FlowEdge => {

@@ -20,12 +20,13 @@ import {
   type useEdgesState,
   type useNodesState,
 } from '@xyflow/react';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
 import { shallow } from 'zustand/shallow';
 import { ApiError, errorText, flowsApi, publishingApi, type Me, type SimulationReport } from '../api';
 import { edgeTypes, styled } from '../canvas/edges';
 import { NodeInspector, ProblemList, type InspectorActions } from '../canvas/Inspector';
 import { IssuesContext } from '../canvas/issues';
+import { KeyboardHelp, useKeyboardHelp } from '../canvas/KeyboardHelp';
 import { CountsContext, HighlightContext, nodeTypes, SimulationContext } from '../canvas/nodes';
 import { DRAG_TYPE, Palette } from '../canvas/Palette';
 import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts';
@@ -39,7 +40,8 @@ import { FlowInfo } from '../forms/NodeForms';
 import { connectionProblem } from '../graph/connection-rules';
 import { handlesOf, newEdgeId, newNode, reconcileEdges, shapeOf, type EditorEdge, type EditorNode } from '../graph/model';
 import type { PlainIssue } from '../graph/plain-issues';
-import { href } from '../router';
+import { LiveIndicator, useLive } from '../live';
+import { href, setLeaveGuard } from '../router';
 import { StatusBadge } from '../ui';
 import { JourneysTab } from './Journeys';
 
@@ -50,6 +52,25 @@ const SimulationPanel = lazy(() => import('../flow/Simulation').then((m) => ({ d
 /** `key`: the document the message is about; it disappears once the document changes (no stale "1 error"). */
 type Banner = { kind: 'error' | 'ok' | 'info'; text: string; key?: string } | null;
 type Tab = 'canvas' | 'journeys' | 'metrics' | 'history';
+/** The autosave line in the bar: what happened to the last save. */
+type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: Date }
+  | { kind: 'failed'; text: string; key: string }
+  | { kind: 'conflict'; text: string };
+
+/** Edits are saved this long after the last change (a per-browser preference may lengthen it: `boomerang.autosaveDelayMs`). */
+export const AUTOSAVE_DELAY_MS = 2500;
+function autosaveDelay(): number {
+  const chosen = Number(localStorage.getItem('boomerang.autosaveDelayMs'));
+  return Number.isFinite(chosen) && chosen > 0 ? chosen : AUTOSAVE_DELAY_MS;
+}
+
+/** The server's conflict message with its ISO time in the viewer's words. */
+function conflictText(message: string): string {
+  return message.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+}
 
 export function FlowEditor(props: { id: string; tab: Tab; me: Me }) {
   return (
@@ -84,15 +105,15 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'publish' | 'activate' | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  /** a step to select and show on the canvas (a new object each time, so the same step can be asked for again) */
+  const [focus, setFocus] = useState<{ id: string } | null>(null);
   const [simulating, setSimulating] = useState(0); // a new key per run; 0 = closed
   const [simReport, setSimReport] = useState<SimulationReport | null>(null);
   const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
-  useEffect(() => {
-    flowsApi
-      .metrics(id)
-      .then((m) => setCounts(m.nodes))
-      .catch(() => setCounts(null)); // counts are a bonus on the cards
-  }, [id]);
+  // counts are a bonus on the cards: refreshed on their own, kept on a failed refresh
+  const live = useLive(() => flowsApi.metrics(id).then((m) => setCounts(m.nodes)), [id]);
+  const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
+  const saving = useRef(false);
 
   const shownBanner = banner && (!banner.key || banner.key === semanticKey) ? banner : null;
   const canDesign = me.permissions.includes('design');
@@ -104,34 +125,74 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
     if (e instanceof ApiError && e.errors.length > 0) setServer({ key, result: { valid: false, errors: e.errors, warnings: [] } });
   }, []);
 
-  const save = useCallback(async (): Promise<boolean> => {
-    if (!flow) return false;
-    setBusy('save');
-    setBanner(null);
-    const sentKey = currentKey;
-    try {
-      // the draft endpoint: on an active flow this is a new version that is not live until published
-      const updated = await publishingApi.saveDraft(flow.id, {
-        graph: doc,
-        ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}),
-      });
-      setFlow(updated);
-      markSaved(sentKey);
-      setBanner({
-        kind: 'ok',
-        text:
-          updated.status === 'active' && updated.liveVersion !== updated.version
-            ? `Draft saved as version ${updated.version}. Live version ${updated.liveVersion} keeps running until you publish.`
-            : 'Saved.',
-      });
-      return true;
-    } catch (e) {
-      showApiError(e, semanticKey);
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  }, [flow, doc, currentKey, semanticKey, name, showApiError]);
+  const unsaved = flow !== null && (dirty || (name.trim() !== '' && name.trim() !== flow.name));
+
+  /** Saves the draft; `auto`: the autosave (no banner on success, the bar says "Saved · 12:04"). */
+  const save = useCallback(
+    async (auto = false): Promise<boolean> => {
+      if (!flow || saving.current) return false;
+      saving.current = true;
+      if (!auto) setBusy('save');
+      setSaveState({ kind: 'saving' });
+      const sentKey = currentKey;
+      try {
+        // the draft endpoint: on an active flow this is a new version that is not live until published; the
+        // optimistic check refuses to overwrite a save someone else made since this copy was loaded
+        const updated = await publishingApi.saveDraft(flow.id, {
+          graph: doc,
+          baseUpdatedAt: flow.updatedAt,
+          ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}),
+        });
+        setFlow(updated);
+        markSaved(sentKey);
+        setSaveState({ kind: 'saved', at: new Date() });
+        if (updated.status === 'active' && updated.liveVersion !== updated.version) {
+          // the first save of an edit to a live flow makes a new version: say so once, autosaved or not
+          if (!auto || updated.version !== flow.version)
+            setBanner({
+              kind: 'ok',
+              text: `Draft saved as version ${updated.version}. Live version ${updated.liveVersion} keeps running until you publish.`,
+            });
+        } else if (!auto) setBanner({ kind: 'ok', text: 'Saved.' });
+        return true;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409 && /after you opened it/.test(e.message)) {
+          setSaveState({ kind: 'conflict', text: conflictText(e.message) });
+        } else {
+          setSaveState({ kind: 'failed', text: errorText(e), key: sentKey });
+          if (!auto) showApiError(e, semanticKey);
+        }
+        return false;
+      } finally {
+        saving.current = false;
+        if (!auto) setBusy(null);
+      }
+    },
+    [flow, doc, currentKey, semanticKey, name, showApiError],
+  );
+
+  // autosave: a few seconds after the last edit, unless a conflict is waiting for the user or this edit already failed
+  const autosaveBlocked =
+    saveState.kind === 'conflict' || saveState.kind === 'saving' || (saveState.kind === 'failed' && saveState.key === currentKey);
+  useEffect(() => {
+    if (!unsaved || readOnly || autosaveBlocked || busy !== null) return;
+    const timer = window.setTimeout(() => void save(true), autosaveDelay());
+    return () => window.clearTimeout(timer);
+  }, [unsaved, readOnly, autosaveBlocked, busy, currentKey, name, save]);
+
+  // leaving the flow (another screen, sign-out, closing the tab) with unsaved work asks first
+  useEffect(() => {
+    if (!unsaved || readOnly) return;
+    const unguard = setLeaveGuard((next) =>
+      next && next.name === 'flow' && next.id === id ? null : 'This flow has changes that are not saved yet. Leave and lose them?',
+    );
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      unguard();
+      window.removeEventListener('beforeunload', warn);
+    };
+  }, [unsaved, readOnly, id]);
 
   const validateOnServer = useCallback(async () => {
     if (!flow) return;
@@ -160,7 +221,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   }, [flow, doc, semanticKey, showApiError]);
 
   const transition = useCallback(
-    async (action: 'activate' | 'pause' | 'archive') => {
+    async (action: 'activate' | 'pause' | 'archive', holdoutPercent?: number) => {
       if (!flow) return;
       if (
         action === 'archive' &&
@@ -172,6 +233,8 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       setBusy(action);
       setBanner(null);
       try {
+        if (holdoutPercent !== undefined && holdoutPercent !== flow.settings.holdoutPercent)
+          await flowsApi.update(flow.id, { settings: { holdoutPercent } });
         const updated = await flowsApi.transition(flow.id, action);
         setFlow(updated);
         setBanner({
@@ -218,7 +281,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             name="flowTitle"
             aria-label="Flow name"
             value={name}
-            style={{ width: `${Math.min(40, Math.max(10, name.length + 2))}ch` }}
+            style={{ width: `${Math.min(40, Math.max(10, name.length + 4))}ch` }}
             disabled={readOnly}
             onChange={(e) => setName(e.target.value)}
           />
@@ -227,7 +290,8 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             v{flow.version}
             {flow.liveVersion !== null && flow.liveVersion !== flow.version ? ` · live v${flow.liveVersion}` : ''}
           </span>
-          {(dirty || name.trim() !== flow.name) && !readOnly && <span className="badge unsaved">unsaved</span>}
+          {!readOnly && <SaveStatus state={saveState} unsaved={unsaved} />}
+          <LiveIndicator state={live} />
         </div>
         <nav className="tabs">
           {(['canvas', 'journeys', 'metrics', 'history'] as const).map((t) => (
@@ -246,7 +310,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
                 className="btn primary"
                 data-action="save"
                 onClick={() => void save()}
-                disabled={busy !== null || (!dirty && name.trim() === flow.name)}
+                disabled={busy !== null || !unsaved || saveState.kind === 'conflict'}
               >
                 {busy === 'save' ? 'Saving…' : flow.status === 'active' ? 'Save draft' : 'Save'}
               </button>
@@ -289,8 +353,10 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
                   className="btn success"
                   data-action="activate"
                   onClick={() => (dirty ? void save().then((ok) => ok && setDialog('activate')) : setDialog('activate'))}
-                  disabled={busy !== null}
-                  title={dirty ? 'Saves, then asks to confirm' : undefined}
+                  disabled={busy !== null || plainErrors.length > 0}
+                  title={
+                    plainErrors.length > 0 ? `Fix this first: ${plainErrors[0].text}` : dirty ? 'Saves, then asks to confirm' : undefined
+                  }
                 >
                   {flow.status === 'paused' ? 'Resume…' : 'Activate…'}
                 </button>
@@ -322,8 +388,9 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         <ActivateDialog
           flowId={flow.id}
           resume={flow.status === 'paused'}
+          holdoutPercent={flow.settings.holdoutPercent}
           onClose={() => setDialog(null)}
-          onConfirm={() => void transition('activate')}
+          onConfirm={(holdout) => void transition('activate', holdout)}
         />
       )}
       {simulating > 0 && (
@@ -342,12 +409,43 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           />
         </Suspense>
       )}
+      {saveState.kind === 'conflict' && (
+        <div className="alert error banner" role="alert" data-conflict>
+          <strong>Not saved: </strong>
+          {saveState.text}. Your changes are still on this screen.
+          <button
+            className="btn small"
+            data-action="reload-theirs"
+            onClick={() => {
+              if (!window.confirm('Load the saved version? Your changes on this screen are discarded.')) return;
+              setSaveState({ kind: 'idle' });
+              void reload();
+            }}
+          >
+            Load their version
+          </button>
+        </div>
+      )}
       {shownBanner && (
         <div className={`alert ${shownBanner.kind} banner`} role="status" data-banner={shownBanner.kind}>
           {shownBanner.text}
           <button className="close" aria-label="Dismiss" onClick={() => setBanner(null)}>
             ×
           </button>
+        </div>
+      )}
+      {canOperate && (flow.status === 'draft' || flow.status === 'paused') && plainErrors.length > 0 && (
+        <div className="alert warning banner subtle" data-activate-blocked>
+          {flow.status === 'paused' ? 'Resume' : 'Activate'} is off until {plainErrors.length === 1 ? 'this is' : 'these are'} fixed
+          {plainErrors.length > 1 ? ` (${plainErrors.length} problems)` : ''}:{' '}
+          <a
+            href={href({ name: 'flow', id: flow.id, tab: 'canvas' })}
+            data-first-problem={plainErrors[0].nodeId ?? ''}
+            onClick={() => plainErrors[0].nodeId && setFocus({ id: plainErrors[0].nodeId })}
+          >
+            {plainErrors[0].nodeId ? `“${labels.get(plainErrors[0].nodeId) ?? plainErrors[0].nodeId}”: ` : ''}
+            {plainErrors[0].text}
+          </a>
         </div>
       )}
       {flow.status === 'archived' && (
@@ -379,6 +477,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
                     labels={labels}
                     source={source}
                     onRefused={(text) => setBanner({ kind: 'info', text })}
+                    focus={focus}
                   />
                 </IssuesContext.Provider>
               </HighlightContext.Provider>
@@ -389,6 +488,13 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         <JourneysTab
           flowId={flow.id}
           labels={labels}
+          goals={
+            new Map(
+              nodes.flatMap((n) =>
+                n.type === 'goal' ? [[n.id, 'event' in n.data.config ? `“${n.data.config.event}”` : 'its rule to hold'] as const] : [],
+              ),
+            )
+          }
           onPickStep={(nodeId) => {
             setHighlight(nodeId);
             window.location.hash = href({ name: 'flow', id: flow.id, tab: 'canvas' });
@@ -431,6 +537,7 @@ interface CanvasProps {
   labels: ReadonlyMap<string, string>;
   source: string;
   onRefused: (reason: string) => void;
+  focus: { id: string } | null;
 }
 
 const flowInfoCache = new Map<string, { id: string; name: string }>();
@@ -442,6 +549,29 @@ function flowInfo(id: string, name: string) {
 }
 
 const MINIMAP_KEY = 'boomerang.minimap';
+
+/**
+ * How every fit frames the flow (on open, Tidy up, the fit button): a margin all round, the top kept clear of the
+ * minimap, never above 100 % (a 3-step flow keeps room to drop the next step), and not below the zoom at which
+ * compact cards still draw 11 px text.
+ */
+export function fitOptions(minimap: boolean) {
+  return {
+    // the minimap sits top right: the flow starts below it rather than giving up a whole strip of width
+    padding: { top: minimap ? '140px' : '64px', left: '48px', bottom: '48px', right: '48px' },
+    maxZoom: 1,
+    minZoom: 0.28,
+  } as const;
+}
+
+/** Hands the zoom to CSS (`--zoom` on the canvas) for the compact cards' text; only this component re-renders on zoom. */
+function ZoomVar({ target }: { target: RefObject<HTMLDivElement | null> }) {
+  const zoom = useStore((s) => s.transform[2]);
+  useEffect(() => {
+    target.current?.style.setProperty('--zoom', String(zoom));
+  }, [zoom, target]);
+  return null;
+}
 
 function Canvas({
   nodes,
@@ -456,6 +586,7 @@ function Canvas({
   labels,
   source,
   onRefused,
+  focus,
 }: CanvasProps) {
   const { screenToFlowPosition, getNodes, getEdges, fitView } = useReactFlow<EditorNode, EditorEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -463,23 +594,21 @@ function Canvas({
   const selectedIds = useStore((s) => s.nodes.filter((n) => n.selected).map((n) => n.id), shallow);
   const selected = selectedIds.length === 1 ? nodes.find((n) => n.id === selectedIds[0]) : undefined;
 
-  // fit once every node has been measured (the `fitView` prop can run before the cards have their size)
+  const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== 'off');
+  const fit = useMemo(() => fitOptions(minimap), [minimap]);
+
+  // fit once every node has been measured (the `fitView` prop can run before the cards have their size): the whole
+  // flow with a margin; large flows show compact cards (canvas/nodes.tsx) that stay legible at that zoom
   const initialized = useNodesInitialized();
   const fitted = useRef(false);
   useEffect(() => {
     if (!initialized || fitted.current) return;
     fitted.current = true;
-    // readable at 100 %: fit only when it needs little zooming out; otherwise start at the trigger, full size
-    const box = wrapper.current?.getBoundingClientRect();
-    const trigger = getNodes().find((n) => n.type === 'trigger');
-    void fitView({ padding: 0.08, maxZoom: 1, minZoom: 0.8 }).then(() => {
-      if (box && trigger && getNodes().length > 12) void fitView({ nodes: [{ id: trigger.id }], maxZoom: 1, minZoom: 1, padding: 2 });
-    });
-  }, [initialized, fitView]);
+    void fitView(fit);
+  }, [initialized, fitView, fit]);
 
   const { before, restore } = useUndoRedo(setNodes, setEdges);
 
-  const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== 'off');
   const toggleMinimap = () =>
     setMinimap((on) => {
       localStorage.setItem(MINIMAP_KEY, on ? 'off' : 'on');
@@ -489,10 +618,11 @@ function Canvas({
   const autoLayout = useCallback(() => {
     before();
     setNodes((ns) => tidy(ns, getEdges()));
-    requestAnimationFrame(() => void fitView({ padding: 0.1, maxZoom: 1, minZoom: 0.8, duration: 200 }));
-  }, [before, setNodes, getEdges, fitView]);
+    requestAnimationFrame(() => void fitView({ ...fit, duration: 200 }));
+  }, [before, setNodes, getEdges, fitView, fit]);
 
   useCanvasShortcuts({ readOnly, before, restore, setNodes, setEdges });
+  const [help, setHelp] = useKeyboardHelp();
 
   const isValidConnection: IsValidConnection<EditorEdge> = useCallback(
     (c) => connectionProblem(getNodes().map(shapeOf), getEdges(), c) === null,
@@ -542,6 +672,10 @@ function Canvas({
     },
     [setNodes, fitView],
   );
+
+  useEffect(() => {
+    if (focus) select(focus.id);
+  }, [focus, select]);
 
   const add = useCallback(
     (type: NodeType, at?: { x: number; y: number }) => {
@@ -593,6 +727,16 @@ function Canvas({
           }),
         );
       },
+      onEnds: (id, ends) => {
+        before();
+        setNodes((ns) =>
+          ns.map((n) => {
+            if (n.id !== id) return n;
+            const { ends: _old, ...rest } = n.data;
+            return { ...n, data: ends.length ? { ...rest, ends } : rest } as EditorNode;
+          }),
+        );
+      },
       onDelete: (id) => {
         before();
         setNodes((ns) => ns.filter((n) => n.id !== id));
@@ -631,11 +775,15 @@ function Canvas({
           edgesReconnectable={false}
           deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
           minZoom={0.2}
+          fitViewOptions={fit}
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          selectionKeyCode="Shift"
           snapToGrid
           snapGrid={[10, 10]}
         >
+          <ZoomVar target={wrapper} />
           <Background gap={20} size={1} color="#d4d8e1" />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} fitViewOptions={fit} />
           {minimap && (
             <MiniMap
               position="top-right"
@@ -663,13 +811,26 @@ function Canvas({
             <button className="btn small ghost" data-action="minimap" onClick={toggleMinimap}>
               {minimap ? 'Hide map' : 'Show map'}
             </button>
+            <button className="btn small ghost" data-action="keys" title="Keys and gestures (?)" onClick={() => setHelp(true)}>
+              Keys ?
+            </button>
           </Panel>
         </ReactFlow>
       </div>
+      {help && <KeyboardHelp onClose={() => setHelp(false)} />}
       <aside className="sidebar">
         <ProblemList errors={errors} warnings={warnings} labels={labels} source={source} onPick={select} />
         {selected ? (
-          <NodeInspector key={selected.id} node={selected} readOnly={readOnly} {...issueOf(selected.id)} actions={actions} />
+          <NodeInspector
+            key={selected.id}
+            node={selected}
+            readOnly={readOnly}
+            {...issueOf(selected.id)}
+            actions={actions}
+            unconnected={handlesOf(selected.type, selected.data.config).filter(
+              (h) => !edges.some((e) => e.source === selected.id && (e.sourceHandle ?? 'out') === h),
+            )}
+          />
         ) : (
           <div className="inspector empty-inspector">
             <p className="muted">{selectedIds.length > 1 ? `${selectedIds.length} steps selected.` : 'Select a step to edit it.'}</p>
@@ -681,4 +842,40 @@ function Canvas({
       </aside>
     </div>
   );
+}
+
+/** "Saved · 12:04", "Saving…", "Unsaved changes" or why the last save failed, beside the flow's name. */
+function SaveStatus({ state, unsaved }: { state: SaveState; unsaved: boolean }) {
+  const time = (d: Date) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (state.kind === 'saving')
+    return (
+      <span className="save-status saving" data-save-status="saving">
+        Saving…
+      </span>
+    );
+  if (state.kind === 'conflict')
+    return (
+      <span className="save-status failed" data-save-status="conflict">
+        Not saved: someone else saved
+      </span>
+    );
+  if (unsaved && state.kind === 'failed')
+    return (
+      <span className="save-status failed" data-save-status="failed" title={state.text}>
+        Not saved: {state.text}
+      </span>
+    );
+  if (unsaved)
+    return (
+      <span className="save-status unsaved" data-save-status="unsaved">
+        Unsaved changes
+      </span>
+    );
+  if (state.kind === 'saved')
+    return (
+      <span className="save-status saved" data-save-status="saved">
+        Saved · {time(state.at)}
+      </span>
+    );
+  return null;
 }

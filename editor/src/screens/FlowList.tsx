@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { errorText, flowsApi, publishingApi, type FlowStats, type FlowSummary, type FlowTemplate, type Me } from '../api';
+import { Bump, LiveIndicator, useLive } from '../live';
 import { href, navigate } from '../router';
 import { StatusBadge, when } from '../ui';
 
@@ -15,16 +16,16 @@ export function FlowList({ me }: { me: Me }) {
   const canDesign = me.permissions.includes('design');
   const canOperate = me.permissions.includes('operate');
 
-  const load = () => {
-    flowsApi
-      .list()
-      .then((page) => setFlows(page.items))
-      .catch((e) => setError(errorText(e)));
-    publishingApi
-      .stats()
-      .then((s) => setStats(new Map(s.items.map((i) => [i.flowId, i]))))
-      .catch(() => undefined);
-  };
+  const refresh = () =>
+    Promise.all([
+      flowsApi.list().then((page) => {
+        setFlows(page.items);
+        setError(null);
+      }),
+      publishingApi.stats().then((s) => setStats(new Map(s.items.map((i) => [i.flowId, i])))),
+    ]);
+  const load = () => void refresh().catch((e) => setError(errorText(e)));
+  const live = useLive(refresh, []);
   const duplicate = async (f: FlowSummary) => {
     try {
       const full = await flowsApi.get(f.id);
@@ -55,7 +56,6 @@ export function FlowList({ me }: { me: Me }) {
   const shown = (flows ?? []).filter((f) => f.name.toLowerCase().includes(search.trim().toLowerCase()));
 
   useEffect(() => {
-    load();
     flowsApi
       .templates()
       .then((t) => setTemplates(t.items))
@@ -69,6 +69,7 @@ export function FlowList({ me }: { me: Me }) {
           <h1>Flows</h1>
           <p className="muted">Win-back journeys: who enters, what they get, and when they count as won back.</p>
         </div>
+        <LiveIndicator state={live} />
         <input className="search" name="flowSearch" placeholder="Search flows" value={search} onChange={(e) => setSearch(e.target.value)} />
         {canDesign && (
           <button className="btn primary" onClick={() => setCreating((c) => !c)}>
@@ -112,9 +113,15 @@ export function FlowList({ me }: { me: Me }) {
                     v{f.version}
                     {f.liveVersion !== null && f.liveVersion !== f.version && <span className="muted"> (live v{f.liveVersion})</span>}
                   </td>
-                  <td data-stat="entered">{stats.get(f.id)?.entered ?? 0}</td>
-                  <td>{stats.get(f.id)?.live ?? 0}</td>
-                  <td>{stats.get(f.id)?.converted ?? 0}</td>
+                  <td data-stat="entered">
+                    <Bump value={stats.get(f.id)?.entered ?? 0}>{stats.get(f.id)?.entered ?? 0}</Bump>
+                  </td>
+                  <td data-stat="live">
+                    <Bump value={stats.get(f.id)?.live ?? 0}>{stats.get(f.id)?.live ?? 0}</Bump>
+                  </td>
+                  <td data-stat="converted">
+                    <Bump value={stats.get(f.id)?.converted ?? 0}>{stats.get(f.id)?.converted ?? 0}</Bump>
+                  </td>
                   <td className="muted">{when(f.updatedAt)}</td>
                   <td className="row-links">
                     {canDesign && (

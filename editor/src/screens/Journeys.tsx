@@ -1,16 +1,20 @@
 /** A flow's journeys by state, and one contact's journey log as a timeline: "why did this user get this?" */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { contactJourneys, contactsApi, errorText, flowsApi, journeyStates, publishingApi, type Journey, type JourneyState } from '../api';
-import { describeEntry } from '../graph/timeline';
+import { contextsOf, describeEntry } from '../graph/timeline';
+import { LiveIndicator, useLive } from '../live';
 import { StatusBadge, when, whenExact } from '../ui';
 
 export function JourneysTab({
   flowId,
   labels,
+  goals,
   onPickStep,
 }: {
   flowId: string;
   labels: ReadonlyMap<string, string>;
+  /** this flow's goal steps and what each waits for, in words */
+  goals?: ReadonlyMap<string, string>;
   onPickStep?: (nodeId: string) => void;
 }) {
   const [state, setState] = useState<JourneyState | ''>('');
@@ -19,15 +23,23 @@ export function JourneysTab({
   const [contact, setContact] = useState<string | null>(null);
   const [lookup, setLookup] = useState('');
 
-  const load = useCallback(() => {
-    setItems(null);
-    setError(null);
-    flowsApi
-      .journeys(flowId, state || undefined)
-      .then((page) => setItems(page.items))
-      .catch((e) => setError(errorText(e)));
-  }, [flowId, state]);
-  useEffect(load, [load]);
+  const refresh = useCallback(
+    () =>
+      flowsApi.journeys(flowId, state || undefined).then(
+        (page) => {
+          setItems(page.items);
+          setError(null);
+        },
+        (e: unknown) => {
+          setError(errorText(e));
+          throw e;
+        },
+      ),
+    [flowId, state],
+  );
+  useEffect(() => setItems(null), [flowId, state]);
+  const live = useLive(refresh, [refresh]);
+  const load = () => void refresh().catch(() => undefined);
 
   const nodeName = (id: string) => labels.get(id) ?? id;
 
@@ -36,6 +48,7 @@ export function JourneysTab({
       <section className="card">
         <div className="card-head">
           <h2>Journeys</h2>
+          <LiveIndicator state={live} />
           <div className="inline-form">
             <select name="journeyState" value={state} onChange={(e) => setState(e.target.value as JourneyState | '')}>
               <option value="">All states</option>
@@ -72,7 +85,12 @@ export function JourneysTab({
               </thead>
               <tbody>
                 {items.map((j) => (
-                  <tr key={j.id} className={`clickable ${contact === j.externalId ? 'on' : ''}`} onClick={() => setContact(j.externalId)}>
+                  <tr
+                    key={j.id}
+                    className={`clickable ${contact === j.externalId ? 'on' : ''}`}
+                    data-journey={j.externalId}
+                    onClick={() => setContact(j.externalId)}
+                  >
                     <td>
                       <strong>{j.externalId}</strong>
                       {j.holdout && <span className="badge holdout">holdout</span>}
@@ -108,7 +126,7 @@ export function JourneysTab({
           </form>
         </div>
         {contact ? (
-          <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} onPickStep={onPickStep} />
+          <ContactTimeline externalId={contact} flowId={flowId} nodeName={nodeName} goals={goals} onPickStep={onPickStep} />
         ) : (
           <div className="empty">Pick a journey or look up a contact to see every step the engine took and why.</div>
         )}
@@ -121,11 +139,13 @@ export function ContactTimeline({
   externalId,
   flowId,
   nodeName,
+  goals,
   onPickStep,
 }: {
   externalId: string;
   flowId?: string;
   nodeName: (id: string) => string;
+  goals?: ReadonlyMap<string, string>;
   onPickStep?: (nodeId: string) => void;
 }) {
   const [journeys, setJourneys] = useState<Journey[] | null>(null);
@@ -163,6 +183,10 @@ export function ContactTimeline({
   if (!journeys) return <div className="empty">Loading {externalId}…</div>;
   if (journeys.length === 0) return <div className="empty">{externalId} has no journeys.</div>;
   const contactTime = (iso: string) => (zone ? inZone(iso, zone) : whenExact(iso));
+  const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // a time in a sentence: the contact's local time first (what quiet hours are about), then the viewer's
+  const bothZones = (iso: string) =>
+    zone && zone !== viewerZone ? `${inZone(iso, zone)} for the contact (${zone}), ${shortTime(iso)} your time` : when(iso);
   // this flow's journeys first
   const sorted = [...journeys].sort((a, b) => Number(b.flowId === flowId) - Number(a.flowId === flowId));
   return (
@@ -183,7 +207,7 @@ export function ContactTimeline({
             </span>
           </div>
           <ol className="timeline-list">
-            {(j.log ?? []).map((entry, i) => {
+            {(j.log ?? []).map((entry, i, rows) => {
               if (entry.kind === 'node' && !everyStep) return null;
               const key = `${j.id}:${i}`;
               const mine = !flowId || j.flowId === flowId;
@@ -203,7 +227,12 @@ export function ContactTimeline({
                   <span className="tl-node">{stepName(entry.nodeId)}</span>
                   <span className={`tl-kind kind-${entry.kind}`}>{entry.kind}</span>
                   <span className="tl-detail">
-                    <span className="tl-sentence">{describeEntry(entry, stepName, whenExact)}</span>
+                    <span className="tl-sentence">
+                      {describeEntry(entry, stepName, bothZones, {
+                        ...contextsOf(rows)[i],
+                        goalWhat: j.flowId === flowId ? (id) => goals?.get(id) : undefined,
+                      })}
+                    </span>
                     {entry.delivery && (
                       <span className={`delivery status-${entry.delivery.status}`}>
                         {' '}
@@ -231,6 +260,11 @@ export function ContactTimeline({
       ))}
     </div>
   );
+}
+
+function shortTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
 function inZone(iso: string, zone: string): string {

@@ -20,8 +20,19 @@ import {
 } from 'recharts';
 import { download, errorText, exportPath, flowsApi, type ExportKind, type Metrics } from '../api';
 import { percent } from '../ui';
+import { describeDuration, splitDuration } from '../graph/durations';
+import { formatMoney, workspaceCurrency } from '../money';
 
-const money = (cents: number | null | undefined) => (cents === null || cents === undefined ? '—' : (cents / 100).toFixed(2));
+/** PT72H → "3 days", PT6H → "6 hours": the attribution window in words. */
+function durationWords(iso: string): string {
+  const parts = splitDuration(iso);
+  if (parts?.unit === 'hours' && parts.amount % 24 === 0) return describeDuration(`P${parts.amount / 24}D`);
+  return describeDuration(iso);
+}
+
+/** The workspace currency, set once the settings have loaded (the figures render only after). */
+let shownCurrency = 'USD';
+const money = (cents: number | null | undefined) => formatMoney(cents, shownCurrency);
 const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`);
 const hours = (h: number | null) =>
   h === null ? '—' : h < 1 ? `${Math.round(h * 60)} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`;
@@ -32,9 +43,11 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
   const [m, setM] = useState<Metrics | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    flowsApi
-      .metrics(flowId)
-      .then(setM)
+    Promise.all([flowsApi.metrics(flowId), workspaceCurrency()])
+      .then(([metrics, code]) => {
+        shownCurrency = code; // before the figures render: every amount on the screen in the workspace currency
+        setM(metrics);
+      })
       .catch((e) => setError(errorText(e)));
   }, [flowId]);
   if (error)
@@ -50,14 +63,16 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
       </div>
     );
 
-  const funnel = [
-    { step: 'Entered', value: m.entered, rate: '' },
-    { step: 'Sent', value: m.sent, rate: '' },
-    { step: 'Delivered', value: m.delivered, rate: `reach ${percent(m.reachRate)}` },
-    { step: 'Clicked', value: m.clicked, rate: `click ${percent(m.clickRate)}` },
-    { step: 'Returned', value: m.returned, rate: `return ${percent(m.returnRate)}` },
-    { step: 'Converted', value: m.converted, rate: `${percent(m.treatment.conversionRate)} of treatment` },
-  ];
+  // the server's nested funnel: each stage counts journeys of the stage before, so it never rises
+  const stageWords: Record<(typeof m.funnel)[number]['stage'], { step: string; key: string; rate: string }> = {
+    entered: { step: 'Entered', key: 'entered', rate: '' },
+    sent: { step: 'Sent', key: 'sent', rate: '' },
+    delivered: { step: 'Delivered', key: 'delivered', rate: `reach ${percent(m.reachRate)}` },
+    clicked: { step: 'Clicked', key: 'clicked', rate: `click ${percent(m.clickRate)}` },
+    returned: { step: 'Returned', key: 'returned', rate: `return ${percent(m.returnRate)}` },
+    convertedAfterMessage: { step: 'Converted after a message', key: 'converted', rate: '' },
+  };
+  const funnel = m.funnel.map((f) => ({ ...stageWords[f.stage], stage: f.stage, value: f.count }));
   const retention = m.retention.map((r, i) => ({ day: `d${i + 1}`, share: r === null ? null : Math.round(r * 1000) / 10 }));
   const nodeIds = [...order.filter((id) => id in m.nodes), ...Object.keys(m.nodes).filter((id) => !order.includes(id))];
   const la = m.liftAnalysis;
@@ -77,8 +92,8 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
       <section className="card" data-chart="funnel">
         <h2>Recall funnel</h2>
         <div className="stat-grid">
-          {funnel.map(({ step, value, rate }) => (
-            <div className="stat" key={step} data-stat={step.toLowerCase()}>
+          {funnel.map(({ step, key, value, rate }) => (
+            <div className="stat" key={step} data-stat={key}>
               <span className="stat-label">{step}</span>
               <span className="stat-value">{value.toLocaleString()}</span>
               <span className="stat-rate">{rate || '\u00a0'}</span>
@@ -101,8 +116,22 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
             </BarChart>
           </ResponsiveContainer>
         </div>
+        <p className="organic" data-organic={m.convertedWithoutMessage}>
+          {m.convertedWithoutMessage === 0
+            ? 'Nobody converted before being messaged.'
+            : `${m.convertedWithoutMessage.toLocaleString()} converted without being messaged (they met the goal before any message was sent); ${m.converted.toLocaleString()} converted in all.`}
+        </p>
+        <p className="hint" data-holdout-note>
+          {m.holdout.size === 0
+            ? 'The funnel counts every journey: nobody is held out of this flow.'
+            : `The funnel counts the journeys that could be messaged; ${m.holdout.size.toLocaleString()} more entered in the holdout and get nothing.`}
+        </p>
+        <p className="hint" data-lift-basis>
+          Lift compares all conversions (treatment vs holdout, intent-to-treat).
+        </p>
         <p className="hint">
-          Reach = delivered / sent · click = clicked / delivered · return = returned / delivered (attribution window {m.attributionWindow}).
+          Reach = delivered / sent · click = clicked / delivered · return = returned / delivered, counting returns within{' '}
+          {durationWords(m.attributionWindow)} of a message.
         </p>
       </section>
 

@@ -167,6 +167,18 @@ function Guardrails({ readOnly }: { readOnly: boolean }) {
           value={s.attributionWindow}
           onChange={(attributionWindow) => set({ attributionWindow })}
         />
+        <h2>Currency</h2>
+        <label className="field">
+          <span>Costs are shown in</span>
+          <input
+            name="currency"
+            maxLength={3}
+            value={s.currency}
+            onChange={(e) => set({ currency: e.target.value.toUpperCase() })}
+            placeholder="USD"
+          />
+          <small className="hint">A three-letter code (EUR, CNY, USD): message prices are entered in its cents.</small>
+        </label>
         {!readOnly && (
           <button
             type="button"
@@ -174,6 +186,7 @@ function Guardrails({ readOnly }: { readOnly: boolean }) {
             onClick={() =>
               adminApi
                 .saveSettings({
+                  currency: s.currency,
                   quietHours: s.quietHours,
                   frequencyCaps: s.frequencyCaps,
                   activity: s.activity,

@@ -80,7 +80,9 @@ export function previewMessage(
   for (const field of templateFields) {
     const source = variant.template[field];
     if (source === undefined) continue;
+    const defaulted = defaultedPaths(source);
     for (const path of templatePaths(source)) {
+      if (defaulted.has(path)) continue; // `{{default company "your shop"}}` has its fallback: not missing
       const root = path.split('.')[0];
       if (reservedRoots.has(root) && !path.startsWith('contact.attributes.')) continue;
       if (isEmpty(lookup(vars, path))) missing.add(path);
@@ -107,3 +109,10 @@ function lookup(vars: Record<string, unknown>, path: string): unknown {
 }
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
+
+/** Paths used as the first argument of the `default` helper (`{{default company "…"}}`, also as a sub-expression). */
+function defaultedPaths(source: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of source.matchAll(/[{(]\s*default\s+([A-Za-z_][\w.]*)/g)) out.add(m[1]);
+  return out;
+}

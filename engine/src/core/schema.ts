@@ -254,6 +254,9 @@ const presentational = {
   selected: z.boolean().optional(),
   dragging: z.boolean().optional(),
   label: z.string().max(200).optional(),
+  // meaning, not presentation: exits the marketer ends on purpose ("ends here"); an unconnected exit listed here is
+  // no warning. An exit that ends, listed or not, completes the journey there.
+  ends: z.array(z.string().min(1).max(64)).max(50).optional(),
 };
 
 export const flowNodeSchema = z.discriminatedUnion('type', [

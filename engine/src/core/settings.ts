@@ -49,6 +49,10 @@ export const workspaceSettingsSchema = z
       .partial()
       .strict()
       .describe('price per message in integer cents (SMS: per segment); stored on each message, summed by metrics'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. EUR')
+      .describe('the currency costs are shown in (cents are its minor unit); display only'),
   })
   .strict();
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
@@ -65,6 +69,7 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   frequencyCaps: defaultEngineSettings.frequencyCaps,
   attributionWindow: defaultEngineSettings.attributionWindow,
   channelCosts: defaultEngineSettings.channelCosts,
+  currency: 'USD',
 };
 
 /**

@@ -205,9 +205,10 @@ function checkGraph(doc: FlowGraphDocument, errors: ValidationIssue[], warnings:
     if (source && target) leaving.set(edge.source, [...siblings, edge]);
   }
 
-  // unconnected handles: warnings
+  // unconnected handles: warnings, unless the exit ends the journey on purpose (`ends`)
   for (const node of doc.nodes) {
     for (const handle of outHandles(node)) {
+      if (node.ends?.includes(handle)) continue;
       if (!(leaving.get(node.id) ?? []).some((e) => edgeHandle(e) === handle)) {
         warnings.push({
           nodeId: node.id,

@@ -42,7 +42,15 @@ export const channelNode: NodeTraits<'channel'> = {
 
   summary(d) {
     const t = d.template ?? {};
-    const headline = t.title ?? t.subject ?? t.body ?? t.url ?? t.text ?? '';
+    // the field the current channel sends first: a template keeps other channels' fields after a switch (push → SMS)
+    const headline =
+      (d.channel === 'push'
+        ? (t.title ?? t.body)
+        : d.channel === 'email'
+          ? (t.subject ?? t.text)
+          : d.channel === 'sms'
+            ? t.body
+            : (t.url ?? t.body)) ?? '';
     const fallback = d.fallback?.length ? ` → ${d.fallback.join(', ')}` : '';
     const plain = plainTemplate(String(headline));
     return `${d.channel}${fallback}${plain ? ` · ${plain.length > 48 ? `${plain.slice(0, 47)}…` : plain}` : ''}`;

@@ -8,6 +8,16 @@ describe('demo flows', () => {
     expect(result.valid).toBe(true);
   });
 
+  it.each(demoFlows.map((f) => [f.key, f] as const))('%s carries no warning: every exit is connected or ends on purpose', (_key, flow) => {
+    expect(validateFlow(flow.graph).warnings).toEqual([]);
+  });
+
+  it('still warns about an exit left unconnected without saying it ends there', () => {
+    const graph = demoFlows[0].graph;
+    const careless = { ...graph, nodes: graph.nodes.map(({ ends: _ends, ...n }) => n) };
+    expect(validateFlow(careless).warnings.map((w) => w.code)).toContain('handle.unconnected');
+  });
+
   it('has every message in Chinese and English', () => {
     for (const flow of demoFlows) {
       const channels = flow.graph.nodes.filter((n) => n.type === 'channel').map((n) => n.id);

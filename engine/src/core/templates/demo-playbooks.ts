@@ -3,12 +3,15 @@
  * Simplified Chinese and English. Language is a visible step: a `locale` condition (`zh-CN` → zh, else en) in front
  * of each message, so per-node metrics compare the two audiences too. Pure data; every graph passes validateFlow.
  */
-import type { FlowGraphDocument, Rule } from '../schema';
+import type { FlowGraphDocument, FlowNode, Rule } from '../schema';
 import { graph, node } from './graph-data';
 import { usageLayers } from './playbooks';
 import { winbackCopyEn } from './weekly-checkin';
 
 const zh: Rule = { attribute: 'locale', op: 'eq', value: 'zh-CN' };
+/** A step whose listed exits end the journey on purpose ("ends here"): the editor shows no warning for them. */
+const ending = (n: FlowNode, ...handles: string[]): FlowNode => ({ ...n, ends: handles });
+
 const lang = (id: string, col: number, row: number) => node(id, 'condition', { rule: zh }, col, row, '中文? / Chinese?');
 
 /**
@@ -23,7 +26,10 @@ export const demoFirstOrderGraph: FlowGraphDocument = graph(
   [
     node('trigger', 'trigger', { kind: 'event', event: 'signed_up', reentry: 'never' }, 0, 0, 'Signed up'),
     node('day', 'delay', { duration: 'PT24H' }, 1, 0, 'Wait 24 h'),
-    node('ordered', 'condition', { rule: { event: 'order_paid', within: 'PT24H', count: { gte: 1 } } }, 2, 0, 'Ordered already?'),
+    ending(
+      node('ordered', 'condition', { rule: { event: 'order_paid', within: 'PT24H', count: { gte: 1 } } }, 2, 0, 'Ordered already?'),
+      'yes',
+    ),
     lang('lang', 3, 1),
     node(
       'smsZh',
@@ -55,7 +61,7 @@ export const demoFirstOrderGraph: FlowGraphDocument = graph(
       2,
       'Coupon SMS (English)',
     ),
-    node('window', 'delay', { duration: 'P3D' }, 5, 1, 'Give it 3 days'),
+    ending(node('window', 'delay', { duration: 'P3D' }, 5, 1, 'Give it 3 days'), 'out'),
     node('paid', 'goal', { event: 'order_paid' }, 6, 0, 'Order paid'),
   ],
   [
@@ -128,7 +134,7 @@ export const demoCartGraph: FlowGraphDocument = graph(
       1,
       'Cart push (English)',
     ),
-    node('window', 'delay', { duration: 'P3D' }, 4, 0, 'Give it 3 days'),
+    ending(node('window', 'delay', { duration: 'P3D' }, 4, 0, 'Give it 3 days'), 'out'),
     node('paid', 'goal', { event: 'order_paid' }, 5, 0, 'Order paid'),
   ],
   [
@@ -297,7 +303,7 @@ export const demoMerchantGraph: FlowGraphDocument = graph(
       5,
       '< 1 min: SMS (English)',
     ),
-    node('window', 'delay', { duration: 'P7D' }, 4, 2, 'Give it 7 days'),
+    ending(node('window', 'delay', { duration: 'P7D' }, 4, 2, 'Give it 7 days'), 'out'),
     node('transacted', 'goal', { event: 'transaction' }, 5, 2, 'Transaction'),
   ],
   [
@@ -373,17 +379,20 @@ export const demoWeeklyCheckinGraph: FlowGraphDocument = graph(
       2,
       'Win-back push (English)',
     ),
-    node('returned', 'delay', { waitFor: { event: 'app_open', timeout: 'P3D' } }, 3, 1, 'Came back within 3 days?'),
+    ending(node('returned', 'delay', { waitFor: { event: 'app_open', timeout: 'P3D' } }, 3, 1, 'Came back within 3 days?'), 'timeout'),
     node('week', 'delay', { duration: 'P7D' }, 4, 0, 'Wait a week'),
     node('active', 'condition', { rule: { active: true } }, 5, 0, 'Active again?'),
     node('goal', 'goal', { rule: { active: true } }, 6, -1, 'Active again'),
-    node(
-      'capped',
-      'condition',
-      { rule: { visits: { node: 'checkLang', gte: DEMO_CHECKIN_CAP } } },
-      6,
-      0,
-      `${DEMO_CHECKIN_CAP} check-ins sent?`,
+    ending(
+      node(
+        'capped',
+        'condition',
+        { rule: { visits: { node: 'checkLang', gte: DEMO_CHECKIN_CAP } } },
+        6,
+        0,
+        `${DEMO_CHECKIN_CAP} check-ins sent?`,
+      ),
+      'yes',
     ),
     lang('checkLang', 7, 1),
     node(
