@@ -18,6 +18,7 @@ import { handleLabel } from '../graph/plain-issues';
 import { summarize, typeLabel } from '../graph/summary';
 import { NodeIcon } from './icons';
 import { IssuesContext } from './issues';
+import { LayerBadge } from '../insights/LayerBadge';
 
 function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string; type: T; data: EditorData<T>; selected: boolean }) {
   const issues = useContext(IssuesContext).get(id);
@@ -84,6 +85,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
           {handles.map((h) => (
             <div className={`flow-node-out out-${h}`} key={h}>
               <span>{handleLabel(h)}</span>
+              {type === 'condition' && <LayerBadge nodeId={id} handle={h} />}
               <Handle type="source" id={h} position={Position.Bottom} className={`handle-out handle-${h}`} />
             </div>
           ))}

@@ -36,6 +36,7 @@ import { HistoryTab } from '../flow/History';
 import { tidy, useFlowDocument } from '../flow/useFlowDocument';
 import { useFlowValidation } from '../flow/useFlowValidation';
 import { FlowInfo } from '../forms/NodeForms';
+import { publishLayerVerdicts } from '../insights/layer-verdicts';
 import { connectionProblem } from '../graph/connection-rules';
 import { handlesOf, newEdgeId, newNode, reconcileEdges, shapeOf, type EditorEdge, type EditorNode } from '../graph/model';
 import type { PlainIssue } from '../graph/plain-issues';
@@ -90,7 +91,10 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   useEffect(() => {
     flowsApi
       .metrics(id)
-      .then((m) => setCounts(m.nodes))
+      .then((m) => {
+        setCounts(m.nodes);
+        publishLayerVerdicts(id, m.layers);
+      })
       .catch(() => setCounts(null)); // counts are a bonus on the cards
   }, [id]);
 

@@ -20,6 +20,7 @@ import {
 } from 'recharts';
 import { download, errorText, exportPath, flowsApi, type ExportKind, type Metrics } from '../api';
 import { percent } from '../ui';
+import { LayersTable } from '../insights/LayersTable';
 
 const money = (cents: number | null | undefined) => (cents === null || cents === undefined ? '—' : (cents / 100).toFixed(2));
 const pts = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} pts`);
@@ -179,6 +180,8 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
           <p className="hint">Share of returned contacts active again on day N after their return.</p>
         </section>
       </div>
+
+      <LayersTable metrics={m} />
 
       <div className="two-col">
         <section className="card" data-chart="cost">
