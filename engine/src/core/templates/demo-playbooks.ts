@@ -70,11 +70,13 @@ export const demoFirstOrderGraph: FlowGraphDocument = graph(
 );
 
 /**
- * Demo 2 — items in the cart and no visit for 3 days → push at a good local hour (19:00 in the contact's zone), email
- * fallback when there is no push token or consent; goal order_paid.
+ * Demo 2 — items in the cart and no visit for 3 days → push, email fallback when there is no push token or consent;
+ * goal order_paid. An experiment (issue 24) asks whether the contact's usual active hour beats sending at once:
+ * `timing` splits 50/50, “usual” waits for the hour the contact is usually active (else 19:00 local), “now” goes on
+ * at once; after 14 days the arm that converts more after its message with 95 % confidence takes every new contact.
  *
- *   trigger(inactive 3 d, audience cart_items > 0) → evening(until 19:00 local) → lang —yes→ pushZh ─┬→ window(P3D)
- *                                                                                    —no→  pushEn ─┘
+ *   trigger(inactive 3 d, audience cart_items > 0) → timing —usual→ evening(best hour, else 19:00) → lang —yes→ pushZh ─┬→ window(P3D)
+ *                                                          —now→ ─────────────────────────────────↗     —no→  pushEn ─┘
  */
 export const demoCartGraph: FlowGraphDocument = graph(
   [
@@ -86,8 +88,22 @@ export const demoCartGraph: FlowGraphDocument = graph(
       0,
       'Cart items, no visit for 3 days',
     ),
-    node('evening', 'delay', { until: '19:00' }, 1, 0, 'At 19:00 local time'),
-    lang('lang', 2, 0),
+    node(
+      'timing',
+      'condition',
+      {
+        split: [
+          { id: 'usual', percent: 50 },
+          { id: 'now', percent: 50 },
+        ],
+        experiment: { window: 'P14D', metric: 'convertedAfterMessage', minSample: 100 },
+      },
+      1,
+      0,
+      'Their usual hour, or now?',
+    ),
+    node('evening', 'delay', { bestHour: { fallback: '19:00' } }, 2, -1, 'At their usual hour (else 19:00)'),
+    lang('lang', 3, 0),
     node(
       'pushZh',
       'channel',
@@ -104,7 +120,7 @@ export const demoCartGraph: FlowGraphDocument = graph(
           url: '{{links.click}}',
         },
       },
-      3,
+      4,
       -1,
       'Cart push (中文)',
     ),
@@ -124,15 +140,17 @@ export const demoCartGraph: FlowGraphDocument = graph(
           url: '{{links.click}}',
         },
       },
-      3,
+      4,
       1,
       'Cart push (English)',
     ),
-    node('window', 'delay', { duration: 'P3D' }, 4, 0, 'Give it 3 days'),
-    node('paid', 'goal', { event: 'order_paid' }, 5, 0, 'Order paid'),
+    node('window', 'delay', { duration: 'P3D' }, 5, 0, 'Give it 3 days'),
+    node('paid', 'goal', { event: 'order_paid' }, 5, 2, 'Order paid'),
   ],
   [
-    ['trigger', 'evening'],
+    ['trigger', 'timing'],
+    ['timing', 'evening', 'usual'],
+    ['timing', 'lang', 'now'],
     ['evening', 'lang'],
     ['lang', 'pushZh', 'yes'],
     ['lang', 'pushEn', 'no'],
