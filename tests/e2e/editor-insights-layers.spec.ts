@@ -152,4 +152,127 @@ describe('lift per layer in the editor', () => {
     await shoot(page, 'insights-layers-02-canvas');
     expect(pageErrors).toEqual([]);
   });
+
+  it('the split form writes an experiment and the delay form the contact’s usual hour, in plain words', async () => {
+    const auth = { Authorization: api.admin };
+    const draft = flow()
+      .trigger('t', { kind: 'event', event: 'signed_up' })
+      .then('ab', {
+        type: 'condition',
+        data: {
+          split: [
+            { id: 'a', percent: 50 },
+            { id: 'b', percent: 50 },
+          ],
+        },
+      })
+      .on('a')
+      .then('wait', delay('P1D'))
+      .then('pushA', push('Offer A'))
+      .from('ab', 'b')
+      .then('pushB', push('Offer B'))
+      .build();
+    const created = await api.http().post('/api/flows').set(auth).send({ name: 'Forms', graph: draft }).expect(201);
+    const id = created.body.id as string;
+    await page.goto(`${base}/#/flows/${id}`);
+
+    await page.click('[data-node-id="ab"]');
+    const split = page.locator('[data-inspector="ab"]');
+    await split.locator('input[name=experimentOn]').check();
+    await split.locator('input[name=experimentWindow-amount]').fill('7');
+    await split.locator('select[name=experimentMetric]').selectOption('clicked');
+    await split.locator('input[name=experimentMinSample]').fill('200');
+    await split.locator('input[name="split-0-percent"]').fill('60'); // editing an arm keeps the experiment
+    await split.locator('input[name="split-1-percent"]').fill('40');
+    await split.locator('[data-experiment-panel="not-live"]').waitFor();
+    await split.locator('[data-experiment-section]').scrollIntoViewIfNeeded();
+    await shoot(page, 'insights-layers-03-experiment-form');
+
+    await page.click('[data-node-id="wait"]');
+    const wait = page.locator('[data-inspector="wait"]');
+    await wait.locator('select[name=delayMode]').selectOption('bestHour');
+    await wait.locator('input[name=bestHourFallback]').fill('08:30');
+    await page.locator('[data-node-id="wait"] .flow-node-summary', { hasText: 'usual active hour' }).waitFor();
+    await shoot(page, 'insights-layers-04-best-hour-form');
+
+    await page.click('[data-action=save]');
+    await page.locator('[data-banner="ok"]', { hasText: 'Saved' }).waitFor();
+    const stored = (await api.http().get(`/api/flows/${id}`).set(auth).expect(200)).body;
+    const byId = (nid: string) => stored.graph.nodes.find((n: { id: string }) => n.id === nid);
+    expect(byId('ab').data).toEqual({
+      split: [
+        { id: 'a', percent: 60 },
+        { id: 'b', percent: 40 },
+      ],
+      experiment: { window: 'P7D', metric: 'clicked', minSample: 200 },
+    });
+    expect(byId('wait').data).toEqual({ bestHour: { fallback: '08:30' } });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a live experiment shows each arm’s numbers and the test’s verdict, and an arm picked by hand becomes the winner', async () => {
+    const auth = { Authorization: api.admin };
+    const graph = flow()
+      .trigger('t', { kind: 'event', event: 'browsed' })
+      .then('ab', {
+        type: 'condition',
+        data: {
+          split: [
+            { id: 'a', percent: 50 },
+            { id: 'b', percent: 50 },
+          ],
+          experiment: { window: 'P7D', metric: 'convertedAfterMessage', minSample: 10 },
+        },
+      })
+      .on('a')
+      .then('pushA', push('Offer A'))
+      .then('waitA', delay('P10D'))
+      .from('ab', 'b')
+      .then('pushB', push('Offer B'))
+      .then('waitB', delay('P10D'))
+      .node('paid', goal({ event: 'order_paid' }))
+      .build();
+    const created = await api
+      .http()
+      .post('/api/flows')
+      .set(auth)
+      .send({ name: 'Offer test', graph, settings: { holdoutPercent: 0 } })
+      .expect(201);
+    const id = created.body.id as string;
+    await api.http().post(`/api/flows/${id}/activate`).set(auth).expect(200);
+    const people = Array.from({ length: 120 }, (_, i) => ({ externalId: `p${i}` }));
+    await api
+      .http()
+      .post('/api/events')
+      .set(auth)
+      .send(people.map((p) => ({ externalId: p.externalId, name: 'browsed' })))
+      .expect(200);
+    const engine = api.app.get(EngineService);
+    await engine.tick(LATER);
+
+    await page.goto(`${base}/#/flows/${id}`);
+    await page.click('[data-node-id="ab"]');
+    const panel = page.locator('[data-inspector="ab"] [data-experiment-panel="running"]');
+    await panel.waitFor();
+    const view = (await api.http().get(`/api/flows/${id}/experiments`).set(auth).expect(200)).body.items[0];
+    const journeys = Object.fromEntries(view.arms.map((a: { id: string; journeys: number }) => [a.id, a.journeys]));
+    expect(journeys.a + journeys.b).toBe(120);
+    expect(await panel.locator('[data-experiment-arm="a"] td').nth(1).textContent()).toBe(String(journeys.a));
+    expect(await panel.locator('[data-experiment-verdict]').textContent()).toBe(view.verdict.reason);
+    expect(await panel.locator('[data-experiment-closes]').textContent()).toMatch(/^The window closes /);
+    await panel.scrollIntoViewIfNeeded();
+    await shoot(page, 'insights-layers-05-experiment-live');
+
+    page.once('dialog', (d) => void d.accept());
+    await panel.locator('[data-pick-arm="a"]').click();
+    const decided = page.locator('[data-inspector="ab"] [data-experiment-panel="decided"]');
+    await decided.waitFor();
+    expect(await decided.locator('[data-experiment-decided]').textContent()).toMatch(
+      /^Winner: “a”, decided .* by layers@example\.com\. Why: picked by hand/,
+    );
+    const after = (await api.http().get(`/api/flows/${id}/experiments`).set(auth).expect(200)).body.items[0];
+    expect(after.winner).toMatchObject({ arm: 'a', decidedBy: 'user:layers@example.com' });
+    await shoot(page, 'insights-layers-06-experiment-decided');
+    expect(pageErrors).toEqual([]);
+  });
 });
