@@ -257,7 +257,7 @@ describe('lift per layer in the editor', () => {
     const view = (await api.http().get(`/api/flows/${id}/experiments`).set(auth).expect(200)).body.items[0];
     const journeys = Object.fromEntries(view.arms.map((a: { id: string; journeys: number }) => [a.id, a.journeys]));
     expect(journeys.a + journeys.b).toBe(120);
-    expect(await panel.locator('[data-experiment-arm="a"] td').nth(1).textContent()).toBe(String(journeys.a));
+    expect(await panel.locator('[data-experiment-arm="a"] [data-arm-journeys]').textContent()).toBe(String(journeys.a));
     expect(await panel.locator('[data-experiment-verdict]').textContent()).toBe(view.verdict.reason);
     expect(await panel.locator('[data-experiment-closes]').textContent()).toMatch(/^The window closes /);
     await panel.scrollIntoViewIfNeeded();

@@ -49,36 +49,24 @@ export function ExperimentPanel({ flowId, nodeId }: { flowId: string; nodeId: st
   return (
     <div className="experiment-panel" data-experiment-panel={w ? 'decided' : 'running'}>
       <h4>Live on version {view.version}</h4>
-      <table className="table compact">
-        <thead>
-          <tr>
-            <th>Arm</th>
-            <th>Contacts</th>
-            <th>{metricShort[view.experiment.metric]}</th>
-            <th>Rate</th>
-            {!w && <th />}
-          </tr>
-        </thead>
-        <tbody>
-          {view.arms.map((a) => (
-            <tr key={a.id} data-experiment-arm={a.id} className={w?.arm === a.id ? 'is-winner' : ''}>
-              <td>
-                {a.id} <span className="muted">({a.percent} %)</span>
-              </td>
-              <td>{a.journeys}</td>
-              <td>{a.successes}</td>
-              <td>{rateWords(a.rate)}</td>
-              {!w && (
-                <td>
-                  <button type="button" className="btn small" data-pick-arm={a.id} disabled={busy} onClick={() => pick(a.id)}>
-                    Pick this arm
-                  </button>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul className="experiment-arms">
+        {view.arms.map((a) => (
+          <li key={a.id} data-experiment-arm={a.id} className={w?.arm === a.id ? 'is-winner' : ''}>
+            <div>
+              <strong>“{a.id}”</strong> <span className="muted">· {a.percent} % of contacts</span>
+              <div className="experiment-figures">
+                <span data-arm-journeys>{a.journeys}</span> contacts · {a.successes} {metricShort[view.experiment.metric]} (
+                {rateWords(a.rate)})
+              </div>
+            </div>
+            {!w && (
+              <button type="button" className="btn small" data-pick-arm={a.id} disabled={busy} onClick={() => pick(a.id)}>
+                Pick this arm
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
       {w ? (
         <p className="verdict-line" data-experiment-decided>
           <strong>Winner: “{w.arm}”</strong>, decided {when(w.decidedAt)} by {decidedByWords(w.decidedBy)}. Why: {w.reason}

@@ -4,6 +4,7 @@ import {
   interval,
   layerVerdictOf,
   money,
+  perHundred,
   points,
   publishLayerVerdicts,
   share,
@@ -44,6 +45,8 @@ describe('layer verdicts in plain words', () => {
     expect(interval(null)).toBe('—');
     expect(money(1234)).toBe('12.34');
     expect(money(null)).toBe('—');
+    expect(perHundred(-0.12)).toBe('−0.1');
+    expect(perHundred(19.94)).toBe('19.9');
     expect(handleName('else')).toBe('everyone else');
     expect(handleName('A')).toBe('A');
   });
@@ -65,11 +68,13 @@ describe('the canvas verdict store', () => {
   it('answers for the flow it was published for only', () => {
     const seen: number[] = [];
     const off = subscribeLayerVerdicts(() => seen.push(1));
-    publishLayerVerdicts('f1', [layer('layer', 'A', 'worth')]);
+    publishLayerVerdicts('f1', { holdoutPercent: 10, layers: [layer('layer', 'A', 'worth')] });
     expect(layerVerdictOf('f1', 'layer', 'A')).toBe('worth');
     expect(layerVerdictOf('f1', 'layer', 'else')).toBeNull();
     expect(layerVerdictOf('f2', 'layer', 'A')).toBeNull();
     expect(seen).toHaveLength(1);
+    publishLayerVerdicts('f1', { holdoutPercent: 0, layers: [layer('layer', 'A', 'unclear')] });
+    expect(layerVerdictOf('f1', 'layer', 'A')).toBeNull(); // no holdout: nothing to compare with, no badge
     off();
   });
 });

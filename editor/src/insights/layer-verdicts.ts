@@ -44,7 +44,7 @@ export function money(cents: number | null | undefined): string {
 }
 
 export function perHundred(x: number | null | undefined): string {
-  return x === null || x === undefined ? '—' : x.toFixed(1);
+  return x === null || x === undefined ? '—' : `${x < 0 ? '−' : ''}${Math.abs(x).toFixed(1)}`;
 }
 
 /** The holdout line above the table: what every lift figure depends on. */
@@ -68,8 +68,9 @@ type VerdictIndex = Record<string, Record<string, LayerVerdict>>;
 let published: { flowId: string; verdicts: VerdictIndex } | null = null;
 const listeners = new Set<() => void>();
 
-export function publishLayerVerdicts(flowId: string, layers: readonly Layer[]): void {
-  published = { flowId, verdicts: verdictsByHandle(layers) };
+/** Without a holdout there is never anything to compare with: no badges then. */
+export function publishLayerVerdicts(flowId: string, metrics: Pick<Metrics, 'layers' | 'holdoutPercent'>): void {
+  published = { flowId, verdicts: metrics.holdoutPercent > 0 ? verdictsByHandle(metrics.layers) : {} };
   listeners.forEach((l) => l());
 }
 

@@ -93,7 +93,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       .metrics(id)
       .then((m) => {
         setCounts(m.nodes);
-        publishLayerVerdicts(id, m.layers);
+        publishLayerVerdicts(id, m);
       })
       .catch(() => setCounts(null)); // counts are a bonus on the cards
   }, [id]);
