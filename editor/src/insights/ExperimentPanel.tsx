@@ -4,7 +4,7 @@
  * or, once decided, the winner with who decided, when and why.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { errorText } from '../api';
+import { authApi, errorText } from '../api';
 import { when } from '../ui';
 import { decidedByWords, metricShort, rateWords } from './experiment-words';
 import { experimentsApi, type ExperimentView } from './experiments-api';
@@ -22,6 +22,13 @@ export function ExperimentPanel({ flowId, nodeId }: { flowId: string; nodeId: st
       .catch((e) => setError(errorText(e)));
   }, [flowId, nodeId]);
   useEffect(load, [load]);
+  const [canOperate, setCanOperate] = useState(false); // picking an arm goes live: an operator's action
+  useEffect(() => {
+    authApi
+      .me()
+      .then((me) => setCanOperate(me.permissions.includes('operate')))
+      .catch(() => setCanOperate(false));
+  }, []);
 
   if (error) return <div className="alert error">{error}</div>;
   if (view === undefined) return null;
@@ -59,7 +66,7 @@ export function ExperimentPanel({ flowId, nodeId }: { flowId: string; nodeId: st
                 {rateWords(a.rate)})
               </div>
             </div>
-            {!w && (
+            {!w && canOperate && (
               <button type="button" className="btn small" data-pick-arm={a.id} disabled={busy} onClick={() => pick(a.id)}>
                 Pick this arm
               </button>
@@ -77,6 +84,7 @@ export function ExperimentPanel({ flowId, nodeId }: { flowId: string; nodeId: st
           <p className="verdict-line" data-experiment-verdict>
             {view.verdict.reason}
           </p>
+          {!canOperate && <p className="hint">Only someone who may operate flows can pick an arm by hand.</p>}
           <p className="hint" data-experiment-closes>
             {view.closesAt
               ? `The window closes ${when(view.closesAt)}; the engine decides then if one arm is clearly better.`
