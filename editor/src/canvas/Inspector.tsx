@@ -6,6 +6,7 @@ import { TextField } from '../forms/fields';
 import type { ConfigOf, EditorNode } from '../graph/model';
 import { typeLabel } from '../graph/summary';
 import { NodeIcon } from './icons';
+import { ExperimentSection } from '../insights/ExperimentSection';
 
 export interface InspectorActions {
   onConfig: (id: string, type: NodeType, config: ConfigOf<NodeType>, renames?: Record<string, string>) => void;
@@ -70,6 +71,9 @@ export function NodeInspector({
         />
         {node.type === 'trigger' && <TriggerForm config={node.data.config} onChange={change} disabled={readOnly} />}
         {node.type === 'condition' && <ConditionForm config={node.data.config} onChange={change} disabled={readOnly} />}
+        {node.type === 'condition' && 'split' in node.data.config && (
+          <ExperimentSection nodeId={node.id} config={node.data.config} onChange={change} disabled={readOnly} />
+        )}
         {node.type === 'delay' && <DelayForm config={node.data.config} onChange={change} disabled={readOnly} />}
         {node.type === 'channel' && <ChannelForm config={node.data.config} onChange={change} disabled={readOnly} />}
         {node.type === 'goal' && <GoalForm config={node.data.config} onChange={change} disabled={readOnly} />}

@@ -19,6 +19,7 @@ import { summarize, typeLabel } from '../graph/summary';
 import { Bump } from '../live';
 import { NodeIcon } from './icons';
 import { IssuesContext } from './issues';
+import { LayerBadge } from '../insights/LayerBadge';
 
 /**
  * Below this zoom cards switch to their compact form (icon, step name in large type, the one count that matters), whose
@@ -165,6 +166,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
                   · ends
                 </span>
               )}
+              {type === 'condition' && <LayerBadge nodeId={id} handle={h} />}
               <Handle type="source" id={h} position={Position.Bottom} className={`handle-out handle-${h}`} />
             </div>
           ))}

@@ -15,6 +15,7 @@ import { CopyFields, CopyPreview } from './CopyEditor';
 import { Check, DurationField, IntegerField, SelectField, TextField, TimeOfDayField, useFieldIssue } from './fields';
 import { RuleBuilder, useWorkspaceSchema } from './RuleBuilder';
 import { describeDuration } from '../graph/durations';
+import { bestHourChoice, bestHourDefault, BestHourFields } from '../insights/BestHourFields';
 
 /** The flow being edited, for the copy preview's `{{flow.name}}`. */
 export const FlowInfo = createContext<{ id: string; name: string }>({ id: '', name: '' });
@@ -276,7 +277,7 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
                 name={`split-${i}-id`}
                 value={s.id}
                 disabled={disabled}
-                onChange={(id) => onChange({ split: config.split.map((x, j) => (j === i ? { ...x, id } : x)) }, { [s.id]: id })}
+                onChange={(id) => onChange({ ...config, split: config.split.map((x, j) => (j === i ? { ...x, id } : x)) }, { [s.id]: id })}
               />
               <IntegerField
                 label="Percent"
@@ -286,14 +287,14 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
                 value={s.percent}
                 disabled={disabled}
                 onChange={(percent) =>
-                  percent !== undefined && onChange({ split: config.split.map((x, j) => (j === i ? { ...x, percent } : x)) })
+                  percent !== undefined && onChange({ ...config, split: config.split.map((x, j) => (j === i ? { ...x, percent } : x)) })
                 }
               />
               {!disabled && config.split.length > 2 && (
                 <button
                   type="button"
                   className="btn small ghost"
-                  onClick={() => onChange({ split: config.split.filter((_, j) => j !== i) })}
+                  onClick={() => onChange({ ...config, split: config.split.filter((_, j) => j !== i) })}
                 >
                   ✕
                 </button>
@@ -306,6 +307,7 @@ export function ConditionForm({ config, onChange, disabled }: FormProps<Conditio
               className="btn small"
               onClick={() =>
                 onChange({
+                  ...config,
                   split: [
                     ...config.split,
                     {
@@ -337,10 +339,10 @@ function freshId(taken: string[], base: string): string {
 
 // ---------------------------------------------------------------------------------------------------- delay
 
-type DelayMode = 'duration' | 'until' | 'waitFor';
+type DelayMode = 'duration' | 'until' | 'waitFor' | 'bestHour';
 
 export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) {
-  const mode: DelayMode = 'duration' in config ? 'duration' : 'until' in config ? 'until' : 'waitFor';
+  const mode: DelayMode = 'duration' in config ? 'duration' : 'until' in config ? 'until' : 'bestHour' in config ? 'bestHour' : 'waitFor';
   return (
     <>
       <SelectField<DelayMode>
@@ -352,6 +354,7 @@ export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) 
           ['duration', 'For a duration'],
           ['until', 'Until a time of day'],
           ['waitFor', 'For an event, with a timeout'],
+          bestHourChoice,
         ]}
         onChange={(m) =>
           onChange(
@@ -359,10 +362,13 @@ export function DelayForm({ config, onChange, disabled }: FormProps<DelayData>) 
               ? { duration: 'P1D' }
               : m === 'until'
                 ? { until: '09:00' }
-                : { waitFor: { event: 'app_open', timeout: 'P3D' } },
+                : m === 'bestHour'
+                  ? bestHourDefault
+                  : { waitFor: { event: 'app_open', timeout: 'P3D' } },
           )
         }
       />
+      {'bestHour' in config && <BestHourFields config={config} onChange={onChange} disabled={disabled} />}
       {'duration' in config && (
         <DurationField
           label="Wait time"

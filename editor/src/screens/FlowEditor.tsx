@@ -37,6 +37,7 @@ import { HistoryTab } from '../flow/History';
 import { tidy, useFlowDocument } from '../flow/useFlowDocument';
 import { useFlowValidation } from '../flow/useFlowValidation';
 import { FlowInfo } from '../forms/NodeForms';
+import { publishLayerVerdicts } from '../insights/layer-verdicts';
 import { connectionProblem } from '../graph/connection-rules';
 import { handlesOf, newEdgeId, newNode, reconcileEdges, shapeOf, type EditorEdge, type EditorNode } from '../graph/model';
 import type { PlainIssue } from '../graph/plain-issues';
@@ -111,7 +112,14 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const [simReport, setSimReport] = useState<SimulationReport | null>(null);
   const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
   // counts are a bonus on the cards: refreshed on their own, kept on a failed refresh
-  const live = useLive(() => flowsApi.metrics(id).then((m) => setCounts(m.nodes)), [id]);
+  const live = useLive(
+    () =>
+      flowsApi.metrics(id).then((m) => {
+        setCounts(m.nodes);
+        publishLayerVerdicts(id, m);
+      }),
+    [id],
+  );
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
   const saving = useRef(false);
 

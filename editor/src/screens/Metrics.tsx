@@ -22,6 +22,7 @@ import { download, errorText, exportPath, flowsApi, type ExportKind, type Metric
 import { percent } from '../ui';
 import { describeDuration, splitDuration } from '../graph/durations';
 import { formatMoney, workspaceCurrency } from '../money';
+import { LayersTable } from '../insights/LayersTable';
 
 /** PT72H → "3 days", PT6H → "6 hours": the attribution window in words. */
 function durationWords(iso: string): string {
@@ -208,6 +209,8 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
           <p className="hint">Share of returned contacts active again on day N after their return.</p>
         </section>
       </div>
+
+      <LayersTable metrics={m} />
 
       <div className="two-col">
         <section className="card" data-chart="cost">

@@ -25,4 +25,11 @@ describe('demo flows', () => {
       expect(channels.length).toBeGreaterThan(0);
     }
   });
+
+  it('shows the win-back intelligence of issue 24: layers, an experiment split and a best-hour delay', () => {
+    const nodes = demoFlows.flatMap((f) => f.graph.nodes);
+    expect(nodes.some((n) => n.type === 'condition' && 'branches' in n.data)).toBe(true);
+    expect(nodes.some((n) => n.type === 'condition' && 'split' in n.data && n.data.experiment !== undefined)).toBe(true);
+    expect(nodes.some((n) => n.type === 'delay' && 'bestHour' in n.data)).toBe(true);
+  });
 });
