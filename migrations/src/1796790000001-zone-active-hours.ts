@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Issue 24, "at the contact's usual active hour": per time zone, activity per local hour over a bounded recent
  * sample of events (the newest 100,000 activity events, read backwards along the primary key), refreshed by the
- * engine at most hourly of engine time. The fallback for contacts with too little history of their own; the
+ * engine at most daily of engine time. The fallback for contacts with too little history of their own; the
  * contact's own hours are an aggregate over its own 8 weeks, read when its journey reaches a best-hour delay.
  */
 export class ZoneActiveHours1796790000001 implements MigrationInterface {

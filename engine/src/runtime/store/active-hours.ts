@@ -1,7 +1,7 @@
 /**
  * Activity per local hour for best-hour delays (`core/best-hour.ts`): the contact's own over the look-back, one
  * aggregate statement per batch (an index range per contact, at most 24 rows back each), and its zone's from
- * `zone_active_hours`, refreshed here at most hourly of engine time by whichever engine gets the lock first.
+ * `zone_active_hours`, refreshed here at most daily of engine time by whichever engine gets the lock first.
  */
 import { BEST_HOUR_LOOKBACK_DAYS, type ActiveHours } from '../../core/best-hour';
 import type { Tx } from '../db';
@@ -34,10 +34,13 @@ export async function loadActiveHours(tx: Tx, contactIds: string[], now: Date): 
   return out;
 }
 
-/** Rebuilds the per-zone hours from the newest activity events when they are older than an hour (engine clock). */
+/**
+ * Rebuilds the per-zone hours from the newest activity events when they are a day old (engine clock): a zone's busy
+ * hour over 8 weeks moves slowly, and the simulator's month of 2-hour ticks must not rebuild it 360 times.
+ */
 async function refreshZoneHours(tx: Tx, now: Date): Promise<void> {
   const stale = await tx.query<{ stale: boolean }>(
-    `SELECT coalesce(max(refreshed_at) < $1::timestamptz - interval '1 hour', true) AS stale FROM zone_active_hours`,
+    `SELECT coalesce(max(refreshed_at) < $1::timestamptz - interval '1 day', true) AS stale FROM zone_active_hours`,
     [now],
   );
   if (!stale.rows[0].stale) return;
