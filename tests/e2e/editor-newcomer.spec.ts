@@ -30,13 +30,21 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function connect(page: Page, source: string, handle: string, target: string): Promise<void> {
-  const from = await page.locator(`[data-node-id="${source}"] .handle-${handle}`).boundingBox();
-  const to = await page.locator(`[data-node-id="${target}"] .handle-in`).boundingBox();
-  if (!from || !to) throw new Error(`handles of ${source}/${target} not on screen`);
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
-  await page.mouse.up();
+  const edges = () => page.locator('.react-flow__edge').count();
+  const before = await edges();
+  // a drag on a busy machine can be dropped before React Flow sees it: try again, never more than three times
+  for (let attempt = 0; attempt < 3 && (await edges()) === before; attempt++) {
+    const from = await page.locator(`[data-node-id="${source}"] .handle-${handle}`).boundingBox();
+    const to = await page.locator(`[data-node-id="${target}"] .handle-in`).boundingBox();
+    if (!from || !to) throw new Error(`handles of ${source}/${target} not on screen`);
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await page
+      .waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length > n, before, { timeout: 5_000 })
+      .catch(() => undefined);
+  }
 }
 
 /** Drops palette steps at canvas positions; each gets its type as id (then type2, …). */
