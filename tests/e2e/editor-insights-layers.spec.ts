@@ -10,10 +10,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { isHoldout } from '@boomerang/engine';
-import { branches, delay, flow, goal, push } from '@boomerang/engine/core/testing/flow-builder';
+import { delay, flow, goal, push } from '@boomerang/engine/core/testing/flow-builder';
 import { EngineService } from '../../api/src/engine/engine.service';
 import { startApi, type ApiHarness } from '../support/api-app';
+import { seedLayeredFlow } from '../support/layer-fixtures';
 import { ensureEditorBuilt, launchChromium, listenLocally, signIn } from '../support/editor-browser';
 import { repoRoot } from '../support/process';
 
@@ -47,62 +47,7 @@ describe('lift per layer in the editor', () => {
     const auth = { Authorization: api.admin };
     await api.http().put('/api/settings').set(auth).send({ quietHours: null, frequencyCaps: [] }).expect(200);
     await api.http().post('/api/users').set(auth).send({ email: EMAIL, password: PASSWORD, role: 'admin' }).expect(201);
-    const graph = flow()
-      .trigger('t', { kind: 'event', event: 'churned' })
-      .then('layer', branches({ id: 'A', rule: { attribute: 'tier', op: 'eq', value: 'A' } }))
-      .on('A')
-      .then('pushA', push('Come back, A'))
-      .then('waitA', delay('P3D'))
-      .from('layer', 'else')
-      .then('pushB', push('Come back, B'))
-      .then('waitB', delay('P3D'))
-      .node('paid', goal({ event: 'order_paid' }))
-      .build();
-    const created = await api
-      .http()
-      .post('/api/flows')
-      .set(auth)
-      .send({ name: 'Layers', graph, settings: { holdoutPercent: HOLDOUT } })
-      .expect(201);
-    flowId = created.body.id;
-    await api.http().post(`/api/flows/${flowId}/activate`).set(auth).expect(200);
-
-    const people = Array.from({ length: 2000 }, (_, i) => ({
-      externalId: `p${i}`,
-      timezone: 'UTC',
-      consent: { push: true },
-      attributes: { tier: i % 2 ? 'B' : 'A', pushToken: `tok${i}` },
-    }));
-    await api.http().post('/api/contacts').set(auth).send(people).expect(200);
-    await api
-      .http()
-      .post('/api/events')
-      .set(auth)
-      .send(people.map((p) => ({ externalId: p.externalId, name: 'churned' })))
-      .expect(200);
-    const engine = api.app.get(EngineService);
-    await engine.tick(T0);
-
-    // the truths: exactly these shares of each group order the next day
-    const ids = await api.sql<{ id: string; external_id: string; tier: string }>(
-      `SELECT id::text, external_id, attributes->>'tier' AS tier FROM contacts ORDER BY id`,
-    );
-    const group = (tier: string, held: boolean) => ids.filter((c) => c.tier === tier && isHoldout(flowId, c.id, HOLDOUT) === held);
-    const share = (list: typeof ids, p: number) => list.slice(0, Math.round(list.length * p));
-    const buyers = [
-      ...share(group('A', false), 0.3),
-      ...share(group('A', true), 0.1),
-      ...share(group('B', false), 0.1),
-      ...share(group('B', true), 0.1),
-    ];
-    await api.sql(`UPDATE engine_clock SET now = $1`, [LATER.toISOString()]);
-    await api
-      .http()
-      .post('/api/events')
-      .set(auth)
-      .send(buyers.map((c) => ({ externalId: c.external_id, name: 'order_paid' })))
-      .expect(200);
-    await engine.tick(LATER);
+    ({ flowId } = await seedLayeredFlow(api, 2000, HOLDOUT));
 
     base = await listenLocally(api);
     browser = await launchChromium();
