@@ -10,9 +10,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { delay, flow, goal, push } from '@boomerang/engine/core/testing/flow-builder';
+import { delay, flow, push } from '@boomerang/engine/core/testing/flow-builder';
 import { EngineService } from '../../api/src/engine/engine.service';
 import { startApi, type ApiHarness } from '../support/api-app';
+import { experimentGraph } from '../support/experiment-fixtures';
 import { seedLayeredFlow } from '../support/layer-fixtures';
 import { ensureEditorBuilt, launchChromium, listenLocally, signIn } from '../support/editor-browser';
 import { repoRoot } from '../support/process';
@@ -157,26 +158,7 @@ describe('lift per layer in the editor', () => {
 
   it('a live experiment shows each arm’s numbers and the test’s verdict, and an arm picked by hand becomes the winner', async () => {
     const auth = { Authorization: api.admin };
-    const graph = flow()
-      .trigger('t', { kind: 'event', event: 'browsed' })
-      .then('ab', {
-        type: 'condition',
-        data: {
-          split: [
-            { id: 'a', percent: 50 },
-            { id: 'b', percent: 50 },
-          ],
-          experiment: { window: 'P7D', metric: 'convertedAfterMessage', minSample: 10 },
-        },
-      })
-      .on('a')
-      .then('pushA', push('Offer A'))
-      .then('waitA', delay('P10D'))
-      .from('ab', 'b')
-      .then('pushB', push('Offer B'))
-      .then('waitB', delay('P10D'))
-      .node('paid', goal({ event: 'order_paid' }))
-      .build();
+    const graph = experimentGraph('browsed', 10);
     const created = await api
       .http()
       .post('/api/flows')

@@ -8,7 +8,7 @@
  * Flow X: true rates 12 % (a) vs 8 % (b) over 4,000 contacts → "a" wins when the window closes and new journeys
  * take it. Flow Y: 10 % vs 10 % → no winner, and it says why.
  */
-import { delay, flow, goal, push } from '@boomerang/engine/core/testing/flow-builder';
+import { experimentGraph } from '../support/experiment-fixtures';
 import { EngineService } from '../../api/src/engine/engine.service';
 import { ApiHarness, startApi } from '../support/api-app';
 
@@ -29,27 +29,7 @@ describe('experiments', () => {
       ]);
       return new Date(ms);
     };
-    const graph = (event: string) =>
-      flow()
-        .trigger('t', { kind: 'event', event })
-        .then('ab', {
-          type: 'condition',
-          data: {
-            split: [
-              { id: 'a', percent: 50 },
-              { id: 'b', percent: 50 },
-            ],
-            experiment: { window: 'P7D', metric: 'convertedAfterMessage', minSample: 500 },
-          },
-        })
-        .on('a')
-        .then('pushA', push('Offer A'))
-        .then('waitA', delay('P10D'))
-        .from('ab', 'b')
-        .then('pushB', push('Offer B'))
-        .then('waitB', delay('P10D'))
-        .node('paid', goal({ event: 'order_paid' }))
-        .build();
+    const graph = (event: string) => experimentGraph(event, 500);
     const flowIds: Record<string, string> = {};
     for (const name of ['X', 'Y']) {
       const res = await api
