@@ -114,7 +114,8 @@ describe('editor sessions: never lose work, stay live', () => {
     await page.locator('.topbar').getByRole('link', { name: 'Contacts' }).click();
     await first;
     expect(asked).toEqual(['This flow has changes that are not saved yet. Leave and lose them?']);
-    expect(new URL(page.url()).hash).toBe(`#/flows/${flowId}`);
+    // the dialog is answered asynchronously: the router puts the address back once "stay" returns
+    await page.waitForFunction((hash) => window.location.hash === hash, `#/flows/${flowId}`);
     expect(await page.locator('[data-node-id="wait"] .flow-node-summary').textContent()).toBe('Wait 4 days');
 
     const second = page.waitForEvent('dialog');
