@@ -201,7 +201,7 @@ function advanceAll(
     for (const effect of effects) {
       if (effect.type === 'log') {
         out.logs.push({ journeyId: journey.id, effect });
-        if (effect.kind === 'node') out.steps++;
+        if (effect.step !== undefined) out.steps++;
       } else {
         out.sends.push({ journey, effect });
         contact.recentSends.push({ channel: effect.channel, at: effect.at });

@@ -119,10 +119,11 @@ export async function appendLog(tx: Tx, logs: { journeyId: string; effect: LogEf
     l.effect.nodeId,
     l.effect.kind,
     l.effect.detail ?? {},
+    l.effect.step ?? null,
   ]);
   await tx.query(
-    `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-     SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4 FROM jsonb_array_elements($1::jsonb) AS u`,
+    `INSERT INTO journey_log (journey_id, at, node_id, kind, detail, step)
+     SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4, (u->>5)::int FROM jsonb_array_elements($1::jsonb) AS u`,
     [JSON.stringify(rows)],
   );
 }
