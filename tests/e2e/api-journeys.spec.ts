@@ -56,7 +56,9 @@ beforeAll(async () => {
     );
     journeyIds[ext] = j.id;
     await api.sql(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES ($1, $2, 't', 'entered', '{}'), ($1, $2, 't', 'node', '{"type":"trigger"}')`,
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT id, contact_id, $2, 't', v.kind, v.detail::jsonb FROM journeys,
+              (VALUES ('entered', '{}'), ('node', '{"type":"trigger"}')) AS v(kind, detail) WHERE id = $1`,
       [j.id, at(-1)],
     );
   }
@@ -76,9 +78,11 @@ beforeAll(async () => {
     );
     messageIds[ext] = m.id;
     await api.sql(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES
-         ($1, $2, 'm', 'node', '{"type":"channel"}'),
-         ($1, $2, 'm', 'message', jsonb_build_object('channel', 'push', 'messageId', $3::text, 'preview', $4::text))`,
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT id, contact_id, $2, 'm', v.kind, v.detail FROM journeys,
+              (VALUES ('node', '{"type":"channel"}'::jsonb),
+                      ('message', jsonb_build_object('channel', 'push', 'messageId', $3::text, 'preview', $4::text))) AS v(kind, detail)
+        WHERE id = $1`,
       [journeyIds[ext], T, m.id, `We miss you — ${body}`],
     );
   }
