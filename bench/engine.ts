@@ -322,7 +322,7 @@ async function rawCeiling(
       last = js[js.length - 1].id;
       const ls = (
         await c.query(
-          `SELECT id, journey_id, at, node_id, kind, detail, step FROM journey_log WHERE id > $1 AND id <= $4 AND at = $2 AND kind <> 'delivery' ORDER BY id LIMIT $3`,
+          `SELECT id, journey_id, contact_id, at, node_id, kind, detail, step FROM journey_log WHERE id > $1 AND id <= $4 AND at = $2 AND kind <> 'delivery' ORDER BY id LIMIT $3`,
           [lastLog, at, logsPerBatch, maxLogId],
         )
       ).rows;
@@ -339,7 +339,7 @@ async function rawCeiling(
       const journeyDoc = JSON.stringify(
         js.map((r) => [r.id, r.state, r.current_node_id, r.next_run_at, r.wait, r.step_seq, r.holdout, r.context]),
       );
-      const logDoc = JSON.stringify(ls.map((r) => [r.journey_id, r.at, r.node_id, r.kind, r.detail, r.step]));
+      const logDoc = JSON.stringify(ls.map((r) => [r.journey_id, r.contact_id, r.at, r.node_id, r.kind, r.detail, r.step]));
       const messageDoc = JSON.stringify(
         ms.map((r) => [
           randomUUID(),
@@ -366,8 +366,8 @@ async function rawCeiling(
       );
       if (ls.length)
         await c.query(
-          `INSERT INTO journey_log (journey_id, at, node_id, kind, detail, step)
-           SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4, (u->>5)::int FROM jsonb_array_elements($1::jsonb) AS u`,
+          `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+           SELECT (u->>0)::uuid, (u->>1)::bigint, (u->>2)::timestamptz, u->>3, u->>4, u->5, (u->>6)::int FROM jsonb_array_elements($1::jsonb) AS u`,
           [logDoc],
         );
       if (ms.length)

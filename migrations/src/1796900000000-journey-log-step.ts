@@ -28,8 +28,8 @@ export class JourneyLogStep1796900000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     // a folded visit becomes a node row again before the column goes, so the old counting stays right
     await q.query(`
-      INSERT INTO journey_log (journey_id, at, node_id, kind, detail, step)
-      SELECT journey_id, at, node_id, 'node', jsonb_build_object('step', step), step
+      INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+      SELECT journey_id, contact_id, at, node_id, 'node', jsonb_build_object('step', step), step
         FROM journey_log WHERE step IS NOT NULL AND kind <> 'node' ORDER BY id`);
     await q.query(`ALTER TABLE journey_log DROP CONSTRAINT journey_log_node_has_step`);
     await q.query(`ALTER TABLE journey_log DROP COLUMN step`);

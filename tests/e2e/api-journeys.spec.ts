@@ -57,7 +57,8 @@ beforeAll(async () => {
     journeyIds[ext] = j.id;
     await api.sql(
       // the engine's shape: a visit is recorded on the row that says what it did (step), not a row of its own
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail, step) VALUES ($1, $2, 't', 'entered', '{}', 1)`,
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+       SELECT id, contact_id, $2, 't', 'entered', '{}', 1 FROM journeys WHERE id = $1`,
       [j.id, at(-1)],
     );
   }
@@ -77,8 +78,9 @@ beforeAll(async () => {
     );
     messageIds[ext] = m.id;
     await api.sql(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail, step) VALUES
-         ($1, $2, 'm', 'message', jsonb_build_object('channel', 'push', 'messageId', $3::text, 'preview', $4::text), 2)`,
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+       SELECT id, contact_id, $2, 'm', 'message', jsonb_build_object('channel', 'push', 'messageId', $3::text, 'preview', $4::text), 2
+         FROM journeys WHERE id = $1`,
       [journeyIds[ext], T, m.id, `We miss you — ${body}`],
     );
   }

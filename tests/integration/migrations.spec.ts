@@ -105,11 +105,11 @@ describe('migration: journey_log visits carry their step', () => {
       [flow.id, contact.id],
     );
     await before.query(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES
-         ($1, now(), 't', 'node', '{"type":"trigger","step":1,"visit":1}'), ($1, now(), 't', 'entered', '{}'),
-         ($1, now(), 'push', 'node', '{"type":"channel"}'), ($1, now(), 'push', 'message', '{}'),
-         ($1, now(), 'push', 'completed', '{}')`,
-      [journey.id],
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail) VALUES
+         ($1, $2, now(), 't', 'node', '{"type":"trigger","step":1,"visit":1}'), ($1, $2, now(), 't', 'entered', '{}'),
+         ($1, $2, now(), 'push', 'node', '{"type":"channel"}'), ($1, $2, now(), 'push', 'message', '{}'),
+         ($1, $2, now(), 'push', 'completed', '{}')`,
+      [journey.id, contact.id],
     );
     await before.destroy();
     dataSource = createDataSource(database.url);
@@ -134,10 +134,10 @@ describe('migration: journey_log visits carry their step', () => {
     ]);
 
     // a folded visit written after the migration …
-    const [journey] = await dataSource.query(`SELECT id FROM journeys`);
+    const [journey] = await dataSource.query(`SELECT id, contact_id FROM journeys`);
     await dataSource.query(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail, step) VALUES ($1, now(), 'w', 'wait', '{}', 3)`,
-      [journey.id],
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step) VALUES ($1, $2, now(), 'w', 'wait', '{}', 3)`,
+      [journey.id, journey.contact_id],
     );
     // … is a node row again after rolling the fold back
     const pending = loadMigrations().filter((m) => Number(/\d{13}$/.exec(m.name)![0]) >= FOLD).length;
