@@ -31,7 +31,7 @@ export class EngineService implements OnApplicationShutdown {
       clock,
       batchSize: config.ENGINE_BATCH_SIZE,
       publicUrl: config.PUBLIC_URL,
-      logger: { warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
+      logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
     });
   }
 

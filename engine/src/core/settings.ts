@@ -53,6 +53,19 @@ export const workspaceSettingsSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. EUR')
       .describe('the currency costs are shown in (cents are its minor unit); display only'),
+    retention: z
+      .object({
+        journeyLogMonths: z
+          .number()
+          .int()
+          .min(1)
+          .max(120)
+          .describe('whole months of journey log kept before the current one (default 13: a year of metrics and its comparison month)'),
+      })
+      .strict()
+      .describe(
+        'how long history is kept; older months are dropped as whole partitions, and a month holding a live journey’s steps is kept',
+      ),
   })
   .strict();
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsSchema>;
@@ -70,6 +83,7 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   attributionWindow: defaultEngineSettings.attributionWindow,
   channelCosts: defaultEngineSettings.channelCosts,
   currency: 'USD',
+  retention: { journeyLogMonths: 13 },
 };
 
 /**

@@ -13,6 +13,7 @@ import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
 import { nextPermitAt } from './store/rate-limits';
 import { enrollFlow } from './store/enrollment';
+import { logRetentionMonths, maintainLogPartitions } from './store/log-partitions';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings } from './settings';
 import { writeHeartbeat } from './store/processes';
@@ -21,6 +22,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
 export interface EngineLogger {
+  log?(message: string): void;
   warn(message: string): void;
   error(message: string): void;
 }
@@ -162,6 +164,7 @@ export class Engine {
 
   private async runTick(now: Date): Promise<TickReport> {
     const report: TickReport = { now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 };
+    await this.keepLogPartitions(now);
     // Idle costs one statement: with no active flow there is nothing to enroll, and the claim and the dispatcher
     // only take journeys and messages of active flows.
     const flows = await this.activeFlows();
@@ -177,6 +180,30 @@ export class Engine {
   }
 
   private readonly tickListeners: ((now: Date) => Promise<unknown>)[] = [];
+
+  /** Engine time of the last journey-log partition maintenance: it runs on the first tick, then once a day of it. */
+  private partitionsCheckedAt: number | null = null;
+
+  /**
+   * Months of `journey_log` created ahead of both clocks and dropped past retention (`store/log-partitions.ts`). A
+   * failure is logged, not the tick's: the months ahead are already there, and the next tick tries again.
+   */
+  private async keepLogPartitions(now: Date): Promise<void> {
+    const last = this.partitionsCheckedAt;
+    if (last !== null && Math.abs(now.getTime() - last) < 86_400_000) return;
+    try {
+      const report = await maintainLogPartitions(this.db, [now, new Date()], await logRetentionMonths(this.db));
+      if (report.skipped !== 'locked') this.partitionsCheckedAt = now.getTime();
+      if (report.created.length || report.dropped.length || report.kept.length) {
+        this.options.logger?.log?.(
+          `journey log months: created ${report.created.join(', ') || 'none'}; dropped ${report.dropped.join(', ') || 'none'}` +
+            (report.kept.length ? `; kept past retention for live journeys: ${report.kept.join(', ')}` : ''),
+        );
+      }
+    } catch (error) {
+      this.options.logger?.error(`journey log partitions: ${(error as Error).message}`);
+    }
+  }
 
   /** Work the host runs at the end of each tick with active flows, at the tick's instant (virtual time included). */
   afterTick(listener: (now: Date) => Promise<unknown>): void {

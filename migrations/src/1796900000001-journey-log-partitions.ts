@@ -1,0 +1,94 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+const columns = 'id, journey_id, contact_id, at, node_id, kind, detail, step';
+
+/**
+ * Issue 23, bounded storage: `journey_log` becomes a table partitioned by month of `at` (native range partitioning;
+ * Citus distributes a partitioned table by contact like any other). The engine creates months ahead and drops months
+ * past the retention setting as whole partitions, never row by row (`engine/src/runtime/store/log-partitions.ts`).
+ * Existing rows move into the months they belong to; the primary key gains `at` (a partitioned table's keys must
+ * contain its partition column). Partition names are `journey_log_pYYYYMM`, read back by the engine.
+ * A default partition (`journey_log_default`) takes a row outside every month (a test's or a simulation's clock years
+ * away): no write ever fails for want of a month. When the engine creates a month, rows the default holds for it move
+ * into it in the same transaction.
+ */
+export class JourneyLogPartitions1796900000001 implements MigrationInterface {
+  name = 'JourneyLogPartitions1796900000001';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE journey_log RENAME TO journey_log_unpartitioned`);
+    await q.query(`ALTER INDEX journey_log_pkey RENAME TO journey_log_unpartitioned_pkey`);
+    await q.query(`ALTER INDEX journey_log_journey_idx RENAME TO journey_log_unpartitioned_journey_idx`);
+    await q.query(`
+      CREATE TABLE journey_log (
+        id bigint NOT NULL DEFAULT nextval('journey_log_id_seq'),
+        journey_id uuid NOT NULL,
+        contact_id bigint NOT NULL,
+        at timestamptz NOT NULL,
+        node_id text NOT NULL,
+        kind text NOT NULL,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+        step integer,
+        CONSTRAINT journey_log_node_has_step CHECK (kind <> 'node' OR step IS NOT NULL),
+        CONSTRAINT journey_log_pkey PRIMARY KEY (id, contact_id, at)
+      ) PARTITION BY RANGE (at)`);
+    // every month from the oldest row's to three months after the newest row or today, whichever is later
+    await q.query(`
+      DO $$
+      DECLARE m timestamptz;
+      BEGIN
+        FOR m IN
+          SELECT generate_series(
+                   date_trunc('month', coalesce(min(at), now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 month',
+                   date_trunc('month', greatest(coalesce(max(at), now()), now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '3 months',
+                   interval '1 month')
+            FROM journey_log_unpartitioned
+        LOOP
+          EXECUTE format('CREATE TABLE %I PARTITION OF journey_log FOR VALUES FROM (%L) TO (%L)',
+                         'journey_log_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM'), m, m + interval '1 month');
+        END LOOP;
+      END $$`);
+    await q.query(`CREATE TABLE journey_log_default PARTITION OF journey_log DEFAULT`);
+    await q.query(`INSERT INTO journey_log (${columns}) SELECT ${columns} FROM journey_log_unpartitioned`);
+    await q.query(`ALTER SEQUENCE journey_log_id_seq OWNED BY journey_log.id`);
+    await q.query(`DROP TABLE journey_log_unpartitioned`);
+    await q.query(`CREATE INDEX journey_log_journey_idx ON journey_log (journey_id, id)`);
+    await q.query(
+      `ALTER TABLE journey_log ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id)
+         REFERENCES journeys (contact_id, id) ON DELETE CASCADE ON UPDATE CASCADE`,
+    );
+    await q.query(
+      `CREATE TRIGGER journey_log_no_update BEFORE UPDATE ON journey_log FOR EACH ROW EXECUTE FUNCTION journey_log_append_only()`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE journey_log RENAME TO journey_log_partitioned`);
+    await q.query(`ALTER INDEX journey_log_pkey RENAME TO journey_log_partitioned_pkey`);
+    await q.query(`ALTER INDEX journey_log_journey_idx RENAME TO journey_log_partitioned_journey_idx`);
+    await q.query(`
+      CREATE TABLE journey_log (
+        id bigint NOT NULL DEFAULT nextval('journey_log_id_seq'),
+        journey_id uuid NOT NULL,
+        at timestamptz NOT NULL,
+        node_id text NOT NULL,
+        kind text NOT NULL,
+        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+        contact_id bigint NOT NULL,
+        step integer,
+        CONSTRAINT journey_log_node_has_step CHECK (kind <> 'node' OR step IS NOT NULL),
+        CONSTRAINT journey_log_pkey PRIMARY KEY (id, contact_id)
+      )`);
+    await q.query(`INSERT INTO journey_log (${columns}) SELECT ${columns} FROM journey_log_partitioned ORDER BY id`);
+    await q.query(`ALTER SEQUENCE journey_log_id_seq OWNED BY journey_log.id`);
+    await q.query(`DROP TABLE journey_log_partitioned`);
+    await q.query(`CREATE INDEX journey_log_journey_idx ON journey_log (journey_id, id)`);
+    await q.query(
+      `ALTER TABLE journey_log ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id)
+         REFERENCES journeys (contact_id, id) ON DELETE CASCADE ON UPDATE CASCADE`,
+    );
+    await q.query(
+      `CREATE TRIGGER journey_log_no_update BEFORE UPDATE ON journey_log FOR EACH ROW EXECUTE FUNCTION journey_log_append_only()`,
+    );
+  }
+}
