@@ -5,7 +5,7 @@
  */
 import { ReactFlowProvider } from '@xyflow/react';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, errorText, flowsApi, publishingApi, type Me, type SimulationReport } from '../api';
+import { ApiError, errorText, flowsApi, publishingApi, type Me, type Metrics, type SimulationReport } from '../api';
 import { IssuesContext } from '../canvas/issues';
 import { CountsContext, HighlightContext, SimulationContext } from '../canvas/nodes';
 import { Canvas } from '../flow/Canvas';
@@ -72,16 +72,18 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
   const [focus, setFocus] = useState<{ id: string } | null>(null);
   const [simulating, setSimulating] = useState(0); // a new key per run; 0 = closed
   const [simReport, setSimReport] = useState<SimulationReport | null>(null);
-  const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
-  // counts are a bonus on the cards: refreshed on their own, kept on a failed refresh
+  // one live poll of the flow's metrics feeds the cards' counts and the Metrics tab; kept on a failed refresh, and the
+  // same object while nothing changed (the cards and charts do not redraw for an identical answer)
+  const [metrics, setMetrics] = useState<Metrics | null>(null);
   const live = useLive(
     () =>
       flowsApi.metrics(id).then((m) => {
-        setCounts(m.nodes);
+        setMetrics((shown) => (shown && JSON.stringify(shown) === JSON.stringify(m) ? shown : m));
         publishLayerVerdicts(id, m);
       }),
     [id],
   );
+  const counts = metrics?.nodes ?? null;
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
   const saving = useRef(false);
 
@@ -524,7 +526,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             </div>
           }
         >
-          <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
+          <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} live={metrics} />
         </Suspense>
       )}
     </div>

@@ -19,6 +19,7 @@ import {
   YAxis,
 } from 'recharts';
 import { download, errorText, exportPath, flowsApi, type ExportKind, type Metrics } from '../api';
+import { Bump } from '../live';
 import { percent } from '../ui';
 import { describeDuration, splitDuration } from '../graph/durations';
 import { formatMoney, workspaceCurrency } from '../money';
@@ -40,17 +41,30 @@ const hours = (h: number | null) =>
 
 const funnelColors = ['#64748b', '#6366f1', '#3b82f6', '#0ea5e9', '#10b981', '#16a34a'];
 
-export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: ReadonlyMap<string, string>; order: string[] }) {
-  const [m, setM] = useState<Metrics | null>(null);
+/** `live`: the flow screen's live metrics (refreshed every few seconds), shown once newer than the first load. */
+export function MetricsTab({
+  flowId,
+  labels,
+  order,
+  live,
+}: {
+  flowId: string;
+  labels: ReadonlyMap<string, string>;
+  order: string[];
+  live?: Metrics | null;
+}) {
+  const [loaded, setLoaded] = useState<Metrics | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     Promise.all([flowsApi.metrics(flowId), workspaceCurrency()])
       .then(([metrics, code]) => {
         shownCurrency = code; // before the figures render: every amount on the screen in the workspace currency
-        setM(metrics);
+        setLoaded(metrics);
       })
       .catch((e) => setError(errorText(e)));
   }, [flowId]);
+  // the live figures replace the first load once it is there (the currency is known by then)
+  const m = loaded && live ? live : loaded;
   if (error)
     return (
       <div className="tab-page">
@@ -96,7 +110,9 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
           {funnel.map(({ step, key, value, rate }) => (
             <div className="stat" key={step} data-stat={key}>
               <span className="stat-label">{step}</span>
-              <span className="stat-value">{value.toLocaleString()}</span>
+              <span className="stat-value">
+                <Bump value={value}>{value.toLocaleString()}</Bump>
+              </span>
               <span className="stat-rate">{rate || '\u00a0'}</span>
             </div>
           ))}
