@@ -211,17 +211,24 @@ export function MetricsTab({
 
         <section className="card" data-chart="retention">
           <h2>Retention of returned users</h2>
-          <div className="chart" style={{ height: 220 }}>
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart data={retention} margin={{ top: 12, right: 16, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="day" />
-                <YAxis unit=" %" domain={[0, 100]} width={48} />
-                <Tooltip formatter={(v) => [v === null ? '—' : `${v} %`, 'still active']} />
-                <Line type="monotone" dataKey="share" stroke="#10b981" strokeWidth={2} isAnimationActive={false} connectNulls />
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
+          {retention.every((r) => r.share === null) ? (
+            // an empty chart reads as "broken": say why there is nothing to draw yet
+            <div className="empty" data-retention-empty>
+              Nobody has come back yet: once returned contacts have had a day, this shows how many stay active.
+            </div>
+          ) : (
+            <div className="chart" style={{ height: 220 }}>
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={retention} margin={{ top: 12, right: 16, bottom: 0, left: 0 }}>
+                  <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                  <XAxis dataKey="day" />
+                  <YAxis unit=" %" domain={[0, 100]} width={48} />
+                  <Tooltip formatter={(v) => [v === null ? '—' : `${v} %`, 'still active']} />
+                  <Line type="monotone" dataKey="share" stroke="#10b981" strokeWidth={2} isAnimationActive={false} connectNulls />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          )}
           <p className="hint">Share of returned contacts active again on day N after their return.</p>
         </section>
       </div>
