@@ -148,7 +148,7 @@ function lookbacks(rows: JourneyRow[], options: BatchOptions, now: Date): Map<st
 
 interface BatchOutcome {
   updates: JourneySnapshot[];
-  logs: { journeyId: string; effect: LogEffect }[];
+  logs: { journeyId: string; contactId: string; effect: LogEffect }[];
   sends: { journey: JourneySnapshot; effect: SendEffect }[];
   advanced: number;
   steps: number;
@@ -181,6 +181,7 @@ function advanceAll(
       out.updates.push({ ...before, state: 'failed', wait: null, nextRunAt: null });
       out.logs.push({
         journeyId: row.id,
+        contactId: row.contact_id,
         effect: {
           type: 'log',
           at: now,
@@ -208,8 +209,8 @@ function advanceAll(
     out.updates.push(journey);
     for (const effect of effects) {
       if (effect.type === 'log') {
-        out.logs.push({ journeyId: journey.id, effect });
-        if (effect.kind === 'node') out.steps++;
+        out.logs.push({ journeyId: journey.id, contactId: journey.contactId, effect });
+        if (effect.step !== undefined) out.steps++;
       } else {
         out.sends.push({ journey, effect });
         contact.recentSends.push({ channel: effect.channel, at: effect.at });

@@ -133,7 +133,7 @@ export interface FinishedMessage {
 /** Queues the next hop of every finished message whose node escalates; returns how many were queued. */
 export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Date, settings: EngineSettings): Promise<number> {
   const rows: unknown[] = [];
-  const logs: { journeyId: string; nodeId: string; detail: Record<string, unknown> }[] = [];
+  const logs: { journeyId: string; contactId: string; nodeId: string; detail: Record<string, unknown> }[] = [];
   for (const m of finished) {
     const found = await channelNode(tx, m.flowId, m.flowVersion, m.nodeId);
     const escalate = found?.node.data.escalate;
@@ -188,6 +188,7 @@ export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Da
     ]);
     logs.push({
       journeyId: m.journeyId,
+      contactId: m.contactId,
       nodeId: m.nodeId,
       detail: {
         messageId: id,
