@@ -1,4 +1,5 @@
 import { advance } from './advance';
+import { settingsForFlow } from './guardrails/quiet-hours';
 import type { FlowGraphDocument } from './schema';
 import { at, contact, event, newJourney, noGuardrails, sent } from './testing/fixtures';
 import { branches, delay, email, flow, goal, push, split, until, waitFor, webhook, when } from './testing/flow-builder';
@@ -305,6 +306,23 @@ describe('advance', () => {
       const r2 = step(r1.journey, simple, facts, sendAt, nightly);
       expect(kinds(r2)).toEqual(['push:resumed', 'push:message', 'push:completed']);
       expect(sends(r2)).toEqual([expect.objectContaining({ idempotencyKey: 'j1:2', at: at(sendAt) })]);
+    });
+
+    it.each`
+      case                                              | quiet                               | now                       | sendAt
+      ${'"off": sends at 23:00 despite the workspace'}  | ${'off'}                            | ${'2026-01-05T23:00:00Z'} | ${null}
+      ${'own window 12:00–14:00: 23:00 sends'}          | ${{ start: '12:00', end: '14:00' }} | ${'2026-01-05T23:00:00Z'} | ${null}
+      ${'own window 12:00–14:00: 12:30 waits to 14:00'} | ${{ start: '12:00', end: '14:00' }} | ${'2026-01-05T12:30:00Z'} | ${'2026-01-05T14:00:00.000Z'}
+      ${'"workspace": 23:00 waits to 09:00'}            | ${'workspace'}                      | ${'2026-01-05T23:00:00Z'} | ${'2026-01-06T09:00:00.000Z'}
+    `("a flow's own quiet hours replace the workspace's: $case", ({ quiet, now, sendAt }) => {
+      const r = step(newJourney(), simple, contact({ timezone: 'UTC' }), now, settingsForFlow(nightly, quiet));
+      if (sendAt === null) {
+        expect(sends(r)).toHaveLength(1);
+        expect(r.journey.state).toBe('completed');
+      } else {
+        expect(sends(r)).toEqual([]);
+        expect(r.journey.wait).toEqual({ kind: 'send', until: sendAt, reason: 'quiet_hours' });
+      }
     });
 
     it('a frequency cap holds a send until the counted send leaves the window', () => {

@@ -317,6 +317,8 @@ export interface DueMessage {
   consent: Partial<Record<ChannelKind, boolean>>;
   flow_id: string;
   flow_version: number;
+  /** the flow's stored quiet-hours choice (`settings.quietHours`, read with `flowQuietHoursOf`), held at send time too */
+  flow_quiet_hours: unknown;
   escalation: EscalationInfo | null;
   external_id: string;
   timezone: string | null;
@@ -364,6 +366,7 @@ export async function claimDueMessages(
   const claimed = await tx.query<DueMessage>(
     `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
             c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone, q.topic,
+            (SELECT f.settings -> 'quietHours' FROM flows f WHERE f.id = q.flow_id) AS flow_quiet_hours,
             -- a topic message: the contact's choice for (topic, channel), else for the topic, else the topic's default
             -- (primary-key probes, no ORDER BY: a Sort here would carry the enable_sort = off penalty into the plan)
             CASE WHEN q.topic IS NOT NULL THEN coalesce(
