@@ -11,7 +11,8 @@ import { smsSegments } from '../graph/sms';
 import { useFieldIssue } from './fields';
 import { useWorkspaceSchema } from './RuleBuilder';
 
-type Key = keyof MessageTemplate;
+// the builder's blocks are edited by the e-mail builder (../email), never typed
+type Key = Exclude<keyof MessageTemplate, 'blocks'>;
 const fieldsOf: Record<ChannelKind, { key: Key; label: string; multiline?: boolean; placeholder?: string }[]> = {
   email: [
     { key: 'subject', label: 'Subject', placeholder: 'We saved your cart, {{firstName}}' },
