@@ -97,12 +97,11 @@ function blockMjml(block: EmailBlock): string {
 }
 
 /** The MJML document of the blocks: one white card on a grey page; the footer sits under the card. */
-export function blocksToMjml(blocks: readonly EmailBlock[], subject = ''): string {
+export function blocksToMjml(blocks: readonly EmailBlock[]): string {
   const body = blocks.filter((b) => b.type !== 'footer').map(blockMjml);
   const footers = blocks.filter((b) => b.type === 'footer').map(blockMjml);
   return [
     '<mjml><mj-head>',
-    `<mj-title>${copyHtml(subject)}</mj-title>`,
     '<mj-attributes>',
     `<mj-all font-family="${look.font.replace(/"/g, "'")}"></mj-all>`,
     `<mj-text font-size="16px" line-height="1.5" color="${look.text}" padding="8px 24px"></mj-text>`,
@@ -116,8 +115,8 @@ export function blocksToMjml(blocks: readonly EmailBlock[], subject = ''): strin
 }
 
 /** The HTML the engine sends (Handlebars inside) and MJML's own complaints, if any. */
-export function blocksToHtml(blocks: readonly EmailBlock[], subject = ''): { html: string; problems: string[] } {
-  const out = mjml2html(blocksToMjml(blocks, subject), { validationLevel: 'soft', fonts: {}, keepComments: false });
+export function blocksToHtml(blocks: readonly EmailBlock[]): { html: string; problems: string[] } {
+  const out = mjml2html(blocksToMjml(blocks), { validationLevel: 'soft', fonts: {}, keepComments: false });
   return { html: out.html, problems: out.errors.map((e) => e.formattedMessage ?? e.message) };
 }
 
