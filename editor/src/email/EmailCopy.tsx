@@ -1,6 +1,5 @@
 /**
- * The e-mail copy of a message: built from blocks (the default for a new e-mail), or hand-written HTML as the
- * advanced mode. Blocks → HTML keeps the rendered HTML to edit by hand; HTML → blocks re-renders the blocks and so
+ * The e-mail copy of a message: built from blocks, or hand-written HTML as the advanced mode. Blocks → HTML keeps the rendered HTML to edit by hand; HTML → blocks re-renders the blocks and so
  * drops hand edits, which it says first. The block editor (and MJML with it) loads only when blocks are shown.
  */
 import { lazy, Suspense, useState } from 'react';
@@ -57,7 +56,9 @@ export function EmailCopy({
             </button>
           </div>
           <p className="hint">
-            {blocks ? 'Composed from blocks: the responsive HTML and the plain-text part are made for you.' : 'Hand-written HTML and plain text.'}
+            {blocks
+              ? 'Composed from blocks: the responsive HTML and the plain-text part are made for you.'
+              : 'Hand-written HTML and plain text.'}
           </p>
         </>
       )}

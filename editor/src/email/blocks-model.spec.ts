@@ -5,7 +5,11 @@ describe('the block list', () => {
     const list = addBlock(addBlock(starterBlocks(), 'coupon'), 'divider');
     expect(list.map((b) => b.type)).toEqual(['heading', 'text', 'button', 'coupon', 'divider', 'footer']);
     expect(new Set(list.map((b) => b.id)).size).toBe(list.length);
-    expect(addBlock(list, 'footer').map((b) => b.type).slice(-2)).toEqual(['footer', 'footer']);
+    expect(
+      addBlock(list, 'footer')
+        .map((b) => b.type)
+        .slice(-2),
+    ).toEqual(['footer', 'footer']);
   });
 
   it('moves, removes and edits by index; out-of-range moves change nothing', () => {

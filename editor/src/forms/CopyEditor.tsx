@@ -64,16 +64,18 @@ export function CopyFields({
   const variables = useTemplateVariables();
   return (
     <div className="copy-fields" data-copy={channel}>
-      {fieldsOf[channel].filter((f) => !omit.includes(f.key)).map((f) => (
-        <TemplateInput
-          key={f.key}
-          field={f}
-          value={template[f.key]}
-          variables={variables}
-          disabled={disabled}
-          onChange={(v) => onChange(f.key, v)}
-        />
-      ))}
+      {fieldsOf[channel]
+        .filter((f) => !omit.includes(f.key))
+        .map((f) => (
+          <TemplateInput
+            key={f.key}
+            field={f}
+            value={template[f.key]}
+            variables={variables}
+            disabled={disabled}
+            onChange={(v) => onChange(f.key, v)}
+          />
+        ))}
       {channel === 'sms' && <SmsCount text={template.body ?? template.text ?? template.title ?? ''} costCents={costCents} />}
     </div>
   );
