@@ -362,13 +362,30 @@ export function Rendered({
 const deviceWidths = { desktop: 600, mobile: 375 } as const;
 type Device = keyof typeof deviceWidths;
 
-/** The e-mail in a sandboxed frame (no scripts, no same-origin), at a desktop or a phone's width. */
+/**
+ * The e-mail in a sandboxed frame (no scripts, no same-origin) laid out at a desktop or a phone's width; where the
+ * space is narrower (an inbox card, the narrow side panel) the frame is zoomed down to fit, never cut. A narrow space
+ * starts on the phone width.
+ */
 function RenderedEmail({ content }: { content: Record<string, string | undefined> }) {
-  const [device, setDevice] = useState<Device>('desktop');
+  const stage = useRef<HTMLDivElement>(null);
+  const [room, setRoom] = useState<number | null>(null);
+  const [picked, setPicked] = useState<Device | null>(null);
+  useEffect(() => {
+    const el = stage.current;
+    if (!el) return;
+    const measure = () => setRoom(el.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [content.html]);
+  const device: Device = picked ?? (room !== null && room < deviceWidths.desktop ? 'mobile' : 'desktop');
+  const zoom = room ? Math.min(1, room / deviceWidths[device]) : 1;
   return (
     <div className="mock-email" data-rendered="email" data-preview-device={device}>
       <div className="mock-email-subject">
-        {content.subject || <span className="muted">(no subject)</span>}
+        <span>{content.subject || <span className="muted">(no subject)</span>}</span>
         {content.html && (
           <span className="device-toggle" role="group" aria-label="Preview width">
             {(Object.keys(deviceWidths) as Device[]).map((d) => (
@@ -378,7 +395,7 @@ function RenderedEmail({ content }: { content: Record<string, string | undefined
                 className={`btn small ${device === d ? 'on' : ''}`}
                 aria-pressed={device === d}
                 data-preview-width={d}
-                onClick={() => setDevice(d)}
+                onClick={() => setPicked(d)}
               >
                 {d === 'desktop' ? 'Desktop' : 'Mobile'} · {deviceWidths[d]} px
               </button>
@@ -387,12 +404,12 @@ function RenderedEmail({ content }: { content: Record<string, string | undefined
         )}
       </div>
       {content.html ? (
-        <div className="mock-email-stage">
+        <div className="mock-email-stage" ref={stage}>
           <iframe
             title="Email preview"
             sandbox=""
             className="mock-email-frame"
-            style={{ width: deviceWidths[device] }}
+            style={{ width: deviceWidths[device], zoom, height: `calc(var(--email-frame-height) / ${zoom})` }}
             srcDoc={content.html}
           />
         </div>
