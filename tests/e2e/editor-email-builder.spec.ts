@@ -110,7 +110,11 @@ describe('the block e-mail builder', () => {
           externalId: 'ana',
           timezone: 'Europe/Paris',
           consent: { email: true },
-          attributes: { firstName: 'Ana', email: 'ana@example.com' },
+          attributes: {
+            firstName: 'Ana',
+            email: 'ana@example.com',
+            recommendedProducts: [{ name: 'Red shoes', price: '€49', url: 'https://shop.example/p/1' }, { name: 'Blue hat' }],
+          },
         },
       ])
       .expect(200);
@@ -173,6 +177,16 @@ describe('the block e-mail builder', () => {
     await block(2).locator('[data-block-action=down]').click();
     expect(await order()).toEqual(['heading', 'text', 'coupon', 'button', 'footer']);
 
+    // a product list from a list attribute, picked from the workspace's list attributes
+    await inspector.locator('[data-add-block=products]').click();
+    expect(await order()).toEqual(['heading', 'text', 'coupon', 'button', 'products', 'footer']);
+    const attribute = block(4).locator('input[name$="-attribute"]');
+    expect(await attribute.inputValue()).toBe('recommendedProducts');
+    const listId = await attribute.getAttribute('list');
+    expect(await page.locator(`datalist#${listId} option`).evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual([
+      'recommendedProducts',
+    ]);
+
     // preview for the real contact, at desktop and phone width
     await inspector.locator('input[name=preview-contact]').fill('ana');
     const frame = inspector.locator('[data-preview-source=server] iframe.mock-email-frame');
@@ -190,6 +204,8 @@ describe('the block e-mail builder', () => {
     previewedHtml = (await frame.getAttribute('srcdoc')) ?? '';
     expect(previewedHtml).toContain('We miss you');
     expect(previewedHtml).toContain('BACK20');
+    expect(previewedHtml).toContain('<a href="https://shop.example/p/1"');
+    expect(previewedHtml).toContain('<strong>Blue hat</strong>');
     expect(previewedHtml).not.toContain('<script>');
     expect(previewedHtml).toContain('&#60;script&#62;alert(1)&#60;/script&#62; &#34;Quoted&#34; &#38; more.');
     expect(previewedHtml).toContain(`href="${PUBLIC_URL}/t/p/${PREVIEW_MESSAGE_ID}"`);
@@ -198,7 +214,7 @@ describe('the block e-mail builder', () => {
     await page.locator('[data-save-status=saved]').waitFor();
     const stored = (await api.http().get(`/api/flows/${flowId}`).set(auth()).expect(200)).body;
     const template = stored.graph.nodes.find((n: { id: string }) => n.id === 'mail').data.template;
-    expect(template.blocks.map((b: { type: string }) => b.type)).toEqual(['heading', 'text', 'coupon', 'button', 'footer']);
+    expect(template.blocks.map((b: { type: string }) => b.type)).toEqual(['heading', 'text', 'coupon', 'button', 'products', 'footer']);
     expect(template.html).toContain('Hi {{firstName}}, your cart');
     expect(template.text).toContain('Your code: BACK20');
     expect(template.text).toContain('Unsubscribe: {{links.unsubscribe}}');
@@ -224,6 +240,7 @@ describe('the block e-mail builder', () => {
     const textPart = /<h2>Text<\/h2><pre>([\s\S]*?)<\/pre>/.exec(mailPage)?.[1] ?? '';
     expect(textPart).toContain('Hi Ana, your cart is waiting.');
     expect(textPart).toContain('Your code: BACK20');
+    expect(textPart).toContain('- Red shoes · €49: https://shop.example/p/1\n- Blue hat');
     expect(textPart).toContain(`Unsubscribe: ${PUBLIC_URL}/t/u/${message.id}`);
     expect(mailPage).toMatch(/Content-Type: multipart\/alternative/i);
 
@@ -235,6 +252,11 @@ describe('the block e-mail builder', () => {
     const inboxFrame = page.locator('[data-message=email] iframe.mock-email-frame').first();
     await inboxFrame.waitFor();
     expect(await inboxFrame.getAttribute('srcdoc')).toBe(sentForAna);
+    // a card narrower than a phone zooms the frame down instead of cutting the e-mail off
+    const card = (await page.locator('[data-message=email] .mock-email-stage').first().boundingBox())!;
+    const shown = (await inboxFrame.boundingBox())!;
+    expect(card.width).toBeLessThan(375);
+    expect(Math.abs(shown.width - card.width)).toBeLessThan(2);
     await shoot(page, 'email-inbox');
   });
 
