@@ -24,6 +24,8 @@ const EMAIL = 'marketer@example.com';
 const PASSWORD = 'correct horse battery staple';
 const START = new Date('2027-03-01T10:00:00Z');
 const PUBLIC_URL = 'https://win.example';
+/** A product picture the offline browser can show: a red square. */
+const SHOE_IMAGE = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80"><rect width="80" height="80" fill="#dc2626"/></svg>')}`;
 /** The message id a preview renders its links with (templates.controller.ts): the send has the real one. */
 const PREVIEW_MESSAGE_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -113,7 +115,10 @@ describe('the block e-mail builder', () => {
           attributes: {
             firstName: 'Ana',
             email: 'ana@example.com',
-            recommendedProducts: [{ name: 'Red shoes', price: '€49', url: 'https://shop.example/p/1' }, { name: 'Blue hat' }],
+            recommendedProducts: [
+              { name: 'Red shoes', price: '€49', url: 'https://shop.example/p/1', image: SHOE_IMAGE },
+              { name: 'Blue hat' },
+            ],
           },
         },
       ])

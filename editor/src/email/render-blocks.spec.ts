@@ -58,7 +58,9 @@ describe('e-mail blocks → MJML → HTML', () => {
     expect(out.html).toContain('BACK20');
     expect(out.html).toContain('<a href="https://shop.example/p/1"');
     expect(out.html).toContain('Red shoes');
+    expect(out.html).toContain('<img src="https://cdn.shop.example/1.png" alt="Red shoes"');
     expect(out.html).toContain('<strong>Blue hat</strong>');
+    expect(out.html?.match(/<img src="https:\/\/cdn.shop.example\/1.png"/g)).toHaveLength(1); // Blue hat has none
     expect(out.html).toContain('href="https://win.example/t/u/m-1"');
     expect(out.html).toContain('href="https://win.example/t/p/m-1"');
     expect(out.html).toContain('href="https://win.example/t/c/m-1"');

@@ -75,12 +75,15 @@ function blockMjml(block: EmailBlock): string {
         `</mj-text>`
       );
     case 'products': {
-      // inside the loop paths are the item's own: {{name}}, {{price}}, {{url}}, {{image}}
+      // inside the loop paths are the item's own: {{name}}, {{price}}, {{url}}, {{image}}; each item is its own
+      // one-row table, so an item without an image takes the full width instead of leaving an empty column
       const row =
-        `<tr><td style="width:88px;padding:8px 0;vertical-align:top">{{#if image}}<img src="{{image}}" alt="{{name}}" width="80" ` +
-        `style="display:block;width:80px;height:auto;border:0;border-radius:4px">{{/if}}</td>` +
-        `<td style="padding:8px 0 8px 12px;vertical-align:top">{{#if url}}<a href="{{url}}" style="color:${look.accent};font-weight:600">{{name}}</a>` +
-        `{{else}}<strong>{{name}}</strong>{{/if}}{{#if price}}<br><span style="color:${look.muted}">{{price}}</span>{{/if}}</td></tr>`;
+        `<tr><td style="padding:6px 0"><table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>` +
+        `{{#if image}}<td style="width:92px;vertical-align:top"><img src="{{image}}" alt="{{name}}" width="80" ` +
+        `style="display:block;width:80px;height:auto;border:0;border-radius:4px"></td>{{/if}}` +
+        `<td style="vertical-align:top">{{#if url}}<a href="{{url}}" style="color:${look.accent};font-weight:600">{{name}}</a>` +
+        `{{else}}<strong>{{name}}</strong>{{/if}}{{#if price}}<br><span style="color:${look.muted}">{{price}}</span>{{/if}}</td>` +
+        `</tr></table></td></tr>`;
       const title = block.title ? `<mj-text font-weight="700">${copyHtml(block.title)}</mj-text>` : '';
       return `${title}<mj-table>{{#each ${block.attribute}}}${row}{{/each}}</mj-table>`;
     }
