@@ -70,6 +70,15 @@ async function srcdocWith(frame: Locator, text: string): Promise<void> {
   }
 }
 
+/** Waits until the frame no longer shows `text`. */
+async function previewWithout(frame: Locator, text: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (((await frame.getAttribute('srcdoc').catch(() => null)) ?? text).includes(text)) {
+    if (Date.now() > deadline) throw new Error(`the preview still shows "${text}"`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function shoot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(ARTIFACTS, `${name}-1440x900.png`) });
@@ -223,6 +232,26 @@ describe('the block e-mail builder', () => {
     expect(template.html).toContain('Hi {{firstName}}, your cart');
     expect(template.text).toContain('Your code: BACK20');
     expect(template.text).toContain('Unsubscribe: {{links.unsubscribe}}');
+
+    // blocks → HTML keeps the rendered HTML to edit by hand; back to blocks with no hand edit switches at once
+    await inspector.locator('[data-email-mode-choice=html]').click();
+    const htmlBox = inspector.locator('textarea[name=template-html]');
+    expect(await htmlBox.inputValue()).toBe(template.html);
+    await inspector.locator('[data-email-mode-choice=blocks]').click();
+    await inspector.locator('[data-email-builder]').waitFor();
+    expect(await inspector.locator('[data-email-switch-warning]').count()).toBe(0);
+    expect(await order()).toEqual(['heading', 'text', 'coupon', 'button', 'products', 'footer']);
+    // a hand edit, then back to blocks: said first, and the edit is gone
+    await inspector.locator('[data-email-mode-choice=html]').click();
+    await htmlBox.fill(template.html.replace('We miss you', 'We REALLY miss you'));
+    await inspector.locator('[data-email-mode-choice=blocks]').click();
+    await inspector.locator('[data-email-switch=confirm]').click();
+    await inspector.locator('[data-email-builder]').waitFor();
+    await srcdocWith(frame, 'We miss you');
+    await previewWithout(frame, 'REALLY');
+    await page.locator('[data-save-status=saved]').waitFor();
+    const resaved = (await api.http().get(`/api/flows/${flowId}`).set(auth()).expect(200)).body;
+    expect(resaved.graph.nodes.find((n: { id: string }) => n.id === 'mail').data.template).toEqual(template);
     expect(pageErrors).toEqual([]);
   });
 
