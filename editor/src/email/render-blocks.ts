@@ -108,6 +108,7 @@ export function blocksToMjml(blocks: readonly EmailBlock[]): string {
     '<mj-attributes>',
     `<mj-all font-family="${look.font.replace(/"/g, "'")}"></mj-all>`,
     `<mj-text font-size="16px" line-height="1.5" color="${look.text}" padding="8px 24px"></mj-text>`,
+    `<mj-table font-size="15px" line-height="1.4" color="${look.text}" padding="8px 24px"></mj-table>`,
     '<mj-button padding="12px 24px"></mj-button>',
     '</mj-attributes></mj-head>',
     `<mj-body background-color="${look.page}" width="600px">`,
