@@ -2,7 +2,7 @@
  * Engine benchmark: `npm run bench:engine -- --contacts 100000 [--batch 500] [--keep]`.
  * Creates its own database on DATABASE_URL (embedded PostgreSQL in .boomerang-bench when unset), seeds N contacts
  * and three old `app_open` events each in SQL (generate_series), activates the weekly check-in template and measures:
- *   enrollment seconds · journey steps/s (claim + facts + advance + commit; steps = journey_log `node` rows written,
+ *   enrollment seconds · journey steps/s (claim + facts + advance + commit; steps = journey_log rows that record a node visit (`step` set),
  *   divided by the time of the ticks that wrote them) · one full tick (enroll + steps + dispatch) with exactly 10k due
  *   journeys · dispatcher messages/s (sandbox) · peak RSS of the engine phases · the raw ceiling: the same journey
  *   updates, log rows and messages the steps phase wrote, written again into the same tables (same indexes, foreign
@@ -123,20 +123,24 @@ async function main(): Promise<void> {
     out.quietTickEnrolled = await engine.enroll(new Date(T0.getTime() + 10_000), settings);
     out.quietTickEnrollMs = (seconds(t) * 1000).toFixed(1);
 
-    // ---- steps: every journey: trigger → win-back push → waitFor (3 node visits; 6 log rows and a message each)
+    // ---- steps: every journey: trigger → win-back push → waitFor (3 node visits; 3 log rows and a message each)
     const logsBefore = await count(db, `SELECT count(*) n FROM journey_log`);
     const firstLogId = (await db.query(`SELECT COALESCE(max(id), 0) m FROM journey_log`)).rows[0].m as string;
     t = process.hrtime.bigint();
     const phase1 = emptyReport(T0);
     await engine.runDue(T0, settings, phase1, measureJourneys ? { maxClaimed: measureJourneys } : undefined);
     const engineSeconds = seconds(t);
-    const nodeRows = await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'node'`);
-    if (nodeRows !== phase1.steps) throw new Error(`engine reported ${phase1.steps} steps but wrote ${nodeRows} node rows`);
+    const nodeRows = await count(db, `SELECT count(*) n FROM journey_log WHERE step IS NOT NULL`);
+    if (nodeRows !== phase1.steps) throw new Error(`engine reported ${phase1.steps} steps but logged ${nodeRows} visits`);
     const phase1Logs = (await count(db, `SELECT count(*) n FROM journey_log`)) - logsBefore;
     const phase1Messages = await count(db, `SELECT count(*) n FROM messages`);
     out.stepsSeconds = engineSeconds.toFixed(2);
     out.steps = nodeRows;
     out.logRows = phase1Logs;
+    // what the journey log costs per journey on disk (heap + indexes + TOAST), the figure leaner writes must lower
+    const logBytes = await count(db, `SELECT pg_total_relation_size('journey_log') n`);
+    out.logRowsPerJourney = (phase1Logs / Math.max(1, phase1.claimed)).toFixed(2);
+    out.logBytesPerJourney = Math.round(logBytes / Math.max(1, phase1.claimed));
     out.messagesQueued = phase1Messages;
     out.batches = phase1.batches;
     out.stepsPerSecond = Math.round(nodeRows / engineSeconds);
@@ -170,7 +174,7 @@ async function main(): Promise<void> {
       [T2, T2.toISOString(), due],
     );
     await db.query(`VACUUM ANALYZE journeys`);
-    const stepsBefore = await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'node'`);
+    const stepsBefore = await count(db, `SELECT count(*) n FROM journey_log WHERE step IS NOT NULL`);
     // exactly what Engine.tick does (settings, enroll, stepAndDispatch), timed part by part
     const tickStart = process.hrtime.bigint();
     const tick = emptyReport(T2);
@@ -185,7 +189,7 @@ async function main(): Promise<void> {
     out.msPerTickAt10kDue = Math.round(seconds(tickStart) * 1000);
     out.tickBreakdownMs = `enroll ${Math.round(tickEnrollMs)} · steps with dispatch overlapped ${Math.round(tickStepsAndDispatchMs)}`;
     out.tickClaimed = tick.claimed;
-    out.tickSteps = (await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'node'`)) - stepsBefore;
+    out.tickSteps = (await count(db, `SELECT count(*) n FROM journey_log WHERE step IS NOT NULL`)) - stepsBefore;
     out.tickSent = tick.sent;
     out.peakRssMiB = rss.stop();
 
@@ -318,7 +322,7 @@ async function rawCeiling(
       last = js[js.length - 1].id;
       const ls = (
         await c.query(
-          `SELECT id, journey_id, at, node_id, kind, detail FROM journey_log WHERE id > $1 AND id <= $4 AND at = $2 AND kind <> 'delivery' ORDER BY id LIMIT $3`,
+          `SELECT id, journey_id, contact_id, at, node_id, kind, detail, step FROM journey_log WHERE id > $1 AND id <= $4 AND at = $2 AND kind <> 'delivery' ORDER BY id LIMIT $3`,
           [lastLog, at, logsPerBatch, maxLogId],
         )
       ).rows;
@@ -335,7 +339,7 @@ async function rawCeiling(
       const journeyDoc = JSON.stringify(
         js.map((r) => [r.id, r.state, r.current_node_id, r.next_run_at, r.wait, r.step_seq, r.holdout, r.context]),
       );
-      const logDoc = JSON.stringify(ls.map((r) => [r.journey_id, r.at, r.node_id, r.kind, r.detail]));
+      const logDoc = JSON.stringify(ls.map((r) => [r.journey_id, r.contact_id, r.at, r.node_id, r.kind, r.detail, r.step]));
       const messageDoc = JSON.stringify(
         ms.map((r) => [
           randomUUID(),
@@ -362,8 +366,8 @@ async function rawCeiling(
       );
       if (ls.length)
         await c.query(
-          `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-           SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4 FROM jsonb_array_elements($1::jsonb) AS u`,
+          `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+           SELECT (u->>0)::uuid, (u->>1)::bigint, (u->>2)::timestamptz, u->>3, u->>4, u->5, (u->>6)::int FROM jsonb_array_elements($1::jsonb) AS u`,
           [logDoc],
         );
       if (ms.length)

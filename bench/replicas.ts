@@ -90,7 +90,7 @@ async function run(replicas: number, contacts: number, batch: number): Promise<R
     await Promise.all(done);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const reports = outputs.map((o) => JSON.parse(/done (.*)/.exec(o)![1]) as { steps: number; claimed: number; sent: number });
-    const steps = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM journey_log WHERE kind = 'node'`)).rows[0].n);
+    const steps = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM journey_log WHERE step IS NOT NULL`)).rows[0].n);
     const messages = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM messages WHERE status <> 'queued'`)).rows[0].n);
     const left = Number(
       (await db.query<{ n: string }>(`SELECT count(*) n FROM journeys WHERE state = 'waiting' AND next_run_at <= $1`, [T0])).rows[0].n,

@@ -96,6 +96,7 @@ import type { MetricsView as Metrics } from '@boomerang/engine/core/views/metric
 import type { Page } from '@boomerang/engine/core/views/page';
 import type { SimulationJob } from '@boomerang/engine/core/views/simulation';
 import type { PreviewBody, TemplatePreview } from '@boomerang/engine/core/views/templates';
+import type { FlowSettingsPatch } from '@boomerang/engine/core/schema';
 import type { WorkspaceSettings } from '@boomerang/engine/core/settings';
 import type { JourneyState } from '@boomerang/engine/core/types';
 
@@ -138,7 +139,7 @@ export const flowsApi = {
   templates: () => api<{ items: FlowTemplate[] }>('GET', '/api/flow-templates'),
   create: (body: { name: string; templateId: string } | { name: string; graph: FlowGraphDocument }) =>
     api<FlowView>('POST', '/api/flows', body),
-  update: (id: string, body: { name?: string; graph?: FlowGraphDocument; settings?: { holdoutPercent: number } }) =>
+  update: (id: string, body: { name?: string; graph?: FlowGraphDocument; settings?: FlowSettingsPatch }) =>
     api<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, body),
   validate: (id: string, graph: FlowGraphDocument) =>
     api<ServerValidation>('POST', `/api/flows/${encodeURIComponent(id)}/validate`, { graph }),
@@ -194,7 +195,8 @@ export const messagesApi = {
 
 const flowPath = (id: string, rest = '') => `/api/flows/${encodeURIComponent(id)}${rest}`;
 export const publishingApi = {
-  saveDraft: (id: string, body: { name?: string; graph?: FlowGraphDocument; baseUpdatedAt?: string }) =>
+  /** `settings` are not versioned: on an active flow they apply at once (and need the "operate" permission) */
+  saveDraft: (id: string, body: { name?: string; graph?: FlowGraphDocument; settings?: FlowSettingsPatch; baseUpdatedAt?: string }) =>
     api<FlowView>('PUT', flowPath(id, '/draft'), body),
   preview: (id: string) => api<PublishPreview>('GET', flowPath(id, '/publish-preview')),
   publish: (id: string, migrate: 'move' | 'stay') => api<FlowView>('POST', flowPath(id, '/publish'), { migrate }),

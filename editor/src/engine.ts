@@ -19,9 +19,12 @@ export {
   type FlowGraphDocument,
   type FlowNode,
   type FlowNodeOf,
+  type FlowQuietHours,
+  type FlowSettingsPatch,
   type GoalData,
   type MessageTemplate,
   type NodeType,
+  type Reentry,
   type Rule,
   type TriggerData,
 } from '@boomerang/engine/core/schema';

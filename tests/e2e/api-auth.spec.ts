@@ -120,7 +120,8 @@ describe('who may do what', () => {
       [j.id, flowId, c.id],
     );
     await api.sql(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES ($1, now(), 'm', 'message', '{"preview":"Hi li.wei@example.com","to":"li.wei@example.com"}')`,
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT id, contact_id, now(), 'm', 'message', '{"preview":"Hi li.wei@example.com","to":"li.wei@example.com"}' FROM journeys WHERE id = $1`,
       [j.id],
     );
 

@@ -43,7 +43,7 @@ describe('POST /api/flows', () => {
       version: 1,
       status: 'draft',
       liveVersion: null,
-      settings: { holdoutPercent: 10 },
+      settings: { holdoutPercent: 10, quietHours: 'workspace' },
     });
     expect(res.body.graph).toEqual(validGraph());
     const audit = await api.sql('SELECT actor, action, entity_id FROM audit_log WHERE entity_id = $1', [res.body.id]);
@@ -53,10 +53,23 @@ describe('POST /api/flows', () => {
   it('creates a draft from a graph with settings, and keeps names with SQL and HTML verbatim', async () => {
     const res = await post('/api/flows', { name: nasty, graph: tinyGraph(nasty), settings: { holdoutPercent: 20 } }).expect(201);
     expect(res.body.name).toBe(nasty);
-    expect(res.body.settings).toEqual({ holdoutPercent: 20 });
+    expect(res.body.settings).toEqual({ holdoutPercent: 20, quietHours: 'workspace' });
     expect(res.body.graph.nodes[1].data.template.title).toBe(nasty);
     const again = await get(`/api/flows/${res.body.id}`).expect(200);
     expect(again.body.name).toBe(nasty);
+  });
+
+  it('a settings edit replaces the keys it names and keeps the others; a bad quiet-hours window names its field', async () => {
+    const flow = (await post('/api/flows', { name: 'Quiet', graph: tinyGraph(), settings: { holdoutPercent: 20 } }).expect(201)).body;
+    const off = await put(`/api/flows/${flow.id}`, { settings: { quietHours: 'off' } }).expect(200);
+    expect(off.body.settings).toEqual({ holdoutPercent: 20, quietHours: 'off' });
+    const own = await put(`/api/flows/${flow.id}`, {
+      settings: { holdoutPercent: 5, quietHours: { start: '22:00', end: '07:30' } },
+    }).expect(200);
+    expect(own.body.settings).toEqual({ holdoutPercent: 5, quietHours: { start: '22:00', end: '07:30' } });
+    const bad = await put(`/api/flows/${flow.id}`, { settings: { quietHours: { start: '25:00', end: '07:00' } } }).expect(400);
+    expect(bad.body.message).toContain('settings.quietHours');
+    expect((await get(`/api/flows/${flow.id}`).expect(200)).body.settings).toEqual(own.body.settings);
   });
 
   it.each([

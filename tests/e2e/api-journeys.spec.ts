@@ -56,7 +56,9 @@ beforeAll(async () => {
     );
     journeyIds[ext] = j.id;
     await api.sql(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES ($1, $2, 't', 'entered', '{}'), ($1, $2, 't', 'node', '{"type":"trigger"}')`,
+      // the engine's shape: a visit is recorded on the row that says what it did (step), not a row of its own
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+       SELECT id, contact_id, $2, 't', 'entered', '{}', 1 FROM journeys WHERE id = $1`,
       [j.id, at(-1)],
     );
   }
@@ -76,9 +78,9 @@ beforeAll(async () => {
     );
     messageIds[ext] = m.id;
     await api.sql(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail) VALUES
-         ($1, $2, 'm', 'node', '{"type":"channel"}'),
-         ($1, $2, 'm', 'message', jsonb_build_object('channel', 'push', 'messageId', $3::text, 'preview', $4::text))`,
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+       SELECT id, contact_id, $2, 'm', 'message', jsonb_build_object('channel', 'push', 'messageId', $3::text, 'preview', $4::text), 2
+         FROM journeys WHERE id = $1`,
       [journeyIds[ext], T, m.id, `We miss you — ${body}`],
     );
   }
@@ -114,12 +116,19 @@ describe('GET /api/contacts/:externalId/journeys', () => {
       currentNodeId: 'm',
       enteredAt: at(-1).toISOString(),
     });
-    expect(journey.log.map((l: { kind: string }) => l.kind)).toEqual(['entered', 'node', 'node', 'message']);
+    // each visit reads as "reached" + what the step did, as it always did
+    expect(journey.log.map((l: { kind: string; step?: number }) => `${l.kind}${l.step ? `@${l.step}` : ''}`)).toEqual([
+      'node@1',
+      'entered@1',
+      'node@2',
+      'message@2',
+    ]);
     expect(journey.log[3]).toEqual({
       at: T.toISOString(),
       nodeId: 'm',
       kind: 'message',
       detail: { channel: 'push', messageId: messageIds.c1, preview: `We miss you — Hi c1@example.com ${nasty}` },
+      step: 2,
       delivery: {
         status: 'delivered',
         sentAt: T.toISOString(),

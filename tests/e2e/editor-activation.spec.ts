@@ -177,6 +177,10 @@ describe('activation you can trust, in plain words', () => {
       ['Entered', 'Sent', 'Delivered', 'Clicked', 'Returned', 'Converted after a message'].filter((l) => labels.includes(l)),
     );
     expect(labels[labels.length - 1]).toBe('Converted after a message');
+    // nobody came back: the retention card says so instead of drawing empty axes
+    expect(await page.locator('[data-chart="retention"] [data-retention-empty]').textContent()).toBe(
+      'Nobody has come back yet: once returned contacts have had a day, this shows how many stay active.',
+    );
     await shoot(page, 'activation-05-metrics');
     expect(pageErrors).toEqual([]);
   });

@@ -1,8 +1,9 @@
 /**
  * An editor a marketer can leave open all day, in Debian's Chromium against the real app on a virtual clock: leaving
  * with an unsaved change asks first (top navigation and sign-out), drafts save themselves and survive a reload, a
- * second person's save is a conflict that names them (never a silent overwrite), and the canvas counts and the flows
- * list change on screen while events are ingested, without a reload. Screenshots under tests/artifacts/ (git-ignored).
+ * second person's save is a conflict that names them (never a silent overwrite), and the canvas counts, the Metrics
+ * tab, the journeys and the flows list change on screen while events are ingested, without a reload; the last of 64
+ * journey rows opens its timeline beside the list. Screenshots under tests/artifacts/ (git-ignored).
  *
  *   trigger(event signed_up) → welcome(push) → wait(P3D)        paid(goal order_paid, journey-wide)
  */
@@ -191,47 +192,67 @@ describe('editor sessions: never lose work, stay live', () => {
     await bo.context().close();
   });
 
-  it('changes the canvas counts and the flows list on screen while events are ingested, without a reload', async () => {
+  it('changes the canvas counts, the Metrics tab, the journeys and the flows list on screen while events are ingested, without a reload', async () => {
     await api.http().post(`/api/flows/${flowId}/activate`).set('Authorization', api.admin).expect(200);
     const page = await open('ana@example.com');
     await page.locator('.flowbar [data-live=live]').waitFor();
     await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+    const stillHere = () => page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere);
     const counts = page.locator('[data-node-id="welcome"] [data-counts]');
     expect(await page.locator('[data-node-id="welcome"]').textContent()).not.toContain('3 in'); // nobody yet
 
-    const people = ['s1', 's2', 's3'].map((externalId) => ({
-      externalId,
-      consent: { push: true },
-      attributes: { pushToken: `tok-${externalId}` },
-    }));
-    await api.http().post('/api/contacts').set('Authorization', api.admin).send(people).expect(200);
-    await api
-      .http()
-      .post('/api/events')
-      .set('Authorization', api.admin)
-      .send(people.map((p) => ({ externalId: p.externalId, name: 'signed_up' })))
-      .expect(200);
-    await api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by: 'PT1M' }).expect(201);
+    /** contacts with push who sign up now; the engine takes them in at the next minute */
+    const signUp = async (ids: string[]) => {
+      const people = ids.map((externalId) => ({ externalId, consent: { push: true }, attributes: { pushToken: `tok-${externalId}` } }));
+      await api.http().post('/api/contacts').set('Authorization', api.admin).send(people).expect(200);
+      await api
+        .http()
+        .post('/api/events')
+        .set('Authorization', api.admin)
+        .send(ids.map((externalId) => ({ externalId, name: 'signed_up' })))
+        .expect(200);
+      await api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by: 'PT1M' }).expect(201);
+    };
+    await signUp(['s1', 's2', 's3']);
     await counts.filter({ hasText: '3 in' }).waitFor({ timeout: 15_000 });
     await page.locator('[data-node-id="wait"] [data-counts]', { hasText: '3 waiting' }).waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true); // no reload
+    expect(await stillHere()).toBe(true); // no reload
     await shoot(page, 'session-04-live-counts');
+
+    // the Metrics tab follows the same live poll: the funnel's figure changes, highlighted for a moment
+    await page.locator('.tabs').getByRole('link', { name: 'Metrics' }).click();
+    const enteredStat = page.locator('[data-stat=entered] .stat-value');
+    await enteredStat.filter({ hasText: /^3$/ }).waitFor();
+    await signUp(['s4']);
+    await enteredStat.filter({ hasText: /^4$/ }).waitFor({ timeout: 15_000 });
+    await page.locator('[data-stat=entered] [data-bumped]').waitFor();
+    expect(await stillHere()).toBe(true);
+
+    // sixty more: the last journey row, far down the list, opens its timeline beside the list and on screen
+    await signUp(Array.from({ length: 60 }, (_, i) => `m${i + 1}`));
+    await page.locator('.tabs').getByRole('link', { name: 'Journeys' }).click();
+    await page.locator('[data-journey]').nth(63).waitFor({ timeout: 15_000 });
+    const row = page.locator('[data-journey]').last();
+    await row.scrollIntoViewIfNeeded();
+    await row.click();
+    const sentence = page.locator('.timeline .tl-sentence').first();
+    await sentence.waitFor();
+    const rowBox = (await row.boundingBox())!;
+    const sentenceBox = (await sentence.boundingBox())!;
+    expect(sentenceBox.x).toBeGreaterThan(rowBox.x + rowBox.width - 1);
+    expect(sentenceBox.y).toBeGreaterThanOrEqual(0);
+    expect(sentenceBox.y + sentenceBox.height).toBeLessThanOrEqual(900);
+    await shoot(page, 'session-05-journey-beside');
 
     // the flows list too
     await page.locator('.topbar').getByRole('link', { name: 'Flows' }).click();
     const entered = page.locator('.flows-table tr', { hasText: 'Welcome push' }).locator('[data-stat=entered]');
-    await entered.filter({ hasText: /^3$/ }).waitFor();
-    await api
-      .http()
-      .post('/api/events')
-      .set('Authorization', api.admin)
-      .send([{ externalId: 's4', name: 'signed_up' }])
-      .expect(200);
-    await api.http().post('/api/clock/advance').set('Authorization', api.admin).send({ by: 'PT1M' }).expect(201);
-    await entered.filter({ hasText: /^4$/ }).waitFor({ timeout: 15_000 });
+    await entered.filter({ hasText: /^64$/ }).waitFor();
+    await signUp(['s65']);
+    await entered.filter({ hasText: /^65$/ }).waitFor({ timeout: 15_000 });
     await page.locator('[data-live=live]').waitFor();
-    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
-    await shoot(page, 'session-05-live-list');
+    expect(await stillHere()).toBe(true);
+    await shoot(page, 'session-06-live-list');
     expect(pageErrors).toEqual([]);
   });
 });

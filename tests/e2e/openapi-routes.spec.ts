@@ -65,7 +65,7 @@ it('flags an answer that leaves its documented view (the check every in-process 
     status: 'draft',
     version: 1,
     liveVersion: null,
-    settings: { holdoutPercent: 0 },
+    settings: { holdoutPercent: 0, quietHours: 'workspace' },
     createdAt: 'x',
     updatedAt: 'x',
     activatedAt: null,

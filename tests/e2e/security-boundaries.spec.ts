@@ -242,6 +242,14 @@ describe('editors change what live contacts get (editor)', () => {
       .set('Authorization', editor)
       .send({ settings: { holdoutPercent: 20 } });
     expect(settings.status).toBe(403);
+    // a flow's own quiet hours reach live contacts at once too: not through the draft endpoint either
+    const quiet = await api
+      .http()
+      .put(`/api/flows/${flowId}/draft`)
+      .set('Authorization', editor)
+      .send({ settings: { quietHours: 'off' } });
+    expect(quiet.status).toBe(403);
+    expect((await api.http().get(`/api/flows/${flowId}`).set(auth()).expect(200)).body.settings.quietHours).toBe('workspace');
     await api.http().put(`/api/flows/${flowId}`).set('Authorization', editor).send({ name: 'renamed by the editor' }).expect(200);
 
     const draft = await api.http().put(`/api/flows/${flowId}/draft`).set('Authorization', editor).send({ graph: changed }).expect(200);

@@ -505,14 +505,15 @@ async function check(
     `SELECT count(*) n FROM journeys j WHERE state = 'converted' AND NOT EXISTS (SELECT 1 FROM journey_log l WHERE l.journey_id = j.id AND l.kind IN ('goal', 'converted', 'exit'))`,
   );
 
-  // every step logged once: node rows = step_seq, no node visited twice (these graphs have no loop)
+  // every step logged once: visit rows = step_seq, no node visited twice (these graphs have no loop)
   await expectZero(
-    'journeys whose node log rows differ from their steps',
-    `SELECT count(*) n FROM journeys j WHERE j.step_seq <> (SELECT count(*) FROM journey_log l WHERE l.journey_id = j.id AND l.kind = 'node')`,
+    'journeys whose visit log rows differ from their steps',
+    `SELECT count(*) n FROM journeys j WHERE j.step_seq <> (SELECT count(*) FROM journey_log l WHERE l.journey_id = j.id AND l.step IS NOT NULL)`,
   );
   await expectZero(
-    'node log rows written twice',
-    `SELECT count(*) n FROM (SELECT 1 FROM journey_log WHERE kind = 'node' GROUP BY journey_id, node_id HAVING count(*) > 1) x`,
+    'visits logged twice (a step number written twice, or a node visited twice)',
+    `SELECT count(*) n FROM (SELECT 1 FROM journey_log WHERE step IS NOT NULL GROUP BY journey_id, step HAVING count(*) > 1
+                             UNION ALL SELECT 1 FROM journey_log WHERE step IS NOT NULL GROUP BY journey_id, node_id HAVING count(*) > 1) x`,
   );
   await expectZero(
     'journeys entered twice',

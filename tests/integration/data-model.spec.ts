@@ -48,7 +48,7 @@ describe('data model guarantees', () => {
   it('keeps the journey log append-only', async () => {
     const [journey] = await db.dataSource.query(`SELECT id FROM journeys WHERE flow_id = $1 AND state = 'waiting'`, [flowId]);
     const [log] = await db.dataSource.query(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind) VALUES ($1, now(), 't', 'entered') RETURNING id`,
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind) SELECT id, contact_id, now(), 't', 'entered' FROM journeys WHERE id = $1 RETURNING id`,
       [journey.id],
     );
     await expect(db.dataSource.query(`UPDATE journey_log SET kind = 'x' WHERE id = $1`, [log.id])).rejects.toThrow(/append-only/);

@@ -3,18 +3,22 @@
  * a flow row, its frozen versions, and status/live_version as activation would leave them.
  */
 import type { Pool } from 'pg';
-import type { FlowGraphDocument } from '@boomerang/engine';
+import type { FlowGraphDocument, FlowQuietHours } from '@boomerang/engine';
 import { ingestEventRows } from '@boomerang/engine/runtime';
 
 export async function createActiveFlow(
   db: Pool,
   graph: FlowGraphDocument,
-  options: { name?: string; holdoutPercent?: number; activatedAt?: Date } = {},
+  options: { name?: string; holdoutPercent?: number; activatedAt?: Date; quietHours?: FlowQuietHours } = {},
 ): Promise<string> {
   const flow = await db.query<{ id: string }>(
     `INSERT INTO flows (name, status, current_version, live_version, settings, activated_at)
      VALUES ($1, 'active', 1, 1, $2, $3) RETURNING id`,
-    [options.name ?? 'test flow', JSON.stringify({ holdoutPercent: options.holdoutPercent ?? 0 }), options.activatedAt ?? new Date(0)],
+    [
+      options.name ?? 'test flow',
+      JSON.stringify({ holdoutPercent: options.holdoutPercent ?? 0, ...(options.quietHours ? { quietHours: options.quietHours } : {}) }),
+      options.activatedAt ?? new Date(0),
+    ],
   );
   const id = flow.rows[0].id;
   await db.query(`INSERT INTO flow_versions (flow_id, version, graph, frozen_at) VALUES ($1, 1, $2, now())`, [id, JSON.stringify(graph)]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flowGraphSchema, flowSettingsSchema, flowTemplates } from '@boomerang/engine';
+import { flowGraphSchema, flowSettingsPatchSchema, flowSettingsSchema, flowTemplates } from '@boomerang/engine';
 import { flowStatus } from '@boomerang/engine/core/views/flows';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
@@ -27,7 +27,7 @@ export const updateFlowBody = z
   .object({
     name: name.optional(),
     graph: flowGraphSchema.optional(),
-    settings: flowSettingsSchema.optional(),
+    settings: flowSettingsPatchSchema.optional().describe('the keys given replace the stored ones; the others stay'),
     baseUpdatedAt: z
       .string()
       .max(40)

@@ -9,7 +9,7 @@ export interface FlowRow {
   status: FlowStatus;
   current_version: number;
   live_version: number | null;
-  settings: { holdoutPercent?: number };
+  settings: { holdoutPercent?: number; quietHours?: unknown };
   created_at: Date;
   updated_at: Date;
   activated_at: Date | null;
@@ -125,7 +125,7 @@ export class FlowsRepository {
     const [rows]: [FlowRow[], number] = await db.query(
       `UPDATE flows SET
          name = coalesce($2, name),
-         settings = coalesce($3::jsonb, settings),
+         settings = settings || coalesce($3::jsonb, '{}'), -- the keys given replace the stored ones
          status = coalesce($4, status),
          current_version = coalesce($5, current_version),
          live_version = coalesce($6, live_version),

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   findFlowTemplate,
+  flowQuietHoursOf,
   flowSettingsSchema,
   flowTemplates,
   validateFlow,
@@ -480,7 +481,7 @@ export function summaryView(flow: FlowRow): FlowSummary {
     status: flow.status,
     version: flow.current_version,
     liveVersion: flow.live_version,
-    settings: { holdoutPercent: flow.settings.holdoutPercent ?? 10 },
+    settings: { holdoutPercent: flow.settings.holdoutPercent ?? 10, quietHours: flowQuietHoursOf(flow.settings.quietHours) },
     createdAt: flow.created_at.toISOString(),
     updatedAt: flow.updated_at.toISOString(),
     activatedAt: flow.activated_at?.toISOString() ?? null,

@@ -23,6 +23,8 @@ export interface LogJson {
   nodeId: string;
   kind: string;
   detail: Record<string, unknown>;
+  /** Set on the row that records a node visit (the visit's first row). */
+  step: number | null;
   delivery?: Record<string, unknown> | null;
 }
 
@@ -35,7 +37,7 @@ const columns = `j.id, j.flow_id, f.name AS flow_name, j.flow_version, c.externa
  */
 const logColumn = `coalesce((
   SELECT jsonb_agg(jsonb_build_object(
-           'at', l.at, 'nodeId', l.node_id, 'kind', l.kind, 'detail', l.detail,
+           'at', l.at, 'nodeId', l.node_id, 'kind', l.kind, 'detail', l.detail, 'step', l.step,
            'delivery', CASE WHEN m.id IS NULL THEN NULL ELSE jsonb_build_object(
              'status', m.status, 'sentAt', m.sent_at, 'deliveredAt', m.delivered_at, 'failedAt', m.failed_at,
              'openedAt', m.opened_at, 'clickedAt', m.clicked_at, 'lastError', m.last_error) END)

@@ -43,6 +43,16 @@ function iso(value: unknown): string | null {
   return value === null || value === undefined ? null : new Date(value as string).toISOString();
 }
 
+/**
+ * The engine stores a node visit on the row that says what the visit did (issue 23: one row per step, not two); the
+ * log a reader sees keeps one `node` row ("reached this step") before it, as it always read.
+ */
+function logViews(entry: LogJson): JourneyLogEntry[] {
+  const view = logView(entry);
+  if (entry.step === null || entry.step === undefined || entry.kind === 'node') return [view];
+  return [{ at: view.at, nodeId: entry.nodeId, kind: 'node', detail: { step: entry.step }, step: entry.step }, view];
+}
+
 function logView(entry: LogJson): JourneyLogEntry {
   const d = entry.delivery;
   return {
@@ -50,6 +60,7 @@ function logView(entry: LogJson): JourneyLogEntry {
     nodeId: entry.nodeId,
     kind: entry.kind,
     detail: entry.detail,
+    ...(entry.step === null || entry.step === undefined ? {} : { step: entry.step }),
     ...(d
       ? {
           delivery: {
@@ -80,7 +91,7 @@ function journeyView(row: JourneyRow, mask: boolean): JourneyView {
     enteredAt: row.entered_at.toISOString(),
     nextRunAt: row.next_run_at?.toISOString() ?? null,
     endedAt: row.ended_at?.toISOString() ?? null,
-    ...(row.log ? { log: row.log.map(logView) } : {}),
+    ...(row.log ? { log: row.log.flatMap(logViews) } : {}),
   };
   return mask && view.log ? { ...view, log: view.log.map((l) => ({ ...l, detail: maskDeep(l.detail) })) } : view;
 }

@@ -176,7 +176,7 @@ export class MetricsRepository {
            FROM journeys WHERE flow_id = $1 AND ($2::int IS NULL OR flow_version = $2)),
        visits AS (
          SELECT l.node_id, count(*)::int AS entered, count(DISTINCT l.journey_id)::int AS journeys
-           FROM journey_log l JOIN j ON j.id = l.journey_id WHERE l.kind = 'node' GROUP BY l.node_id),
+           FROM journey_log l JOIN j ON j.id = l.journey_id WHERE l.step IS NOT NULL GROUP BY l.node_id),
        here AS (
          SELECT current_node_id AS node_id,
                 count(*) FILTER (WHERE state IN ('waiting', 'running'))::int AS waiting,

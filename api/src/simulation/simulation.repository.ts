@@ -173,7 +173,7 @@ export class SimulationRepository {
           converted: number;
         }>(
           `WITH visits AS (
-           SELECT node_id, count(*)::int AS entered FROM journey_log WHERE kind = 'node' GROUP BY node_id),
+           SELECT node_id, count(*)::int AS entered FROM journey_log WHERE step IS NOT NULL GROUP BY node_id),
          sends AS (
            SELECT node_id, count(*) FILTER (WHERE status IN ('sent', 'delivered', 'failed'))::int AS sent,
                   count(*) FILTER (WHERE status = 'delivered')::int AS delivered,

@@ -1,6 +1,7 @@
 /** Safe publishing: the Publish dialog (diff + migration choice with counts), the Activate confirmation (estimate). */
 import { useEffect, useState, type ReactNode } from 'react';
 import { errorText, publishingApi, type Estimate, type PublishPreview } from '../api';
+import { holdoutSentence } from './flow-settings-words';
 
 export function Modal({ title, children, onClose }: { title: string; children: ReactNode; onClose: () => void }) {
   return (
@@ -172,11 +173,7 @@ export function ActivateDialog({
             <span className="muted">% of the people who enter</span>
           </span>
           <span className={holdoutOk ? 'hint' : 'field-error'} data-holdout-sentence>
-            {!holdoutOk
-              ? 'A whole number from 0 to 50.'
-              : holdoutValue === 0
-                ? 'Everyone who enters gets the messages; without a control group the lift of this flow cannot be measured.'
-                : `${holdoutValue} in every 100 people who enter get nothing, so you can see how many would have come back anyway (the lift).`}
+            {!holdoutOk ? 'A whole number from 0 to 50.' : holdoutSentence(holdoutValue)}
           </span>
         </label>
         <p className="muted">Messages are sent within quiet hours and frequency caps.</p>

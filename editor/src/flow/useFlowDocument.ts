@@ -1,10 +1,12 @@
 /**
  * The flow being edited: the stored flow, React Flow's node and edge state built from its graph (laid out top to
- * bottom when the document has no usable positions), the document and its keys, and "unsaved?".
+ * bottom when the document has no usable positions), the document and its keys, the flow's settings as edited, and
+ * "unsaved?".
  */
 import { useEdgesState, useNodesState } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { errorText, flowsApi, type FlowView } from '../api';
+import type { FlowSettingsPatch } from '../engine';
 import { styled } from '../canvas/edges';
 import { layoutTopDown, needsLayout } from '../graph/layout';
 import { documentKey, handlesOf, toDocument, toEditorEdges, toEditorNodes, type EditorEdge, type EditorNode } from '../graph/model';
@@ -36,6 +38,9 @@ export function useFlowDocument(id: string) {
   const [edges, setEdges, onEdgesChange] = useEdgesState<EditorEdge>([]);
   const [savedKey, setSavedKey] = useState('');
   const [name, setName] = useState('');
+  // the settings edited here and not saved yet, over the stored ones (not a copy: a change made elsewhere, such as
+  // the holdout chosen in the activation dialog, shows through)
+  const [settingsEdit, setSettingsEdit] = useState<FlowSettingsPatch>({});
 
   const show = useCallback(
     (f: FlowView) => {
@@ -45,6 +50,7 @@ export function useFlowDocument(id: string) {
       setNodes(g.nodes);
       setEdges(g.edges);
       setSavedKey(documentKey(toDocument(g.nodes, g.edges)));
+      setSettingsEdit({});
     },
     [setNodes, setEdges],
   );
@@ -60,6 +66,19 @@ export function useFlowDocument(id: string) {
   const currentKey = useMemo(() => documentKey(doc), [doc]);
   const semanticKey = useMemo(() => semanticKeyOf(nodes, edges), [nodes, edges]);
   const dirty = flow !== null && currentKey !== savedKey;
+  const settings = flow ? { ...flow.settings, ...settingsEdit } : null;
+  const settingsChanges = useMemo(() => changedSettings(flow?.settings, settingsEdit), [flow?.settings, settingsEdit]);
+  const editSettings = useCallback((patch: FlowSettingsPatch) => setSettingsEdit((edit) => ({ ...edit, ...patch })), []);
+  /** after a save of `sent`: what is still edited is what changed since (compared with the stored settings) */
+  const markSettingsSaved = useCallback(
+    (sent: FlowSettingsPatch) =>
+      setSettingsEdit((edit) =>
+        Object.fromEntries(
+          Object.entries(edit).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(sent[k as keyof FlowSettingsPatch])),
+        ),
+      ),
+    [],
+  );
 
   return {
     flow,
@@ -78,6 +97,16 @@ export function useFlowDocument(id: string) {
     semanticKey,
     dirty,
     markSaved: setSavedKey,
+    settings,
+    editSettings,
+    settingsChanges,
+    markSettingsSaved,
     reload,
   };
+}
+
+/** The edited settings that differ from the stored ones, or null when none does. */
+export function changedSettings(stored: FlowSettingsPatch | undefined, edit: FlowSettingsPatch): FlowSettingsPatch | null {
+  const changed = Object.entries(edit).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(stored?.[k as keyof FlowSettingsPatch]));
+  return changed.length ? (Object.fromEntries(changed) as FlowSettingsPatch) : null;
 }

@@ -123,6 +123,7 @@ export function IntegerField(props: {
   optional?: boolean;
   hint?: ReactNode;
   disabled?: boolean;
+  issueKey?: string;
 }) {
   const parse = (t: string): { ok: true; value: number | undefined } | { ok: false; error: string } => {
     if (t.trim() === '') return props.optional ? { ok: true, value: undefined } : { ok: false, error: 'required' };
@@ -134,7 +135,7 @@ export function IntegerField(props: {
   };
   const draft = useDraft(props.value, (v) => (v === undefined ? '' : String(v)), parse, props.onChange);
   return (
-    <Field label={props.label} hint={props.hint} error={draft.error}>
+    <Field label={props.label} hint={props.hint} error={draft.error} issueKey={props.issueKey}>
       <input
         name={props.name}
         inputMode="numeric"

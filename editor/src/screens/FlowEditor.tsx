@@ -5,16 +5,18 @@
  */
 import { ReactFlowProvider } from '@xyflow/react';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, errorText, flowsApi, publishingApi, type Me, type SimulationReport } from '../api';
+import { ApiError, errorText, flowsApi, publishingApi, type Me, type Metrics, type SimulationReport } from '../api';
 import { IssuesContext } from '../canvas/issues';
 import { CountsContext, HighlightContext, SimulationContext } from '../canvas/nodes';
 import { Canvas } from '../flow/Canvas';
 import { ActivateDialog, PublishDialog } from '../flow/Dialogs';
+import { FlowSettingsDialog } from '../flow/FlowSettings';
 import { FlowInfo } from '../flow/FlowInfo';
 import { HistoryTab } from '../flow/History';
 import { autosaveDelay, conflictText, SaveStatus, type SaveState } from '../flow/SaveStatus';
 import { useFlowDocument } from '../flow/useFlowDocument';
 import { useFlowValidation } from '../flow/useFlowValidation';
+import type { TriggerNode } from '../graph/model';
 import { publishLayerVerdicts } from '../insights/layer-verdicts';
 import { LiveIndicator, useLive } from '../live';
 import { kindOf } from '../nodes';
@@ -55,27 +57,33 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
     semanticKey,
     dirty,
     markSaved,
+    settings,
+    editSettings,
+    settingsChanges,
+    markSettingsSaved,
     reload,
   } = useFlowDocument(id);
   const { errors: plainErrors, warnings: plainWarnings, issues, source, setServer } = useFlowValidation(semanticKey);
   const [banner, setBanner] = useState<Banner>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'publish' | 'activate' | null>(null);
+  const [dialog, setDialog] = useState<'publish' | 'activate' | 'settings' | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
   /** a step to select and show on the canvas (a new object each time, so the same step can be asked for again) */
   const [focus, setFocus] = useState<{ id: string } | null>(null);
   const [simulating, setSimulating] = useState(0); // a new key per run; 0 = closed
   const [simReport, setSimReport] = useState<SimulationReport | null>(null);
-  const [counts, setCounts] = useState<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(null);
-  // counts are a bonus on the cards: refreshed on their own, kept on a failed refresh
+  // one live poll of the flow's metrics feeds the cards' counts and the Metrics tab; kept on a failed refresh, and the
+  // same object while nothing changed (the cards and charts do not redraw for an identical answer)
+  const [metrics, setMetrics] = useState<Metrics | null>(null);
   const live = useLive(
     () =>
       flowsApi.metrics(id).then((m) => {
-        setCounts(m.nodes);
+        setMetrics((shown) => (shown && JSON.stringify(shown) === JSON.stringify(m) ? shown : m));
         publishLayerVerdicts(id, m);
       }),
     [id],
   );
+  const counts = metrics?.nodes ?? null;
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
   const saving = useRef(false);
 
@@ -89,7 +97,11 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
     if (e instanceof ApiError && e.errors.length > 0) setServer({ key, result: { valid: false, errors: e.errors, warnings: [] } });
   }, []);
 
-  const unsaved = flow !== null && (dirty || (name.trim() !== '' && name.trim() !== flow.name));
+  /** the graph or the settings changed (what a save before simulating or activating is for) */
+  const pending = dirty || settingsChanges !== null;
+  const unsaved = flow !== null && (pending || (name.trim() !== '' && name.trim() !== flow.name));
+  /** what the autosave's "this failed already" compares with: the document and the settings */
+  const saveKey = `${currentKey}\u0000${JSON.stringify(settingsChanges)}`;
 
   /** Saves the draft; `auto`: the autosave (no banner on success, the bar says "Saved · 12:04"). */
   const save = useCallback(
@@ -99,6 +111,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
       if (!auto) setBusy('save');
       setSaveState({ kind: 'saving' });
       const sentKey = currentKey;
+      const sentSettings = settingsChanges;
       try {
         // the draft endpoint: on an active flow this is a new version that is not live until published; the
         // optimistic check refuses to overwrite a save someone else made since this copy was loaded
@@ -106,9 +119,11 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           graph: doc,
           baseUpdatedAt: flow.updatedAt,
           ...(name.trim() && name.trim() !== flow.name ? { name: name.trim() } : {}),
+          ...(sentSettings ? { settings: sentSettings } : {}),
         });
         setFlow(updated);
         markSaved(sentKey);
+        if (sentSettings) markSettingsSaved(sentSettings);
         setSaveState({ kind: 'saved', at: new Date() });
         if (updated.status === 'active' && updated.liveVersion !== updated.version) {
           // the first save of an edit to a live flow makes a new version: say so once, autosaved or not
@@ -123,7 +138,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         if (e instanceof ApiError && e.status === 409 && /after you opened it/.test(e.message)) {
           setSaveState({ kind: 'conflict', text: conflictText(e.message) });
         } else {
-          setSaveState({ kind: 'failed', text: errorText(e), key: sentKey });
+          setSaveState({ kind: 'failed', text: errorText(e), key: `${sentKey}\u0000${JSON.stringify(sentSettings)}` });
           if (!auto) showApiError(e, semanticKey);
         }
         return false;
@@ -132,17 +147,17 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         if (!auto) setBusy(null);
       }
     },
-    [flow, doc, currentKey, semanticKey, name, showApiError],
+    [flow, doc, currentKey, semanticKey, name, settingsChanges, markSettingsSaved, showApiError],
   );
 
   // autosave: a few seconds after the last edit, unless a conflict is waiting for the user or this edit already failed
   const autosaveBlocked =
-    saveState.kind === 'conflict' || saveState.kind === 'saving' || (saveState.kind === 'failed' && saveState.key === currentKey);
+    saveState.kind === 'conflict' || saveState.kind === 'saving' || (saveState.kind === 'failed' && saveState.key === saveKey);
   useEffect(() => {
     if (!unsaved || readOnly || autosaveBlocked || busy !== null) return;
     const timer = window.setTimeout(() => void save(true), autosaveDelay());
     return () => window.clearTimeout(timer);
-  }, [unsaved, readOnly, autosaveBlocked, busy, currentKey, name, save]);
+  }, [unsaved, readOnly, autosaveBlocked, busy, saveKey, name, save]);
 
   // leaving the flow (another screen, sign-out, closing the tab) with unsaved work asks first
   useEffect(() => {
@@ -192,7 +207,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         !window.confirm('Archive this flow? Live journeys exit and queued messages are cancelled. This cannot be undone.')
       )
         return;
-      if (action === 'activate' && dirty && !(await save())) return;
+      if (action === 'activate' && pending && !(await save())) return;
       setDialog(null);
       setBusy(action);
       setBanner(null);
@@ -216,7 +231,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
         setBusy(null);
       }
     },
-    [flow, dirty, save, semanticKey, showApiError],
+    [flow, pending, save, semanticKey, showApiError],
   );
 
   if (loadError)
@@ -234,6 +249,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
     );
 
   const labels = new Map(nodes.map((n) => [n.id, n.data.label || n.id]));
+  const trigger = nodes.find((n): n is TriggerNode => n.type === 'trigger');
   const hasDraft = flow.status === 'active' && flow.liveVersion !== null && flow.version !== flow.liveVersion;
 
   return (
@@ -265,6 +281,14 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           ))}
         </nav>
         <div className="flowbar-actions">
+          <button
+            className="btn"
+            data-action="flow-settings"
+            title="Holdout, re-entry and quiet hours of this flow"
+            onClick={() => setDialog('settings')}
+          >
+            Settings…
+          </button>
           {!readOnly && (
             <>
               <button className="btn" onClick={validateOnServer} disabled={busy !== null}>
@@ -297,13 +321,13 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
               data-action="simulate"
               disabled={busy !== null}
               title={
-                dirty
+                pending
                   ? 'Saves, then simulates the saved version'
                   : 'Runs this version for 30 virtual days on a copy of your contacts; nothing is sent'
               }
               onClick={() => {
                 setSimReport(null);
-                if (dirty) void save().then((ok) => ok && setSimulating(Date.now()));
+                if (pending) void save().then((ok) => ok && setSimulating(Date.now()));
                 else setSimulating(Date.now());
               }}
             >
@@ -316,10 +340,10 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
                 <button
                   className="btn success"
                   data-action="activate"
-                  onClick={() => (dirty ? void save().then((ok) => ok && setDialog('activate')) : setDialog('activate'))}
+                  onClick={() => (pending ? void save().then((ok) => ok && setDialog('activate')) : setDialog('activate'))}
                   disabled={busy !== null || plainErrors.length > 0}
                   title={
-                    plainErrors.length > 0 ? `Fix this first: ${plainErrors[0].text}` : dirty ? 'Saves, then asks to confirm' : undefined
+                    plainErrors.length > 0 ? `Fix this first: ${plainErrors[0].text}` : pending ? 'Saves, then asks to confirm' : undefined
                   }
                 >
                   {flow.status === 'paused' ? 'Resume…' : 'Activate…'}
@@ -355,6 +379,26 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
           holdoutPercent={flow.settings.holdoutPercent}
           onClose={() => setDialog(null)}
           onConfirm={(holdout) => void transition('activate', holdout)}
+        />
+      )}
+      {dialog === 'settings' && settings && (
+        <FlowSettingsDialog
+          holdoutPercent={settings.holdoutPercent}
+          quietHours={settings.quietHours}
+          onSettings={editSettings}
+          reentry={trigger?.data.config.reentry}
+          hasTrigger={trigger !== undefined}
+          onReentry={(reentry) =>
+            setNodes((ns) =>
+              ns.map((n) =>
+                n.id === trigger?.id && n.type === 'trigger' ? { ...n, data: { ...n.data, config: { ...n.data.config, reentry } } } : n,
+              ),
+            )
+          }
+          canEditGraph={!readOnly}
+          canEditSettings={!readOnly && (flow.status !== 'active' || canOperate)}
+          live={flow.status === 'active'}
+          onClose={() => setDialog(null)}
         />
       )}
       {simulating > 0 && (
@@ -482,7 +526,7 @@ function FlowEditorInner({ id, tab, me }: { id: string; tab: Tab; me: Me }) {
             </div>
           }
         >
-          <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} />
+          <MetricsTab flowId={flow.id} labels={labels} order={nodes.map((n) => n.id)} live={metrics} />
         </Suspense>
       )}
     </div>

@@ -19,6 +19,7 @@ import {
   YAxis,
 } from 'recharts';
 import { download, errorText, exportPath, flowsApi, type ExportKind, type Metrics } from '../api';
+import { Bump } from '../live';
 import { percent } from '../ui';
 import { describeDuration, splitDuration } from '../graph/durations';
 import { formatMoney, workspaceCurrency } from '../money';
@@ -40,17 +41,30 @@ const hours = (h: number | null) =>
 
 const funnelColors = ['#64748b', '#6366f1', '#3b82f6', '#0ea5e9', '#10b981', '#16a34a'];
 
-export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: ReadonlyMap<string, string>; order: string[] }) {
-  const [m, setM] = useState<Metrics | null>(null);
+/** `live`: the flow screen's live metrics (refreshed every few seconds), shown once newer than the first load. */
+export function MetricsTab({
+  flowId,
+  labels,
+  order,
+  live,
+}: {
+  flowId: string;
+  labels: ReadonlyMap<string, string>;
+  order: string[];
+  live?: Metrics | null;
+}) {
+  const [loaded, setLoaded] = useState<Metrics | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     Promise.all([flowsApi.metrics(flowId), workspaceCurrency()])
       .then(([metrics, code]) => {
         shownCurrency = code; // before the figures render: every amount on the screen in the workspace currency
-        setM(metrics);
+        setLoaded(metrics);
       })
       .catch((e) => setError(errorText(e)));
   }, [flowId]);
+  // the live figures replace the first load once it is there (the currency is known by then)
+  const m = loaded && live ? live : loaded;
   if (error)
     return (
       <div className="tab-page">
@@ -96,7 +110,9 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
           {funnel.map(({ step, key, value, rate }) => (
             <div className="stat" key={step} data-stat={key}>
               <span className="stat-label">{step}</span>
-              <span className="stat-value">{value.toLocaleString()}</span>
+              <span className="stat-value">
+                <Bump value={value}>{value.toLocaleString()}</Bump>
+              </span>
               <span className="stat-rate">{rate || '\u00a0'}</span>
             </div>
           ))}
@@ -195,17 +211,24 @@ export function MetricsTab({ flowId, labels, order }: { flowId: string; labels: 
 
         <section className="card" data-chart="retention">
           <h2>Retention of returned users</h2>
-          <div className="chart" style={{ height: 220 }}>
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart data={retention} margin={{ top: 12, right: 16, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="day" />
-                <YAxis unit=" %" domain={[0, 100]} width={48} />
-                <Tooltip formatter={(v) => [v === null ? '—' : `${v} %`, 'still active']} />
-                <Line type="monotone" dataKey="share" stroke="#10b981" strokeWidth={2} isAnimationActive={false} connectNulls />
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
+          {retention.every((r) => r.share === null) ? (
+            // an empty chart reads as "broken": say why there is nothing to draw yet
+            <div className="empty" data-retention-empty>
+              Nobody has come back yet: once returned contacts have had a day, this shows how many stay active.
+            </div>
+          ) : (
+            <div className="chart" style={{ height: 220 }}>
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={retention} margin={{ top: 12, right: 16, bottom: 0, left: 0 }}>
+                  <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                  <XAxis dataKey="day" />
+                  <YAxis unit=" %" domain={[0, 100]} width={48} />
+                  <Tooltip formatter={(v) => [v === null ? '—' : `${v} %`, 'still active']} />
+                  <Line type="monotone" dataKey="share" stroke="#10b981" strokeWidth={2} isAnimationActive={false} connectNulls />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          )}
           <p className="hint">Share of returned contacts active again on day N after their return.</p>
         </section>
       </div>

@@ -1,4 +1,5 @@
 import { advance } from './advance';
+import { settingsForFlow } from './guardrails/quiet-hours';
 import type { FlowGraphDocument } from './schema';
 import { at, contact, event, newJourney, noGuardrails, sent } from './testing/fixtures';
 import { branches, delay, email, flow, goal, push, split, until, waitFor, webhook, when } from './testing/flow-builder';
@@ -17,7 +18,7 @@ describe('advance', () => {
 
   it('enters at the trigger, sends, and completes at an unconnected handle', () => {
     const r = step(newJourney(), simple, contact(), '2026-01-05T12:00:00Z');
-    expect(kinds(r)).toEqual(['t:node', 't:entered', 'push:node', 'push:message', 'push:completed']);
+    expect(kinds(r)).toEqual(['t:entered', 'push:message', 'push:completed']);
     expect(r.journey).toMatchObject({ state: 'completed', currentNodeId: 'push', stepSeq: 2, wait: null, nextRunAt: null });
     expect(r.journey.context.visits).toEqual({ t: 1, push: 1 });
     expect(sends(r)).toEqual([
@@ -60,7 +61,7 @@ describe('advance', () => {
       expect(early.effects).toEqual([]);
       expect(early.journey).toEqual(r1.journey);
       const due = step(r1.journey, g, facts, '2026-03-08T14:00:00Z');
-      expect(kinds(due)).toEqual(['wait:resumed', 'push:node', 'push:message', 'push:completed']);
+      expect(kinds(due)).toEqual(['wait:resumed', 'push:message', 'push:completed']);
       expect(sends(due)[0].idempotencyKey).toBe('j1:3');
     });
 
@@ -94,10 +95,10 @@ describe('advance', () => {
 
       const opened = contact({ events: [event('app_open', '2026-01-06T08:00:00Z')] });
       const r2 = step(r1.journey, g3, opened, '2026-01-06T08:00:00Z');
-      expect(kinds(r2)).toEqual(['w:resumed', 'w:decision', 'yes:node', 'yes:message', 'yes:completed']);
+      expect(kinds(r2)).toEqual(['w:resumed', 'w:decision', 'yes:message', 'yes:completed']);
 
       const r3 = step(r1.journey, g3, before, '2026-01-08T12:00:00Z');
-      expect(kinds(r3)).toEqual(['w:resumed', 'w:decision', 'no:node', 'no:message', 'no:completed']);
+      expect(kinds(r3)).toEqual(['w:resumed', 'w:decision', 'no:message', 'no:completed']);
       expect(logs(r3)[1].detail).toMatchObject({ handle: 'timeout' });
     });
   });
@@ -145,7 +146,7 @@ describe('advance', () => {
 
       it('is not met by arriving: the journey waits there for the event, up to the attribution window', () => {
         const r = step(newJourney(), drawn, contact(), '2026-01-05T12:00:00Z');
-        expect(kinds(r)).toEqual(['t:node', 't:entered', 'sms:node', 'sms:message', 'g:node', 'g:wait']);
+        expect(kinds(r)).toEqual(['t:entered', 'sms:message', 'g:wait']);
         expect(r.journey).toMatchObject({
           state: 'waiting',
           currentNodeId: 'g',
@@ -296,7 +297,7 @@ describe('advance', () => {
         wait: { kind: 'send', until: sendAt, reason: 'quiet_hours' },
       });
       expect(r1.journey.nextRunAt?.toISOString()).toBe(sendAt);
-      expect(kinds(r1)).toEqual(['t:node', 't:entered', 'push:node', 'push:guardrail', 'push:wait']);
+      expect(kinds(r1)).toEqual(['t:entered', 'push:guardrail', 'push:wait']);
       expect(sends(r1)).toEqual([]);
 
       const early = step(r1.journey, simple, facts, new Date(Date.parse(sendAt) - 60_000).toISOString(), nightly);
@@ -305,6 +306,23 @@ describe('advance', () => {
       const r2 = step(r1.journey, simple, facts, sendAt, nightly);
       expect(kinds(r2)).toEqual(['push:resumed', 'push:message', 'push:completed']);
       expect(sends(r2)).toEqual([expect.objectContaining({ idempotencyKey: 'j1:2', at: at(sendAt) })]);
+    });
+
+    it.each`
+      case                                              | quiet                               | now                       | sendAt
+      ${'"off": sends at 23:00 despite the workspace'}  | ${'off'}                            | ${'2026-01-05T23:00:00Z'} | ${null}
+      ${'own window 12:00–14:00: 23:00 sends'}          | ${{ start: '12:00', end: '14:00' }} | ${'2026-01-05T23:00:00Z'} | ${null}
+      ${'own window 12:00–14:00: 12:30 waits to 14:00'} | ${{ start: '12:00', end: '14:00' }} | ${'2026-01-05T12:30:00Z'} | ${'2026-01-05T14:00:00.000Z'}
+      ${'"workspace": 23:00 waits to 09:00'}            | ${'workspace'}                      | ${'2026-01-05T23:00:00Z'} | ${'2026-01-06T09:00:00.000Z'}
+    `("a flow's own quiet hours replace the workspace's: $case", ({ quiet, now, sendAt }) => {
+      const r = step(newJourney(), simple, contact({ timezone: 'UTC' }), now, settingsForFlow(nightly, quiet));
+      if (sendAt === null) {
+        expect(sends(r)).toHaveLength(1);
+        expect(r.journey.state).toBe('completed');
+      } else {
+        expect(sends(r)).toEqual([]);
+        expect(r.journey.wait).toEqual({ kind: 'send', until: sendAt, reason: 'quiet_hours' });
+      }
     });
 
     it('a frequency cap holds a send until the counted send leaves the window', () => {
@@ -396,6 +414,40 @@ describe('advance', () => {
       expect(r.journey.context.winbackSentAt).toHaveLength(20);
       expect(r.journey.context.winbackSentAt?.at(-1)).toBe('2026-01-05T12:00:00.000Z');
       expect(r.journey.context.winbackSentAt?.[0]).toBe(history[1]);
+    });
+  });
+
+  describe('one row per step, not two', () => {
+    //   t → w (1 day) → c —yes→ push —→ (end) / —no→ (end)
+    const g = flow()
+      .trigger('t')
+      .then('w', delay('P1D'))
+      .then('c', branches({ id: 'yes', rule: { attribute: 'plan', op: 'eq', value: 'pro' } }))
+      .on('yes')
+      .then('push', push('Hi'))
+      .build();
+    const steps = (r: AdvanceResult) => logs(r).flatMap((l) => (l.step === undefined ? [] : [`${l.nodeId}:${l.kind}@${l.step}`]));
+
+    it('the first row of each visit carries the step number, and no visit writes a node row of its own', () => {
+      const facts = contact({ attributes: { ...contact().attributes, plan: 'pro' } });
+      const r1 = step(newJourney(), g, facts, '2026-01-05T12:00:00Z');
+      expect(steps(r1)).toEqual(['t:entered@1', 'w:wait@2']);
+      const r2 = step(r1.journey, g, facts, '2026-01-06T12:00:00Z');
+      // waking is not a visit: 'resumed' has no step
+      expect(kinds(r2)).toEqual(['w:resumed', 'c:decision', 'push:message', 'push:completed']);
+      expect(steps(r2)).toEqual(['c:decision@3', 'push:message@4']);
+      expect([...logs(r1), ...logs(r2)].filter((l) => l.kind === 'node')).toEqual([]);
+      expect(r2.journey.stepSeq).toBe(4);
+    });
+
+    it('counts every visit exactly once however the journey ends: steps written = stepSeq', () => {
+      for (const plan of ['pro', 'free']) {
+        const facts = contact({ attributes: { ...contact().attributes, plan } });
+        const r1 = step(newJourney(), g, facts, '2026-01-05T12:00:00Z');
+        const r2 = step(r1.journey, g, facts, '2026-01-06T12:00:00Z');
+        const numbered = [...logs(r1), ...logs(r2)].filter((l) => l.step !== undefined).map((l) => l.step);
+        expect(numbered).toEqual(Array.from({ length: r2.journey.stepSeq }, (_, i) => i + 1));
+      }
     });
   });
 

@@ -52,6 +52,7 @@ export function advance(
   } catch (error) {
     run.fail(error);
   }
+  run.closeVisit();
   return { journey: run.journey, effects: run.effects };
 }
 
@@ -64,6 +65,8 @@ class Run {
   readonly effects: Effect[] = [];
   private readonly recentSends: SendFact[];
   private steps = 0;
+  /** The visit whose first log row is still to come: that row carries its step number (no `node` row of its own). */
+  private openVisit: { nodeId: string; step: number } | null = null;
 
   constructor(
     readonly journey: JourneySnapshot,
@@ -142,7 +145,8 @@ class Run {
     visits[node.id] = (visits[node.id] ?? 0) + 1;
     this.journey.context.visits = visits;
     this.journey.state = 'running';
-    this.log(node.id, 'node', { type: node.type, step: this.journey.stepSeq, visit: visits[node.id] });
+    this.closeVisit();
+    this.openVisit = { nodeId: node.id, step: this.journey.stepSeq };
     const handler = nodeHandlers[node.type] as NodeHandler;
     return handler.enter(node, this.context(node));
   }
@@ -194,7 +198,22 @@ class Run {
     if (state === 'failed' || state === 'exited' || state === 'completed') this.log(nodeId, state, detail ?? {});
   }
 
+  /** A visit that wrote no row of its own (a split, say) still leaves one: a `node` row with its step. */
+  closeVisit(): void {
+    const visit = this.openVisit;
+    if (!visit) return;
+    this.openVisit = null;
+    this.effects.push({ type: 'log', at: this.now, nodeId: visit.nodeId, kind: 'node', detail: {}, step: visit.step });
+  }
+
   private log(nodeId: string, kind: LogKind, detail: Record<string, unknown>): void {
+    const visit = this.openVisit;
+    if (visit && visit.nodeId === nodeId) {
+      this.openVisit = null;
+      this.effects.push({ type: 'log', at: this.now, nodeId, kind, detail, step: visit.step });
+      return;
+    }
+    this.closeVisit();
     this.effects.push({ type: 'log', at: this.now, nodeId, kind, detail });
   }
 }

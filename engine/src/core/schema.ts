@@ -354,5 +354,27 @@ export const flowGraphSchema = z
   .strict();
 export type FlowGraphDocument = z.infer<typeof flowGraphSchema>;
 
-export const flowSettingsSchema = z.object({ holdoutPercent: z.number().int().min(0).max(50).default(10) }).strict();
+/**
+ * A flow's quiet hours: the workspace's (the default, also when absent), none (`off`: this flow may send at any hour,
+ * e.g. a time-critical reminder), or its own window in the contact's time zone (the workspace setting's shape).
+ */
+export const flowQuietHoursSchema = z.union([
+  z.literal('workspace'),
+  z.literal('off'),
+  z.object({ start: localTimeOfDay, end: localTimeOfDay }).strict(),
+]);
+export type FlowQuietHours = z.infer<typeof flowQuietHoursSchema>;
+
+const holdoutPercent = z.number().int().min(0).max(50);
+
+/** A flow's own settings (not versioned: they apply to the live flow at once). A new flow holds out 10 %. */
+export const flowSettingsSchema = z
+  .object({ holdoutPercent: holdoutPercent.default(10), quietHours: flowQuietHoursSchema.optional() })
+  .strict();
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
+
+/** An edit of a flow's settings: the keys it names replace the stored ones, the others stay. */
+export const flowSettingsPatchSchema = z
+  .object({ holdoutPercent: holdoutPercent.optional(), quietHours: flowQuietHoursSchema.optional() })
+  .strict();
+export type FlowSettingsPatch = z.infer<typeof flowSettingsPatchSchema>;

@@ -147,6 +147,11 @@ export interface LogEffect {
   nodeId: string;
   kind: LogKind;
   detail: Record<string, unknown>;
+  /**
+   * Set on the first row of a node visit: the journey's step number (`stepSeq`) at that visit. A visit is counted by
+   * this, not by a row of its own: the row that says what the step did also says that the journey got there.
+   */
+  step?: number;
 }
 
 export interface RenderedContent {

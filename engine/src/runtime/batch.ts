@@ -8,6 +8,7 @@
  *                                                                                 ─→ INSERT messages (unnest) ON CONFLICT DO NOTHING
  */
 import { advance, waitDueAt } from '../core/advance';
+import { flowQuietHoursOf, settingsForFlow } from '../core/guardrails/quiet-hours';
 import { isHoldout } from '../core/hash';
 import type { ContactFacts, EngineSettings, JourneySnapshot, LogEffect, SendEffect } from '../core/types';
 import type { Tx } from './db';
@@ -147,7 +148,7 @@ function lookbacks(rows: JourneyRow[], options: BatchOptions, now: Date): Map<st
 
 interface BatchOutcome {
   updates: JourneySnapshot[];
-  logs: { journeyId: string; effect: LogEffect }[];
+  logs: { journeyId: string; contactId: string; effect: LogEffect }[];
   sends: { journey: JourneySnapshot; effect: SendEffect }[];
   advanced: number;
   steps: number;
@@ -162,6 +163,13 @@ function advanceAll(
   options: BatchOptions,
 ): BatchOutcome {
   const out: BatchOutcome = { updates: [], logs: [], sends: [], advanced: 0, steps: 0 };
+  // each flow's settings once per batch: the workspace's with the flow's own quiet hours
+  const perFlow = new Map<string, EngineSettings>();
+  const flowSettings = (flow: ActiveFlowRow) => {
+    let settings = perFlow.get(flow.id);
+    if (!settings) perFlow.set(flow.id, (settings = settingsForFlow(options.settings, flowQuietHoursOf(flow.quiet_hours))));
+    return settings;
+  };
   const ordered = [...rows].sort((a, b) =>
     a.contact_id === b.contact_id ? a.next_run_at!.getTime() - b.next_run_at!.getTime() : a.contact_id < b.contact_id ? -1 : 1,
   );
@@ -173,6 +181,7 @@ function advanceAll(
       out.updates.push({ ...before, state: 'failed', wait: null, nextRunAt: null });
       out.logs.push({
         journeyId: row.id,
+        contactId: row.contact_id,
         effect: {
           type: 'log',
           at: now,
@@ -188,7 +197,7 @@ function advanceAll(
       // the first advance decides the holdout, with the core's own deterministic function
       before.holdout = isHoldout(row.flow_id, row.contact_id, flow.holdout_percent ?? 10);
     }
-    const { journey, effects } = advance(before, info.graph, contact, now, options.settings, { id: row.flow_id, name: flow.name });
+    const { journey, effects } = advance(before, info.graph, contact, now, flowSettings(flow), { id: row.flow_id, name: flow.name });
     if (!effects.length) {
       // woken but not due (e.g. an event arrived that does not end the wait): keep the wait's own due time
       const due = journey.wait ? waitDueAt(journey.wait) : null;
@@ -200,8 +209,8 @@ function advanceAll(
     out.updates.push(journey);
     for (const effect of effects) {
       if (effect.type === 'log') {
-        out.logs.push({ journeyId: journey.id, effect });
-        if (effect.kind === 'node') out.steps++;
+        out.logs.push({ journeyId: journey.id, contactId: journey.contactId, effect });
+        if (effect.step !== undefined) out.steps++;
       } else {
         out.sends.push({ journey, effect });
         contact.recentSends.push({ channel: effect.channel, at: effect.at });

@@ -8,7 +8,7 @@
  * provider to deduplicate. Chunks are pipelined: the next chunk is claimed while one is with the providers and the
  * previous one commits, each on its own pooled connection.
  */
-import { addressOf, hasConsent, sendHoldUntil } from '../core/guardrails';
+import { addressOf, flowQuietHoursOf, hasConsent, quietHoursForFlow, sendHoldUntil } from '../core/guardrails';
 import type { SendRateLimit } from '../core/rate-limits';
 import type { ChannelKind, EngineSettings } from '../core/types';
 import { checkout, type Db, type Tx } from './db';
@@ -144,7 +144,10 @@ async function dispatchChunks(
         // quiet hours again at send time: a retry or a backlog can come due inside them (hops were screened above)
         const hold = screened
           .filter((m) => !m.escalation)
-          .map((m) => ({ id: m.id, until: sendHoldUntil(m.channel, now, m.timezone, settings!.quietHours) }))
+          .map((m) => ({
+            id: m.id,
+            until: sendHoldUntil(m.channel, now, m.timezone, quietHoursForFlow(settings!.quietHours, flowQuietHoursOf(m.flow_quiet_hours))),
+          }))
           .filter((h): h is { id: string; until: Date } => h.until !== null);
         if (hold.length) await holdForQuietHours(tx, hold, now);
         const held = new Set(hold.map((h) => h.id));

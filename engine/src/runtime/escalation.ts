@@ -9,7 +9,7 @@
  */
 import { addDuration } from '../core/durations';
 import { escalationVerdict, nextEscalationHop } from '../core/escalation';
-import { nextAllowedSendTime } from '../core/guardrails';
+import { flowQuietHoursOf, nextAllowedSendTime, quietHoursForFlow } from '../core/guardrails';
 import { messageIdFor } from '../core/message-id';
 import { renderContent, templateFor, templateVariables } from '../core/render';
 import type { FlowNodeOf } from '../core/schema';
@@ -63,6 +63,8 @@ export interface HopRow {
   channel: ChannelKind;
   escalation: EscalationInfo | null;
   timezone: string | null;
+  /** the flow's stored quiet-hours choice (read with `flowQuietHoursOf`) */
+  flow_quiet_hours: unknown;
 }
 
 /**
@@ -89,7 +91,8 @@ export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: 
       continue;
     }
     if (hop.channel !== 'webhook') {
-      const allowed = nextAllowedSendTime(now, hop.timezone ?? 'UTC', settings.quietHours);
+      const quiet = quietHoursForFlow(settings.quietHours, flowQuietHoursOf(hop.flow_quiet_hours));
+      const allowed = nextAllowedSendTime(now, hop.timezone ?? 'UTC', quiet);
       if (allowed.getTime() > now.getTime()) {
         hold.push({ hop, until: allowed });
         continue;
@@ -130,7 +133,7 @@ export interface FinishedMessage {
 /** Queues the next hop of every finished message whose node escalates; returns how many were queued. */
 export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Date, settings: EngineSettings): Promise<number> {
   const rows: unknown[] = [];
-  const logs: { journeyId: string; nodeId: string; detail: Record<string, unknown> }[] = [];
+  const logs: { journeyId: string; contactId: string; nodeId: string; detail: Record<string, unknown> }[] = [];
   for (const m of finished) {
     const found = await channelNode(tx, m.flowId, m.flowVersion, m.nodeId);
     const escalate = found?.node.data.escalate;
@@ -185,6 +188,7 @@ export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Da
     ]);
     logs.push({
       journeyId: m.journeyId,
+      contactId: m.contactId,
       nodeId: m.nodeId,
       detail: {
         messageId: id,

@@ -109,7 +109,7 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
         value={reentryMode}
         disabled={disabled}
         options={[
-          ['default', 'Engine default'],
+          ['default', 'Once per contact (the default)'],
           ['never', 'Never: once per contact'],
           ['cooldown', 'Again after a cooldown'],
         ]}

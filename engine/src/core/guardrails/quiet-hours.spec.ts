@@ -1,4 +1,5 @@
-import { isInQuietHours, nextAllowedSendTime, type QuietHours } from './quiet-hours';
+import { defaultEngineSettings } from '../types';
+import { flowQuietHoursOf, isInQuietHours, nextAllowedSendTime, quietHoursForFlow, settingsForFlow, type QuietHours } from './quiet-hours';
 
 const night: QuietHours = { start: '21:00', end: '09:00' };
 const lunch: QuietHours = { start: '12:00', end: '14:00' };
@@ -42,5 +43,44 @@ describe('nextAllowedSendTime (21:00–09:00 local)', () => {
   it('returns now when quiet hours are disabled', () => {
     const now = new Date('2026-01-05T23:00:00Z');
     expect(nextAllowedSendTime(now, 'UTC', null)).toBe(now);
+  });
+});
+
+describe("a flow's quiet hours", () => {
+  it.each`
+    flow                                | expected
+    ${undefined}                        | ${night}
+    ${'workspace'}                      | ${night}
+    ${'off'}                            | ${null}
+    ${{ start: '12:00', end: '14:00' }} | ${lunch}
+  `('$flow over the workspace’s 21:00–09:00 → $expected', ({ flow, expected }) => {
+    expect(quietHoursForFlow(night, flow)).toEqual(expected);
+  });
+
+  it('an own window applies even when the workspace has none; "workspace" then means none', () => {
+    expect(quietHoursForFlow(null, lunch)).toEqual(lunch);
+    expect(quietHoursForFlow(null, 'workspace')).toBeNull();
+  });
+
+  it.each`
+    stored                                    | expected
+    ${'off'}                                  | ${'off'}
+    ${{ start: '12:00', end: '14:00' }}       | ${lunch}
+    ${undefined}                              | ${'workspace'}
+    ${null}                                   | ${'workspace'}
+    ${'never'}                                | ${'workspace'}
+    ${{ start: '25:00', end: '14:00' }}       | ${'workspace'}
+    ${{ start: '12:00', end: '14:00', x: 1 }} | ${'workspace'}
+  `('reads the stored $stored as $expected (unreadable → the workspace’s)', ({ stored, expected }) => {
+    expect(flowQuietHoursOf(stored)).toEqual(expected);
+  });
+
+  it('settingsForFlow changes only the quiet hours, and returns the same settings when nothing changes', () => {
+    const settings = { ...defaultEngineSettings, quietHours: night };
+    expect(settingsForFlow(settings, 'workspace')).toBe(settings);
+    expect(settingsForFlow(settings, undefined)).toBe(settings);
+    expect(settingsForFlow(settings, 'off')).toEqual({ ...settings, quietHours: null });
+    expect(settingsForFlow(settings, lunch)).toEqual({ ...settings, quietHours: lunch });
+    expect(settings.quietHours).toBe(night);
   });
 });

@@ -1,4 +1,6 @@
 import { localMinuteOfDay, nextLocalTime, parseTimeOfDay } from '../durations';
+import { flowQuietHoursSchema, type FlowQuietHours } from '../schema';
+import type { EngineSettings } from '../types';
 
 export interface QuietHours {
   /** local HH:mm when quiet hours begin */
@@ -29,4 +31,22 @@ export function isInQuietHours(now: Date, timezone: string, quietHours: QuietHou
 export function nextAllowedSendTime(now: Date, timezone: string, quietHours: QuietHours | null): Date {
   if (!quietHours || !isInQuietHours(now, timezone, quietHours)) return now;
   return nextLocalTime(now, timezone, quietHours.end);
+}
+
+/** A flow's stored quiet-hours choice; anything unreadable (absent, written by hand) is the workspace's. */
+export function flowQuietHoursOf(stored: unknown): FlowQuietHours {
+  const parsed = flowQuietHoursSchema.safeParse(stored);
+  return parsed.success ? parsed.data : 'workspace';
+}
+
+/** The quiet hours a flow's sends keep: the workspace's, none, or the flow's own window. */
+export function quietHoursForFlow(workspace: QuietHours | null, flow: FlowQuietHours | undefined): QuietHours | null {
+  if (flow === undefined || flow === 'workspace') return workspace;
+  return flow === 'off' ? null : flow;
+}
+
+/** The engine settings one flow runs with: the workspace's, with the flow's own quiet hours (the same object when unchanged). */
+export function settingsForFlow(settings: EngineSettings, flow: FlowQuietHours | undefined): EngineSettings {
+  const quietHours = quietHoursForFlow(settings.quietHours, flow);
+  return quietHours === settings.quietHours ? settings : { ...settings, quietHours };
 }

@@ -1,6 +1,6 @@
 /** What the flows routes answer (`/api/flows…`, `/api/flow-templates`, `/api/flow-stats`). */
 import { z } from 'zod';
-import { flowGraphSchema } from '../schema';
+import { flowGraphSchema, flowQuietHoursSchema } from '../schema';
 
 export const flowStatus = z.enum(['draft', 'active', 'paused', 'archived']);
 export type FlowStatus = z.infer<typeof flowStatus>;
@@ -11,7 +11,10 @@ export const flowSummaryView = z.object({
   status: flowStatus,
   version: z.number().int().describe('the current (newest) version, the one the editor edits'),
   liveVersion: z.number().int().nullable().describe('the version new journeys enter; null until first activation'),
-  settings: z.object({ holdoutPercent: z.number().int() }),
+  settings: z.object({
+    holdoutPercent: z.number().int(),
+    quietHours: flowQuietHoursSchema.describe("the workspace's quiet hours, none ('off') or the flow's own window"),
+  }),
   createdAt: z.string(),
   updatedAt: z.string(),
   activatedAt: z.string().nullable(),

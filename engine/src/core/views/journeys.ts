@@ -9,6 +9,7 @@ export const logEntryView = z.object({
   nodeId: z.string(),
   kind: z.string().describe('entered, node, decision, wait, resumed, guardrail, message, delivery, goal, completed, exited, failed'),
   detail: z.record(z.string(), z.unknown()).describe('the values behind the step; `message` rows carry messageId, channel and preview'),
+  step: z.number().int().optional().describe('on the `node` row of a visit and the row that follows it: the journey’s step number'),
   delivery: z
     .object({
       status: z.string(),

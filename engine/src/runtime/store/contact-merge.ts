@@ -39,9 +39,9 @@ export async function mergeContacts(db: Db, fromExternalId: string, intoExternal
            UPDATE journeys j SET state = 'exited', ended_at = $3, next_run_at = NULL, wait = NULL, updated_at = $3
             WHERE j.contact_id = $1 AND j.state IN ('waiting', 'running')
               AND EXISTS (SELECT 1 FROM journeys k WHERE k.contact_id = $2 AND k.flow_id = j.flow_id AND k.state IN ('waiting', 'running'))
-            RETURNING j.id, j.current_node_id)
-         INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-         SELECT id, $3, current_node_id, 'exited', jsonb_build_object('reason', $4::text) FROM clash`,
+            RETURNING j.id, j.contact_id, j.current_node_id)
+         INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+         SELECT id, contact_id, $3, current_node_id, 'exited', jsonb_build_object('reason', $4::text) FROM clash`,
         [from.id, into.id, now, `contact merged into "${intoExternalId}", which has a live journey in this flow`],
       );
       await tx.query(`UPDATE journeys SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);

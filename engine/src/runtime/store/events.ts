@@ -71,7 +71,7 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
            FROM resolved WHERE contact_id IS NOT NULL ORDER BY i
          -- a message id stored before (a retried Segment batch; a concurrent twin waits for the first to commit)
          -- is skipped: the event, its inbox row and its wake-up exist once
-         ON CONFLICT (message_id) WHERE message_id IS NOT NULL DO NOTHING
+         ON CONFLICT (message_id, contact_id) WHERE message_id IS NOT NULL DO NOTHING
          RETURNING id, contact_id, name, occurred_at, is_activity),
        inbox AS (
          INSERT INTO trigger_inbox (flow_id, contact_id, event_id, event_name, occurred_at, received_at)

@@ -10,6 +10,8 @@ export interface ActiveFlowRow {
   name: string;
   live_version: number;
   holdout_percent: number | null;
+  /** the flow's stored quiet-hours choice (`settings.quietHours`: read with `flowQuietHoursOf`), null when unset */
+  quiet_hours: unknown;
   activated_at: Date | null;
   last_enrolled_at: Date | null;
   last_swept_at: Date | null;
@@ -23,8 +25,8 @@ export function activeFlowSql(alias: string): string {
   return `${alias}.status = 'active' AND ${alias}.live_version IS NOT NULL`;
 }
 
-const activeFlowColumns = `id, name, live_version, (settings ->> 'holdoutPercent')::int AS holdout_percent, activated_at,
-  last_enrolled_at, last_swept_at, last_swept_version`;
+const activeFlowColumns = `id, name, live_version, (settings ->> 'holdoutPercent')::int AS holdout_percent,
+  settings -> 'quietHours' AS quiet_hours, activated_at, last_enrolled_at, last_swept_at, last_swept_version`;
 
 /**
  * Active flows with a live version, and whether receipts wait in `pending_receipts` (a one-row probe riding along,

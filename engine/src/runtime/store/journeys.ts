@@ -110,19 +110,21 @@ export async function saveJourneys(tx: Tx, journeys: JourneySnapshot[], now: Dat
 }
 
 /** Appends the batch's log rows, one statement. */
-export async function appendLog(tx: Tx, logs: { journeyId: string; effect: LogEffect }[], now: Date): Promise<void> {
+export async function appendLog(tx: Tx, logs: { journeyId: string; contactId: string; effect: LogEffect }[], now: Date): Promise<void> {
   if (!logs.length) return;
   const nowIso = now.toISOString(); // nearly every effect happens at `now`: one toISOString, not one per row
   const rows = logs.map((l) => [
     l.journeyId,
+    l.contactId,
     l.effect.at.getTime() === now.getTime() ? nowIso : l.effect.at,
     l.effect.nodeId,
     l.effect.kind,
     l.effect.detail ?? {},
+    l.effect.step ?? null,
   ]);
   await tx.query(
-    `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-     SELECT (u->>0)::uuid, (u->>1)::timestamptz, u->>2, u->>3, u->4 FROM jsonb_array_elements($1::jsonb) AS u`,
+    `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
+     SELECT (u->>0)::uuid, (u->>1)::bigint, (u->>2)::timestamptz, u->>3, u->>4, u->5, (u->>6)::int FROM jsonb_array_elements($1::jsonb) AS u`,
     [JSON.stringify(rows)],
   );
 }
@@ -136,10 +138,10 @@ export async function exitLiveJourneys(db: Pick<Db, 'query'>, flowId: string, at
     `WITH ended AS (
        UPDATE journeys SET state = 'exited', ended_at = $2, next_run_at = NULL, wait = NULL, updated_at = $2
         WHERE flow_id = $1 AND state IN ('waiting', 'running')
-        RETURNING id, current_node_id),
+        RETURNING id, contact_id, current_node_id),
      logged AS (
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT id, $2, current_node_id, 'exited', jsonb_build_object('reason', $3::text) FROM ended RETURNING 1),
+       INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT id, contact_id, $2, current_node_id, 'exited', jsonb_build_object('reason', $3::text) FROM ended RETURNING 1),
      purged AS (DELETE FROM trigger_inbox WHERE flow_id = $1 RETURNING 1)
      SELECT count(*)::int AS n FROM logged`,
     [flowId, at, reason],

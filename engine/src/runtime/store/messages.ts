@@ -47,8 +47,8 @@ async function recordEngagement(
          FROM before WHERE m.id = before.id
        RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
      log AS (
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT m.journey_id, $2, m.node_id, '${kind}', jsonb_build_object('messageId', m.id, 'channel', m.channel,
+       INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT m.journey_id, m.contact_id, $2, m.node_id, '${kind}', jsonb_build_object('messageId', m.id, 'channel', m.channel,
               'explanation', 'the contact ${verb} the ' || m.channel || ' message')
          FROM m WHERE m.first)
      SELECT m.id, m.journey_id, m.channel, m.url, c.attributes->>'locale' AS locale, m.first
@@ -83,8 +83,8 @@ export async function recordUnsubscribePageView(db: Pick<Db, 'query'>, messageId
     `WITH m AS (SELECT id, journey_id, node_id, channel, content->>'url' AS url, contact_id, unsubscribed_at IS NULL AS first
                   FROM messages WHERE id = $1),
      log AS (
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT m.journey_id, $2, m.node_id, 'unsubscribe', jsonb_build_object('messageId', m.id, 'channel', m.channel,
+       INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe', jsonb_build_object('messageId', m.id, 'channel', m.channel,
               'action', 'confirmation_shown',
               'explanation', 'the unsubscribe page was opened (nothing changes until it is confirmed)')
          FROM m)
@@ -115,8 +115,8 @@ export async function recordUnsubscribe(
        UPDATE contacts c SET consent = c.consent || jsonb_build_object(m.channel, false), updated_at = now()
          FROM m WHERE c.id = m.contact_id RETURNING c.id, c.attributes->>'locale' AS locale),
      log AS (
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT m.journey_id, $2, m.node_id, 'unsubscribe', jsonb_build_object('messageId', m.id, 'channel', m.channel,
+       INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe', jsonb_build_object('messageId', m.id, 'channel', m.channel,
               'action', 'unsubscribed', 'via', $3::text,
               'explanation', 'the contact unsubscribed from ' || m.channel || ' (' || $3::text || '): no flow sends on it any more')
          FROM m)
@@ -239,8 +239,8 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
        UPDATE contacts c SET consent = c.consent || '{"email": false}'::jsonb, updated_at = now()
          FROM m WHERE $7 AND c.id = m.contact_id RETURNING c.id),
      log AS (
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT m.journey_id, $6, m.node_id, 'receipt', jsonb_strip_nulls(jsonb_build_object(
+       INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT m.journey_id, m.contact_id, $6, m.node_id, 'receipt', jsonb_strip_nulls(jsonb_build_object(
                 'messageId', m.id, 'channel', $3::text, 'status', $8::text, 'bounce', $9::text, 'reason', left($5, 300),
                 'consentCleared', CASE WHEN $7 THEN true END,
                 'explanation', 'provider receipt: ' || $8::text || CASE WHEN $7 THEN ' (hard bounce: email consent cleared)' ELSE '' END))
@@ -285,7 +285,7 @@ export async function queueMessages(tx: Tx, sends: { journey: JourneySnapshot; e
      SELECT COALESCE((u->>0)::uuid, gen_random_uuid()), u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint,
             u->>6, u->>7, 'queued', u->8, (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz, u->>11
        FROM jsonb_array_elements($1::jsonb) AS u
-     ON CONFLICT (idempotency_key) DO NOTHING`,
+     ON CONFLICT (idempotency_key, contact_id) DO NOTHING`,
     [JSON.stringify(rows)],
   );
   return inserted.rowCount ?? 0;
@@ -317,6 +317,8 @@ export interface DueMessage {
   consent: Partial<Record<ChannelKind, boolean>>;
   flow_id: string;
   flow_version: number;
+  /** the flow's stored quiet-hours choice (`settings.quietHours`, read with `flowQuietHoursOf`), held at send time too */
+  flow_quiet_hours: unknown;
   escalation: EscalationInfo | null;
   external_id: string;
   timezone: string | null;
@@ -364,6 +366,7 @@ export async function claimDueMessages(
   const claimed = await tx.query<DueMessage>(
     `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
             c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone, q.topic,
+            (SELECT f.settings -> 'quietHours' FROM flows f WHERE f.id = q.flow_id) AS flow_quiet_hours,
             -- a topic message: the contact's choice for (topic, channel), else for the topic, else the topic's default
             -- (primary-key probes, no ORDER BY: a Sort here would carry the enable_sort = off penalty into the plan)
             CASE WHEN q.topic IS NOT NULL THEN coalesce(
@@ -441,9 +444,9 @@ export async function recordDeliveries(
     );
   }
   await tx.query(
-    `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-     SELECT u.journey_id, $4::timestamptz, u.node_id, 'delivery', u.detail
-       FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(journey_id, node_id, detail)`,
+    `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+     SELECT u.journey_id, u.contact_id, $4::timestamptz, u.node_id, 'delivery', u.detail
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $5::bigint[]) AS u(journey_id, node_id, detail, contact_id)`,
     [
       outcomes.map((o) => o.journeyId),
       outcomes.map((o) => o.nodeId),
@@ -462,6 +465,7 @@ export async function recordDeliveries(
         }),
       ),
       now,
+      outcomes.map((o) => o.contactId),
     ],
   );
 }
@@ -488,9 +492,9 @@ export async function cancelHops(db: Pick<Db, 'query'>, cancel: { id: string; re
   if (cancel.length) {
     await db.query(
       `WITH gone AS (DELETE FROM messages m USING unnest($1::uuid[], $2::text[]) AS u(id, reason) WHERE m.id = u.id AND m.status = 'queued'
-                     RETURNING m.id, m.journey_id, m.node_id, m.channel, m.escalation, u.reason)
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT journey_id, $3, node_id, 'escalation', jsonb_build_object(
+                     RETURNING m.id, m.journey_id, m.contact_id, m.node_id, m.channel, m.escalation, u.reason)
+       INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT journey_id, contact_id, $3, node_id, 'escalation', jsonb_build_object(
                 'messageId', id, 'channel', channel, 'hop', (escalation->>'hop')::int, 'status', 'cancelled', 'reason', reason,
                 'explanation', 'escalation to ' || channel || ' not sent: ' ||
                   CASE reason WHEN 'clicked' THEN 'the contact clicked' WHEN 'opened' THEN 'the contact opened the message'
@@ -507,9 +511,9 @@ export async function holdHops(db: Pick<Db, 'query'>, hold: { id: string; until:
     await db.query(
       `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
                        FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id
-                     RETURNING m.id, m.journey_id, m.node_id, m.channel, u.until)
-       INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT journey_id, $3, node_id, 'escalation', jsonb_build_object('messageId', id, 'channel', channel, 'status', 'held',
+                     RETURNING m.id, m.journey_id, m.contact_id, m.node_id, m.channel, u.until)
+       INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT journey_id, contact_id, $3, node_id, 'escalation', jsonb_build_object('messageId', id, 'channel', channel, 'status', 'held',
                 'until', until, 'explanation', 'escalation held by quiet hours until ' || until)
          FROM held`,
       [hold.map((h) => h.id), hold.map((h) => h.until), now],
@@ -521,7 +525,7 @@ export async function holdHops(db: Pick<Db, 'query'>, hold: { id: string; until:
 export async function insertHops(
   tx: Tx,
   rows: unknown[],
-  logs: { journeyId: string; nodeId: string; detail: Record<string, unknown> }[],
+  logs: { journeyId: string; contactId: string; nodeId: string; detail: Record<string, unknown> }[],
   now: Date,
 ): Promise<Set<string>> {
   if (!rows.length) return new Set();
@@ -531,16 +535,23 @@ export async function insertHops(
      SELECT (u->>0)::uuid, u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint, u->>6, u->>7, 'queued',
             u->8, (u->>9)::int, 0, (u->>10)::timestamptz, u->11, (u->>12)::timestamptz
        FROM jsonb_array_elements($1::jsonb) AS u
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+     ON CONFLICT (idempotency_key, contact_id) DO NOTHING RETURNING id`,
     [JSON.stringify(rows)],
   );
   const created = new Set(inserted.rows.map((r) => r.id));
   const fresh = logs.filter((l) => created.has(l.detail.messageId as string));
   if (fresh.length) {
     await tx.query(
-      `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-       SELECT u.journey_id, $4, u.node_id, 'escalation', u.detail FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(journey_id, node_id, detail)`,
-      [fresh.map((l) => l.journeyId), fresh.map((l) => l.nodeId), fresh.map((l) => JSON.stringify(l.detail)), now],
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+       SELECT u.journey_id, u.contact_id, $4, u.node_id, 'escalation', u.detail
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $5::bigint[]) AS u(journey_id, node_id, detail, contact_id)`,
+      [
+        fresh.map((l) => l.journeyId),
+        fresh.map((l) => l.nodeId),
+        fresh.map((l) => JSON.stringify(l.detail)),
+        now,
+        fresh.map((l) => l.contactId),
+      ],
     );
   }
   return created;
@@ -555,8 +566,8 @@ export async function holdForQuietHours(tx: Tx, hold: { id: string; until: Date 
     `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
                      FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id AND m.status = 'queued'
                    RETURNING m.id, m.journey_id, m.node_id, m.channel, m.contact_id, u.until)
-     INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-     SELECT h.journey_id, $3, h.node_id, 'guardrail', jsonb_build_object('messageId', h.id, 'channel', h.channel,
+     INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+     SELECT h.journey_id, h.contact_id, $3, h.node_id, 'guardrail', jsonb_build_object('messageId', h.id, 'channel', h.channel,
               'reason', 'quiet_hours', 'until', h.until, 'atSend', true,
               'explanation', 'quiet hours in ' || COALESCE(c.timezone, 'UTC') || ' at send time: held until ' || h.until)
        FROM held h JOIN contacts c ON c.id = h.contact_id`,

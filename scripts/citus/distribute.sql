@@ -1,0 +1,52 @@
+-- Distributes Boomerang's schema on a Citus coordinator, after the migrations ran there exactly as on plain
+-- PostgreSQL (scripts/citus/run.ts). The migrations never call Citus; this file is the only Citus-specific DDL.
+--
+-- Per-contact tables are hash-distributed by their contact and co-located with `contacts` (a contact's events,
+-- journeys, log, messages, inbox rows and topic choices share one shard group: every join and foreign key between
+-- them stays on one node). Everything else is small, read by every statement, and becomes a reference table (a copy
+-- on every node).
+
+-- Citus enforces unique keys per shard only, so a key must contain the distribution column; contacts.external_id
+-- cannot be unique across shards. Not enforced on Citus (docs/SCALING.md): the ingest statement's
+-- ON CONFLICT (external_id) has no constraint to infer and is refused.
+ALTER TABLE contacts DROP CONSTRAINT contacts_external_id_key;
+CREATE INDEX contacts_external_id_idx ON contacts (external_id);
+
+-- Citus refuses ON UPDATE CASCADE on a foreign key that contains the distribution column (a contact merge moves a
+-- journey's rows on plain PostgreSQL; on Citus the distribution column never changes).
+ALTER TABLE messages DROP CONSTRAINT messages_journey_fkey,
+  ADD CONSTRAINT messages_journey_fkey FOREIGN KEY (contact_id, journey_id) REFERENCES journeys (contact_id, id) ON DELETE CASCADE;
+ALTER TABLE journey_log DROP CONSTRAINT journey_log_journey_fkey,
+  ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id) REFERENCES journeys (contact_id, id) ON DELETE CASCADE;
+
+SELECT create_reference_table(t) FROM unnest(ARRAY[
+  'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
+  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics'
+]) AS t;
+
+-- Citus distributes a table only when no local table references it: the foreign keys between the per-contact tables
+-- are set aside, the tables distributed, and the same keys put back (now between co-located shards).
+CREATE TEMP TABLE contact_keyed_fkeys AS
+SELECT c.conrelid::regclass::text AS tab, c.conname AS name, pg_get_constraintdef(c.oid) AS def
+  FROM pg_constraint c
+ WHERE c.contype = 'f' AND c.confrelid = ANY (ARRAY['contacts', 'journeys']::regclass[]);
+DO $$
+DECLARE k record;
+BEGIN
+  FOR k IN SELECT * FROM contact_keyed_fkeys LOOP
+    EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.tab, k.name);
+  END LOOP;
+END $$;
+
+SELECT create_distributed_table('contacts', 'id');
+SELECT create_distributed_table(t, 'contact_id', colocate_with => 'contacts') FROM unnest(ARRAY[
+  'events', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'contact_topics'
+]) AS t;
+
+DO $$
+DECLARE k record;
+BEGIN
+  FOR k IN SELECT * FROM contact_keyed_fkeys ORDER BY tab = 'journeys' DESC LOOP
+    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.tab, k.name, k.def);
+  END LOOP;
+END $$;
