@@ -5,12 +5,15 @@
  */
 export {
   channelKinds,
+  emailBlockSchema,
   nodeTypes as flowNodeTypes,
   ruleSchema,
   type ChannelData,
   type ChannelKind,
   type ConditionData,
   type DelayData,
+  type EmailBlock,
+  type EmailBlockType,
   type Escalate,
   type FlowEdge,
   type FlowGraphDocument,

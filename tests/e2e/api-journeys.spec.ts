@@ -18,7 +18,7 @@ const messageIds: Record<string, string> = {};
 /** The tiny graph with a click destination on its push: a click follows only the template's host (issue 20). */
 function measuredGraph() {
   const graph = tinyGraph();
-  (graph.nodes[1].data as { template: Record<string, string> }).template.url = 'https://shop.example.com/back?x={{x}}';
+  (graph.nodes[1].data as { template: { url?: string } }).template.url = 'https://shop.example.com/back?x={{x}}';
   return graph;
 }
 const journeyIds: Record<string, string> = {};

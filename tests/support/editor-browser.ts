@@ -28,10 +28,23 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs });
 }
 
-/** Builds editor/dist when it is missing or older than its sources (the same check `npm start` makes). */
+/**
+ * Builds editor/dist when it is missing or older than its sources (the same check `npm start` makes). `npm start`
+ * serves the previous build when a build fails; a browser test must not pass against it, so a build still stale
+ * afterwards (a type error in editor/src, say) fails the test.
+ */
 export function ensureEditorBuilt(): void {
-  execFileSync(process.execPath, [join(repoRoot, 'editor', 'scripts', 'ensure-built.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  const script = join(repoRoot, 'editor', 'scripts', 'ensure-built.mjs');
+  execFileSync(process.execPath, [script], { cwd: repoRoot, stdio: 'inherit' });
   if (!existsSync(join(repoRoot, 'editor', 'dist', 'index.html'))) throw new Error('editor/dist/index.html was not built');
+  const stillStale = `const why = (await import(${JSON.stringify(script)})).isStale(); if (why) { console.error(why); process.exit(1); }`;
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', stillStale], { cwd: repoRoot, stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`the editor build failed, editor/dist is stale: ${String((error as { stderr?: Buffer }).stderr ?? error)}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Puts the in-process app on a free local port; returns its base URL. */

@@ -11,7 +11,8 @@ import { smsSegments } from '../graph/sms';
 import { useFieldIssue } from './fields';
 import { useWorkspaceSchema } from './RuleBuilder';
 
-type Key = keyof MessageTemplate;
+// the builder's blocks are edited by the e-mail builder (../email), never typed
+type Key = Exclude<keyof MessageTemplate, 'blocks'>;
 const fieldsOf: Record<ChannelKind, { key: Key; label: string; multiline?: boolean; placeholder?: string }[]> = {
   email: [
     { key: 'subject', label: 'Subject', placeholder: 'We saved your cart, {{firstName}}' },
@@ -30,7 +31,19 @@ const fieldsOf: Record<ChannelKind, { key: Key; label: string; multiline?: boole
   ],
 };
 
-const builtinVariables = ['contact.externalId', 'flow.name', 'links.click', 'links.unsubscribe'];
+const builtinVariables = ['contact.externalId', 'flow.name', 'links.click', 'links.unsubscribe', 'links.preferences'];
+
+/** What "Insert variable…" offers everywhere copy is typed: the workspace's scalar attributes, then the built-in ones. */
+export function useTemplateVariables(): string[] {
+  const schema = useWorkspaceSchema();
+  return useMemo(
+    () => [
+      ...(schema?.attributes.filter((a) => a.type !== 'object' && a.type !== 'array').map((a) => a.key) ?? ['firstName']),
+      ...builtinVariables,
+    ],
+    [schema],
+  );
+}
 
 export function CopyFields({
   channel,
@@ -38,33 +51,31 @@ export function CopyFields({
   onChange,
   disabled,
   costCents,
+  omit = [],
 }: {
   channel: ChannelKind;
   template: MessageTemplate;
   onChange: (key: Key, value: string) => void;
   disabled: boolean;
   costCents?: number;
+  /** fields another editor owns (the e-mail builder writes html and text) */
+  omit?: Key[];
 }) {
-  const schema = useWorkspaceSchema();
-  const variables = useMemo(
-    () => [
-      ...(schema?.attributes.filter((a) => a.type !== 'object' && a.type !== 'array').map((a) => a.key) ?? ['firstName']),
-      ...builtinVariables,
-    ],
-    [schema],
-  );
+  const variables = useTemplateVariables();
   return (
     <div className="copy-fields" data-copy={channel}>
-      {fieldsOf[channel].map((f) => (
-        <TemplateInput
-          key={f.key}
-          field={f}
-          value={template[f.key]}
-          variables={variables}
-          disabled={disabled}
-          onChange={(v) => onChange(f.key, v)}
-        />
-      ))}
+      {fieldsOf[channel]
+        .filter((f) => !omit.includes(f.key))
+        .map((f) => (
+          <TemplateInput
+            key={f.key}
+            field={f}
+            value={template[f.key]}
+            variables={variables}
+            disabled={disabled}
+            onChange={(v) => onChange(f.key, v)}
+          />
+        ))}
       {channel === 'sms' && <SmsCount text={template.body ?? template.text ?? template.title ?? ''} costCents={costCents} />}
     </div>
   );
@@ -82,21 +93,31 @@ function SmsCount({ text, costCents }: { text: string; costCents?: number }) {
   );
 }
 
-function TemplateInput({
+/** A field copy is typed in: `key` names it (`template-<key>`), `issueKey` the validation issue shown under it. */
+export interface TemplateInputField {
+  key: string;
+  label: string;
+  multiline?: boolean;
+  placeholder?: string;
+  issueKey?: string;
+}
+
+/** One copy field with "Insert variable…" putting `{{variable}}` at the cursor. */
+export function TemplateInput({
   field,
   value,
   variables,
   disabled,
   onChange,
 }: {
-  field: (typeof fieldsOf)['email'][number];
+  field: TemplateInputField;
   value: string | undefined;
   variables: string[];
   disabled: boolean;
   onChange: (v: string) => void;
 }) {
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
-  const issue = useFieldIssue(field.key);
+  const issue = useFieldIssue(field.issueKey ?? field.key);
   const insert = (variable: string) => {
     const el = ref.current;
     const text = value ?? '';
@@ -306,18 +327,7 @@ export function Rendered({
   content: Record<string, string | undefined>;
   costCents?: number;
 }) {
-  if (channel === 'email') {
-    return (
-      <div className="mock-email" data-rendered="email">
-        <div className="mock-email-subject">{content.subject || <span className="muted">(no subject)</span>}</div>
-        {content.html ? (
-          <iframe title="Email preview" sandbox="" className="mock-email-frame" srcDoc={content.html} />
-        ) : (
-          <pre className="mock-email-text">{content.text}</pre>
-        )}
-      </div>
-    );
-  }
+  if (channel === 'email') return <RenderedEmail content={content} />;
   if (channel === 'push') {
     return (
       <div className="mock-push" data-rendered="push">
@@ -344,6 +354,68 @@ export function Rendered({
     <div className="mock-webhook" data-rendered="webhook">
       <code>POST {content.url}</code>
       <pre>{content.body}</pre>
+    </div>
+  );
+}
+
+/** The widths mail clients lay an e-mail out at: the 600 px column of a desktop client, a 375 px phone. */
+const deviceWidths = { desktop: 600, mobile: 375 } as const;
+type Device = keyof typeof deviceWidths;
+
+/**
+ * The e-mail in a sandboxed frame (no scripts, no same-origin) laid out at a desktop or a phone's width; where the
+ * space is narrower (an inbox card, the narrow side panel) the frame is zoomed down to fit, never cut. A narrow space
+ * starts on the phone width.
+ */
+function RenderedEmail({ content }: { content: Record<string, string | undefined> }) {
+  const stage = useRef<HTMLDivElement>(null);
+  const [room, setRoom] = useState<number | null>(null);
+  const [picked, setPicked] = useState<Device | null>(null);
+  useEffect(() => {
+    const el = stage.current;
+    if (!el) return;
+    const measure = () => setRoom(el.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [content.html]);
+  const device: Device = picked ?? (room !== null && room < deviceWidths.desktop ? 'mobile' : 'desktop');
+  const zoom = room ? Math.min(1, room / deviceWidths[device]) : 1;
+  return (
+    <div className="mock-email" data-rendered="email" data-preview-device={device}>
+      <div className="mock-email-subject">
+        <span>{content.subject || <span className="muted">(no subject)</span>}</span>
+        {content.html && (
+          <span className="device-toggle" role="group" aria-label="Preview width">
+            {(Object.keys(deviceWidths) as Device[]).map((d) => (
+              <button
+                key={d}
+                type="button"
+                className={`btn small ${device === d ? 'on' : ''}`}
+                aria-pressed={device === d}
+                data-preview-width={d}
+                onClick={() => setPicked(d)}
+              >
+                {d === 'desktop' ? 'Desktop' : 'Mobile'} · {deviceWidths[d]} px
+              </button>
+            ))}
+          </span>
+        )}
+      </div>
+      {content.html ? (
+        <div className="mock-email-stage" ref={stage}>
+          <iframe
+            title="Email preview"
+            sandbox=""
+            className="mock-email-frame"
+            style={{ width: deviceWidths[device], zoom, height: `calc(var(--email-frame-height) / ${zoom})` }}
+            srcDoc={content.html}
+          />
+        </div>
+      ) : (
+        <pre className="mock-email-text">{content.text}</pre>
+      )}
     </div>
   );
 }

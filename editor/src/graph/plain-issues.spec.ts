@@ -168,6 +168,14 @@ describe('plainIssue', () => {
     [at({ waitFor: { event: 'app_open', timeout: 'P0D' } }, 'delay'), 'The longest wait for the event must be more than zero.', 'timeout'],
     [at({ channel: 'email', template: { text: 'Hi' } }), 'An email needs a subject.', 'subject'],
     [
+      at({
+        channel: 'email',
+        template: { subject: 'Hi', html: '<p>x</p>', blocks: [{ id: 'b', type: 'button', label: 'Go', href: 'javascript:x' }] },
+      }),
+      'Block 1: the button link must start with https:// or be a variable such as {{links.click}}',
+      'blocks[0].href',
+    ],
+    [
       at({ channel: 'push', template: { title: 'Hi {{contact.email}}' } }),
       'The title uses “contact.email”, which is not a variable; pick one from “Insert variable”.',
       'title',

@@ -122,6 +122,9 @@ export function plainIssue(issue: ValidationIssue): PlainIssue {
 /** A code without words of its own: the engine's words, about the data's top-level field when there is one. */
 function generic({ field, message, edgeId }: ValidationIssue): [string, string | null] {
   if (!field || edgeId) return [capital(message), null];
+  // a field of an e-mail builder block: about that block's own field (the builder shows it there)
+  const block = /^(?:template|locales\.[^.]+)\.blocks\[(\d+)\]\.(\w+)/.exec(field);
+  if (block) return [`Block ${Number(block[1]) + 1}: ${message.replace(/^data\.[^:]*: /, '')}`, `blocks[${block[1]}].${block[2]}`];
   const top = topField(field);
   return [`${capital(top)}: ${message.replace(/^data\.[^:]*: /, '')}`, top];
 }

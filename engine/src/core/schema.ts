@@ -174,10 +174,73 @@ export const channelKinds = ['email', 'push', 'sms', 'webhook'] as const;
 export const channelKindSchema = z.enum(channelKinds);
 export type ChannelKind = (typeof channelKinds)[number];
 
-/** Template fields per channel: email subject/html/text, push title/body/url, sms body, webhook url/body. */
+// ------------------------------------------------------------------------------------------ e-mail blocks
+
+/** Block copy: plain words with Handlebars variables; `{{{x}}}` would print an attribute as raw HTML, so it is refused. */
+const blockCopy = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('{{{'), 'triple braces print raw HTML: write {{name}}, which is escaped');
+/** Where a link or image points: an http(s) address (mailto: for links), or a variable such as {{links.click}}. */
+const blockAddress = (what: string, schemes: RegExp) =>
+  blockCopy(2000)
+    .refine((s) => s.trim() !== '', `the ${what} is empty`)
+    .refine(
+      (s) => schemes.test(s.trim()) || /^\{\{[^{]/.test(s.trim()),
+      `the ${what} must start with https:// or be a variable such as {{links.click}}`,
+    );
+const linkSchemes = /^(https?:\/\/|mailto:)/i;
+const imageSchemes = /^https?:\/\//i;
+const blockId = z.string().min(1).max(40);
+
+/**
+ * One block of an e-mail composed in the editor's builder (`editor/src/email/`): the builder renders the blocks to
+ * MJML and then to the template's `html` (and `text`), and both are stored, so the engine sends exactly the HTML the
+ * preview showed; the engine itself never reads `blocks`.
+ */
+export const emailBlockSchema = z.discriminatedUnion('type', [
+  z.object({ id: blockId, type: z.literal('heading'), text: blockCopy(500) }).strict(),
+  z.object({ id: blockId, type: z.literal('text'), text: blockCopy(10_000) }).strict(),
+  z
+    .object({
+      id: blockId,
+      type: z.literal('image'),
+      src: blockAddress('image address', imageSchemes),
+      alt: blockCopy(500),
+      href: blockAddress('image link', linkSchemes).optional(),
+    })
+    .strict(),
+  z.object({ id: blockId, type: z.literal('button'), label: blockCopy(200), href: blockAddress('button link', linkSchemes) }).strict(),
+  z.object({ id: blockId, type: z.literal('coupon'), code: blockCopy(200), note: blockCopy(500).optional() }).strict(),
+  z
+    .object({
+      id: blockId,
+      type: z.literal('products'),
+      /** the contact attribute holding a list of `{name, price, url, image}` objects */
+      attribute: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the product list is a contact attribute name such as recommendedProducts'),
+      title: blockCopy(500).optional(),
+    })
+    .strict(),
+  z.object({ id: blockId, type: z.literal('divider') }).strict(),
+  z
+    .object({
+      id: blockId,
+      type: z.literal('footer'),
+      text: blockCopy(2000).optional(),
+      unsubscribeLabel: blockCopy(100),
+      preferencesLabel: blockCopy(100),
+    })
+    .strict(),
+]);
+export type EmailBlock = z.infer<typeof emailBlockSchema>;
+export type EmailBlockType = EmailBlock['type'];
+
+/** Template fields per channel: email subject/html/text (and the builder's blocks), push title/body/url, sms body, webhook url/body. */
 export const messageTemplateSchema = z
   .object({
     subject: z.string().max(1000).optional(),
+    blocks: z.array(emailBlockSchema).max(60).optional(),
     html: z.string().max(200_000).optional(),
     text: z.string().max(50_000).optional(),
     title: z.string().max(1000).optional(),

@@ -5,6 +5,7 @@
 import { useContext, useState } from 'react';
 import { channelKinds, type ChannelData, type ChannelKind, type MessageTemplate } from '../../engine';
 import { FlowInfo } from '../../flow/FlowInfo';
+import { EmailCopy, type TemplatePatch } from '../../email/EmailCopy';
 import { CopyFields, CopyPreview } from '../../forms/CopyEditor';
 import { Check, IntegerField, SelectField, useFieldIssue } from '../../forms/fields';
 import { withOptional } from '../../forms/with-optional';
@@ -22,19 +23,16 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
   const [locale, setLocale] = useState<string | null>(null); // the copy tab: null = the default copy
   const activeLocale = locale !== null && config.locales?.[locale] ? locale : null;
   const shown = activeLocale ? (config.locales?.[activeLocale] ?? {}) : config.template;
-  const setTemplate = (key: keyof MessageTemplate, value: string) => {
+  const patchTemplate = (patch: TemplatePatch) => {
+    const patched = (t: MessageTemplate) =>
+      Object.entries(patch).reduce((next, [key, value]) => withOptional(next, key, value === '' ? undefined : value), t);
     if (!activeLocale) {
-      onChange({ ...config, template: withOptional(config.template, key, value === '' ? undefined : value) });
+      onChange({ ...config, template: patched(config.template) });
       return;
     }
-    onChange({
-      ...config,
-      locales: {
-        ...config.locales,
-        [activeLocale]: withOptional(config.locales?.[activeLocale] ?? {}, key, value === '' ? undefined : value),
-      },
-    });
+    onChange({ ...config, locales: { ...config.locales, [activeLocale]: patched(config.locales?.[activeLocale] ?? {}) } });
   };
+  const setTemplate = (key: keyof MessageTemplate, value: string) => patchTemplate({ [key]: value });
   const addLocale = (tag: string) => {
     if (!tag || config.locales?.[tag]) return;
     onChange({ ...config, locales: { ...config.locales, [tag]: { ...config.template } } });
@@ -163,7 +161,11 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
             {activeLocale && ` · ${activeLocale}`}
             {c !== config.channel && <small className="muted"> (shares fields with the main copy)</small>}
           </legend>
-          <CopyFields channel={c} template={shown} disabled={disabled} onChange={setTemplate} costCents={config.costCents} />
+          {c === 'email' ? (
+            <EmailCopy template={shown} disabled={disabled} onField={setTemplate} onPatch={patchTemplate} costCents={config.costCents} />
+          ) : (
+            <CopyFields channel={c} template={shown} disabled={disabled} onChange={setTemplate} costCents={config.costCents} />
+          )}
         </fieldset>
       ))}
       <CopyPreview
