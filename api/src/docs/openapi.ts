@@ -551,14 +551,15 @@ const operations: Operation[] = [
   {
     tag: 'tracking',
     method: 'get',
-    path: '/t/u/{id}',
-    summary: 'Unsubscribe confirmation page in the contact’s locale (changes nothing)',
+    path: '/t/u/{token}',
+    summary:
+      'Unsubscribe confirmation page in the contact’s locale (changes nothing); the signed token of the message: 403 when not valid, 410 when expired',
     access: 'public',
   },
   {
     tag: 'tracking',
     method: 'post',
-    path: '/t/u/{id}',
+    path: '/t/u/{token}',
     summary: 'Unsubscribe: RFC 8058 one-click (List-Unsubscribe=One-Click) or the page’s button; the channel’s consent becomes false',
     access: 'public',
   },
@@ -600,14 +601,14 @@ const operations: Operation[] = [
   {
     tag: 'tracking',
     method: 'get',
-    path: '/t/p/{id}',
-    summary: 'The preference page `{{links.preferences}}` leads to, in the contact’s locale (changes nothing)',
+    path: '/t/p/{token}',
+    summary: 'The preference page `{{links.preferences}}` leads to, in the contact’s locale (changes nothing); 403 / 410 as /t/u',
     access: 'public',
   },
   {
     tag: 'tracking',
     method: 'post',
-    path: '/t/p/{id}',
+    path: '/t/p/{token}',
     summary: 'The preference page’s form: the topic boxes, or Leave everything (every topic and channel consent off)',
     access: 'public',
   },

@@ -1,3 +1,4 @@
+import type { SubscriptionLinkKey } from './link-token';
 /**
  * The contract between the pure journey core and everything that wraps it (runtime, API, editor).
  * Times are `Date` objects in memory; the runtime stores them as `timestamptz`.
@@ -106,6 +107,8 @@ export interface EngineSettings {
   publicUrl: string;
   /** price per message in integer cents, per channel (SMS: per segment); a node's `costCents` overrides it */
   channelCosts: Record<ChannelKind, number>;
+  /** the key subscription links are signed with (`link-token.ts`); the runtime loads it, previews have none */
+  subscriptionLinks?: SubscriptionLinkKey;
 }
 
 export const defaultEngineSettings: EngineSettings = {

@@ -15,7 +15,8 @@ import { checkout, type Db, type Tx } from './db';
 import { queueNextHops, screenDueHops } from './escalation';
 import { claimDueMessages, holdForQuietHours, recordDeliveries, type DeliveryOutcome, type DueMessage } from './store/messages';
 import { returnPermits, takePermits } from './store/rate-limits';
-import { loadEngineSettings } from './settings';
+import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
+import { subscriptionLinkToken } from '../core/link-token';
 import { clearAttributeOf, isHardBounce, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
 export interface DispatchOptions {
@@ -27,6 +28,8 @@ export interface DispatchOptions {
   concurrency: number;
   /** base of tracking links in escalation hops (the engine's PUBLIC_URL) */
   publicUrl?: string;
+  /** the key and lifetime of the signed unsubscribe link (`List-Unsubscribe`, escalation hops) */
+  subscriptionLinks?: SubscriptionLinkOptions;
   /**
    * claim the next chunk while one is with the providers (default true). Off when every "transaction" shares one
    * connection (the simulator's savepoints): overlapping transactions cannot nest there.
@@ -136,7 +139,7 @@ async function dispatchChunks(
       let toSend: DueMessage[];
       let outcomes: DeliveryOutcome[];
       try {
-        settings ??= await loadEngineSettings(db, options.publicUrl);
+        settings ??= await loadEngineSettings(db, options.publicUrl, options.subscriptionLinks);
         // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
         const hops = rows.filter((m) => m.escalation);
         const going = hops.length ? await screenDueHops(tx, hops, now, settings) : null;
@@ -149,7 +152,7 @@ async function dispatchChunks(
         if (hold.length) await holdForQuietHours(tx, hold, now);
         const held = new Set(hold.map((h) => h.id));
         toSend = held.size ? screened.filter((m) => !held.has(m.id)) : screened;
-        outcomes = await sendAll(toSend, now, options);
+        outcomes = await sendAll(toSend, now, options, settings);
       } catch (error) {
         await abort(tx);
         throw error;
@@ -191,13 +194,13 @@ async function abort(tx: Tx): Promise<void> {
   tx.release();
 }
 
-async function sendAll(rows: DueMessage[], now: Date, options: DispatchOptions): Promise<DeliveryOutcome[]> {
+async function sendAll(rows: DueMessage[], now: Date, options: DispatchOptions, settings: EngineSettings): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
   let i = 0;
   const worker = async () => {
     while (i < rows.length) {
       const m = rows[i++];
-      outcomes.push(await sendOne(m, now, options));
+      outcomes.push(await sendOne(m, now, options, settings));
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, rows.length) }, worker));
@@ -240,7 +243,7 @@ function refused(outcome: DeliveryOutcome): DeliveryOutcome {
   return outcome;
 }
 
-async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Promise<DeliveryOutcome> {
+async function sendOne(m: DueMessage, now: Date, options: DispatchOptions, settings: EngineSettings): Promise<DeliveryOutcome> {
   const adapter = options.adapters[m.channel] ?? options.adapters.default;
   // the same address the core checked when it chose the channel (webhooks have none)
   const to = addressOf(m.channel, m.attributes ?? {}) || null;
@@ -271,6 +274,7 @@ async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Prom
       to,
       content: m.content,
       attributes: m.attributes ?? {},
+      unsubscribeUrl: `${settings.publicUrl.replace(/\/+$/, '')}/t/u/${subscriptionLinkToken(settings.subscriptionLinks, m.id, now)}`,
     });
     const segments = receipt.segments ?? null;
     return { ...base, status: receipt.status ?? 'sent', providerId: receipt.providerId, error: null, nextAttemptAt: null, segments };

@@ -14,7 +14,7 @@ import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './di
 import { nextPermitAt } from './store/rate-limits';
 import { enrollFlow } from './store/enrollment';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
-import { loadEngineSettings } from './settings';
+import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
 import { writeHeartbeat } from './store/processes';
 import { applyPendingReceipts, hasPendingReceipts } from './store/messages';
 import { hostname } from 'node:os';
@@ -30,6 +30,8 @@ export interface EngineOptions {
   clock: Clock;
   batchSize?: number;
   publicUrl?: string;
+  /** LINK_SECRET and LINK_TTL_DAYS (default: the database's key, a year) */
+  subscriptionLinks?: SubscriptionLinkOptions;
   logger?: EngineLogger;
   adapters?: Partial<ChannelAdapters>;
   dispatch?: Partial<Omit<DispatchOptions, 'adapters'>>;
@@ -113,6 +115,8 @@ export class Engine {
     this.pipeline = Math.max(1, options.pipeline ?? 2);
     this.dispatch = {
       ...defaultDispatchOptions,
+      publicUrl: options.publicUrl,
+      subscriptionLinks: options.subscriptionLinks,
       ...options.dispatch,
       adapters: { default: new SandboxAdapter(), ...options.adapters } as ChannelAdapters,
     };
@@ -166,7 +170,7 @@ export class Engine {
     // only take journeys and messages of active flows.
     const flows = await this.activeFlows();
     if (!flows.length) return report;
-    const settings = await loadEngineSettings(this.db, this.options.publicUrl);
+    const settings = await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
     report.enrolled = await this.enroll(now, settings, flows);
     await this.stepAndDispatch(now, settings, report, flows[0].receipts_pending === true);
     for (const listener of this.tickListeners) {
@@ -190,7 +194,7 @@ export class Engine {
 
   /** (1) set-based enrollment for every active flow's live version. */
   async enroll(now: Date, settings?: EngineSettings, flows?: ActiveFlowRow[]): Promise<number> {
-    settings ??= await loadEngineSettings(this.db, this.options.publicUrl);
+    settings ??= await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
     flows ??= await this.activeFlows();
     await this.graphs.load(
       this.db,
