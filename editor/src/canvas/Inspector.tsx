@@ -1,12 +1,11 @@
 import type { NodeType } from '../engine';
 import { handleLabel, type PlainIssue } from '../graph/plain-issues';
 import { FieldIssues } from '../forms/fields';
-import { ChannelForm, ConditionForm, DelayForm, GoalForm, TriggerForm } from '../forms/NodeForms';
+import { NodeForm } from '../forms/NodeForms';
 import { TextField } from '../forms/fields';
 import type { ConfigOf, EditorNode } from '../graph/model';
 import { typeLabel } from '../graph/summary';
 import { NodeIcon } from './icons';
-import { ExperimentSection } from '../insights/ExperimentSection';
 
 export interface InspectorActions {
   onConfig: (id: string, type: NodeType, config: ConfigOf<NodeType>, renames?: Record<string, string>) => void;
@@ -69,14 +68,7 @@ export function NodeInspector({
           disabled={readOnly}
           onChange={(label) => actions.onLabel(node.id, label)}
         />
-        {node.type === 'trigger' && <TriggerForm config={node.data.config} onChange={change} disabled={readOnly} />}
-        {node.type === 'condition' && <ConditionForm config={node.data.config} onChange={change} disabled={readOnly} />}
-        {node.type === 'condition' && 'split' in node.data.config && (
-          <ExperimentSection nodeId={node.id} config={node.data.config} onChange={change} disabled={readOnly} />
-        )}
-        {node.type === 'delay' && <DelayForm config={node.data.config} onChange={change} disabled={readOnly} />}
-        {node.type === 'channel' && <ChannelForm config={node.data.config} onChange={change} disabled={readOnly} />}
-        {node.type === 'goal' && <GoalForm config={node.data.config} onChange={change} disabled={readOnly} />}
+        <NodeForm node={node} onChange={change} disabled={readOnly} />
       </FieldIssues.Provider>
       {unconnected.length > 0 && (
         <fieldset className="ends-choice" data-ends-choice>

@@ -4,22 +4,14 @@
  */
 import { Handle, Position, useStore, useUpdateNodeInternals, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { createContext, memo, useContext, useEffect, useRef } from 'react';
-import type { NodeType } from '../engine';
-import {
-  handlesOf,
-  type ChannelNode,
-  type ConditionNode,
-  type DelayNode,
-  type EditorData,
-  type GoalNode,
-  type TriggerNode,
-} from '../graph/model';
+import { flowNodeTypes, type NodeType } from '../engine';
+import { handlesOf, type EditorData, type EditorNode } from '../graph/model';
 import { handleLabel } from '../graph/plain-issues';
 import { summarize, typeLabel } from '../graph/summary';
 import { Bump } from '../live';
 import { NodeIcon } from './icons';
 import { IssuesContext } from './issues';
-import { LayerBadge } from '../insights/LayerBadge';
+import { kindOf, type StepCounts } from '../nodes';
 
 /**
  * Below this zoom cards switch to their compact form (icon, step name in large type, the one count that matters), whose
@@ -30,17 +22,6 @@ export const COMPACT_ZOOM = 0.75;
 /** Between this and COMPACT_ZOOM the compact card also shows its summary (two lines at most). */
 export const SUMMARY_ZOOM = 0.5;
 
-/** The count a compact card shows: what this kind of step is about. */
-function keyCount(
-  type: NodeType,
-  c: { entered: number; waiting: number; sent: number; converted: number },
-): { value: number; words: string } {
-  if (type === 'channel') return { value: c.sent, words: 'sent' };
-  if (type === 'delay') return { value: c.waiting, words: 'waiting' };
-  if (type === 'goal') return { value: c.converted, words: 'converted' };
-  return { value: c.entered, words: 'in' };
-}
-
 function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string; type: T; data: EditorData<T>; selected: boolean }) {
   const issues = useContext(IssuesContext).get(id);
   const handles = handlesOf(type, data.config);
@@ -49,8 +30,9 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
   // a boolean selector: the card re-renders when the zoom crosses the threshold, not on every zoom step
   const size = useStore((s) => (s.transform[2] >= COMPACT_ZOOM ? 'full' : s.transform[2] >= SUMMARY_ZOOM ? 'medium' : 'small'));
   const compact = size !== 'full';
-  // a goal reached along a connection waits there for its event or rule (the attribution window unless `within`)
-  const goalWaits = useStore((s) => type === 'goal' && s.edges.some((e) => e.target === id));
+  const kind = kindOf(type);
+  // only a type whose summary depends on it watches the edges
+  const reachedByConnection = useStore((s) => kind.summaryNote !== undefined && s.edges.some((e) => e.target === id));
   // handles come and go with the data (branches, waitFor): React Flow must re-measure them (not on mount: it does)
   const mounted = useRef(false);
   useEffect(() => {
@@ -71,11 +53,9 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
     errors.length ? 'has-error' : '',
     highlighted ? 'is-highlighted' : '',
   ].join(' ');
-  const summary =
-    summarize(type, data.config) +
-    (goalWaits && !(data.config as { within?: string }).within ? ', waits up to the attribution window' : '');
+  const summary = summarize(type, data.config) + (kind.summaryNote?.(data.config, reachedByConnection) ?? '');
   if (compact) {
-    const key = counts ? keyCount(type, counts) : null;
+    const key = counts ? kind.keyCount(counts) : null;
     return (
       <div
         className={className}
@@ -138,7 +118,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
             <span title="journeys waiting here now">
               <Bump value={counts.waiting}>{counts.waiting} waiting</Bump>
             </span>
-            {type === 'channel' && (
+            {kind.sends && (
               <span title="messages sent">
                 <Bump value={counts.sent}>{counts.sent} sent</Bump>
               </span>
@@ -149,7 +129,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
         {sim && (
           <div className="flow-node-sim" data-sim-counts title="expected over the simulated days">
             <span>sim: {sim.entered} in</span>
-            {type === 'channel' && <span>{sim.sent} sent</span>}
+            {kind.sends && <span>{sim.sent} sent</span>}
             {sim.returns > 0 && <span>{sim.returns} back</span>}
             {sim.conversions > 0 && <span>{sim.conversions} conv.</span>}
           </div>
@@ -166,7 +146,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
                   · ends
                 </span>
               )}
-              {type === 'condition' && <LayerBadge nodeId={id} handle={h} />}
+              {kind.ExitBadge && <kind.ExitBadge nodeId={id} handle={h} />}
               <Handle type="source" id={h} position={Position.Bottom} className={`handle-out handle-${h}`} />
             </div>
           ))}
@@ -177,9 +157,7 @@ function NodeCard<T extends NodeType>({ id, type, data, selected }: { id: string
 }
 
 /** Per-node counts from the metrics endpoint, shown on each card. */
-export const CountsContext = createContext<Record<string, { entered: number; waiting: number; sent: number; converted: number }> | null>(
-  null,
-);
+export const CountsContext = createContext<Record<string, StepCounts> | null>(null);
 /** Per-node figures of the last simulation report, shown on each card while the report is open. */
 export const SimulationContext = createContext<Record<
   string,
@@ -188,16 +166,13 @@ export const SimulationContext = createContext<Record<
 /** The step a timeline entry points at, outlined on the canvas. */
 export const HighlightContext = createContext<string | null>(null);
 
-const TriggerView = memo((p: NodeProps<TriggerNode>) => <NodeCard id={p.id} type="trigger" data={p.data} selected={p.selected} />);
-const ConditionView = memo((p: NodeProps<ConditionNode>) => <NodeCard id={p.id} type="condition" data={p.data} selected={p.selected} />);
-const DelayView = memo((p: NodeProps<DelayNode>) => <NodeCard id={p.id} type="delay" data={p.data} selected={p.selected} />);
-const ChannelView = memo((p: NodeProps<ChannelNode>) => <NodeCard id={p.id} type="channel" data={p.data} selected={p.selected} />);
-const GoalView = memo((p: NodeProps<GoalNode>) => <NodeCard id={p.id} type="goal" data={p.data} selected={p.selected} />);
-
-export const nodeTypes = {
-  trigger: TriggerView,
-  condition: ConditionView,
-  delay: DelayView,
-  channel: ChannelView,
-  goal: GoalView,
-} satisfies NodeTypes;
+/** One memoised card component per type, for React Flow's `nodeTypes`. */
+export const nodeTypes: NodeTypes = Object.fromEntries(
+  flowNodeTypes.map((type) => {
+    const View = memo((p: NodeProps<EditorNode>) => (
+      <NodeCard id={p.id} type={type} data={p.data as EditorData<NodeType>} selected={p.selected} />
+    ));
+    View.displayName = `${type}Card`;
+    return [type, View];
+  }),
+);

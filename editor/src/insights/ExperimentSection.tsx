@@ -6,7 +6,7 @@
 import { useContext } from 'react';
 import type { ConditionData } from '../engine';
 import { Check, DurationField, IntegerField, SelectField } from '../forms/fields';
-import { FlowInfo } from '../forms/NodeForms';
+import { FlowInfo } from '../flow/FlowInfo';
 import { describeDuration } from '../graph/durations';
 import { ExperimentPanel } from './ExperimentPanel';
 import { decidedByWords, defaultExperiment, metricWords, type ExperimentMetric } from './experiment-words';

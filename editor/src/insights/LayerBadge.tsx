@@ -1,6 +1,6 @@
 /** A condition exit's verdict on the canvas card (“worth it”, “not yet clear”, “not worth it”), from the flow's metrics. */
 import { useContext, useSyncExternalStore } from 'react';
-import { FlowInfo } from '../forms/NodeForms';
+import { FlowInfo } from '../flow/FlowInfo';
 import './insights.css';
 import { layerVerdictOf, subscribeLayerVerdicts, verdictPhrase } from './layer-verdicts';
 

@@ -1,0 +1,93 @@
+/** The goal's form: converted when an event happens or a rule holds, and how long journeys that reach it wait. */
+import type { GoalData } from '../../engine';
+import { EventNames } from '../../forms/EventNames';
+import { DurationField, SelectField, TextField } from '../../forms/fields';
+import { RuleBuilder } from '../../forms/RuleBuilder';
+import { withOptional } from '../../forms/with-optional';
+import { describeDuration } from '../../graph/durations';
+import type { FormProps } from '../types';
+
+export function GoalForm({ config, onChange, disabled }: FormProps<GoalData>) {
+  const mode = 'event' in config ? 'event' : 'rule';
+  return (
+    <>
+      <SelectField
+        label="Converted when"
+        name="goalMode"
+        value={mode}
+        disabled={disabled}
+        options={[
+          ['event', 'The contact does an event'],
+          ['rule', 'A rule holds (e.g. active again)'],
+        ]}
+        onChange={(m) => onChange(m === 'event' ? { event: 'order_paid' } : { rule: { active: true } })}
+      />
+      {'event' in config ? (
+        <>
+          <TextField
+            label="Event"
+            name="goalEvent"
+            list="event-names"
+            value={config.event}
+            disabled={disabled}
+            onChange={(event) => onChange({ ...config, event })}
+          />
+          <EventNames />
+          <RuleBuilder
+            label="Only when the event's properties match (optional)"
+            name="where"
+            subject="event"
+            optional
+            value={config.where}
+            disabled={disabled}
+            onChange={(where) => onChange(withOptional(config, 'where', where))}
+          />
+        </>
+      ) : (
+        <RuleBuilder
+          label="Converted when"
+          name="rule"
+          value={config.rule}
+          disabled={disabled}
+          onChange={(rule) => rule && onChange({ rule })}
+        />
+      )}
+      <GoalWithin config={config} onChange={onChange} disabled={disabled} />
+    </>
+  );
+}
+
+/** The goal's optional `within`: how long a journey that reaches the goal along a connection waits for it. */
+function GoalWithin({ config, onChange, disabled }: FormProps<GoalData>) {
+  const what = 'event' in config ? `“${config.event || 'the event'}”` : 'the rule to hold';
+  const waitWords = config.within ? describeDuration(config.within) : 'the attribution window (3 days unless the workspace says otherwise)';
+  return (
+    <div className="goal-within" data-goal-within>
+      <SelectField
+        label="Journeys that reach this step wait"
+        name="goalWithinMode"
+        value={config.within ? 'custom' : 'default'}
+        disabled={disabled}
+        options={[
+          ['default', 'As long as the attribution window'],
+          ['custom', 'For a time I choose'],
+        ]}
+        onChange={(m) => onChange(withOptional(config, 'within', m === 'custom' ? 'P3D' : undefined))}
+      />
+      {config.within && (
+        <DurationField
+          label="Wait up to"
+          name="goalWithin"
+          value={config.within}
+          disabled={disabled}
+          onChange={(within) => onChange({ ...config, within })}
+        />
+      )}
+      <p className="hint" data-goal-sentence>
+        Journeys that reach this step wait up to {waitWords} for {what}; if it doesn't come they end without converting. Contacts who{' '}
+        {'event' in config ? 'do it' : 'meet it'} at any point in the journey convert at once. A goal with no incoming connection only
+        watches the whole journey.
+      </p>
+    </div>
+  );
+}
