@@ -1,23 +1,31 @@
-/** Settings: workspace guardrails (admins edit, others read), users, API keys and the audit log (admins only). */
+/**
+ * Settings: workspace guardrails and subscription topics (admins edit, others read), users, API keys and the audit
+ * log (admins only).
+ */
 import { useEffect, useState } from 'react';
 import { adminApi, api, errorText, type ApiKey, type AuditEntry, type Me, type User, type WorkspaceSettings } from '../api';
 import { DurationField } from '../forms/fields';
 import { href } from '../router';
 import { whenExact } from '../ui';
+import { Topics } from './SettingsTopics';
 
-type Section = 'workspace' | 'users' | 'keys' | 'audit';
+type Section = 'workspace' | 'topics' | 'users' | 'keys' | 'audit';
 
 export function SettingsPage({ me, section }: { me: Me; section: Section }) {
   const admin = me.permissions.includes('admin');
   const sections: [Section, string][] = admin
     ? [
         ['workspace', 'Guardrails'],
+        ['topics', 'Topics'],
         ['users', 'Users'],
         ['keys', 'API keys'],
         ['audit', 'Audit log'],
       ]
-    : [['workspace', 'Guardrails']];
-  const shown = admin ? section : 'workspace';
+    : [
+        ['workspace', 'Guardrails'],
+        ['topics', 'Topics'],
+      ];
+  const shown = admin || section === 'topics' ? section : 'workspace';
   return (
     <div className="page settings">
       <div className="page-head">
@@ -31,6 +39,7 @@ export function SettingsPage({ me, section }: { me: Me; section: Section }) {
         </nav>
       </div>
       {shown === 'workspace' && <Guardrails readOnly={!admin} />}
+      {shown === 'topics' && <Topics readOnly={!admin} />}
       {shown === 'users' && <Users />}
       {shown === 'keys' && <Keys />}
       {shown === 'audit' && <Audit />}
