@@ -5,11 +5,12 @@
  */
 import type { Browser } from 'playwright-core';
 import { ADMIN_KEY, ApiHarness, startApi } from '../support/api-app';
-import { launchChromium, listenLocally } from '../support/editor-browser';
+import { launchChromium, listenLocally, signIn } from '../support/editor-browser';
 
 let api: ApiHarness;
 let browser: Browser;
 let base: string;
+let welcomeFlow: string;
 const START = new Date('2027-05-03T12:00:00Z');
 
 const post = (path: string, body?: unknown) =>
@@ -93,7 +94,10 @@ it('lists topics and reads and sets a contact’s choices through the API', asyn
 });
 
 it('a contact leaves "offers" on the page its message links to, and a flow on "offers" skips it', async () => {
-  await activeFlow('Welcome', graph('signed_up', 'email', { subject: 'Welcome', text: 'Manage what you get: {{links.preferences}}' }));
+  welcomeFlow = await activeFlow(
+    'Welcome',
+    graph('signed_up', 'email', { subject: 'Welcome', text: 'Manage what you get: {{links.preferences}}' }),
+  );
   await post('/api/events', [
     { externalId: 'ann', name: 'signed_up' },
     { externalId: 'bob', name: 'signed_up' },
@@ -242,4 +246,32 @@ it('a tampered, expired or borrowed link shows a clear page (403 / 410) in the r
     [[messageId, bobWelcome.id]],
   );
   expect(unsubscribed).toBe(0);
+}, 60_000);
+
+it('the flow whose messages led contacts to leave topics counts them per topic: API, CSV and the Metrics screen', async () => {
+  // ann unticked offers (email) on the Welcome message's page; bob left everything from his (offers, and news he had
+  // joined); eve (Segment) and the SMS contact (API) left offers without a message: not this flow's
+  const metrics = (await get(`/api/flows/${welcomeFlow}/metrics`).expect(200)).body;
+  expect(metrics.unsubscribesByTopic).toEqual([
+    { topic: 'offers', name: 'Offers', contacts: 2 },
+    { topic: 'news', name: 'Product news', contacts: 1 },
+  ]);
+  const others = (await get('/api/flows').expect(200)).body.items.filter((f: { id: string }) => f.id !== welcomeFlow);
+  for (const f of others) expect((await get(`/api/flows/${f.id}/metrics`).expect(200)).body.unsubscribesByTopic).toEqual([]);
+  const csv = (await get(`/api/flows/${welcomeFlow}/export/metrics.csv`).expect(200)).text;
+  expect(csv).toContain('topic,offers,unsubscribedContacts,2');
+  expect(csv).toContain('topic,news,unsubscribedContacts,1');
+
+  await api
+    .http()
+    .post('/api/users')
+    .set('Authorization', api.admin)
+    .send({ email: 'm@example.com', password: 'correct horse battery', role: 'viewer' })
+    .expect(201);
+  const page = await browser.newPage();
+  await signIn(page, base, 'm@example.com', 'correct horse battery');
+  await page.goto(`${base}/#/flows/${welcomeFlow}/metrics`);
+  await page.locator('[data-topic-unsubscribes]', { hasText: 'Offers 2 contacts · Product news 1 contact' }).waitFor();
+  await page.locator('[data-chart="cost"]').screenshot({ path: '/tmp/shots-stack/metrics-topic-unsubscribes.png' });
+  await page.close();
 }, 60_000);

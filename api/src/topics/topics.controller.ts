@@ -1,6 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { TopicChoice } from '@boomerang/engine/core/topics';
+import type { TopicLeft } from '@boomerang/engine/runtime';
 import { Access } from '../auth/access.decorator';
 import { Public } from '../auth/public.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
@@ -62,8 +63,9 @@ export class PreferencesPageController {
 
   @Get('p/:token')
   async page(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const contact = await this.contactOf(token, req, res);
-    if (!contact) return;
+    const opened = await this.contactOf(token, req, res);
+    if (!opened) return;
+    const { contact } = opened;
     const view = await this.topics.view(contact.id, contact.external_id);
     res
       .status(200)
@@ -78,19 +80,26 @@ export class PreferencesPageController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const contact = await this.contactOf(token, req, res);
-    if (!contact) return;
+    const opened = await this.contactOf(token, req, res);
+    if (!opened) return;
+    const { contact, messageId } = opened;
     const leave = body?.action === 'leave';
-    if (leave) await this.topics.leaveEverything(contact.id);
-    else {
+    const shown = await this.topics.view(contact.id, contact.external_id);
+    if (leave) {
+      await this.topics.leaveEverything(contact.id);
+      const left = shown.topics
+        .filter((t) => PREFERENCE_CHANNELS.some((c) => t.channels[c]))
+        .map((t) => ({ topic: t.key, channels: ['*'] }));
+      await this.topics.recordLeft(messageId, left, 'leave_everything');
+    } else {
       // an unticked box is absent from the form: every box that differs from what the page showed is a choice
-      const topics = await this.topics.view(contact.id, contact.external_id);
-      const choices: TopicChoice[] = topics.topics.flatMap((t) =>
+      const choices: TopicChoice[] = shown.topics.flatMap((t) =>
         PREFERENCE_CHANNELS.map((channel) => ({ topic: t.key, channel, subscribed: body?.[`${t.key}:${channel}`] === 'on' })).filter(
           (c) => c.subscribed !== t.channels[c.channel as (typeof PREFERENCE_CHANNELS)[number]],
         ),
       );
       await this.topics.setChoices(contact.id, choices);
+      await this.topics.recordLeft(messageId, leftTopics(choices), 'preference_page');
     }
     const view = await this.topics.view(contact.id, contact.external_id);
     res
@@ -105,6 +114,13 @@ export class PreferencesPageController {
     if (!messageId) return null;
     const contact = await this.repository.contactOfMessage(messageId);
     if (!contact) throw new NotFoundException('unknown message');
-    return contact;
+    return { contact, messageId };
   }
+}
+
+/** The unticked boxes grouped by topic: what the contact left. */
+function leftTopics(choices: TopicChoice[]): TopicLeft[] {
+  const byTopic = new Map<string, string[]>();
+  for (const c of choices) if (!c.subscribed) byTopic.set(c.topic, [...(byTopic.get(c.topic) ?? []), c.channel]);
+  return [...byTopic].map(([topic, channels]) => ({ topic, channels }));
 }
