@@ -8,6 +8,8 @@ import { DurationField } from '../forms/fields';
 import { href } from '../router';
 import { whenExact } from '../ui';
 import { Topics } from './SettingsTopics';
+import { operationsApi, type OperationsReport } from './operations-api';
+import { RateLimitFields } from './RateLimitFields';
 
 type Section = 'workspace' | 'topics' | 'users' | 'keys' | 'audit';
 
@@ -50,11 +52,17 @@ export function SettingsPage({ me, section }: { me: Me; section: Section }) {
 function Guardrails({ readOnly }: { readOnly: boolean }) {
   const [s, setS] = useState<WorkspaceSettings | null>(null);
   const [msg, setMsg] = useState<{ kind: string; text: string } | null>(null);
+  const [limitsFrom, setLimitsFrom] = useState<OperationsReport['rateLimitsFrom']>();
   useEffect(() => {
     adminApi
       .settings()
       .then(setS)
       .catch((e) => setMsg({ kind: 'error', text: errorText(e) }));
+    // whether SEND_RATE_LIMITS overrides the limits below (only the server knows its environment)
+    operationsApi
+      .details()
+      .then((r) => setLimitsFrom(r.rateLimitsFrom))
+      .catch(() => undefined);
   }, []);
   if (!s) return msg ? <div className={`alert ${msg.kind}`}>{msg.text}</div> : <div className="empty">Loading…</div>;
   const set = (patch: Partial<WorkspaceSettings>) => setS({ ...s, ...patch });
@@ -146,6 +154,11 @@ function Guardrails({ readOnly }: { readOnly: boolean }) {
         >
           Add a cap
         </button>
+        <RateLimitFields
+          limits={s.sendRateLimits}
+          onChange={(sendRateLimits) => set({ sendRateLimits })}
+          fromEnvironment={limitsFrom === 'environment'}
+        />
         <h2>Activity rule</h2>
         <div className="row-inline">
           <label className="field">
@@ -200,6 +213,7 @@ function Guardrails({ readOnly }: { readOnly: boolean }) {
                   frequencyCaps: s.frequencyCaps,
                   activity: s.activity,
                   attributionWindow: s.attributionWindow,
+                  sendRateLimits: s.sendRateLimits,
                 })
                 .then((saved) => {
                   setS(saved);

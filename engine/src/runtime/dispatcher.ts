@@ -17,6 +17,7 @@ import { claimDueMessages, holdForQuietHours, recordDeliveries, type DeliveryOut
 import { returnPermits, takePermits } from './store/rate-limits';
 import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
 import { subscriptionLinkToken } from '../core/link-token';
+import { effectiveRateLimits } from '../core/rate-limits';
 import { clearAttributeOf, isHardBounce, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
 export interface DispatchOptions {
@@ -35,7 +36,10 @@ export interface DispatchOptions {
    * connection (the simulator's savepoints): overlapping transactions cannot nest there.
    */
   pipelined?: boolean;
-  /** provider rate limits (SEND_RATE_LIMITS): a limited channel's messages are claimed only as permits allow */
+  /**
+   * provider rate limits from SEND_RATE_LIMITS: when given they win over the workspace settings' `sendRateLimits`; a
+   * limited channel's messages are claimed only as permits allow
+   */
   rateLimits?: SendRateLimit[];
 }
 
@@ -63,28 +67,25 @@ export function backoffDelay(attempt: number, baseMs: number): number {
  * One dispatch round at `now`: up to `batchSize` messages, in pipelined chunks (see the header). Rate-limited
  * channels go after the others, each claiming only as many of its due messages as its permits allow.
  */
-export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
-  const limited = [...new Set((options.rateLimits ?? []).map((l) => l.channel))];
+export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions, tickSettings?: EngineSettings): Promise<DispatchResult> {
+  const settings = tickSettings ?? (await loadEngineSettings(db, options.publicUrl, options.subscriptionLinks));
+  const { limits } = effectiveRateLimits(options.rateLimits, settings.sendRateLimits);
+  const limited = [...new Set(limits.map((l) => l.channel))];
   const { claimed, sent, retried, failed } = await dispatchChunks(
     db,
     now,
     options,
+    settings,
     options.batchSize,
     limited.length ? { except: limited } : {},
   );
   const result: DispatchResult = { claimed, sent, retried, failed };
   for (const channel of limited) {
-    const permits = await takePermits(db, options.rateLimits!, channel, now, options.batchSize);
+    const permits = await takePermits(db, limits, channel, now, options.batchSize);
     if (!permits.granted) continue;
-    const round = await dispatchChunks(db, now, options, permits.granted, { only: channel });
+    const round = await dispatchChunks(db, now, options, settings, permits.granted, { only: channel });
     // what went to no provider (held for quiet hours, screened out, consent or topic withdrawn) gives its permit back
-    await returnPermits(
-      db,
-      options.rateLimits!,
-      channel,
-      permits,
-      permits.granted - (round.sent + round.retried + round.failed - round.refused),
-    );
+    await returnPermits(db, limits, channel, permits, permits.granted - (round.sent + round.retried + round.failed - round.refused));
     result.claimed += round.claimed;
     result.sent += round.sent;
     result.retried += round.retried;
@@ -97,12 +98,12 @@ async function dispatchChunks(
   db: Db,
   now: Date,
   options: DispatchOptions,
+  settings: EngineSettings,
   batchSize: number,
   channels: { only?: ChannelKind; except?: ChannelKind[] },
 ): Promise<DispatchResult & { refused: number }> {
   const result = { claimed: 0, sent: 0, retried: 0, failed: 0, refused: 0 };
   const chunk = Math.max(1, Math.min(batchSize, Math.ceil(batchSize / 4), 500));
-  let settings: EngineSettings | null = null;
   let failure: unknown = null;
   const open = async (limit: number): Promise<{ tx: Tx; rows: DueMessage[] }> => {
     const tx = await checkout(db);
@@ -139,7 +140,6 @@ async function dispatchChunks(
       let toSend: DueMessage[];
       let outcomes: DeliveryOutcome[];
       try {
-        settings ??= await loadEngineSettings(db, options.publicUrl, options.subscriptionLinks);
         // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
         const hops = rows.filter((m) => m.escalation);
         const going = hops.length ? await screenDueHops(tx, hops, now, settings) : null;
@@ -147,7 +147,7 @@ async function dispatchChunks(
         // quiet hours again at send time: a retry or a backlog can come due inside them (hops were screened above)
         const hold = screened
           .filter((m) => !m.escalation)
-          .map((m) => ({ id: m.id, until: sendHoldUntil(m.channel, now, m.timezone, settings!.quietHours) }))
+          .map((m) => ({ id: m.id, until: sendHoldUntil(m.channel, now, m.timezone, settings.quietHours) }))
           .filter((h): h is { id: string; until: Date } => h.until !== null);
         if (hold.length) await holdForQuietHours(tx, hold, now);
         const held = new Set(hold.map((h) => h.id));
@@ -163,11 +163,10 @@ async function dispatchChunks(
         else if (o.status === 'queued') result.retried++;
         else result.sent++;
       }
-      const s = settings;
       committing = committing.then(async () => {
         if (failure) return abort(tx);
         try {
-          await record(tx, now, toSend, outcomes, s);
+          await record(tx, now, toSend, outcomes, settings);
           await tx.query('COMMIT');
           tx.release();
         } catch (error) {

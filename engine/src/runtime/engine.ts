@@ -4,6 +4,7 @@
  * per batch, idempotent outbox). `advanceClock` plays a virtual clock forward, tick by due time.
  */
 import { addDuration } from '../core/durations';
+import { effectiveRateLimits } from '../core/rate-limits';
 import type { TriggerData } from '../core/schema';
 import type { EngineSettings } from '../core/types';
 import type { Clock, VirtualClock } from './clock';
@@ -300,7 +301,7 @@ export class Engine {
           continue;
         }
         queued = 0;
-        const round = await dispatchOnce(this.db, now, this.dispatch);
+        const round = await dispatchOnce(this.db, now, this.dispatch, settings);
         report.sent += round.sent;
         report.failed += round.failed;
         if (round.claimed) dispatched = true;
@@ -332,14 +333,20 @@ export class Engine {
     );
     if (failure) throw failure;
     if (drained) throw drained;
-    await this.dispatchDue(now, report, receiptsPending || dispatched);
+    await this.dispatchDue(now, report, receiptsPending || dispatched, settings);
   }
 
   /** (5) dispatch rounds until the due outbox is empty. */
-  async dispatchDue(now: Date, report: Pick<TickReport, 'sent' | 'failed'>, receiptsPending = true): Promise<void> {
+  async dispatchDue(
+    now: Date,
+    report: Pick<TickReport, 'sent' | 'failed'>,
+    receiptsPending = true,
+    settings?: EngineSettings,
+  ): Promise<void> {
+    settings ??= await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
     let dispatched = false;
     for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
-      const round = await dispatchOnce(this.db, now, this.dispatch);
+      const round = await dispatchOnce(this.db, now, this.dispatch, settings);
       report.sent += round.sent;
       report.failed += round.failed;
       if (!round.claimed) break;
@@ -381,7 +388,8 @@ export class Engine {
       // a wake point that produced nothing and is not in the future would loop: step past it
       // (messages held by a provider rate limit are due but wait for room: step to when the limit has room)
       if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) {
-        const room = await nextPermitAt(this.db, this.dispatch.rateLimits ?? [], t);
+        const settings = await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
+        const room = await nextPermitAt(this.db, effectiveRateLimits(this.dispatch.rateLimits, settings.sendRateLimits).limits, t);
         t = new Date(Math.max(t.getTime() + 1, room?.getTime() ?? 0));
         if (t > target) break;
       }
