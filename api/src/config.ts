@@ -44,6 +44,18 @@ const schema = z.object({
     .optional()
     .describe('first editor user password (at least 12 characters, not a common one)'),
   PUBLIC_URL: z.string().url().optional().describe('base of tracking links'),
+  LINK_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('HMAC key of the signed unsubscribe and preference links; unset → a key generated once into the database'),
+  LINK_TTL_DAYS: z.coerce
+    .number()
+    .int()
+    .min(30, 'must be at least 30 (an unsubscribe link must keep working for 30 days)')
+    .max(3650)
+    .default(365)
+    .describe('days an unsubscribe or preference link works after its message was queued'),
   // ---- channels (issue 10): each channel is live when its variables are set, else the sandbox
   SMTP_URL: z
     .string()

@@ -98,6 +98,7 @@ import type { SimulationJob } from '@boomerang/engine/core/views/simulation';
 import type { PreviewBody, TemplatePreview } from '@boomerang/engine/core/views/templates';
 import type { FlowSettingsPatch } from '@boomerang/engine/core/schema';
 import type { WorkspaceSettings } from '@boomerang/engine/core/settings';
+import type { TopicView } from '@boomerang/engine/core/views/topics';
 import type { JourneyState } from '@boomerang/engine/core/types';
 
 export type {
@@ -123,6 +124,7 @@ export type {
   ServerValidation,
   SimulationJob,
   TemplatePreview,
+  TopicView,
   User,
   WorkspaceSchema,
   WorkspaceSettings,
@@ -205,6 +207,13 @@ export const publishingApi = {
   estimate: (id: string) => api<Estimate>('POST', flowPath(id, '/estimate')),
   stats: () => api<FlowStats>('GET', '/api/flow-stats'),
   version: (id: string, version: number) => api<FlowView>('GET', flowPath(id, `?version=${version}`)),
+};
+
+/** Subscription topics (`api/src/topics`): anyone signed in reads them, admins create and rename them. */
+export const topicsApi = {
+  list: () => api<{ items: TopicView[] }>('GET', '/api/topics'),
+  save: (key: string, body: { name: string; description: string; defaultSubscribed: boolean }) =>
+    api<TopicView>('PUT', `/api/topics/${encodeURIComponent(key)}`, body),
 };
 
 export const adminApi = {

@@ -8,7 +8,7 @@ export type Route =
   | { name: 'contact'; id: string }
   | { name: 'inbox' }
   | { name: 'operations' }
-  | { name: 'settings'; section: 'workspace' | 'users' | 'keys' | 'audit' };
+  | { name: 'settings'; section: 'workspace' | 'topics' | 'users' | 'keys' | 'audit' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -21,7 +21,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'inbox') return { name: 'inbox' };
   if (parts[0] === 'operations') return { name: 'operations' };
   if (parts[0] === 'settings') {
-    const section = parts[1] === 'users' || parts[1] === 'keys' || parts[1] === 'audit' ? parts[1] : 'workspace';
+    const section = parts[1] === 'topics' || parts[1] === 'users' || parts[1] === 'keys' || parts[1] === 'audit' ? parts[1] : 'workspace';
     return { name: 'settings', section };
   }
   return { name: 'flows' };

@@ -282,21 +282,23 @@ describe('tracking links', () => {
   });
 
   it('unsubscribe: GET confirms only; POST sets the channel consent false', async () => {
-    const res = await api.http().get(`/t/u/${messageIds.c3}`).expect(200);
+    const token = await api.linkToken(messageIds.c3);
+    const res = await api.http().get(`/t/u/${token}`).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toContain('Do you want to stop receiving push notifications');
     expect((await get('/api/contacts/c3').expect(200)).body.consent).not.toEqual({ push: false });
-    const done = await api.http().post(`/t/u/${messageIds.c3}`).type('form').send({ confirm: 'page' }).expect(200);
+    const done = await api.http().post(`/t/u/${token}`).type('form').send({ confirm: 'page' }).expect(200);
     expect(done.text).toContain('You will not receive push notifications');
     const contact = await get('/api/contacts/c3').expect(200);
     expect(contact.body.consent).toEqual({ push: false });
     const [m] = await api.sql<{ unsubscribed_at: Date | null }>('SELECT unsubscribed_at FROM messages WHERE id = $1', [messageIds.c3]);
     expect(m.unsubscribed_at).toBeInstanceOf(Date);
-    expect((await api.http().post(`/t/u/${messageIds.c3}`).expect(200)).body).toEqual({ unsubscribed: true, channel: 'push' });
+    expect((await api.http().post(`/t/u/${token}`).expect(200)).body).toEqual({ unsubscribed: true, channel: 'push' });
   });
 
-  it('unknown and malformed ids are 404s and change nothing', async () => {
-    for (const path of ['c', 'o', 'u']) {
+  it('unknown and malformed ids are 404s and change nothing (an unsigned unsubscribe link: 403)', async () => {
+    await api.http().get(`/t/u/${messageIds.c3}`).expect(403);
+    for (const path of ['c', 'o']) {
       await api.http().get(`/t/${path}/00000000-0000-4000-8000-000000000000`).expect(404);
       await api
         .http()

@@ -104,21 +104,34 @@ describe('click tracking', () => {
 describe('unsubscribe', () => {
   it('GET shows a confirmation page in the contact’s locale and changes nothing', async () => {
     const [m] = await messagesOf('li', emailFlow);
-    const res = await api.http().get(`/t/u/${m.id}`).expect(200);
+    const token = await api.linkToken(m.id);
+    const res = await api.http().get(`/t/u/${token}`).expect(200);
     expect(res.text).toContain('<html lang="zh-CN">');
     expect(res.text).toContain('您确定不再接收我们的邮件吗？');
-    expect(res.text).toContain(`<form method="post" action="/t/u/${m.id}">`);
+    expect(res.text).toContain(`<form method="post" action="/t/u/${token}">`);
     const contact = await api.http().get('/api/contacts/li').set('Authorization', auth()).expect(200);
     expect(contact.body.consent.email).toBe(true);
     expect(await logOf(m.journeyId, 'unsubscribe')).toEqual([{ detail: expect.objectContaining({ action: 'confirmation_shown' }) }]);
     const fr = (await messagesOf('ann', emailFlow))[0];
-    expect((await api.http().get(`/t/u/${fr.id}`).expect(200)).text).toContain('Voulez-vous ne plus recevoir nos e-mails ?');
+    expect(
+      (
+        await api
+          .http()
+          .get(`/t/u/${await api.linkToken(fr.id)}`)
+          .expect(200)
+      ).text,
+    ).toContain('Voulez-vous ne plus recevoir nos e-mails ?');
   });
 
   it('RFC 8058 one-click POST unsubscribes, is logged, and stops that channel in every flow', async () => {
     const [m] = await messagesOf('li', emailFlow);
     // a second email flow already queued a message for li (held back here by pausing the dispatcher: never ticked)
-    const res = await api.http().post(`/t/u/${m.id}`).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    const res = await api
+      .http()
+      .post(`/t/u/${await api.linkToken(m.id)}`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(200);
     expect(res.body).toEqual({ unsubscribed: true, channel: 'email' });
     const contact = await api.http().get('/api/contacts/li').set('Authorization', auth()).expect(200);
     expect(contact.body.consent).toMatchObject({ email: false, push: true });
@@ -142,7 +155,12 @@ describe('unsubscribe', () => {
 
   it('the page button POSTs and answers the page in the contact’s locale', async () => {
     const [m] = await messagesOf('ann', emailFlow);
-    const res = await api.http().post(`/t/u/${m.id}`).type('form').send({ confirm: 'page' }).expect(200);
+    const res = await api
+      .http()
+      .post(`/t/u/${await api.linkToken(m.id)}`)
+      .type('form')
+      .send({ confirm: 'page' })
+      .expect(200);
     expect(res.text).toContain('Vous êtes désabonné');
     expect((await logOf(m.journeyId, 'unsubscribe')).at(-1)!.detail).toMatchObject({ action: 'unsubscribed', via: 'page' });
   });

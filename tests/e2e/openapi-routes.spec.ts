@@ -2,7 +2,9 @@
  * The OpenAPI document lists every route of the Nest route table (tests/support/route-table.ts) — no more, no less —
  * each with the access the route really has, a response, and a request schema where the route takes a body.
  */
-import { ApiHarness, startApi } from '../support/api-app';
+import { documentedResponse } from '../../api/src/docs/openapi';
+import { segmentRoutes } from '../../api/src/segment/segment-edge';
+import { ADMIN_KEY, ApiHarness, startApi } from '../support/api-app';
 import { routeTable, type Route } from '../support/route-table';
 import { viewDrift } from '../support/view-check';
 import { flowSummaryView } from '@boomerang/engine/core/views/flows';
@@ -22,7 +24,8 @@ afterAll(() => api?.close());
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 it('documents every route and nothing that is not a route', () => {
-  const served = routes.map((r) => `${r.method} ${openApiPath(r.path)}`).sort();
+  // Nest's routes, and the Segment edge's, answered before Nest (api/src/segment/segment-edge.ts)
+  const served = [...routes.map((r) => `${r.method} ${openApiPath(r.path)}`), ...segmentRoutes.map((r) => `post ${r.path}`)].sort();
   const documented = Object.entries(doc.paths)
     .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`))
     .sort();
@@ -54,6 +57,47 @@ it('gives every operation a response and every body-taking operation a request s
     }
   }
   expect(problems).toEqual([]);
+});
+
+it('lists Segment’s /v1 calls with the write key (HTTP Basic), their bodies and the answer a real call gives', async () => {
+  for (const path of [
+    '/v1/identify',
+    '/v1/track',
+    '/v1/page',
+    '/v1/screen',
+    '/v1/group',
+    '/v1/alias',
+    '/v1/batch',
+    '/v1/t',
+    '/v1/b',
+    '/v1/import',
+  ]) {
+    const op = doc.paths[path]?.post as { security?: unknown; requestBody?: unknown; description?: string } | undefined;
+    expect(op).toBeDefined();
+    expect(op!.security).toEqual([{ segmentWriteKey: [] }]);
+    expect(op!.requestBody).toBeDefined();
+    expect(op!.description).toContain('Permission: `ingest`');
+  }
+  expect(doc.paths['/v1/webhook'].post).toMatchObject({ security: [], responses: { '401': expect.anything(), '404': expect.anything() } });
+  const track = doc.paths['/v1/track'].post as unknown as {
+    requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown>; required?: string[] } } } };
+  };
+  const trackSchema = track.requestBody.content['application/json'].schema;
+  expect(Object.keys(trackSchema.properties)).toEqual(
+    expect.arrayContaining(['event', 'userId', 'anonymousId', 'properties', 'messageId', 'writeKey']),
+  );
+  expect(trackSchema.required).toContain('event');
+  expect(
+    (doc as unknown as { components: { securitySchemes: Record<string, unknown> } }).components.securitySchemes.segmentWriteKey,
+  ).toEqual(expect.objectContaining({ type: 'http', scheme: 'basic' }));
+
+  // what /v1/track really answers is the documented answer
+  const basic = `Basic ${Buffer.from(`${ADMIN_KEY}:`).toString('base64')}`;
+  const answer = (await api.http().post('/v1/track').set('Authorization', basic).send({ userId: 'u1', event: 'opened' }).expect(200)).body;
+  expect(answer).toEqual({ success: true, accepted: 1, rejected: [] });
+  expect(viewDrift(documentedResponse('post', '/v1/track')!, answer)).toBeNull();
+  const refused = (await api.http().post('/v1/batch').set('Authorization', basic).send({ batch: 'x' }).expect(400)).body;
+  expect(viewDrift(documentedResponse('post', '/v1/batch')!, refused)).toBeNull();
 });
 
 it('flags an answer that leaves its documented view (the check every in-process spec runs, tests/support/view-check.ts)', async () => {

@@ -22,10 +22,10 @@ const publicRoutes = [
   'get /api/docs/openapi.json',
   'get /t/c/:id', // tracking links in messages
   'get /t/o/:id',
-  'get /t/u/:id',
-  'post /t/u/:id',
-  'get /t/p/:id', // the subscription preference page (the message id is the capability)
-  'post /t/p/:id',
+  'get /t/u/:token', // the signed unsubscribe link
+  'post /t/u/:token',
+  'get /t/p/:token', // the subscription preference page (the same signed token)
+  'post /t/p/:token',
   'get /metrics', // Prometheus, behind METRICS_TOKEN
 ];
 

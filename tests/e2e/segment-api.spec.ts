@@ -163,6 +163,17 @@ describe('@segment/analytics-node pointed at Boomerang', () => {
       `SELECT count(*)::int AS n FROM events e JOIN contacts c ON c.id = e.contact_id WHERE c.external_id = 'known-2'`,
     );
     expect(n).toBe(2);
+
+    // messages still sent under the old anonymous id (queued in an app before the alias) follow it to known-2
+    expect((await call('/v1/track', { anonymousId: 'visitor-2', event: 'app_opened', messageId: 'a-2' })).status).toBe(200);
+    expect((await call('/v1/identify', { anonymousId: 'visitor-2', traits: { color: 'blue' } })).status).toBe(200);
+    expect(await api.sql(`SELECT 1 FROM contacts WHERE external_id = 'anonymous:visitor-2'`)).toEqual([]);
+    const after = (await api.http().get('/api/contacts/known-2').set('Authorization', api.admin).expect(200)).body;
+    expect(after.attributes.color).toBe('blue');
+    const [{ m }] = await api.sql<{ m: number }>(
+      `SELECT count(*)::int AS m FROM events e JOIN contacts c ON c.id = e.contact_id WHERE c.external_id = 'known-2'`,
+    );
+    expect(m).toBe(3);
   });
 });
 

@@ -5,11 +5,12 @@
  */
 import type { Browser } from 'playwright-core';
 import { ADMIN_KEY, ApiHarness, startApi } from '../support/api-app';
-import { launchChromium, listenLocally } from '../support/editor-browser';
+import { launchChromium, listenLocally, signIn } from '../support/editor-browser';
 
 let api: ApiHarness;
 let browser: Browser;
 let base: string;
+let welcomeFlow: string;
 const START = new Date('2027-05-03T12:00:00Z');
 
 const post = (path: string, body?: unknown) =>
@@ -93,15 +94,20 @@ it('lists topics and reads and sets a contact’s choices through the API', asyn
 });
 
 it('a contact leaves "offers" on the page its message links to, and a flow on "offers" skips it', async () => {
-  await activeFlow('Welcome', graph('signed_up', 'email', { subject: 'Welcome', text: 'Manage what you get: {{links.preferences}}' }));
+  welcomeFlow = await activeFlow(
+    'Welcome',
+    graph('signed_up', 'email', { subject: 'Welcome', text: 'Manage what you get: {{links.preferences}}' }),
+  );
   await post('/api/events', [
     { externalId: 'ann', name: 'signed_up' },
     { externalId: 'bob', name: 'signed_up' },
   ]).expect(200);
   await advance('PT1M');
   const [welcome] = (await get('/api/messages?externalId=ann').expect(200)).body.items;
-  const link = /https?:\/\/\S+(\/t\/p\/[0-9a-f-]+)/.exec(welcome.content.text)!;
+  // the link in the message carries a signed token: the message id, an expiry and a signature
+  const link = /https?:\/\/\S+(\/t\/p\/([0-9a-f-]{36})\.[0-9a-z]+\.[\w-]{22})/.exec(welcome.content.text)!;
   expect(link).not.toBeNull();
+  expect(link[2]).toBe(welcome.id);
 
   // the contact clicks through: the page speaks French (its locale), with a box per topic and channel
   const page = await browser.newPage();
@@ -161,15 +167,15 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
   // the List-Unsubscribe page (its GET changes nothing) offers the preference page too
   const unsubscribe = await api
     .http()
-    .get(`/t/u/${(await get('/api/messages?externalId=ann').expect(200)).body.items[0].id}`)
+    .get(`/t/u/${await api.linkToken((await get('/api/messages?externalId=ann').expect(200)).body.items[0].id)}`)
     .expect(200);
-  expect(unsubscribe.text).toMatch(/<a href="\/t\/p\/[0-9a-f-]+">Ou choisissez les sujets que vous recevez<\/a>/);
+  expect(unsubscribe.text).toMatch(/<a href="\/t\/p\/[0-9a-f-]+\.[\w.-]+">Ou choisissez les sujets que vous recevez<\/a>/);
 
   // Leave everything, from bob's own welcome message
   const [welcome] = (await get('/api/messages?externalId=bob').expect(200)).body.items.filter(
     (m: { content: { subject?: string } }) => m.content.subject === 'Welcome',
   );
-  const path = /\/t\/p\/[0-9a-f-]+/.exec(welcome.content.text)![0];
+  const path = /\/t\/p\/[\w.-]+/.exec(welcome.content.text)![0];
   const page = await browser.newPage();
   await page.goto(`${base}${path}`);
   await page.getByRole('button', { name: 'Leave everything' }).click();
@@ -181,7 +187,8 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
     { email: false, push: false, sms: false },
   ]);
   expect((await get('/api/contacts/bob').expect(200)).body.consent).toEqual({ email: false, push: false, sms: false });
-  await api.http().get('/t/p/00000000-0000-4000-8000-000000000000').expect(404);
+  // the bare message id (the unsigned link of old) opens nothing any more
+  await api.http().get(`/t/p/${welcome.id}`).expect(403);
 
   // unsubscribes per topic: ann (page), eve (Segment), the stopped SMS's contact (API) and bob (everything) left
   // offers; bob left news, which eve joined on sms
@@ -194,4 +201,77 @@ it('stops a message already queued on the topic when the contact leaves it; Leav
     ['offers', 4, 0],
     ['news', 1, 1],
   ]);
+}, 60_000);
+
+it('a tampered, expired or borrowed link shows a clear page (403 / 410) in the reader’s language and changes nothing', async () => {
+  const [annWelcome] = (await get('/api/messages?externalId=ann').expect(200)).body.items.filter(
+    (m: { content: { subject?: string } }) => m.content.subject === 'Welcome',
+  );
+  const token = /\/t\/p\/([\w.-]+)/.exec(annWelcome.content.text)![1];
+  const [messageId, expiry, signature] = token.split('.');
+  const before = (await get('/api/contacts/ann/preferences').expect(200)).body;
+  const consentBefore = (await get('/api/contacts/ann').expect(200)).body.consent;
+
+  // in the browser: one character of the signature changed → 403, the page in the browser's language, no form
+  const context = await browser.newContext({ locale: 'es-ES' });
+  const page = await context.newPage();
+  const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
+  const answer = await page.goto(`${base}/t/p/${messageId}.${expiry}.${flipped}`);
+  expect(answer?.status()).toBe(403);
+  await page.getByRole('heading', { name: 'Este enlace no funciona' }).waitFor();
+  expect(await page.locator('form').count()).toBe(0);
+  await context.close();
+
+  // borrowed: ann's signature on bob's message; a moved expiry; posts with them change nothing either
+  const [bobWelcome] = (await get('/api/messages?externalId=bob').expect(200)).body.items;
+  const later = (parseInt(expiry, 36) + 86_400 * 3650).toString(36);
+  for (const forged of [`${bobWelcome.id}.${expiry}.${signature}`, `${messageId}.${later}.${signature}`]) {
+    const res = await api.http().get(`/t/p/${forged}`).expect(403);
+    expect(res.text).toContain('This link does not work');
+    await api.http().post(`/t/p/${forged}`).type('form').send({ form: 'preferences', action: 'leave' }).expect(403);
+    await api.http().post(`/t/u/${forged}`).type('form').send('List-Unsubscribe=One-Click').expect(403);
+  }
+
+  // expired: an authentic token past its date → 410 in the contact's language (ann reads French)
+  const expired = await api.linkToken(messageId, new Date(START.getTime() - 400 * 86_400_000));
+  const gone = await api.http().get(`/t/p/${expired}`).expect(410);
+  expect(gone.text).toContain('Ce lien a expiré');
+  await api.http().post(`/t/p/${expired}`).type('form').send({ form: 'preferences', action: 'leave' }).expect(410);
+  await api.http().post(`/t/u/${expired}`).type('form').send({ confirm: 'page' }).expect(410);
+
+  expect((await get('/api/contacts/ann/preferences').expect(200)).body).toEqual(before);
+  expect((await get('/api/contacts/ann').expect(200)).body.consent).toEqual(consentBefore);
+  const [{ unsubscribed }] = await api.sql<{ unsubscribed: number }>(
+    `SELECT count(*)::int AS unsubscribed FROM messages WHERE id = ANY($1::uuid[]) AND unsubscribed_at IS NOT NULL`,
+    [[messageId, bobWelcome.id]],
+  );
+  expect(unsubscribed).toBe(0);
+}, 60_000);
+
+it('the flow whose messages led contacts to leave topics counts them per topic: API, CSV and the Metrics screen', async () => {
+  // ann unticked offers (email) on the Welcome message's page; bob left everything from his (offers, and news he had
+  // joined); eve (Segment) and the SMS contact (API) left offers without a message: not this flow's
+  const metrics = (await get(`/api/flows/${welcomeFlow}/metrics`).expect(200)).body;
+  expect(metrics.unsubscribesByTopic).toEqual([
+    { topic: 'offers', name: 'Offers', contacts: 2 },
+    { topic: 'news', name: 'Product news', contacts: 1 },
+  ]);
+  const others = (await get('/api/flows').expect(200)).body.items.filter((f: { id: string }) => f.id !== welcomeFlow);
+  for (const f of others) expect((await get(`/api/flows/${f.id}/metrics`).expect(200)).body.unsubscribesByTopic).toEqual([]);
+  const csv = (await get(`/api/flows/${welcomeFlow}/export/metrics.csv`).expect(200)).text;
+  expect(csv).toContain('topic,offers,unsubscribedContacts,2');
+  expect(csv).toContain('topic,news,unsubscribedContacts,1');
+
+  await api
+    .http()
+    .post('/api/users')
+    .set('Authorization', api.admin)
+    .send({ email: 'm@example.com', password: 'correct horse battery', role: 'viewer' })
+    .expect(201);
+  const page = await browser.newPage();
+  await signIn(page, base, 'm@example.com', 'correct horse battery');
+  await page.goto(`${base}/#/flows/${welcomeFlow}/metrics`);
+  await page.locator('[data-topic-unsubscribes]', { hasText: 'Offers 2 contacts · Product news 1 contact' }).waitFor();
+  await page.locator('[data-chart="cost"]').screenshot({ path: '/tmp/shots-stack/metrics-topic-unsubscribes.png' });
+  await page.close();
 }, 60_000);

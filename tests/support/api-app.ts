@@ -3,6 +3,7 @@ import request from 'supertest';
 import { ApiKeysRepository } from '../../api/src/auth/api-keys.repository';
 import { ensureAdminApiKey } from '../../api/src/auth/bootstrap-api-key';
 import { createApp } from '../../api/src/bootstrap';
+import { subscriptionLinkToken } from '@boomerang/engine/core/link-token';
 import { loadConfig } from '../../api/src/config';
 import { createMigratedDatabase, MigratedDatabase } from './database';
 import { ViewCheckInterceptor } from './view-check';
@@ -17,6 +18,8 @@ export interface ApiHarness {
   /** `Authorization` header value for the admin key */
   admin: string;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** the signed token of a message's unsubscribe and preference links, as the engine makes it at `at` (default: its clock's now) */
+  linkToken(messageId: string, at?: Date): Promise<string>;
   /** creates a user with the role and returns a session bearer header for it */
   userToken(role: 'admin' | 'editor' | 'viewer', email?: string): Promise<string>;
   /** creates an API key with the scopes and returns its bearer header */
@@ -52,6 +55,15 @@ export async function startApi(label: string, env: Record<string, string> = {}):
     http,
     admin,
     sql: (text, params) => db.dataSource.query(text, params),
+    async linkToken(messageId, at) {
+      const [stored] = await db.dataSource.query(`SELECT key FROM link_keys WHERE id = 1`);
+      const [clock] = await db.dataSource.query(`SELECT now FROM engine_clock WHERE id = 1`);
+      return subscriptionLinkToken(
+        { key: config.LINK_SECRET ?? stored.key, ttlDays: config.LINK_TTL_DAYS },
+        messageId,
+        at ?? clock?.now ?? new Date(),
+      );
+    },
     async userToken(role, email = `${role}${++users}@example.com`) {
       const password = 'correct horse battery';
       await http().post('/api/users').set('Authorization', admin).send({ email, password, role }).expect(201);

@@ -52,9 +52,14 @@ import { receiptsBody } from '../providers/providers.dto';
 import { updatePreferencesBody, upsertTopicBody } from '../topics/topics.dto';
 import { preferencesView, topicView } from '@boomerang/engine/core/views/topics';
 import { simulateBody } from '../simulation/simulation.dto';
+import { segmentRoutes } from '../segment/segment-edge';
+import { segmentMessage, type SegmentType } from '../segment/segment-mapping';
+import { MAX_BATCH_MESSAGES } from '../segment/segment.service';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Segment's edge (`segment/segment-edge.ts`): its own credentials, the write key or the webhook's signature */
+  segmentAuth?: 'writeKey' | 'signature';
   path: string;
   summary: string;
   /** who may call it; `public` needs no credentials */
@@ -74,6 +79,61 @@ const errorBody = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 const flowIdParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+// ------------------------------------------------------------------------------------------------ Segment (api/src/segment)
+
+const writeKey = z.string().optional().describe('the write key, when not sent as HTTP Basic');
+const segmentAnswer = z.object({
+  success: z.boolean(),
+  message: z.string().optional().describe('why the call was refused (400, 401, 429)'),
+  accepted: z.number().int().optional(),
+  rejected: z
+    .array(z.object({ index: z.number().int(), error: z.string() }))
+    .optional()
+    .describe('per message of a batch'),
+});
+const segmentBatch = z.object({
+  batch: z.array(segmentMessage).max(MAX_BATCH_MESSAGES),
+  sentAt: z.string().optional().describe('the sender’s clock when it sent the batch (clock-skew correction)'),
+  writeKey,
+});
+
+/** A single call's body: the message of the path's type (`type` may be left out). */
+function segmentCall(type: SegmentType): z.ZodType {
+  const member = segmentMessage.options.find((o) => o.shape.type.value === type) as z.ZodObject;
+  return member.omit({ type: true }).extend({ type: z.literal(type).optional(), writeKey });
+}
+
+const segmentSummaries: Record<SegmentType | 'batch' | 'webhook', string> = {
+  identify: 'Segment identify: the user’s traits become the contact’s attributes (userId → externalId)',
+  track: 'Segment track: an event with its properties',
+  page: 'Segment page: an event named "page"',
+  screen: 'Segment screen: an event named "screen"',
+  group: 'Segment group: attributes groupId and group',
+  alias: 'Segment alias: merges previousId’s contact into userId’s',
+  batch: `Segment batch: up to ${MAX_BATCH_MESSAGES} messages of any type, 500 KB; answers 200 with the rejected ones listed`,
+  webhook: 'Segment’s Webhooks destination: one message, an array or {batch}, signed with X-Signature (SEGMENT_WEBHOOK_SECRET)',
+};
+
+const segmentOperations: Operation[] = segmentRoutes.map(({ path, kind }) => {
+  const canonical = `/v1/${kind}`;
+  const alias = path !== canonical ? ` (the same as ${canonical})` : '';
+  return {
+    tag: 'segment',
+    method: 'post',
+    path,
+    summary: `${segmentSummaries[kind]}${alias}`,
+    access: kind === 'webhook' ? 'public' : 'ingest',
+    segmentAuth: kind === 'webhook' ? 'signature' : 'writeKey',
+    body:
+      kind === 'webhook'
+        ? z.union([segmentMessage, z.array(segmentMessage), z.object({ batch: z.array(segmentMessage) })])
+        : kind === 'batch'
+          ? segmentBatch
+          : segmentCall(kind),
+    response: segmentAnswer,
+  };
+});
 
 const operations: Operation[] = [
   {
@@ -551,14 +611,15 @@ const operations: Operation[] = [
   {
     tag: 'tracking',
     method: 'get',
-    path: '/t/u/{id}',
-    summary: 'Unsubscribe confirmation page in the contact’s locale (changes nothing)',
+    path: '/t/u/{token}',
+    summary:
+      'Unsubscribe confirmation page in the contact’s locale (changes nothing); the signed token of the message: 403 when not valid, 410 when expired',
     access: 'public',
   },
   {
     tag: 'tracking',
     method: 'post',
-    path: '/t/u/{id}',
+    path: '/t/u/{token}',
     summary: 'Unsubscribe: RFC 8058 one-click (List-Unsubscribe=One-Click) or the page’s button; the channel’s consent becomes false',
     access: 'public',
   },
@@ -600,17 +661,18 @@ const operations: Operation[] = [
   {
     tag: 'tracking',
     method: 'get',
-    path: '/t/p/{id}',
-    summary: 'The preference page `{{links.preferences}}` leads to, in the contact’s locale (changes nothing)',
+    path: '/t/p/{token}',
+    summary: 'The preference page `{{links.preferences}}` leads to, in the contact’s locale (changes nothing); 403 / 410 as /t/u',
     access: 'public',
   },
   {
     tag: 'tracking',
     method: 'post',
-    path: '/t/p/{id}',
+    path: '/t/p/{token}',
     summary: 'The preference page’s form: the topic boxes, or Leave everything (every topic and channel consent off)',
     access: 'public',
   },
+  ...segmentOperations,
 ];
 
 /** The documented answer of `method path` (an OpenAPI path, `/api/flows/{id}`); the e2e harness checks real answers with it. */
@@ -638,6 +700,13 @@ function parameters(op: Operation): unknown[] {
   return params;
 }
 
+function describeAccess(op: Operation): string {
+  if (op.segmentAuth === 'writeKey')
+    return 'Write key: an API key with the `ingest` permission, as HTTP Basic `base64(key + ":")` (what the SDKs send) or `writeKey` in the body. Permission: `ingest`.';
+  if (op.segmentAuth === 'signature') return 'No credentials: `X-Signature` = hex HMAC-SHA1 of the body with SEGMENT_WEBHOOK_SECRET.';
+  return op.access === 'public' ? 'No credentials needed.' : `Permission: \`${op.access}\`.`;
+}
+
 let cached: unknown;
 
 export function openApiDocument(): unknown {
@@ -655,16 +724,20 @@ export function openApiDocument(): unknown {
         description: 'Bad input; the message names the field',
         content: { 'application/json': { schema: schema(errorBody, 'output') } },
       };
-    if (op.access !== 'public') {
+    if (op.segmentAuth === 'signature') {
+      responses['401'] = { description: 'X-Signature missing or wrong' };
+      responses['404'] = { description: 'SEGMENT_WEBHOOK_SECRET is not set' };
+    } else if (op.access !== 'public') {
       responses['401'] = { description: 'No or unknown credentials' };
       responses['403'] = { description: `Needs the "${op.access}" permission` };
     }
+    if (op.segmentAuth) responses['429'] = { description: 'Over RATE_LIMIT_INGEST; Retry-After says when to try again' };
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
       tags: [op.tag],
       summary: op.summary,
-      description: op.access === 'public' ? 'No credentials needed.' : `Permission: \`${op.access}\`.`,
-      ...(op.access === 'public' ? { security: [] } : {}),
+      description: describeAccess(op),
+      ...(op.access === 'public' || op.segmentAuth ? { security: op.segmentAuth === 'writeKey' ? [{ segmentWriteKey: [] }] : [] } : {}),
       parameters: parameters(op),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } } : {}),
       ...(op.rawBody
@@ -691,7 +764,12 @@ export function openApiDocument(): unknown {
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        segmentWriteKey: { type: 'http', scheme: 'basic', description: 'Segment’s write key: the API key as the user name, no password' },
+      },
+    },
     paths,
   };
   return cached;

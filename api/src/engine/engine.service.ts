@@ -31,6 +31,7 @@ export class EngineService implements OnApplicationShutdown {
       clock,
       batchSize: config.ENGINE_BATCH_SIZE,
       publicUrl: config.PUBLIC_URL,
+      subscriptionLinks: { secret: config.LINK_SECRET, ttlDays: config.LINK_TTL_DAYS },
       logger: { log: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
     });
   }

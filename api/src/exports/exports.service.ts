@@ -67,7 +67,7 @@ export class ExportsService {
     }
   }
 
-  /** The metrics document in long form: `scope,id,metric,value` (flow, retention, node, arm, version, reactivation). */
+  /** The metrics document in long form: `scope,id,metric,value` (flow, retention, topic, node, arm, version, reactivation). */
   async *metricsCsv(flowId: string, version: number | null): AsyncGenerator<string> {
     const m = await this.metrics.forFlow(flowId, version);
     yield csvLine(['scope', 'id', 'metric', 'value']);
@@ -102,6 +102,7 @@ export class ExportsService {
     ];
     for (const [metric, value] of flat) yield csvLine(['flow', version ?? 'all', metric, value]);
     for (const [i, r] of m.retention.entries()) yield csvLine(['retention', `d${i + 1}`, 'share', r]);
+    for (const t of m.unsubscribesByTopic) yield csvLine(['topic', t.topic, 'unsubscribedContacts', t.contacts]);
     for (const d of m.timeToReactivation.distribution) yield csvLine(['reactivation', d.bucket, 'returned', d.count]);
     for (const [nodeId, counts] of Object.entries(m.nodes)) {
       for (const [metric, value] of Object.entries(counts)) yield csvLine(['node', nodeId, metric, value]);

@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { convertedAfterMessageSql, messageCounts as mc } from '@boomerang/engine/runtime';
 
+export interface TopicUnsubscribeRow {
+  topic: string;
+  name: string | null;
+  contacts: number;
+}
+
 export interface FunnelRow {
   entered: number;
   treatment: number;
@@ -198,6 +204,22 @@ export class MetricsRepository {
          FROM (SELECT node_id FROM visits UNION SELECT node_id FROM here UNION SELECT node_id FROM sends) n
          LEFT JOIN visits v USING (node_id) LEFT JOIN here h USING (node_id) LEFT JOIN sends s USING (node_id)
         ORDER BY n.node_id`,
+      [flowId, version],
+    );
+  }
+
+  /**
+   * Unsubscribes per topic: contacts who left a topic on the preference page opened from one of the flow's messages
+   * (`left_topic` journey log rows, written by `recordTopicsLeft`), with the topic's current name.
+   */
+  topicUnsubscribes(flowId: string, version: number | null): Promise<TopicUnsubscribeRow[]> {
+    return this.dataSource.query(
+      `SELECT l.detail->>'topic' AS topic, t.name, count(DISTINCT j.contact_id)::int AS contacts
+         FROM journeys j
+         JOIN journey_log l ON l.journey_id = j.id AND l.kind = 'unsubscribe' AND l.detail->>'action' = 'left_topic'
+         LEFT JOIN topics t ON t.key = l.detail->>'topic'
+        WHERE j.flow_id = $1 AND ($2::int IS NULL OR j.flow_version = $2)
+        GROUP BY 1, 2 ORDER BY contacts DESC, topic`,
       [flowId, version],
     );
   }

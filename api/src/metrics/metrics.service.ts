@@ -47,13 +47,14 @@ export class MetricsService {
   async forFlow(flowId: string, version: number | null): Promise<MetricsView> {
     if (!(await this.metrics.flowExists(flowId))) throw new NotFoundException(`flow "${flowId}" not found`);
     const { attributionWindow } = await this.settings.get();
-    const [f, nodes, arms, versions, layers, holdoutPercent] = await Promise.all([
+    const [f, nodes, arms, versions, layers, holdoutPercent, topicUnsubscribes] = await Promise.all([
       this.metrics.funnel(flowId, version, attributionWindow),
       this.metrics.nodes(flowId, version),
       this.metrics.arms(flowId, version),
       this.metrics.versions(flowId),
       this.metrics.layers(flowId, version),
       this.metrics.holdoutPercent(flowId),
+      this.metrics.topicUnsubscribes(flowId, version),
     ]);
     const treatmentRate = ratio(f.converted, f.treatment);
     const holdoutRate = ratio(f.holdout_converted, f.holdout);
@@ -95,6 +96,7 @@ export class MetricsService {
         unsubscribed: f.m_unsubscribed,
         costCents: f.m_cost,
       },
+      unsubscribesByTopic: topicUnsubscribes,
       nodes: Object.fromEntries(
         nodes.map(({ node_id, cost, converted_after_message, ...counts }) => [
           node_id,

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Clock } from '@boomerang/engine/runtime';
-import { defaultDispatchOptions, rateLimitUsage } from '@boomerang/engine/runtime';
+import { defaultDispatchOptions, loadEngineSettings, rateLimitUsage } from '@boomerang/engine/runtime';
+import { effectiveRateLimits } from '@boomerang/engine/core/rate-limits';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { CLOCK, ENGINE_DB } from '../engine/engine.tokens';
 import { OperationsRepository } from './operations.repository';
@@ -28,6 +29,8 @@ export class OperationsService {
   async report(): Promise<OperationsReport> {
     const now = await this.clock.now();
     const overdue = this.config.OVERDUE_AFTER_SECONDS;
+    const { sendRateLimits } = await loadEngineSettings(this.db);
+    const limits = effectiveRateLimits(this.config.SEND_RATE_LIMITS, sendRateLimits);
     const [journeys, messages, failed, slow, processes, receipts, rateLimits] = await Promise.all([
       this.repository.overdueJourneys(now, overdue),
       this.repository.overdueMessages(now, overdue),
@@ -35,7 +38,7 @@ export class OperationsService {
       this.repository.slowEnrollment(now, overdue),
       this.repository.engineProcesses(),
       this.repository.unmatchedReceipts(now, overdue),
-      rateLimitUsage(this.db, this.config.SEND_RATE_LIMITS, now),
+      rateLimitUsage(this.db, limits.limits, now),
     ]);
     const aliveAfter = this.config.ENGINE_ALIVE_SECONDS;
     const marked = processes.map((p) => ({ ...p, alive: p.secondsSinceSeen <= aliveAfter }));
@@ -47,6 +50,7 @@ export class OperationsService {
       receipts,
       enrollment: { slowFlows: slow.length, flows: slow },
       rateLimits: rateLimits.map(({ used, ...l }) => ({ ...l, sentInWindow: used })),
+      rateLimitsFrom: limits.source,
       engine: { alive: marked.filter((p) => p.alive).length, aliveAfterSeconds: aliveAfter, processes: marked },
     };
   }

@@ -42,6 +42,12 @@ const kinds: Record<string, SegmentType | 'batch' | 'webhook'> = {
 
 type Kind = SegmentType | 'batch' | 'webhook';
 
+/** Every path the edge answers (`POST`), with the call it is: the OpenAPI document lists exactly these. */
+export const segmentRoutes: readonly { path: string; kind: Kind }[] = Object.entries(kinds).map(([name, kind]) => ({
+  path: `/v1/${name}`,
+  kind,
+}));
+
 /** Segment's size limits, in bytes of the (inflated) body. */
 export const MAX_CALL_BYTES = 32 * 1024;
 export const MAX_BATCH_BYTES = 500 * 1024;

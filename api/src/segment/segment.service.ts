@@ -168,8 +168,21 @@ export class SegmentService {
         if (into !== external_id) await mergeContacts(this.db, external_id, into, now);
       }
     }
-    // (3) contact changes, through the contacts API's schema and merge
+    // (2b) an id merged away before this call (an anonymousId identified earlier) leads to the contact it was merged
+    // into (`contact_redirects`): its traits and choices go there, not onto a new anonymous contact. Events follow
+    // the redirect in the ingest statement itself, so a track-only call costs no query here.
     const changes = items.filter(({ value }) => value.contact);
+    const withChoices = items.filter(({ value }) => value.subscriptions !== undefined);
+    const unresolved = [...new Set([...changes, ...withChoices].map(({ value }) => resolve(value.externalId)))];
+    if (unresolved.length) {
+      const { rows } = await this.db.query<{ external_id: string; into: string }>(
+        `SELECT r.external_id, c.external_id AS into FROM contact_redirects r JOIN contacts c ON c.id = r.contact_id
+          WHERE r.external_id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.external_id = r.external_id)`,
+        [unresolved],
+      );
+      for (const r of rows) renamed.set(r.external_id, r.into);
+    }
+    // (3) contact changes, through the contacts API's schema and merge
     const failedContacts = new Set<number>();
     if (changes.length) {
       const result = await this.contacts.upsert(

@@ -3,9 +3,11 @@ import { urlencoded } from 'express';
 import { PreferencesPageController, TopicsController } from './topics.controller';
 import { TopicsRepository } from './topics.repository';
 import { TopicsService } from './topics.service';
+import { TrackingModule } from '../tracking/tracking.module';
 
 /** Subscription topics: the API routes and the preference page (its form POSTs `application/x-www-form-urlencoded`). */
 @Module({
+  imports: [TrackingModule],
   controllers: [TopicsController, PreferencesPageController],
   providers: [TopicsRepository, TopicsService],
   exports: [TopicsService],

@@ -45,7 +45,7 @@ export class TopicsRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** The contact a message went to, with its locale: the preference page's capability is the message id. */
+  /** The contact a message went to, with its locale (the preference page's signed token names the message). */
   async contactOfMessage(messageId: string): Promise<{ id: string; external_id: string; locale: string | null } | null> {
     const rows: { id: string; external_id: string; locale: string | null }[] = await this.dataSource.query(
       `SELECT c.id::text, c.external_id, c.attributes->>'locale' AS locale FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id = $1`,

@@ -1,7 +1,10 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { topicAllows, type TopicChoice } from '@boomerang/engine/core/topics';
 import type { PreferencesView, TopicView } from '@boomerang/engine/core/views/topics';
+import type { Pool } from 'pg';
+import { recordTopicsLeft, type TopicLeft } from '@boomerang/engine/runtime';
 import { NOW, NowSource } from '../common/clock';
+import { ENGINE_DB } from '../engine/engine.tokens';
 import type { UpdatePreferencesBody, UpsertTopicBody } from './topics.dto';
 import { TopicRow, TopicsRepository } from './topics.repository';
 
@@ -27,6 +30,7 @@ export class TopicsService {
   constructor(
     private readonly topics: TopicsRepository,
     @Inject(NOW) private readonly clock: NowSource,
+    @Inject(ENGINE_DB) private readonly engineDb: Pool,
   ) {}
 
   async list(): Promise<{ items: TopicView[] }> {
@@ -80,6 +84,11 @@ export class TopicsService {
 
   async leaveEverything(contactId: string): Promise<void> {
     await this.topics.leaveEverything(contactId, await this.clock.now());
+  }
+
+  /** The topics left from a message's preference link, on its journey's log (a flow's per-topic unsubscribes). */
+  async recordLeft(messageId: string, left: TopicLeft[], via: 'preference_page' | 'leave_everything'): Promise<void> {
+    await recordTopicsLeft(this.engineDb, messageId, await this.clock.now(), left, via);
   }
 }
 

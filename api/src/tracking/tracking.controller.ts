@@ -9,20 +9,18 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { ENGINE_DB } from '../engine/engine.tokens';
 import { confirmPage, donePage, noDestinationPage } from './unsubscribe-page';
 import { TrackingRepository } from './tracking.repository';
+import { linkPageHeaders, SubscriptionLinks } from './subscription-links';
 import { clickDestinationAllowed } from '@boomerang/engine/core/click-destination';
 
 /** The smallest transparent GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-const htmlHeaders = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-  'Referrer-Policy': 'no-referrer',
-};
+const htmlHeaders = linkPageHeaders;
 
 /**
- * Tracking links, outside /api and without credentials (the message id is the capability). Unknown ids are 404s.
+ * Tracking links, outside /api and without credentials. Clicks and opens: the message id is the capability (they
+ * change no choice of the contact's); the unsubscribe link carries a signed token (`subscription-links.ts`). Unknown
+ * ids are 404s.
  * Writes go through the engine's `store/messages.ts` (the engine is the only writer of messages and journey logs).
  * Times come from the engine clock, so metrics stay coherent under CLOCK=virtual.
  */
@@ -34,6 +32,7 @@ export class TrackingController {
     @Inject(NOW) private readonly clock: NowSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tracking: TrackingRepository,
+    private readonly links: SubscriptionLinks,
   ) {}
 
   /**
@@ -64,13 +63,18 @@ export class TrackingController {
     res.set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' }).send(PIXEL);
   }
 
-  /** GET only shows a confirmation page in the contact's locale (mail scanners follow links); its button POSTs. */
-  @Get('u/:id')
-  async unsubscribePage(@Param('id') id: string, @Res() res: Response): Promise<void> {
-    const message = isUuid(id) ? await recordUnsubscribePageView(this.db, id, await this.clock.now()) : null;
+  /**
+   * GET only shows a confirmation page in the contact's locale (mail scanners follow links); its button POSTs. The
+   * token is the signed one of `{{links.unsubscribe}}` and `List-Unsubscribe` (`subscription-links.ts`).
+   */
+  @Get('u/:token')
+  async unsubscribePage(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const id = await this.links.open(token, req, res);
+    if (!id) return;
+    const message = await recordUnsubscribePageView(this.db, id, await this.clock.now());
     if (!message) throw new NotFoundException('unknown message');
     const html = message.first
-      ? confirmPage(message.locale, message.channel, `/t/u/${message.id}`, `/t/p/${message.id}`)
+      ? confirmPage(message.locale, message.channel, `/t/u/${token}`, `/t/p/${token}`)
       : donePage(message.locale, message.channel);
     res.status(200).set(htmlHeaders).send(html);
   }
@@ -79,16 +83,18 @@ export class TrackingController {
    * Unsubscribes: RFC 8058 one-click (a mail client POSTs `List-Unsubscribe=One-Click`, answered with JSON) or the
    * confirmation page's button (answered with the page in the contact's locale).
    */
-  @Post('u/:id')
+  @Post('u/:token')
   async unsubscribe(
-    @Param('id') id: string,
+    @Param('token') token: string,
     @Body() body: Record<string, unknown> | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    const id = await this.links.open(token, req, res);
+    if (!id) return;
     const oneClick = body?.['List-Unsubscribe'] === 'One-Click';
     const fromPage = !oneClick && body?.confirm === 'page';
-    const message = isUuid(id) ? await recordUnsubscribe(this.db, id, await this.clock.now(), fromPage ? 'page' : 'one_click') : null;
+    const message = await recordUnsubscribe(this.db, id, await this.clock.now(), fromPage ? 'page' : 'one_click');
     if (!message) throw new NotFoundException('unknown message');
     if (fromPage || (!oneClick && req.accepts(['json', 'html']) === 'html')) {
       res.status(200).set(htmlHeaders).send(donePage(message.locale, message.channel));

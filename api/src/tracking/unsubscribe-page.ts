@@ -14,6 +14,11 @@ interface Copy {
   done: (channel: string) => string;
   /** the link to the subscription preference page */
   choose: string;
+  /** a link without a valid signature, and an authentic one past its expiry */
+  forgedTitle: string;
+  forged: string;
+  expiredTitle: string;
+  expired: string;
   channels: Record<ChannelKind, string>;
 }
 
@@ -26,6 +31,10 @@ const copies: Record<string, Copy> = {
     choose: 'Or choose which topics you receive',
     doneTitle: 'You are unsubscribed',
     done: (c) => `You will not receive ${c} from us any more.`,
+    forgedTitle: 'This link does not work',
+    forged: 'The link is incomplete or was changed. Please use the link in our message exactly as you received it.',
+    expiredTitle: 'This link has expired',
+    expired: 'Please use the link in a more recent message from us.',
     channels: { email: 'e-mails', push: 'push notifications', sms: 'text messages', webhook: 'messages' },
   },
   zh: {
@@ -36,6 +45,10 @@ const copies: Record<string, Copy> = {
     choose: '或选择您希望接收的主题',
     doneTitle: '您已退订',
     done: (c) => `您将不会再收到我们的${c}。`,
+    forgedTitle: '此链接无效',
+    forged: '链接不完整或已被修改。请使用您收到的消息中的原始链接。',
+    expiredTitle: '此链接已过期',
+    expired: '请使用我们最近一条消息中的链接。',
     channels: { email: '邮件', push: '推送通知', sms: '短信', webhook: '消息' },
   },
   'zh-Hant': {
@@ -46,6 +59,10 @@ const copies: Record<string, Copy> = {
     choose: '或選擇您希望接收的主題',
     doneTitle: '您已取消訂閱',
     done: (c) => `您將不會再收到我們的${c}。`,
+    forgedTitle: '此連結無效',
+    forged: '連結不完整或已被修改。請使用您收到的訊息中的原始連結。',
+    expiredTitle: '此連結已過期',
+    expired: '請使用我們最近一則訊息中的連結。',
     channels: { email: '電子郵件', push: '推播通知', sms: '簡訊', webhook: '訊息' },
   },
   es: {
@@ -56,6 +73,10 @@ const copies: Record<string, Copy> = {
     choose: 'O elija qué temas recibe',
     doneTitle: 'Se ha dado de baja',
     done: (c) => `Ya no recibirá nuestros ${c}.`,
+    forgedTitle: 'Este enlace no funciona',
+    forged: 'El enlace está incompleto o fue modificado. Use el enlace de nuestro mensaje tal como lo recibió.',
+    expiredTitle: 'Este enlace ha caducado',
+    expired: 'Use el enlace de un mensaje nuestro más reciente.',
     channels: { email: 'correos', push: 'avisos push', sms: 'SMS', webhook: 'mensajes' },
   },
   fr: {
@@ -66,6 +87,10 @@ const copies: Record<string, Copy> = {
     choose: 'Ou choisissez les sujets que vous recevez',
     doneTitle: 'Vous êtes désabonné',
     done: (c) => `Vous ne recevrez plus nos ${c}.`,
+    forgedTitle: 'Ce lien ne fonctionne pas',
+    forged: 'Le lien est incomplet ou a été modifié. Utilisez le lien de notre message tel que vous l’avez reçu.',
+    expiredTitle: 'Ce lien a expiré',
+    expired: 'Utilisez le lien d’un message plus récent de notre part.',
     channels: { email: 'e-mails', push: 'notifications', sms: 'SMS', webhook: 'messages' },
   },
 };
@@ -102,6 +127,14 @@ export function confirmPage(locale: string | null, channel: ChannelKind, action:
 export function donePage(locale: string | null, channel: ChannelKind): string {
   const copy = unsubscribeCopy(locale);
   return page(copy, copy.doneTitle, `<p>${escapeHtml(copy.done(copy.channels[channel]))}</p>`);
+}
+
+/** A subscription link refused: 403 `forged` (not signed here, or changed) or 410 `expired`. */
+export function refusedLinkPage(locale: string | null, problem: 'forged' | 'expired'): string {
+  const copy = unsubscribeCopy(locale);
+  return problem === 'forged'
+    ? page(copy, copy.forgedTitle, `<p>${escapeHtml(copy.forged)}</p>`)
+    : page(copy, copy.expiredTitle, `<p>${escapeHtml(copy.expired)}</p>`);
 }
 
 /** Where a click without a usable destination lands: a neutral page, never the admin app. */

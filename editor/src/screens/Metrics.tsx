@@ -252,6 +252,14 @@ export function MetricsTab({
               <span className="stat-rate">{m.messages.unsubscribed} unsubscribed</span>
             </div>
           </div>
+          {m.unsubscribesByTopic.length > 0 && (
+            <p className="hint" data-topic-unsubscribes>
+              Left a topic from this flow’s messages:{' '}
+              {m.unsubscribesByTopic
+                .map((t) => `${t.name ?? t.topic} ${t.contacts.toLocaleString()} ${t.contacts === 1 ? 'contact' : 'contacts'}`)
+                .join(' · ')}
+            </p>
+          )}
         </section>
         <section className="card" data-chart="reactivation">
           <h2>Time to reactivation</h2>

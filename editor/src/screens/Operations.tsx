@@ -1,13 +1,16 @@
 /**
  * Operations: is the engine keeping up? The counts of `/api/health/details` in plain words (all fine / needs
- * attention), flows whose enrollment is slow, and the engine processes with their last tick; refreshed every 5 s.
+ * attention), flows whose enrollment is slow, provider rate limits with their current rate and backlog, and the engine
+ * processes with their last tick; refreshed every 5 s.
  */
 import { useEffect, useState } from 'react';
 import { errorText } from '../api';
 import { href } from '../router';
 import { when } from '../ui';
 import { operationsApi, type OperationsReport } from './operations-api';
-import { operationsChecks, secondsAgo } from './operations-view';
+import { operationsChecks, rateLimitWords, secondsAgo } from './operations-view';
+import { channelNames } from '../nodes/channel/channel-names';
+import type { ChannelKind } from '../engine';
 
 export const REFRESH_MS = 5_000;
 
@@ -100,6 +103,44 @@ export function OperationsPage() {
                       <td>{when(f.oldestReceivedAt)}</td>
                     </tr>
                   ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+
+          {(report.rateLimits?.length ?? 0) > 0 && (
+            <div className="card" data-ops-rate-limits>
+              <div className="card-head">
+                <h2>Provider rate limits</h2>
+                <span className="muted">
+                  {report.rateLimitsFrom === 'environment'
+                    ? 'from SEND_RATE_LIMITS (it wins over Settings → Guardrails)'
+                    : 'from Settings → Guardrails'}
+                </span>
+              </div>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th>Channel</th>
+                    <th>Limit</th>
+                    <th>Current rate</th>
+                    <th>Backlog</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rateLimits!.map((l) => {
+                    const words = rateLimitWords(l);
+                    return (
+                      <tr key={`${l.channel}:${l.limit}/${l.per}`} data-rate-limit={`${l.channel}:${l.limit}/${l.per}`}>
+                        <td>{channelNames[l.channel as ChannelKind] ?? l.channel}</td>
+                        <td>{words.limit}</td>
+                        <td data-rate>{words.rate}</td>
+                        <td data-backlog className={l.backlog > 0 ? 'neg' : 'muted'}>
+                          {words.backlog}
+                        </td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             </div>

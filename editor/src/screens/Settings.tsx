@@ -1,23 +1,33 @@
-/** Settings: workspace guardrails (admins edit, others read), users, API keys and the audit log (admins only). */
+/**
+ * Settings: workspace guardrails and subscription topics (admins edit, others read), users, API keys and the audit
+ * log (admins only).
+ */
 import { useEffect, useState } from 'react';
 import { adminApi, api, errorText, type ApiKey, type AuditEntry, type Me, type User, type WorkspaceSettings } from '../api';
 import { DurationField } from '../forms/fields';
 import { href } from '../router';
 import { whenExact } from '../ui';
+import { Topics } from './SettingsTopics';
+import { operationsApi, type OperationsReport } from './operations-api';
+import { RateLimitFields } from './RateLimitFields';
 
-type Section = 'workspace' | 'users' | 'keys' | 'audit';
+type Section = 'workspace' | 'topics' | 'users' | 'keys' | 'audit';
 
 export function SettingsPage({ me, section }: { me: Me; section: Section }) {
   const admin = me.permissions.includes('admin');
   const sections: [Section, string][] = admin
     ? [
         ['workspace', 'Guardrails'],
+        ['topics', 'Topics'],
         ['users', 'Users'],
         ['keys', 'API keys'],
         ['audit', 'Audit log'],
       ]
-    : [['workspace', 'Guardrails']];
-  const shown = admin ? section : 'workspace';
+    : [
+        ['workspace', 'Guardrails'],
+        ['topics', 'Topics'],
+      ];
+  const shown = admin || section === 'topics' ? section : 'workspace';
   return (
     <div className="page settings">
       <div className="page-head">
@@ -31,6 +41,7 @@ export function SettingsPage({ me, section }: { me: Me; section: Section }) {
         </nav>
       </div>
       {shown === 'workspace' && <Guardrails readOnly={!admin} />}
+      {shown === 'topics' && <Topics readOnly={!admin} />}
       {shown === 'users' && <Users />}
       {shown === 'keys' && <Keys />}
       {shown === 'audit' && <Audit />}
@@ -41,11 +52,17 @@ export function SettingsPage({ me, section }: { me: Me; section: Section }) {
 function Guardrails({ readOnly }: { readOnly: boolean }) {
   const [s, setS] = useState<WorkspaceSettings | null>(null);
   const [msg, setMsg] = useState<{ kind: string; text: string } | null>(null);
+  const [limitsFrom, setLimitsFrom] = useState<OperationsReport['rateLimitsFrom']>();
   useEffect(() => {
     adminApi
       .settings()
       .then(setS)
       .catch((e) => setMsg({ kind: 'error', text: errorText(e) }));
+    // whether SEND_RATE_LIMITS overrides the limits below (only the server knows its environment)
+    operationsApi
+      .details()
+      .then((r) => setLimitsFrom(r.rateLimitsFrom))
+      .catch(() => undefined);
   }, []);
   if (!s) return msg ? <div className={`alert ${msg.kind}`}>{msg.text}</div> : <div className="empty">Loading…</div>;
   const set = (patch: Partial<WorkspaceSettings>) => setS({ ...s, ...patch });
@@ -137,6 +154,11 @@ function Guardrails({ readOnly }: { readOnly: boolean }) {
         >
           Add a cap
         </button>
+        <RateLimitFields
+          limits={s.sendRateLimits}
+          onChange={(sendRateLimits) => set({ sendRateLimits })}
+          fromEnvironment={limitsFrom === 'environment'}
+        />
         <h2>Activity rule</h2>
         <div className="row-inline">
           <label className="field">
@@ -191,6 +213,7 @@ function Guardrails({ readOnly }: { readOnly: boolean }) {
                   frequencyCaps: s.frequencyCaps,
                   activity: s.activity,
                   attributionWindow: s.attributionWindow,
+                  sendRateLimits: s.sendRateLimits,
                 })
                 .then((saved) => {
                   setS(saved);

@@ -1,5 +1,5 @@
 import type { OperationsReport } from './operations-api';
-import { operationsChecks, secondsAgo } from './operations-view';
+import { operationsChecks, rateLimitWords, secondsAgo } from './operations-view';
 
 const process = (alive: boolean) => ({
   id: 'p',
@@ -63,3 +63,18 @@ it.each([
   [10_800, '3 h ago'],
   [259_200, '3 days ago'],
 ])('secondsAgo(%s) → %s', (s, text) => expect(secondsAgo(s)).toBe(text));
+
+describe('rateLimitWords', () => {
+  it('says the limit, the current rate and the backlog', () => {
+    expect(rateLimitWords({ channel: 'sms', limit: 10, per: 's', sentInWindow: 7, backlog: 120 })).toEqual({
+      limit: 'at most 10 messages a second',
+      rate: '7 messages sent in the last second (70 % of the limit)',
+      backlog: '120 due messages waiting for room, in order',
+    });
+    expect(rateLimitWords({ channel: 'email', limit: 1, per: 'd', sentInWindow: 1, backlog: 0 })).toEqual({
+      limit: 'at most 1 message a day',
+      rate: '1 message sent in the last day (100 % of the limit)',
+      backlog: 'nothing waiting',
+    });
+  });
+});

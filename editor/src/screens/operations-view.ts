@@ -87,3 +87,18 @@ export function secondsAgo(seconds: number): string {
   if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86_400)} days ago`;
 }
+
+export type RateLimitUsage = NonNullable<OperationsReport['rateLimits']>[number];
+
+/** A rate-limit period in words: `per second`, `per day`. */
+export const periodWords = { s: 'second', m: 'minute', h: 'hour', d: 'day' } as const;
+
+/** One provider limit's current rate and backlog in words. */
+export function rateLimitWords(l: RateLimitUsage): { limit: string; rate: string; backlog: string } {
+  const period = periodWords[l.per];
+  return {
+    limit: `at most ${plural(l.limit, 'message')} a ${period}`,
+    rate: `${plural(l.sentInWindow, 'message')} sent in the last ${period} (${Math.round((100 * l.sentInWindow) / l.limit)} % of the limit)`,
+    backlog: l.backlog > 0 ? `${plural(l.backlog, 'due message')} waiting for room, in order` : 'nothing waiting',
+  };
+}

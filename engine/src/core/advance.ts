@@ -11,6 +11,7 @@
 import { flowGraphOf, type FlowGraph } from './graph';
 import { metGoal } from './goals';
 import { messageIdFor } from './message-id';
+import { subscriptionLinkToken } from './link-token';
 import { nodeHandlers, type FlowInfo, type NodeHandler, type NodeOutcome, type StepContext } from './nodes';
 import type { FlowGraphDocument, FlowNode } from './schema';
 import { findReturn } from './rules';
@@ -161,7 +162,8 @@ class Run {
       recentSends: this.recentSends,
       messageIds: () => {
         const idempotencyKey = `${this.journey.id}:${this.journey.stepSeq}`;
-        return { idempotencyKey, messageId: messageIdFor(idempotencyKey) };
+        const messageId = messageIdFor(idempotencyKey);
+        return { idempotencyKey, messageId, linkToken: subscriptionLinkToken(this.settings.subscriptionLinks, messageId, this.now) };
       },
       log: (kind, detail) => this.log(node.id, kind, detail),
       send: (effect) => {

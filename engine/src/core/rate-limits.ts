@@ -1,6 +1,7 @@
 /**
  * Provider rate limits: at most `limit` messages of a channel in any window of `per` (second, minute, hour, day),
- * across every engine process. Written `sms=10/s, email=100/m, email=50000/d` (SEND_RATE_LIMITS); a channel may have
+ * across every engine process. Set in the workspace settings (`sendRateLimits`), or written
+ * `sms=10/s, email=100/m, email=50000/d` in SEND_RATE_LIMITS, which wins when set; a channel may have
  * several limits and a message needs room under all of them. One provider serves a channel at a time, so a
  * channel's limit is its provider's.
  *
@@ -8,15 +9,33 @@
  * grants of the last `per` leave room. Grant times are rounded UP to a hundredth of the window, which keeps the log
  * at ~100 entries and can only make a grant expire later (never more than `limit` in any window).
  */
-import { channelKinds, type ChannelKind } from './schema';
+import { z } from 'zod';
+import { channelKinds } from './schema';
 
 export const ratePeriods = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 export type RatePeriod = keyof typeof ratePeriods;
 
-export interface SendRateLimit {
-  channel: ChannelKind;
-  limit: number;
-  per: RatePeriod;
+/** One limit, as the workspace settings store it (`sendRateLimits`) and SEND_RATE_LIMITS parses into. */
+export const sendRateLimitSchema = z
+  .object({
+    channel: z.enum(channelKinds),
+    limit: z.number().int().min(1).max(1_000_000_000).describe('messages at most…'),
+    per: z.enum(['s', 'm', 'h', 'd']).describe('…in any second, minute, hour or day'),
+  })
+  .strict();
+export type SendRateLimit = z.infer<typeof sendRateLimitSchema>;
+
+/**
+ * The limits in force: SEND_RATE_LIMITS when the operator set it (it pins the provider contracts for every process
+ * and wins over the workspace settings), else the workspace settings' `sendRateLimits`.
+ */
+export function effectiveRateLimits(
+  fromEnvironment: readonly SendRateLimit[] | undefined,
+  fromSettings: readonly SendRateLimit[],
+): { limits: SendRateLimit[]; source: 'environment' | 'settings' } {
+  return fromEnvironment?.length
+    ? { limits: [...fromEnvironment], source: 'environment' }
+    : { limits: [...fromSettings], source: 'settings' };
 }
 
 /** A grant log: `[epoch ms, messages]`, oldest first. */
@@ -43,7 +62,7 @@ export function parseSendRateLimits(text: string): SendRateLimit[] {
     .map((p) => p.trim())
     .filter(Boolean)) {
     const match = /^(\w+)\s*=\s*(\d+)\s*\/\s*(\w+)$/.exec(part);
-    const channel = match?.[1] as ChannelKind | undefined;
+    const channel = match?.[1] as SendRateLimit['channel'] | undefined;
     const per = match ? periodWords[match[3].toLowerCase()] : undefined;
     const limit = match ? Number(match[2]) : NaN;
     if (!match || !channel || !channelKinds.includes(channel) || !per || !(limit >= 1 && limit <= 1_000_000_000))

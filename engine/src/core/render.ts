@@ -8,7 +8,7 @@
  *   (alias);
  * - `flow.id`, `flow.name`;
  * - `links.unsubscribe`, `links.click`, `links.open`, `links.preferences` (tracking URLs of this message; the last is
- *   the contact's subscription preference page);
+ *   the contact's subscription preference page; it and the unsubscribe link carry a signed token, `link-token.ts`);
  * - `message.id`.
  * Other paths under the reserved roots `contact`, `flow`, `links`, `message` are errors (`contact.email` is a typo for
  * `contact.attributes.email` or `email`). Helpers: Handlebars' built-ins (if, unless, each, with, lookup) plus
@@ -367,12 +367,15 @@ export function templateVariables(input: {
   attributes: Record<string, unknown>;
   flow: { id: string; name: string };
   messageId: string;
+  /** the signed token of the unsubscribe and preference links (`link-token.ts`); a preview has none and shows the id */
+  linkToken?: string;
   publicUrl: string;
   /** the contact's IANA zone (dates render in it); UTC when absent */
   timezone?: string;
 }): TemplateVariables {
   const base = input.publicUrl.replace(/\/+$/, '');
   const id = encodeURIComponent(input.messageId);
+  const token = encodeURIComponent(input.linkToken ?? input.messageId);
   return {
     ...input.attributes,
     contact: {
@@ -383,7 +386,12 @@ export function templateVariables(input: {
     },
     attributes: input.attributes,
     flow: input.flow,
-    links: { unsubscribe: `${base}/t/u/${id}`, click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}`, preferences: `${base}/t/p/${id}` },
+    links: {
+      unsubscribe: `${base}/t/u/${token}`,
+      click: `${base}/t/c/${id}`,
+      open: `${base}/t/o/${id}`,
+      preferences: `${base}/t/p/${token}`,
+    },
     message: { id: input.messageId },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isValidDuration } from './durations';
+import { sendRateLimitSchema } from './rate-limits';
 import { isoDuration, localTimeOfDay } from './schema';
 import { defaultEngineSettings, type EngineSettings } from './types';
 
@@ -49,6 +50,10 @@ export const workspaceSettingsSchema = z
       .partial()
       .strict()
       .describe('price per message in integer cents (SMS: per segment); stored on each message, summed by metrics'),
+    sendRateLimits: z
+      .array(sendRateLimitSchema)
+      .max(20)
+      .describe('provider rate limits across every engine process; SEND_RATE_LIMITS, when set, wins over these'),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code, e.g. EUR')
@@ -82,6 +87,7 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   frequencyCaps: defaultEngineSettings.frequencyCaps,
   attributionWindow: defaultEngineSettings.attributionWindow,
   channelCosts: defaultEngineSettings.channelCosts,
+  sendRateLimits: [],
   currency: 'USD',
   retention: { journeyLogMonths: 13 },
 };
@@ -107,6 +113,7 @@ export function engineSettingsFrom(stored: unknown, publicUrl?: string): { setti
   settings.frequencyCaps = take('frequencyCaps') ?? settings.frequencyCaps;
   settings.attributionWindow = take('attributionWindow') ?? settings.attributionWindow;
   settings.channelCosts = { ...settings.channelCosts, ...(take('channelCosts') ?? {}) };
+  settings.sendRateLimits = take('sendRateLimits') ?? settings.sendRateLimits;
   if (typeof document.publicUrl === 'string') settings.publicUrl = document.publicUrl;
   else if (publicUrl) settings.publicUrl = publicUrl;
   return { settings, ignored };

@@ -1,3 +1,5 @@
+import type { SubscriptionLinkKey } from './link-token';
+import type { SendRateLimit } from './rate-limits';
 /**
  * The contract between the pure journey core and everything that wraps it (runtime, API, editor).
  * Times are `Date` objects in memory; the runtime stores them as `timestamptz`.
@@ -106,6 +108,10 @@ export interface EngineSettings {
   publicUrl: string;
   /** price per message in integer cents, per channel (SMS: per segment); a node's `costCents` overrides it */
   channelCosts: Record<ChannelKind, number>;
+  /** provider rate limits of the workspace settings (SEND_RATE_LIMITS, when set, wins: `rate-limits.ts`) */
+  sendRateLimits: SendRateLimit[];
+  /** the key subscription links are signed with (`link-token.ts`); the runtime loads it, previews have none */
+  subscriptionLinks?: SubscriptionLinkKey;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -119,6 +125,7 @@ export const defaultEngineSettings: EngineSettings = {
   maxStepsPerAdvance: 100,
   publicUrl: 'http://localhost:3000',
   channelCosts: { email: 0, push: 0, sms: 0, webhook: 0 },
+  sendRateLimits: [],
 };
 
 export type LogKind =

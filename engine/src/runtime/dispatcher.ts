@@ -15,7 +15,9 @@ import { checkout, type Db, type Tx } from './db';
 import { queueNextHops, screenDueHops } from './escalation';
 import { claimDueMessages, holdForQuietHours, recordDeliveries, type DeliveryOutcome, type DueMessage } from './store/messages';
 import { returnPermits, takePermits } from './store/rate-limits';
-import { loadEngineSettings } from './settings';
+import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
+import { subscriptionLinkToken } from '../core/link-token';
+import { effectiveRateLimits } from '../core/rate-limits';
 import { clearAttributeOf, isHardBounce, isPermanent, retryAfterOf, type ChannelAdapters } from './channels/adapter';
 
 export interface DispatchOptions {
@@ -27,12 +29,17 @@ export interface DispatchOptions {
   concurrency: number;
   /** base of tracking links in escalation hops (the engine's PUBLIC_URL) */
   publicUrl?: string;
+  /** the key and lifetime of the signed unsubscribe link (`List-Unsubscribe`, escalation hops) */
+  subscriptionLinks?: SubscriptionLinkOptions;
   /**
    * claim the next chunk while one is with the providers (default true). Off when every "transaction" shares one
    * connection (the simulator's savepoints): overlapping transactions cannot nest there.
    */
   pipelined?: boolean;
-  /** provider rate limits (SEND_RATE_LIMITS): a limited channel's messages are claimed only as permits allow */
+  /**
+   * provider rate limits from SEND_RATE_LIMITS: when given they win over the workspace settings' `sendRateLimits`; a
+   * limited channel's messages are claimed only as permits allow
+   */
   rateLimits?: SendRateLimit[];
 }
 
@@ -60,28 +67,25 @@ export function backoffDelay(attempt: number, baseMs: number): number {
  * One dispatch round at `now`: up to `batchSize` messages, in pipelined chunks (see the header). Rate-limited
  * channels go after the others, each claiming only as many of its due messages as its permits allow.
  */
-export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions): Promise<DispatchResult> {
-  const limited = [...new Set((options.rateLimits ?? []).map((l) => l.channel))];
+export async function dispatchOnce(db: Db, now: Date, options: DispatchOptions, tickSettings?: EngineSettings): Promise<DispatchResult> {
+  const settings = tickSettings ?? (await loadEngineSettings(db, options.publicUrl, options.subscriptionLinks));
+  const { limits } = effectiveRateLimits(options.rateLimits, settings.sendRateLimits);
+  const limited = [...new Set(limits.map((l) => l.channel))];
   const { claimed, sent, retried, failed } = await dispatchChunks(
     db,
     now,
     options,
+    settings,
     options.batchSize,
     limited.length ? { except: limited } : {},
   );
   const result: DispatchResult = { claimed, sent, retried, failed };
   for (const channel of limited) {
-    const permits = await takePermits(db, options.rateLimits!, channel, now, options.batchSize);
+    const permits = await takePermits(db, limits, channel, now, options.batchSize);
     if (!permits.granted) continue;
-    const round = await dispatchChunks(db, now, options, permits.granted, { only: channel });
+    const round = await dispatchChunks(db, now, options, settings, permits.granted, { only: channel });
     // what went to no provider (held for quiet hours, screened out, consent or topic withdrawn) gives its permit back
-    await returnPermits(
-      db,
-      options.rateLimits!,
-      channel,
-      permits,
-      permits.granted - (round.sent + round.retried + round.failed - round.refused),
-    );
+    await returnPermits(db, limits, channel, permits, permits.granted - (round.sent + round.retried + round.failed - round.refused));
     result.claimed += round.claimed;
     result.sent += round.sent;
     result.retried += round.retried;
@@ -94,12 +98,12 @@ async function dispatchChunks(
   db: Db,
   now: Date,
   options: DispatchOptions,
+  settings: EngineSettings,
   batchSize: number,
   channels: { only?: ChannelKind; except?: ChannelKind[] },
 ): Promise<DispatchResult & { refused: number }> {
   const result = { claimed: 0, sent: 0, retried: 0, failed: 0, refused: 0 };
   const chunk = Math.max(1, Math.min(batchSize, Math.ceil(batchSize / 4), 500));
-  let settings: EngineSettings | null = null;
   let failure: unknown = null;
   const open = async (limit: number): Promise<{ tx: Tx; rows: DueMessage[] }> => {
     const tx = await checkout(db);
@@ -136,7 +140,6 @@ async function dispatchChunks(
       let toSend: DueMessage[];
       let outcomes: DeliveryOutcome[];
       try {
-        settings ??= await loadEngineSettings(db, options.publicUrl);
         // escalation hops that came due: still needed (nothing clicked, journey going on) and outside quiet hours?
         const hops = rows.filter((m) => m.escalation);
         const going = hops.length ? await screenDueHops(tx, hops, now, settings) : null;
@@ -146,13 +149,13 @@ async function dispatchChunks(
           .filter((m) => !m.escalation)
           .map((m) => ({
             id: m.id,
-            until: sendHoldUntil(m.channel, now, m.timezone, quietHoursForFlow(settings!.quietHours, flowQuietHoursOf(m.flow_quiet_hours))),
+            until: sendHoldUntil(m.channel, now, m.timezone, quietHoursForFlow(settings.quietHours, flowQuietHoursOf(m.flow_quiet_hours))),
           }))
           .filter((h): h is { id: string; until: Date } => h.until !== null);
         if (hold.length) await holdForQuietHours(tx, hold, now);
         const held = new Set(hold.map((h) => h.id));
         toSend = held.size ? screened.filter((m) => !held.has(m.id)) : screened;
-        outcomes = await sendAll(toSend, now, options);
+        outcomes = await sendAll(toSend, now, options, settings);
       } catch (error) {
         await abort(tx);
         throw error;
@@ -163,11 +166,10 @@ async function dispatchChunks(
         else if (o.status === 'queued') result.retried++;
         else result.sent++;
       }
-      const s = settings;
       committing = committing.then(async () => {
         if (failure) return abort(tx);
         try {
-          await record(tx, now, toSend, outcomes, s);
+          await record(tx, now, toSend, outcomes, settings);
           await tx.query('COMMIT');
           tx.release();
         } catch (error) {
@@ -194,13 +196,13 @@ async function abort(tx: Tx): Promise<void> {
   tx.release();
 }
 
-async function sendAll(rows: DueMessage[], now: Date, options: DispatchOptions): Promise<DeliveryOutcome[]> {
+async function sendAll(rows: DueMessage[], now: Date, options: DispatchOptions, settings: EngineSettings): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
   let i = 0;
   const worker = async () => {
     while (i < rows.length) {
       const m = rows[i++];
-      outcomes.push(await sendOne(m, now, options));
+      outcomes.push(await sendOne(m, now, options, settings));
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, rows.length) }, worker));
@@ -243,7 +245,7 @@ function refused(outcome: DeliveryOutcome): DeliveryOutcome {
   return outcome;
 }
 
-async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Promise<DeliveryOutcome> {
+async function sendOne(m: DueMessage, now: Date, options: DispatchOptions, settings: EngineSettings): Promise<DeliveryOutcome> {
   const adapter = options.adapters[m.channel] ?? options.adapters.default;
   // the same address the core checked when it chose the channel (webhooks have none)
   const to = addressOf(m.channel, m.attributes ?? {}) || null;
@@ -274,6 +276,7 @@ async function sendOne(m: DueMessage, now: Date, options: DispatchOptions): Prom
       to,
       content: m.content,
       attributes: m.attributes ?? {},
+      unsubscribeUrl: `${settings.publicUrl.replace(/\/+$/, '')}/t/u/${subscriptionLinkToken(settings.subscriptionLinks, m.id, now)}`,
     });
     const segments = receipt.segments ?? null;
     return { ...base, status: receipt.status ?? 'sent', providerId: receipt.providerId, error: null, nextAttemptAt: null, segments };

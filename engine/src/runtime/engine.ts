@@ -4,6 +4,7 @@
  * per batch, idempotent outbox). `advanceClock` plays a virtual clock forward, tick by due time.
  */
 import { addDuration } from '../core/durations';
+import { effectiveRateLimits } from '../core/rate-limits';
 import type { TriggerData } from '../core/schema';
 import type { EngineSettings } from '../core/types';
 import type { Clock, VirtualClock } from './clock';
@@ -15,7 +16,7 @@ import { nextPermitAt } from './store/rate-limits';
 import { enrollFlow } from './store/enrollment';
 import { logRetentionMonths, maintainLogPartitions } from './store/log-partitions';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
-import { loadEngineSettings } from './settings';
+import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
 import { writeHeartbeat } from './store/processes';
 import { applyPendingReceipts, hasPendingReceipts } from './store/messages';
 import { hostname } from 'node:os';
@@ -32,6 +33,8 @@ export interface EngineOptions {
   clock: Clock;
   batchSize?: number;
   publicUrl?: string;
+  /** LINK_SECRET and LINK_TTL_DAYS (default: the database's key, a year) */
+  subscriptionLinks?: SubscriptionLinkOptions;
   logger?: EngineLogger;
   adapters?: Partial<ChannelAdapters>;
   dispatch?: Partial<Omit<DispatchOptions, 'adapters'>>;
@@ -115,6 +118,8 @@ export class Engine {
     this.pipeline = Math.max(1, options.pipeline ?? 2);
     this.dispatch = {
       ...defaultDispatchOptions,
+      publicUrl: options.publicUrl,
+      subscriptionLinks: options.subscriptionLinks,
       ...options.dispatch,
       adapters: { default: new SandboxAdapter(), ...options.adapters } as ChannelAdapters,
     };
@@ -169,7 +174,7 @@ export class Engine {
     // only take journeys and messages of active flows.
     const flows = await this.activeFlows();
     if (!flows.length) return report;
-    const settings = await loadEngineSettings(this.db, this.options.publicUrl);
+    const settings = await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
     report.enrolled = await this.enroll(now, settings, flows);
     await this.stepAndDispatch(now, settings, report, flows[0].receipts_pending === true);
     for (const listener of this.tickListeners) {
@@ -217,7 +222,7 @@ export class Engine {
 
   /** (1) set-based enrollment for every active flow's live version. */
   async enroll(now: Date, settings?: EngineSettings, flows?: ActiveFlowRow[]): Promise<number> {
-    settings ??= await loadEngineSettings(this.db, this.options.publicUrl);
+    settings ??= await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
     flows ??= await this.activeFlows();
     await this.graphs.load(
       this.db,
@@ -323,7 +328,7 @@ export class Engine {
           continue;
         }
         queued = 0;
-        const round = await dispatchOnce(this.db, now, this.dispatch);
+        const round = await dispatchOnce(this.db, now, this.dispatch, settings);
         report.sent += round.sent;
         report.failed += round.failed;
         if (round.claimed) dispatched = true;
@@ -355,14 +360,20 @@ export class Engine {
     );
     if (failure) throw failure;
     if (drained) throw drained;
-    await this.dispatchDue(now, report, receiptsPending || dispatched);
+    await this.dispatchDue(now, report, receiptsPending || dispatched, settings);
   }
 
   /** (5) dispatch rounds until the due outbox is empty. */
-  async dispatchDue(now: Date, report: Pick<TickReport, 'sent' | 'failed'>, receiptsPending = true): Promise<void> {
+  async dispatchDue(
+    now: Date,
+    report: Pick<TickReport, 'sent' | 'failed'>,
+    receiptsPending = true,
+    settings?: EngineSettings,
+  ): Promise<void> {
+    settings ??= await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
     let dispatched = false;
     for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
-      const round = await dispatchOnce(this.db, now, this.dispatch);
+      const round = await dispatchOnce(this.db, now, this.dispatch, settings);
       report.sent += round.sent;
       report.failed += round.failed;
       if (!round.claimed) break;
@@ -404,7 +415,8 @@ export class Engine {
       // a wake point that produced nothing and is not in the future would loop: step past it
       // (messages held by a provider rate limit are due but wait for room: step to when the limit has room)
       if (next <= t && report.claimed === 0 && report.sent === 0 && report.enrolled === 0) {
-        const room = await nextPermitAt(this.db, this.dispatch.rateLimits ?? [], t);
+        const settings = await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
+        const room = await nextPermitAt(this.db, effectiveRateLimits(this.dispatch.rateLimits, settings.sendRateLimits).limits, t);
         t = new Date(Math.max(t.getTime() + 1, room?.getTime() ?? 0));
         if (t > target) break;
       }

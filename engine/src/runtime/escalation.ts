@@ -11,6 +11,7 @@ import { addDuration } from '../core/durations';
 import { escalationVerdict, nextEscalationHop } from '../core/escalation';
 import { flowQuietHoursOf, nextAllowedSendTime, quietHoursForFlow } from '../core/guardrails';
 import { messageIdFor } from '../core/message-id';
+import { subscriptionLinkToken } from '../core/link-token';
 import { renderContent, templateFor, templateVariables } from '../core/render';
 import type { FlowNodeOf } from '../core/schema';
 import type { ChannelKind, EngineSettings } from '../core/types';
@@ -150,6 +151,7 @@ export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Da
       attributes: m.attributes ?? {},
       flow: { id: m.flowId, name: found.flowName },
       messageId: id,
+      linkToken: subscriptionLinkToken(settings.subscriptionLinks, id, now),
       publicUrl: settings.publicUrl,
       timezone: m.timezone ?? 'UTC',
     });

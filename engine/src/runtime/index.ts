@@ -18,7 +18,7 @@ export { cancelQueuedMessages } from './store/messages';
 export { EventIngestor, ingestEventRows, retryOnDeadlock, type EventRow, type IngestDefaults } from './store/events';
 export { ruleToSql, RuleSqlError, SqlParams } from './rule-sql';
 export { GraphCache, runBatch, type BatchResult } from './batch';
-export { loadEngineSettings } from './settings';
+export { DEFAULT_LINK_TTL_DAYS, loadEngineSettings, subscriptionLinkKey, type SubscriptionLinkOptions } from './settings';
 export * from './store/messages';
 export { writeHeartbeat, type Heartbeat } from './store/processes';
 export { messageCounts, convertedAtSql, convertedAfterMessageSql } from './store/message-counts';

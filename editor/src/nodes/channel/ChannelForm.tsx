@@ -12,6 +12,7 @@ import { withOptional } from '../../forms/with-optional';
 import type { FormProps } from '../types';
 import { channelNames } from './channel-names';
 import { EscalateFields } from './EscalateFields';
+import { TopicField } from './TopicField';
 
 /** Locales offered for copy variants; the contact's `locale` attribute picks one (zh-Hant-TW → zh-Hant → zh → default). */
 const localeChoices = ['zh-CN', 'zh-TW', 'zh', 'en', 'en-US', 'en-GB', 'ja', 'ko', 'fr', 'de', 'es', 'pt-BR', 'ru', 'ar'];
@@ -78,6 +79,7 @@ export function ChannelForm({ config, onChange, disabled }: FormProps<ChannelDat
           )
         }
       />
+      <TopicField config={config} disabled={disabled} onChange={onChange} />
       <div className="field">
         <span>Fallback when the contact cannot get {channelNames[config.channel]}</span>
         <div className="checks">

@@ -109,12 +109,13 @@ function attemptSend(node: FlowNodeOf<'channel'>, ctx: StepContext): NodeOutcome
     }
   }
 
-  const { idempotencyKey, messageId } = ctx.messageIds();
+  const { idempotencyKey, messageId, linkToken } = ctx.messageIds();
   const vars = templateVariables({
     externalId: ctx.facts.externalId,
     attributes: ctx.facts.attributes ?? {},
     flow: ctx.flow,
     messageId,
+    linkToken,
     publicUrl: ctx.settings.publicUrl,
     timezone: ctx.facts.timezone,
   });

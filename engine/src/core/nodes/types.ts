@@ -22,8 +22,11 @@ export interface StepContext {
   readonly flow: FlowInfo;
   /** the contact's recent sends from all flows plus the ones emitted earlier in this advance() call */
   readonly recentSends: readonly SendFact[];
-  /** the idempotency key and message id a send from this step carries (the same on every retry of the step) */
-  messageIds(): { idempotencyKey: string; messageId: string };
+  /**
+   * the idempotency key and message id a send from this step carries (the same on every retry of the step), and the
+   * signed token of its subscription links
+   */
+  messageIds(): { idempotencyKey: string; messageId: string; linkToken: string };
   log(kind: LogKind, detail: Record<string, unknown>): void;
   send(effect: Omit<SendEffect, 'type' | 'at' | 'nodeId'>): void;
 }

@@ -46,6 +46,15 @@ export const metricsView = z.object({
     unsubscribed: z.number().int(),
     costCents: z.number().int(),
   }),
+  unsubscribesByTopic: z
+    .array(
+      z.object({
+        topic: z.string().describe('the topic key'),
+        name: z.string().nullable().describe('its name in Settings → Topics; null when the topic is no longer defined'),
+        contacts: z.number().int().describe('contacts who left it on the preference page a message of this flow linked to'),
+      }),
+    )
+    .describe('unsubscribes per topic this flow’s messages led to (the preference page’s boxes or Leave everything), most first'),
   nodes: z.record(
     z.string(),
     z.object({

@@ -33,7 +33,11 @@ export const operationsView = z.object({
       }),
     )
     .optional()
-    .describe('provider rate limits (SEND_RATE_LIMITS), one item per limit (always sent; optional for older servers)'),
+    .describe('provider rate limits in force, one item per limit (always sent; optional for older servers)'),
+  rateLimitsFrom: z
+    .enum(['environment', 'settings'])
+    .optional()
+    .describe('where the limits in force come from: SEND_RATE_LIMITS (it wins when set) or the workspace settings'),
   engine: z.object({
     alive: z.number().int(),
     aliveAfterSeconds: z.number().int(),

@@ -15,6 +15,8 @@ export interface OutgoingMessage {
   content: RenderedContent;
   /** the contact's attributes (a Web Push subscription, locale…); adapters read only what they need */
   attributes?: Record<string, unknown>;
+  /** the message's signed unsubscribe link (`core/link-token.ts`), for `List-Unsubscribe`; the dispatcher sets it */
+  unsubscribeUrl?: string;
 }
 
 export interface SendReceipt {
@@ -79,9 +81,9 @@ export function isHardBounce(error: unknown): boolean {
 
 export type ChannelAdapters = Partial<Record<ChannelKind, ChannelAdapter>> & { default: ChannelAdapter };
 
-/** Tracking links of a message, as the core's `templateVariables` builds them. */
-export function trackingLinks(publicUrl: string, messageId: string): { click: string; open: string; unsubscribe: string } {
+/** Click and open links of a message, as the core's `templateVariables` builds them (the unsubscribe link is signed). */
+export function trackingLinks(publicUrl: string, messageId: string): { click: string; open: string } {
   const base = publicUrl.replace(/\/+$/, '');
   const id = encodeURIComponent(messageId);
-  return { click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}`, unsubscribe: `${base}/t/u/${id}` };
+  return { click: `${base}/t/c/${id}`, open: `${base}/t/o/${id}` };
 }

@@ -21,7 +21,7 @@ export function messageIdHeader(idempotencyKey: string, from: string): string {
 
 /**
  * SMTP through nodemailer's pooled transport: multipart/alternative HTML + text, RFC 8058 one-click unsubscribe
- * (`List-Unsubscribe` with the tracked `/t/u/:id` link and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`), the
+ * (`List-Unsubscribe` with the signed `/t/u/:token` link and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`), the
  * idempotency key as Message-ID, an open pixel at the end of the HTML. SMTP 5xx replies (unknown mailbox, rejected
  * content) are permanent; 4xx replies and connection failures are retried.
  */
@@ -63,8 +63,9 @@ export class EmailAdapter implements ChannelAdapter {
         html,
         messageId: messageIdHeader(message.idempotencyKey, this.options.from),
         headers: {
-          'List-Unsubscribe': `<${links.unsubscribe}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          ...(message.unsubscribeUrl
+            ? { 'List-Unsubscribe': `<${message.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+            : {}),
           'X-Boomerang-Message-Id': message.messageId,
         },
       });

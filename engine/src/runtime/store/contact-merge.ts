@@ -10,18 +10,41 @@
  *   with the kept contact's values winning; `last_active_at` is the later of the two; the merged contact is deleted.
  *   A live journey of the merged contact in a flow where the kept contact has a live journey too (at most one live
  *   journey per flow and contact) ends `exited` with the reason in its log; every other journey follows the contact.
+ *
+ * Either way the old externalId is kept in `contact_redirects`, leading to the kept contact: the ingest statement
+ * resolves an id through it when no contact has it, so an event sent under the anonymous id lands on the known
+ * contact even when it arrives after the merge. One racing the merge waits on the merged row's lock (the merge
+ * locks both rows first) and, once the row is gone, fails its foreign key; `ingestEventRows` then runs again, with a
+ * snapshot that sees the merge and its redirect (`tests/integration/anonymous-merge-race.spec.ts`).
  */
 import type { Db } from '../db';
-import { inTransaction } from '../db';
+import { inTransaction, type Tx } from '../db';
 import { retryOnDeadlock } from './events';
 
 export type MergeOutcome = 'none' | 'renamed' | 'merged';
 
 /** Merges the contact `fromExternalId` into `intoExternalId` (see the file's comment) at engine time `now`. */
-export async function mergeContacts(db: Db, fromExternalId: string, intoExternalId: string, now: Date): Promise<MergeOutcome> {
+export async function mergeContacts(
+  db: Db,
+  fromExternalId: string,
+  intoExternalId: string,
+  now: Date,
+  /** test hook: awaited inside the transaction, its locks held, before COMMIT */
+  hooks: { beforeCommit?: () => Promise<void> } = {},
+): Promise<MergeOutcome> {
   if (fromExternalId === intoExternalId) return 'none';
   return retryOnDeadlock(() =>
     inTransaction(db, async (tx) => {
+      const outcome = await merge(tx, fromExternalId, intoExternalId, now);
+      await hooks.beforeCommit?.();
+      return outcome;
+    }),
+  );
+}
+
+async function merge(tx: Tx, fromExternalId: string, intoExternalId: string, now: Date): Promise<MergeOutcome> {
+  {
+    {
       // both rows locked in id order: two merges (or a merge and an upsert) of the same pair queue up, never deadlock
       const { rows } = await tx.query<{ id: string; external_id: string }>(
         `SELECT id, external_id FROM contacts WHERE external_id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
@@ -32,6 +55,7 @@ export async function mergeContacts(db: Db, fromExternalId: string, intoExternal
       if (!from) return 'none';
       if (!into) {
         await tx.query(`UPDATE contacts SET external_id = $2, updated_at = $3 WHERE id = $1`, [from.id, intoExternalId, now]);
+        await redirect(tx, fromExternalId, from.id, now);
         return 'renamed';
       }
       await tx.query(
@@ -61,8 +85,20 @@ export async function mergeContacts(db: Db, fromExternalId: string, intoExternal
            FROM contacts f WHERE k.id = $2 AND f.id = $1`,
         [from.id, into.id, now],
       );
+      // the merged contact's old ids (its own and those merged into it before) lead to the kept one from now on
+      await tx.query(`UPDATE contact_redirects SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
+      await redirect(tx, fromExternalId, into.id, now);
       await tx.query(`DELETE FROM contacts WHERE id = $1`, [from.id]);
       return 'merged';
-    }),
+    }
+  }
+}
+
+/** From now on an event naming `externalId` lands on `contactId` (`contact_redirects`; read by the ingest statement). */
+async function redirect(tx: Tx, externalId: string, contactId: string, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO contact_redirects (external_id, contact_id, merged_at) VALUES ($1, $2, $3)
+     ON CONFLICT (external_id) DO UPDATE SET contact_id = EXCLUDED.contact_id, merged_at = EXCLUDED.merged_at`,
+    [externalId, contactId, now],
   );
 }

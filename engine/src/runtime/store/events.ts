@@ -40,14 +40,17 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
   // ONE statement (atomic on its own, one round trip): contacts missing from its snapshot are inserted; one that
   // another transaction inserted meanwhile conflicts, and DO UPDATE returns its id (DO NOTHING would return nothing
   // and its events would be reported missing). Contacts already visible are never written.
-  const missing = await retryOnDeadlock(() =>
+  const missing = await retryOnMergedContact(() =>
     db.query<{ i: number }>({
       // named: each connection parses and plans this statement once (the text is long; single-event requests repeat it)
       name: 'boomerang-ingest-events',
       text: `WITH input AS (
          -- a correlated lookup, an index probe per item: a join let the planner hash a sequential scan of every
          -- contact while the table was small (two scans of 10,000 contacts cost 3 ms a statement)
-         SELECT x.i, x.e, x.n, x.t, x.p, x.m, (SELECT c.id FROM contacts c WHERE c.external_id = x.e) AS contact_id
+         -- (an id merged into another contact leads to it: contact_redirects, written by contact-merge.ts)
+         SELECT x.i, x.e, x.n, x.t, x.p, x.m,
+                COALESCE((SELECT c.id FROM contacts c WHERE c.external_id = x.e),
+                         (SELECT r.contact_id FROM contact_redirects r WHERE r.external_id = x.e)) AS contact_id
            FROM jsonb_to_recordset($1::jsonb) AS x(i int, e text, n text, t timestamptz, p jsonb, m text)),
        non_activity AS (
          SELECT jsonb_array_elements_text(COALESCE(
@@ -168,6 +171,22 @@ export class EventIngestor {
       }
     } catch (error) {
       for (const pending of group) pending.reject(error);
+    }
+  }
+}
+
+/**
+ * The ingest statement resolved a contact that a concurrent merge deleted before the statement could reference it (it
+ * waited on the merge's row lock, then its foreign key found the row gone: 23503). Nothing of the statement stayed;
+ * run again, it resolves the id anew — through `contact_redirects`, onto the contact it was merged into. Deadlocks
+ * are retried as always.
+ */
+async function retryOnMergedContact<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await retryOnDeadlock(work);
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: string }).code !== '23503') throw error;
     }
   }
 }

@@ -126,6 +126,37 @@ export async function recordUnsubscribe(
   return view(result.rows[0]);
 }
 
+/** A topic a contact left on the preference page, and on which channels (`*`: every channel). */
+export interface TopicLeft {
+  topic: string;
+  channels: string[];
+}
+
+/**
+ * Topics left on the preference page a message's signed link opened: one `unsubscribe` journey log row per topic
+ * (`action: "left_topic"`), on that message's journey, so a flow's metrics count the unsubscribes per topic its
+ * messages led to. `via`: the page's boxes or its Leave everything.
+ */
+export async function recordTopicsLeft(
+  db: Pick<Db, 'query'>,
+  messageId: string,
+  at: Date,
+  left: TopicLeft[],
+  via: 'preference_page' | 'leave_everything',
+): Promise<void> {
+  if (!left.length) return;
+  await db.query(
+    `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
+     SELECT m.journey_id, $2, m.node_id, 'unsubscribe',
+            jsonb_build_object('messageId', m.id, 'channel', m.channel, 'action', 'left_topic', 'topic', x.topic,
+              'channels', x.channels, 'via', $4::text,
+              'explanation', 'the contact left the topic "' || x.topic || '" (' || array_to_string(ARRAY(SELECT jsonb_array_elements_text(x.channels)), ', ') || ') on the preference page')
+       FROM messages m, jsonb_to_recordset($3::jsonb) AS x(topic text, channels jsonb)
+      WHERE m.id = $1`,
+    [messageId, at, JSON.stringify(left), via],
+  );
+}
+
 export type ReceiptStatus = 'delivered' | 'bounced' | 'failed';
 
 export interface Receipt {
