@@ -197,8 +197,12 @@ export class Engine {
     const last = this.partitionsCheckedAt;
     if (last !== null && Math.abs(now.getTime() - last) < 86_400_000) return;
     try {
-      const report = await maintainLogPartitions(this.db, [now, new Date()], await logRetentionMonths(this.db));
-      if (report.skipped !== 'locked') this.partitionsCheckedAt = now.getTime();
+      // months follow the wall clock, and a virtual clock only where it runs ahead of it (the demo's fast-forward): a
+      // clock in the past (a test, a replay) writes into the default partition instead of creating old months
+      const wall = new Date();
+      const report = await maintainLogPartitions(this.db, [wall, now > wall ? now : wall], await logRetentionMonths(this.db));
+      // done, another engine is at it, or the locks stayed busy: the months ahead cover weeks, so tomorrow will do
+      this.partitionsCheckedAt = now.getTime();
       if (report.created.length || report.dropped.length || report.kept.length) {
         this.options.logger?.log?.(
           `journey log months: created ${report.created.join(', ') || 'none'}; dropped ${report.dropped.join(', ') || 'none'}` +

@@ -7,7 +7,7 @@
  * Locks: creating or dropping a month changes the foreign-key triggers on `journeys`, which needs ACCESS EXCLUSIVE
  * there and on `journey_log`. An engine batch holds a row lock on `journeys` from its claim to its COMMIT and then
  * asks for more, so waiting for those locks behind it deadlocks. Maintenance therefore asks for both at once with
- * NOWAIT, before anything else, retrying in the gaps between batches for a few seconds; it never queues behind the
+ * NOWAIT, before anything else, retrying in the gaps between batches for about a second (then another day); it never queues behind the
  * engine, and the engine waits only the milliseconds a month takes. Nothing to do costs one catalogue read, no lock.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,8 +24,7 @@ export interface PartitionReport {
   skipped?: 'locked' | 'not partitioned' | 'busy';
 }
 
-const LOCK_ATTEMPTS = 100;
-const LOCK_GAP_MS = 50;
+const LOCK_GAP_MS = 25;
 
 /** The workspace's retention for the journey log, in months (the default when unset or unreadable). */
 export async function logRetentionMonths(db: Pick<Db, 'query'>): Promise<number> {
@@ -34,7 +33,13 @@ export async function logRetentionMonths(db: Pick<Db, 'query'>): Promise<number>
   return parsed.success ? parsed.data.journeyLogMonths : defaultWorkspaceSettings.retention.journeyLogMonths;
 }
 
-export async function maintainLogPartitions(db: Db, nows: readonly Date[], retentionMonths: number): Promise<PartitionReport> {
+export async function maintainLogPartitions(
+  db: Db,
+  nows: readonly Date[],
+  retentionMonths: number,
+  /** how long to keep trying for the two table locks between batches */
+  patienceMs = 1000,
+): Promise<PartitionReport> {
   const report: PartitionReport = { created: [], dropped: [], kept: [] };
   const tx = await checkout(db);
   let locked = false;
@@ -46,7 +51,7 @@ export async function maintainLogPartitions(db: Db, nows: readonly Date[], reten
     locked = (await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext('boomerang.journey_log_partitions')) AS ok`)).rows[0]
       .ok;
     if (!locked) return { ...report, skipped: 'locked' };
-    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt * LOCK_GAP_MS < patienceMs; attempt++) {
       await tx.query('BEGIN');
       try {
         await tx.query(`LOCK TABLE journeys, journey_log IN ACCESS EXCLUSIVE MODE NOWAIT`);
