@@ -11,8 +11,10 @@ describe('loadConfig', () => {
       ENGINE: 'on',
       DEMO: 'on',
       PUBLIC_URL: 'http://localhost:3000',
+      LINK_TTL_DAYS: 365,
       embeddedDatabase: true,
     });
+    expect(config.LINK_SECRET).toBeUndefined(); // the key generated into the database signs links
   });
 
   it('turns the demo off by default when an external database is used', () => {
@@ -28,6 +30,8 @@ describe('loadConfig', () => {
     [{ API_KEY: 'short' }, 'API_KEY'],
     [{ WEBHOOK_ALLOW_NETWORKS: '10.0.0.0/8, intranet' }, 'WEBHOOK_ALLOW_NETWORKS'],
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
+    [{ LINK_SECRET: 'too-short-for-a-link-key' }, 'LINK_SECRET'],
+    [{ LINK_TTL_DAYS: '7' }, 'LINK_TTL_DAYS'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));

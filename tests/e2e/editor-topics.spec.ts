@@ -2,7 +2,7 @@
  * Settings → Topics and the message form's topic picker in Debian's Chromium: an admin adds an opt-out and an opt-in
  * topic (the short name made from the name; an empty name and a taken short name are refused at their fields),
  * renames one (its key stays), a viewer reads the list without the controls, and a message node picks a topic from
- * the list — the saved flow names the key, and the engine then skips contacts who left it.
+ * the list, and the saved flow names the key (that the engine then skips contacts who left it is topics.spec.ts).
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';

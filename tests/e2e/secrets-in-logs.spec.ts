@@ -16,6 +16,7 @@ const SECRETS = {
   PROVIDER_STATUS_SECRET: 'receipts-very-secret-1a2b3c',
   SMS_TOKEN: 'sms-token-very-secret-9e8d7c',
   PUSH_TOKEN: 'push-token-very-secret-6f5e4d',
+  LINK_SECRET: 'link-secret-very-secret-0123456789abcdef',
 };
 const PHONE = '+8613800138000';
 

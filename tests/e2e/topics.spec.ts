@@ -109,9 +109,11 @@ it('a contact leaves "offers" on the page its message links to, and a flow on "o
   expect(link).not.toBeNull();
   expect(link[2]).toBe(welcome.id);
 
-  // the contact clicks through: the page speaks French (its locale), with a box per topic and channel
+  // the contact clicks the link as the message shows it (its text, made a link as mail clients do): the page speaks
+  // French (its locale), with a box per topic and channel
   const page = await browser.newPage();
-  await page.goto(`${base}${link[1]}`);
+  await page.setContent(`<p>${welcome.content.text.replace(/https?:\/\/\S+/, `<a href="${base}${link[1]}">${base}${link[1]}</a>`)}</p>`);
+  await page.getByRole('link').click();
   await page.getByRole('heading', { name: 'Vos abonnements' }).waitFor();
   expect(await page.isChecked('input[name="offers:email"]')).toBe(true);
   expect(await page.isChecked('input[name="news:email"]')).toBe(false);
