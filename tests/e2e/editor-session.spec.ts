@@ -142,6 +142,34 @@ describe('editor sessions: never lose work, stay live', () => {
     await page.context().close();
   });
 
+  it('asks before closing the tab with an unsaved change, and not once it is saved', async () => {
+    const page = await open('ana@example.com', 600_000);
+    await page.click('[data-node-id="wait"]');
+    await page.locator('[data-inspector="wait"] input[name=duration-amount]').fill('5');
+    await page.locator('[data-save-status=unsaved]').waitFor();
+    const asked = page.waitForEvent('dialog');
+    await page.close({ runBeforeUnload: true });
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.dismiss(); // "stay"
+    expect(page.isClosed()).toBe(false);
+    expect(await page.locator('[data-node-id="wait"] .flow-node-summary').textContent()).toBe('Wait 5 days');
+
+    // saved: closing asks nothing
+    await page.click('[data-action=save]');
+    await page.locator('[data-save-status=saved]').waitFor();
+    let questions = 0;
+    page.on('dialog', (d) => {
+      questions++;
+      void d.accept();
+    });
+    const closed = page.waitForEvent('close');
+    await page.close({ runBeforeUnload: true });
+    await closed;
+    expect(questions).toBe(0);
+    await page.context().close();
+  });
+
   it('autosaves a few seconds after an edit, shows "Saved · hh:mm", and a reload keeps the change', async () => {
     const page = await open('ana@example.com');
     await page.click('[data-node-id="wait"]');
