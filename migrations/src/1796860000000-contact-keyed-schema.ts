@@ -33,6 +33,8 @@ const appendOnlyGuard = (allowRekey: boolean) => `
  * - Messages and log rows reference their journey by `(contact_id, journey_id)`, ON UPDATE CASCADE: a contact merge
  *   moves a journey, and its messages and log rows follow (the append-only guard lets a row change its contact and
  *   nothing else).
+ * - `boomerang_contact_bucket(contact_id)`: the group a claim locks in one statement (engine/src/runtime/store/buckets.ts);
+ *   one group for everyone here, the contact's shard once scripts/citus/distribute.sql replaces it.
  * - `contacts.external_id` stays unique here; on Citus that key cannot be enforced across shards (see docs/SCALING.md).
  *
  * The backfill rewrites journey_log once (one UPDATE joined to journeys).
@@ -62,9 +64,13 @@ export class ContactKeyedSchema1796860000000 implements MigrationInterface {
     await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_idempotency_key_key UNIQUE (idempotency_key, contact_id)`);
     await q.query(`DROP INDEX events_message_id_key`);
     await q.query(`CREATE UNIQUE INDEX events_message_id_key ON events (message_id, contact_id) WHERE message_id IS NOT NULL`);
+    await q.query(`
+      CREATE FUNCTION boomerang_contact_bucket(contact_id bigint) RETURNS bigint
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 0::bigint $$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION boomerang_contact_bucket(bigint)`);
     await q.query(`DROP INDEX events_message_id_key`);
     await q.query(`CREATE UNIQUE INDEX events_message_id_key ON events (message_id) WHERE message_id IS NOT NULL`);
     await q.query(`ALTER TABLE messages DROP CONSTRAINT messages_idempotency_key_key`);

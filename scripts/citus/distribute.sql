@@ -50,3 +50,8 @@ BEGIN
     EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.tab, k.name, k.def);
   END LOOP;
 END $$;
+
+-- The engine's claims by contact bucket (engine/src/runtime/store/buckets.ts, Engine option claimByBucket) lock one
+-- bucket per statement: here a bucket is the contact's shard, so each locking statement is routed to one shard.
+CREATE OR REPLACE FUNCTION boomerang_contact_bucket(contact_id bigint) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT get_shard_id_for_distribution_column('contacts', contact_id) $$;

@@ -8,4 +8,5 @@ module.exports = {
   moduleNameMapper,
   testEnvironment,
   testMatch: ['<rootDir>/tests/citus/**/*.spec.ts'],
+  testTimeout: 120_000,
 };

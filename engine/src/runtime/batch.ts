@@ -66,6 +66,8 @@ export interface BatchOptions {
   gate?: ClaimGate;
   /** test hook: runs inside the transaction after the writes, before COMMIT (crash tests sleep here) */
   beforeCommit?: () => Promise<void>;
+  /** claim per contact bucket (a database sharded by contact: store/buckets.ts) */
+  claimByBucket?: boolean;
 }
 
 function snapshotOf(row: JourneyRow): JourneySnapshot {
@@ -126,7 +128,7 @@ async function claim(tx: Tx, now: Date, flowIds: string[], options: BatchOptions
   const { busy, after } = options.gate ? await options.gate.enter() : { busy: [], after: null };
   let rows: JourneyRow[] = [];
   try {
-    rows = await claimDueJourneys(tx, now, { flowIds, limit: options.batchSize, busy, after });
+    rows = await claimDueJourneys(tx, now, { flowIds, limit: options.batchSize, busy, after, byBucket: options.claimByBucket });
   } finally {
     options.gate?.leave(rows.map((r) => ({ contactId: r.contact_id, key: { at: r.next_run_at!, contactId: r.contact_id, id: r.id } })));
   }

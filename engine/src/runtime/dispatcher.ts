@@ -41,6 +41,8 @@ export interface DispatchOptions {
    * limited channel's messages are claimed only as permits allow
    */
   rateLimits?: SendRateLimit[];
+  /** claim per contact bucket (a database sharded by contact: store/buckets.ts) */
+  claimByBucket?: boolean;
 }
 
 export const defaultDispatchOptions: Omit<DispatchOptions, 'adapters'> = {
@@ -109,7 +111,7 @@ async function dispatchChunks(
     const tx = await checkout(db);
     try {
       await tx.query('BEGIN');
-      return { tx, rows: await claimDueMessages(tx, now, limit, channels) };
+      return { tx, rows: await claimDueMessages(tx, now, limit, channels, options.claimByBucket) };
     } catch (error) {
       await abort(tx);
       throw error;

@@ -42,6 +42,11 @@ export interface EngineOptions {
   pipeline?: number;
   /** test hook: awaited inside each batch transaction before COMMIT */
   beforeCommit?: () => Promise<void>;
+  /**
+   * claim due journeys and messages per contact bucket, each locking statement routable to one shard: for a database
+   * sharded by contact (Citus, docs/SCALING.md), which refuses FOR UPDATE across shards. Default off.
+   */
+  claimByBucket?: boolean;
   /** heartbeat (`engine_processes`): this process's id (default host:pid:random) and the least wall time between two writes */
   heartbeat?: { id?: string; everyMs?: number } | false;
 }
@@ -120,6 +125,7 @@ export class Engine {
       ...defaultDispatchOptions,
       publicUrl: options.publicUrl,
       subscriptionLinks: options.subscriptionLinks,
+      claimByBucket: options.claimByBucket,
       ...options.dispatch,
       adapters: { default: new SandboxAdapter(), ...options.adapters } as ChannelAdapters,
     };
@@ -285,7 +291,14 @@ export class Engine {
         let batch;
         try {
           batch = await inTransaction(this.db, (tx) =>
-            runBatch(tx, now, { batchSize: this.batchSize, settings, graphs: this.graphs, gate, beforeCommit: this.options.beforeCommit }),
+            runBatch(tx, now, {
+              batchSize: this.batchSize,
+              settings,
+              graphs: this.graphs,
+              gate,
+              beforeCommit: this.options.beforeCommit,
+              claimByBucket: this.options.claimByBucket,
+            }),
           );
         } catch (error) {
           failed = true;

@@ -251,8 +251,10 @@ async function drainInbox(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: D
   for (;;) {
     const chunk = await inTransaction(db, async (tx) => {
       if (!(await lockFlowForEnrollment(tx, flow))) return null;
-      const counts = await tx.query<{ drained: number; enrolled: number; too_old: number; stale: number }>(statement.sql, statement.params);
+      // the flow's row first: Citus refuses a write to a replicated table after a parallel write to a sharded one
+      // in the same transaction (the drain's journeys); on one server the order changes nothing
       await markEnrolled(tx, flow.id, now, false);
+      const counts = await tx.query<{ drained: number; enrolled: number; too_old: number; stale: number }>(statement.sql, statement.params);
       return counts.rows[0];
     });
     if (!chunk) return total;
@@ -276,8 +278,8 @@ async function enrollMatching(db: Db, flow: ActiveFlowRow, info: VersionInfo, no
     const from = sweep ? null : new Date(current.last_enrolled_at!.getTime() - ENROLL_OVERLAP_MS);
     const statement = matchingEnrollmentSql(current, info, now, settings, from);
     if (!statement) return emptyResult();
+    await markEnrolled(tx, flow.id, now, sweep); // before the insert, as in drainInbox
     const inserted = await tx.query(statement.sql, statement.params);
-    await markEnrolled(tx, flow.id, now, sweep);
     return { ...emptyResult(), enrolled: inserted.rowCount ?? 0, swept: sweep };
   });
 }

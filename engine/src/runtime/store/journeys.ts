@@ -4,6 +4,7 @@
  */
 import { endedJourneyStates, type JourneySnapshot, type LogEffect } from '../../core/types';
 import type { Db, Tx } from '../db';
+import { claimByBucket, contactBucketSql, type BucketCandidate } from './buckets';
 
 export interface JourneyRow {
   id: string;
@@ -34,6 +35,8 @@ export interface ClaimRequest {
   busy: string[];
   /** continue the due order after this key (keyset), or from its start */
   after: ClaimCursor | null;
+  /** lock per contact bucket, each statement routable to one shard (store/buckets.ts) */
+  byBucket?: boolean;
 }
 
 /**
@@ -52,28 +55,51 @@ export async function claimDueJourneys(tx: Tx, now: Date, request: ClaimRequest)
   // buffers read) instead of stopping at the LIMIT. Transaction-local, switched back on right after the claim.
   await tx.query(`SELECT set_config('enable_bitmapscan', 'off', true)`);
   const { after } = request;
-  const claimed = await tx.query<JourneyRow>(
-    `SELECT j.id, j.flow_id, j.flow_version, j.contact_id::text, j.state, j.current_node_id, j.next_run_at, j.wait,
-            j.step_seq, j.holdout, j.context, j.entered_at
-       FROM journeys j
-      WHERE j.state = 'waiting' AND j.next_run_at <= $1 AND j.flow_id::text = ANY($3::text[]) AND NOT (j.contact_id = ANY($4::bigint[]))
-        AND (j.next_run_at, j.contact_id, j.id) > ($5::timestamptz, $6::bigint, $7::uuid)
-      ORDER BY j.next_run_at, j.contact_id, j.id
-      LIMIT $2
-      FOR UPDATE SKIP LOCKED`,
-    [
-      now,
-      request.limit,
-      request.flowIds,
-      request.busy,
-      after?.at ?? '-infinity',
-      after?.contactId ?? '-9223372036854775808',
-      after?.id ?? '00000000-0000-0000-0000-000000000000',
-    ],
-  );
+  const params = [
+    now,
+    request.limit,
+    request.flowIds,
+    request.busy,
+    after?.at ?? '-infinity',
+    after?.contactId ?? '-9223372036854775808',
+    after?.id ?? '00000000-0000-0000-0000-000000000000',
+  ];
+  const due = `j.state = 'waiting' AND j.next_run_at <= $1 AND j.flow_id::text = ANY($3::text[]) AND NOT (j.contact_id = ANY($4::bigint[]))
+        AND (j.next_run_at, j.contact_id, j.id) > ($5::timestamptz, $6::bigint, $7::uuid)`;
+  let claimed: JourneyRow[];
+  if (!request.byBucket) {
+    claimed = (
+      await tx.query<JourneyRow>(
+        `SELECT ${claimColumns} FROM journeys j WHERE ${due} ORDER BY j.next_run_at, j.contact_id, j.id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        params,
+      )
+    ).rows;
+  } else {
+    const candidates = async (tried: string[], n: number) =>
+      (
+        await tx.query<BucketCandidate>(
+          `SELECT j.id, j.contact_id::text, ${contactBucketSql('j.contact_id')} AS bucket
+             FROM journeys j WHERE ${due} AND NOT (j.id = ANY($8::uuid[])) ORDER BY j.next_run_at, j.contact_id, j.id LIMIT $2`,
+          [now, n, ...params.slice(2), tried],
+        )
+      ).rows;
+    // still due and waiting when locked: another process may have advanced one since the candidates were read
+    claimed = await claimByBucket(tx, request.limit, candidates, async (bucketTx, contactIds, ids) => {
+      const locked = await bucketTx.query<JourneyRow>(
+        `SELECT ${claimColumns} FROM journeys j
+          WHERE j.contact_id = ANY($1::bigint[]) AND j.id = ANY($2::uuid[]) AND j.state = 'waiting' AND j.next_run_at <= $3
+          FOR UPDATE SKIP LOCKED`,
+        [contactIds, ids, now],
+      );
+      return locked.rows;
+    });
+  }
   await tx.query(`SELECT set_config('enable_bitmapscan', 'on', true)`);
-  return claimed.rows;
+  return claimed;
 }
+
+const claimColumns = `j.id, j.flow_id, j.flow_version, j.contact_id::text, j.state, j.current_node_id, j.next_run_at, j.wait,
+            j.step_seq, j.holdout, j.context, j.entered_at`;
 
 const ended = new Set<string>(endedJourneyStates);
 
@@ -90,8 +116,10 @@ export async function saveJourneys(tx: Tx, journeys: JourneySnapshot[], now: Dat
     j.id,
     j.state,
     j.currentNodeId,
-    // a journey that is still live but has no due time (should not happen) is retried at once rather than lost
-    j.nextRunAt ?? (ended.has(j.state) ? null : now),
+    // a journey that is still live but has no due time (should not happen) is retried at once rather than lost;
+    // epoch milliseconds: to_timestamp is IMMUTABLE, a text → timestamptz cast is STABLE, and Citus refuses STABLE
+    // functions over columns in a distributed UPDATE
+    (j.nextRunAt ?? (ended.has(j.state) ? null : now))?.getTime() ?? null,
     j.wait,
     j.stepSeq,
     j.holdout,
@@ -99,7 +127,7 @@ export async function saveJourneys(tx: Tx, journeys: JourneySnapshot[], now: Dat
     ended.has(j.state),
   ]);
   await tx.query(
-    `UPDATE journeys j SET state = u->>1, current_node_id = u->>2, next_run_at = (u->>3)::timestamptz,
+    `UPDATE journeys j SET state = u->>1, current_node_id = u->>2, next_run_at = to_timestamp((u->>3)::double precision / 1000),
             wait = CASE WHEN jsonb_typeof(u->4) = 'null' THEN NULL ELSE u->4 END,
             step_seq = (u->>5)::int, holdout = (u->>6)::boolean, context = u->7, updated_at = $2::timestamptz,
             ended_at = CASE WHEN (u->>8)::boolean THEN $2::timestamptz ELSE NULL END

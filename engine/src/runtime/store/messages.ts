@@ -8,6 +8,7 @@
  */
 import type { ChannelKind, JourneySnapshot, MessageStatus, RenderedContent, SendEffect } from '../../core/types';
 import type { Db, Tx } from '../db';
+import { claimByBucket, contactBucketSql, type BucketCandidate } from './buckets';
 import type { EscalationInfo } from '../escalation';
 import { activeFlowSql } from './flows';
 
@@ -205,15 +206,23 @@ export async function applyPendingReceipts(
   limit = 1000,
 ): Promise<number> {
   if (scope && !scope.length) return 0;
-  const due = await db.query<{ message_id: string } & Omit<PendingRow, 'message_id'>>(
-    `WITH due AS (
-       SELECT p.id, m.id AS message_id, p.channel, p.provider_id, p.status, p.bounce, p.reason, p.received_at
-         FROM pending_receipts p JOIN messages m ON m.provider_id = p.provider_id AND m.channel = p.channel
-        WHERE $1::text[] IS NULL OR (p.provider_id, p.channel) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-        ORDER BY p.id LIMIT $3 FOR UPDATE OF p SKIP LOCKED)
-     DELETE FROM pending_receipts p USING due WHERE p.id = due.id
-     RETURNING due.message_id, due.channel, due.status, due.bounce, due.reason, due.received_at`,
+  // the matches first, unlocked (a join of the receipts to the messages, which a sharded database runs on every
+  // shard), then the receipts alone, locked and removed: a sharded database locks rows only in a statement routed to
+  // one place (here the receipts, a replicated table). Nothing matched, the usual case: one statement.
+  const matched = await db.query<{ id: string; message_id: string }>(
+    `SELECT p.id::text, m.id AS message_id
+       FROM pending_receipts p JOIN messages m ON m.provider_id = p.provider_id AND m.channel = p.channel
+      WHERE $1::text[] IS NULL OR (p.provider_id, p.channel) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+      ORDER BY p.id LIMIT $3`,
     [scope?.map((s) => s.providerId) ?? null, scope?.map((s) => s.channel) ?? null, limit],
+  );
+  if (!matched.rows.length) return 0;
+  const messageOf = new Map(matched.rows.map((r) => [r.id, r.message_id]));
+  const due = await db.query<{ id: string } & Omit<PendingRow, 'message_id'>>(
+    `WITH due AS (SELECT p.id FROM pending_receipts p WHERE p.id = ANY ($1::bigint[]) ORDER BY p.id FOR UPDATE OF p SKIP LOCKED)
+     DELETE FROM pending_receipts p USING due WHERE p.id = due.id
+     RETURNING p.id::text, p.channel, p.status, p.bounce, p.reason, p.received_at`,
+    [[...messageOf.keys()]],
   );
   // DELETE … RETURNING gives no order: arrival order decides nothing (failure wins whatever came first), but the
   // journey log reads best in it
@@ -221,7 +230,13 @@ export async function applyPendingReceipts(
   for (const r of rows) {
     await applyReceipt(
       db,
-      { messageId: r.message_id, channel: r.channel, status: r.status, bounce: r.bounce ?? undefined, reason: r.reason ?? undefined },
+      {
+        messageId: messageOf.get(r.id)!,
+        channel: r.channel,
+        status: r.status,
+        bounce: r.bounce ?? undefined,
+        reason: r.reason ?? undefined,
+      },
       r.received_at,
     );
   }
@@ -388,32 +403,66 @@ export async function claimDueMessages(
   now: Date,
   limit: number,
   channels: { only?: ChannelKind; except?: ChannelKind[] } = {},
+  /** lock per contact bucket, each statement routable to one shard (store/buckets.ts) */
+  byBucket = false,
 ): Promise<DueMessage[]> {
   // The outbox is walked in due order and the LIMIT stops the walk. A queue that grew in a burst (a campaign queuing
   // 100,000 messages) leaves the row estimate stale until the next ANALYZE — 124 estimated, 89,994 queued — and the
   // planner then bitmap-scans, joins and sorts every queued message, on disk (400 ms a chunk at 100k). Without sorts
   // the ordered walk of messages_outbox_idx is the only plan left. SET LOCAL: this transaction only.
   await tx.query(`SET LOCAL enable_sort = off`);
-  const claimed = await tx.query<DueMessage>(
-    `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
+  const params = [limit, now, channels.only ?? null, channels.except ?? []];
+  // active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
+  // (a join to flows made the planner hash and sort every queued message per round)
+  const due = `q.status = 'queued' AND q.next_attempt_at <= $2
+        AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE ${activeFlowSql('f')}))
+        AND ($3::text IS NULL OR q.channel = $3) AND q.channel <> ALL ($4::text[])`;
+  if (!byBucket) {
+    const claimed = await tx.query<DueMessage>(
+      `${dueMessageSelect()} WHERE ${due} ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
+      params,
+    );
+    return claimed.rows;
+  }
+  const candidates = async (tried: string[], n: number) =>
+    (
+      await tx.query<BucketCandidate>(
+        `SELECT q.id, q.contact_id::text, ${contactBucketSql('q.contact_id')} AS bucket FROM messages q
+          WHERE ${due} AND NOT (q.id = ANY($5::uuid[])) ORDER BY q.next_attempt_at LIMIT $1`,
+        [n, ...params.slice(1), tried],
+      )
+    ).rows;
+  // still queued and due when locked: another process may have sent one since the candidates were read
+  return claimByBucket(tx, limit, candidates, async (bucketTx, contactIds, ids) => {
+    const locked = await bucketTx.query<DueMessage>(
+      `${dueMessageSelect('$1::bigint[]')} WHERE q.contact_id = ANY($1::bigint[]) AND q.id = ANY($2::uuid[]) AND q.status = 'queued'
+          AND q.next_attempt_at <= $3 AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE ${activeFlowSql('f')}))
+        FOR UPDATE OF q SKIP LOCKED`,
+      [contactIds, ids, now],
+    );
+    return locked.rows;
+  });
+}
+
+/**
+ * A due message with what sending needs of its contact (`q`: the message, `c`: its contact). `contacts`: a parameter
+ * naming the contacts of one bucket, repeated for every per-contact table read (Citus routes a statement to one shard
+ * only when each of its sharded tables is filtered by the list itself; it does not carry the list over the joins).
+ */
+function dueMessageSelect(contacts?: string): string {
+  const only = (column: string) => (contacts ? ` AND ${column} = ANY (${contacts})` : '');
+  return `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
             c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone, q.topic,
             (SELECT f.settings -> 'quietHours' FROM flows f WHERE f.id = q.flow_id) AS flow_quiet_hours,
             -- a topic message: the contact's choice for (topic, channel), else for the topic, else the topic's default
             -- (primary-key probes, no ORDER BY: a Sort here would carry the enable_sort = off penalty into the plan)
             CASE WHEN q.topic IS NOT NULL THEN coalesce(
-              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = q.channel),
-              (SELECT t.subscribed FROM contact_topics t WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = '*'),
+              (SELECT t.subscribed FROM contact_topics t
+                WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = q.channel${only('t.contact_id')}),
+              (SELECT t.subscribed FROM contact_topics t
+                WHERE t.contact_id = q.contact_id AND t.topic = q.topic AND t.channel = '*'${only('t.contact_id')}),
               (SELECT t.default_subscribed FROM topics t WHERE t.key = q.topic), true) END AS topic_allowed
-       FROM messages q JOIN contacts c ON c.id = q.contact_id
-      -- active flows as an InitPlan array: the outbox index is walked in due order and the LIMIT stops it
-      -- (a join to flows made the planner hash and sort every queued message per round)
-      WHERE q.status = 'queued' AND q.next_attempt_at <= $2
-        AND q.flow_id = ANY (ARRAY(SELECT f.id FROM flows f WHERE ${activeFlowSql('f')}))
-        AND ($3::text IS NULL OR q.channel = $3) AND q.channel <> ALL ($4::text[])
-      ORDER BY q.next_attempt_at LIMIT $1 FOR UPDATE OF q SKIP LOCKED`,
-    [limit, now, channels.only ?? null, channels.except ?? []],
-  );
-  return claimed.rows;
+       FROM messages q JOIN contacts c ON c.id = q.contact_id${only('c.id')}`;
 }
 
 /**

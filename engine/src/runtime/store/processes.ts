@@ -23,7 +23,7 @@ export async function writeHeartbeat(db: Pick<Db, 'query'>, beat: Heartbeat): Pr
     `WITH gone AS (DELETE FROM engine_processes WHERE seen_at < now() - interval '1 day' AND id <> $1)
      INSERT INTO engine_processes (id, hostname, pid, started_at, seen_at, last_tick_at, ticks, last_tick_ms, last_error)
      VALUES ($1, $2, $3, $4, now(), $5, $6, $7, $8)
-     ON CONFLICT (id) DO UPDATE SET seen_at = now(), last_tick_at = COALESCE(EXCLUDED.last_tick_at, engine_processes.last_tick_at),
+     ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at, last_tick_at = COALESCE(EXCLUDED.last_tick_at, engine_processes.last_tick_at),
             ticks = EXCLUDED.ticks, last_tick_ms = COALESCE(EXCLUDED.last_tick_ms, engine_processes.last_tick_ms), last_error = EXCLUDED.last_error`,
     [beat.id, beat.hostname, beat.pid, beat.startedAt, beat.lastTickAt, beat.ticks, beat.lastTickMs, beat.lastError],
   );

@@ -1,0 +1,147 @@
+/**
+ * The engine's enrollment → advance → dispatch path on the Citus cluster of `npm run test:citus`, with the claims
+ * per contact bucket (Engine option `claimByBucket`), and what Citus still refuses. Every locking statement the path
+ * ran is EXPLAINed afterwards with its own parameters: each must be routed to one shard.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { VirtualClock } from '@boomerang/engine';
+import { Engine, ingestEventRows, type EngineLogger } from '@boomerang/engine/runtime';
+import { count, createActiveFlow, seedContacts, sendThenWaitGraph } from '../support/engine-fixtures';
+import { citusPool } from './citus-database';
+
+const T0 = new Date('2026-03-02T12:00:00Z');
+const DAY = 86_400_000;
+
+interface Recorded {
+  text: string;
+  values: unknown[];
+}
+
+/** Records every statement with FOR UPDATE that the pool's checked-out clients (the engine's transactions) run. */
+function recordLocking(pool: Pool, into: Recorded[]): void {
+  const connect = pool.connect.bind(pool) as () => Promise<PoolClient>;
+  const wrapped = new WeakSet<PoolClient>();
+  (pool as { connect: unknown }).connect = async (...args: unknown[]) => {
+    if (args.length) return (connect as (...a: unknown[]) => unknown)(...args); // pool.query's own callback form
+    const client = await connect();
+    if (!wrapped.has(client)) {
+      wrapped.add(client);
+      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+      // every argument passed on: pool.query reuses these clients with a callback
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const [text, values] = args;
+        if (typeof text === 'string' && /FOR UPDATE/.test(text)) into.push({ text, values: Array.isArray(values) ? values : [] });
+        return query(...args);
+      };
+    }
+    return client;
+  };
+}
+
+/** The number of shard tasks Citus plans for a statement with these parameters. */
+async function taskCount(db: Pool, statement: Recorded): Promise<number> {
+  const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${statement.text}`, statement.values);
+  const counts = plan.rows.map((r) => /Task Count: (\d+)/.exec(r['QUERY PLAN'])?.[1]).filter(Boolean);
+  return Math.max(...counts.map(Number));
+}
+
+let db: Pool;
+const errors: string[] = [];
+const logger: EngineLogger = { warn: () => {}, error: (message: string) => errors.push(message) };
+
+function engine(claimByBucket: boolean): Engine {
+  return new Engine({ db, clock: new VirtualClock(db, () => T0), batchSize: 50, logger, claimByBucket });
+}
+
+beforeAll(() => {
+  db = citusPool(20);
+});
+afterAll(() => db.end());
+beforeEach(async () => {
+  errors.length = 0;
+  const client = await db.connect();
+  try {
+    // Citus truncates the shards of co-located tables in parallel: the replicated tables then need one connection
+    await client.query(`BEGIN; SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+    await client.query(`TRUNCATE contacts, flows, engine_clock, pending_receipts CASCADE`);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+});
+
+describe('engine on Citus', () => {
+  it('enrols, advances and dispatches with two engines at once: none lost, none doubled, every lock on one shard', async () => {
+    const locking: Recorded[] = [];
+    recordLocking(db, locking);
+    await seedContacts(db, 300, { prefix: 'c' });
+    const flowId = await createActiveFlow(db, sendThenWaitGraph());
+
+    const started = Date.now();
+    const reports = await Promise.all([engine(true).tick(T0), engine(true).tick(T0)]);
+    const tickMs = Date.now() - started;
+    expect(errors).toEqual([]);
+    expect(reports.reduce((n, r) => n + r.enrolled, 0)).toBe(300);
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(300);
+    expect(
+      await count(db, `SELECT count(*) n FROM journeys WHERE flow_id = $1 AND state = 'waiting' AND current_node_id = 'd'`, [flowId]),
+    ).toBe(300);
+    expect(await count(db, `SELECT count(DISTINCT contact_id) n FROM journeys`)).toBe(300);
+    expect(await count(db, `SELECT count(*) n FROM messages WHERE status = 'delivered'`)).toBe(300);
+    expect(await count(db, `SELECT count(*) n FROM (SELECT journey_id FROM messages GROUP BY 1 HAVING count(*) > 1) d`)).toBe(0);
+    expect(await count(db, `SELECT count(*) n FROM journey_log WHERE kind = 'delivery'`)).toBe(300);
+    // every log row sits with its journey's contact (the co-located foreign key says so, and the shard agrees)
+    expect(
+      await count(db, `SELECT count(*) n FROM journey_log l JOIN journeys j ON j.contact_id = l.contact_id AND j.id = l.journey_id`),
+    ).toBe(await count(db, `SELECT count(*) n FROM journey_log`));
+
+    // a day later the delay ends: every journey completes
+    await Promise.all([
+      engine(true).tick(new Date(T0.getTime() + DAY + 3_600_000)),
+      engine(true).tick(new Date(T0.getTime() + DAY + 3_600_000)),
+    ]);
+    expect(errors).toEqual([]);
+    expect(await count(db, `SELECT count(*) n FROM journeys WHERE state = 'completed'`)).toBe(300);
+
+    // the journey claim and the outbox claim both ran, and each locking statement names one shard's contacts
+    expect(locking.some((s) => /FROM journeys j/.test(s.text))).toBe(true);
+    expect(locking.some((s) => /FROM messages q/.test(s.text))).toBe(true);
+    const tasks = await Promise.all(locking.map((s) => taskCount(db, s)));
+    expect(tasks.filter((n) => n !== 1)).toEqual([]);
+    console.log(
+      `citus path: 300 contacts enrolled, advanced and sent by 2 engines in ${tickMs} ms; ${locking.length} locking statements, each on 1 shard`,
+    );
+  });
+
+  it('refuses the claims without buckets (FOR UPDATE over every shard)', async () => {
+    await seedContacts(db, 20, { prefix: 'n' });
+    await createActiveFlow(db, sendThenWaitGraph());
+    await expect(engine(false).tick(T0)).rejects.toThrow(/could not run distributed query with FOR UPDATE\/SHARE commands/);
+  });
+
+  it('refuses the ingest statement: contacts.external_id is not a key on Citus (not fixed)', async () => {
+    await seedContacts(db, 1, { prefix: 'i' });
+    await expect(
+      ingestEventRows(db, [{ e: 'i0', n: 'app_open', t: T0.toISOString(), p: {} }], T0, {
+        createContactsOnEvent: true,
+        nonActivityEvents: [],
+      }),
+    ).rejects.toThrow(/no unique or exclusion constraint matching the ON CONFLICT specification/);
+  });
+
+  it('refuses the event trigger’s inbox drain (FOR UPDATE over every shard; not fixed)', async () => {
+    const [contactId] = await seedContacts(db, 1, { prefix: 'e' });
+    const flowId = await createActiveFlow(db, {
+      ...sendThenWaitGraph({ kind: 'event', event: 'app_open' }),
+    });
+    // what the ingest statement writes, written here directly
+    await db.query(
+      `WITH e AS (INSERT INTO events (contact_id, name, occurred_at, received_at) VALUES ($1, 'app_open', $2, $2) RETURNING id)
+       INSERT INTO trigger_inbox (flow_id, contact_id, event_id, event_name, occurred_at, received_at)
+       SELECT $3, $1, e.id, 'app_open', $2, $2 FROM e`,
+      [contactId, T0, flowId],
+    );
+    expect(await engine(true).enroll(T0)).toBe(0);
+    expect(errors.join('\n')).toMatch(/could not run distributed query with FOR UPDATE\/SHARE commands/);
+  });
+});
