@@ -147,8 +147,8 @@ export async function recordTopicsLeft(
 ): Promise<void> {
   if (!left.length) return;
   await db.query(
-    `INSERT INTO journey_log (journey_id, at, node_id, kind, detail)
-     SELECT m.journey_id, $2, m.node_id, 'unsubscribe',
+    `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+     SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe',
             jsonb_build_object('messageId', m.id, 'channel', m.channel, 'action', 'left_topic', 'topic', x.topic,
               'channels', x.channels, 'via', $4::text,
               'explanation', 'the contact left the topic "' || x.topic || '" (' || array_to_string(ARRAY(SELECT jsonb_array_elements_text(x.channels)), ', ') || ') on the preference page')
