@@ -16,22 +16,8 @@ export class JourneyLogPartitions1796900000001 implements MigrationInterface {
   name = 'JourneyLogPartitions1796900000001';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE journey_log RENAME TO journey_log_unpartitioned`);
-    await q.query(`ALTER INDEX journey_log_pkey RENAME TO journey_log_unpartitioned_pkey`);
-    await q.query(`ALTER INDEX journey_log_journey_idx RENAME TO journey_log_unpartitioned_journey_idx`);
-    await q.query(`
-      CREATE TABLE journey_log (
-        id bigint NOT NULL DEFAULT nextval('journey_log_id_seq'),
-        journey_id uuid NOT NULL,
-        contact_id bigint NOT NULL,
-        at timestamptz NOT NULL,
-        node_id text NOT NULL,
-        kind text NOT NULL,
-        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
-        step integer,
-        CONSTRAINT journey_log_node_has_step CHECK (kind <> 'node' OR step IS NOT NULL),
-        CONSTRAINT journey_log_pkey PRIMARY KEY (id, contact_id, at)
-      ) PARTITION BY RANGE (at)`);
+    await setAside(q, 'journey_log_unpartitioned');
+    await q.query(createLog('PRIMARY KEY (id, contact_id, at)', 'PARTITION BY RANGE (at)'));
     // every month from the oldest row's to three months after the newest row or today, whichever is later
     await q.query(`
       DO $$
@@ -49,46 +35,50 @@ export class JourneyLogPartitions1796900000001 implements MigrationInterface {
         END LOOP;
       END $$`);
     await q.query(`CREATE TABLE journey_log_default PARTITION OF journey_log DEFAULT`);
-    await q.query(`INSERT INTO journey_log (${columns}) SELECT ${columns} FROM journey_log_unpartitioned`);
-    await q.query(`ALTER SEQUENCE journey_log_id_seq OWNED BY journey_log.id`);
-    await q.query(`DROP TABLE journey_log_unpartitioned`);
-    await q.query(`CREATE INDEX journey_log_journey_idx ON journey_log (journey_id, id)`);
-    await q.query(
-      `ALTER TABLE journey_log ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id)
-         REFERENCES journeys (contact_id, id) ON DELETE CASCADE ON UPDATE CASCADE`,
-    );
-    await q.query(
-      `CREATE TRIGGER journey_log_no_update BEFORE UPDATE ON journey_log FOR EACH ROW EXECUTE FUNCTION journey_log_append_only()`,
-    );
+    await moveRowsAndRestore(q, 'journey_log_unpartitioned');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE journey_log RENAME TO journey_log_partitioned`);
-    await q.query(`ALTER INDEX journey_log_pkey RENAME TO journey_log_partitioned_pkey`);
-    await q.query(`ALTER INDEX journey_log_journey_idx RENAME TO journey_log_partitioned_journey_idx`);
-    await q.query(`
-      CREATE TABLE journey_log (
-        id bigint NOT NULL DEFAULT nextval('journey_log_id_seq'),
-        journey_id uuid NOT NULL,
-        at timestamptz NOT NULL,
-        node_id text NOT NULL,
-        kind text NOT NULL,
-        detail jsonb NOT NULL DEFAULT '{}'::jsonb,
-        contact_id bigint NOT NULL,
-        step integer,
-        CONSTRAINT journey_log_node_has_step CHECK (kind <> 'node' OR step IS NOT NULL),
-        CONSTRAINT journey_log_pkey PRIMARY KEY (id, contact_id)
-      )`);
-    await q.query(`INSERT INTO journey_log (${columns}) SELECT ${columns} FROM journey_log_partitioned ORDER BY id`);
-    await q.query(`ALTER SEQUENCE journey_log_id_seq OWNED BY journey_log.id`);
-    await q.query(`DROP TABLE journey_log_partitioned`);
-    await q.query(`CREATE INDEX journey_log_journey_idx ON journey_log (journey_id, id)`);
-    await q.query(
-      `ALTER TABLE journey_log ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id)
-         REFERENCES journeys (contact_id, id) ON DELETE CASCADE ON UPDATE CASCADE`,
-    );
-    await q.query(
-      `CREATE TRIGGER journey_log_no_update BEFORE UPDATE ON journey_log FOR EACH ROW EXECUTE FUNCTION journey_log_append_only()`,
-    );
+    await setAside(q, 'journey_log_partitioned');
+    await q.query(createLog('PRIMARY KEY (id, contact_id)', ''));
+    await moveRowsAndRestore(q, 'journey_log_partitioned');
   }
+}
+
+/** The log as it is, renamed with its index names, so the new table can take the names. */
+async function setAside(q: QueryRunner, as: string): Promise<void> {
+  await q.query(`ALTER TABLE journey_log RENAME TO ${as}`);
+  await q.query(`ALTER INDEX journey_log_pkey RENAME TO ${as}_pkey`);
+  await q.query(`ALTER INDEX journey_log_journey_idx RENAME TO ${as}_journey_idx`);
+}
+
+function createLog(primaryKey: string, partitioning: string): string {
+  return `
+    CREATE TABLE journey_log (
+      id bigint NOT NULL DEFAULT nextval('journey_log_id_seq'),
+      journey_id uuid NOT NULL,
+      contact_id bigint NOT NULL,
+      at timestamptz NOT NULL,
+      node_id text NOT NULL,
+      kind text NOT NULL,
+      detail jsonb NOT NULL DEFAULT '{}'::jsonb,
+      step integer,
+      CONSTRAINT journey_log_node_has_step CHECK (kind <> 'node' OR step IS NOT NULL),
+      CONSTRAINT journey_log_pkey ${primaryKey}
+    ) ${partitioning}`;
+}
+
+/** Every row into the new table, the old one gone; then the index, the journey key and the append-only guard. */
+async function moveRowsAndRestore(q: QueryRunner, from: string): Promise<void> {
+  await q.query(`INSERT INTO journey_log (${columns}) SELECT ${columns} FROM ${from} ORDER BY id`);
+  await q.query(`ALTER SEQUENCE journey_log_id_seq OWNED BY journey_log.id`);
+  await q.query(`DROP TABLE ${from}`);
+  await q.query(`CREATE INDEX journey_log_journey_idx ON journey_log (journey_id, id)`);
+  await q.query(
+    `ALTER TABLE journey_log ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id)
+       REFERENCES journeys (contact_id, id) ON DELETE CASCADE ON UPDATE CASCADE`,
+  );
+  await q.query(
+    `CREATE TRIGGER journey_log_no_update BEFORE UPDATE ON journey_log FOR EACH ROW EXECUTE FUNCTION journey_log_append_only()`,
+  );
 }

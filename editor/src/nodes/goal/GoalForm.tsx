@@ -1,7 +1,7 @@
 /** The goal's form: converted when an event happens or a rule holds, and how long journeys that reach it wait. */
 import type { GoalData } from '../../engine';
-import { EventNames } from '../../forms/EventNames';
-import { DurationField, SelectField, TextField } from '../../forms/fields';
+import { EventMatchFields } from '../../forms/EventNames';
+import { DurationField, SelectField } from '../../forms/fields';
 import { RuleBuilder } from '../../forms/RuleBuilder';
 import { withOptional } from '../../forms/with-optional';
 import { describeDuration } from '../../graph/durations';
@@ -24,24 +24,7 @@ export function GoalForm({ config, onChange, disabled }: FormProps<GoalData>) {
       />
       {'event' in config ? (
         <>
-          <TextField
-            label="Event"
-            name="goalEvent"
-            list="event-names"
-            value={config.event}
-            disabled={disabled}
-            onChange={(event) => onChange({ ...config, event })}
-          />
-          <EventNames />
-          <RuleBuilder
-            label="Only when the event's properties match (optional)"
-            name="where"
-            subject="event"
-            optional
-            value={config.where}
-            disabled={disabled}
-            onChange={(where) => onChange(withOptional(config, 'where', where))}
-          />
+          <EventMatchFields label="Event" name="goalEvent" config={config} disabled={disabled} onChange={onChange} />
         </>
       ) : (
         <RuleBuilder

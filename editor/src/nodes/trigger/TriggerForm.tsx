@@ -1,7 +1,7 @@
 /** The trigger's form: who enters (inactive, an event, a segment), an optional audience, and re-entry. */
 import type { TriggerData } from '../../engine';
-import { EventNames } from '../../forms/EventNames';
-import { Check, DurationField, IntegerField, SelectField, TextField } from '../../forms/fields';
+import { EventMatchFields } from '../../forms/EventNames';
+import { Check, DurationField, IntegerField, SelectField } from '../../forms/fields';
 import { RuleBuilder } from '../../forms/RuleBuilder';
 import { withOptional } from '../../forms/with-optional';
 import { describeDuration } from '../../graph/durations';
@@ -48,25 +48,7 @@ export function TriggerForm({ config, onChange, disabled }: FormProps<TriggerDat
       )}
       {config.kind === 'event' && (
         <>
-          <TextField
-            label="Event name"
-            name="event"
-            list="event-names"
-            issueKey="event"
-            value={config.event}
-            disabled={disabled}
-            onChange={(event) => onChange({ ...config, event })}
-          />
-          <EventNames />
-          <RuleBuilder
-            label="Only when the event's properties match (optional)"
-            name="where"
-            subject="event"
-            optional
-            value={config.where}
-            disabled={disabled}
-            onChange={(where) => onChange(withOptional(config, 'where', where))}
-          />
+          <EventMatchFields label="Event name" name="event" issueKey="event" config={config} disabled={disabled} onChange={onChange} />
           <Check
             label="Ignore events that arrive late (old imports, phones that were offline)"
             name="maxAgeOn"
