@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { FlowGraphDocument } from '@boomerang/engine';
 import { startApi, type ApiHarness } from '../support/api-app';
-import { ensureEditorBuilt, launchChromium, listenLocally, signIn } from '../support/editor-browser';
+import { ensureEditorBuilt, listenLocally, signedInPage } from '../support/editor-browser';
 import { repoRoot } from '../support/process';
 import { refusedPort } from '../support/provider-stubs';
 
@@ -139,10 +139,7 @@ describe('the block e-mail builder', () => {
       .send([{ externalId: 'ana', name: 'app_open', occurredAt: new Date(START.getTime() - 10 * 86_400_000).toISOString() }])
       .expect(200);
     flowId = (await api.http().post('/api/flows').set(auth()).send({ name: 'Lapsed e-mail', graph }).expect(201)).body.id;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await signIn(page, base, EMAIL, PASSWORD);
+    ({ browser, page } = await signedInPage(base, EMAIL, PASSWORD, pageErrors));
   });
 
   afterAll(async () => {

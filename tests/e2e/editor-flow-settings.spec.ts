@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { FlowGraphDocument } from '@boomerang/engine';
 import { startApi, type ApiHarness } from '../support/api-app';
-import { ensureEditorBuilt, launchChromium, listenLocally, signIn } from '../support/editor-browser';
+import { ensureEditorBuilt, listenLocally, signedInPage } from '../support/editor-browser';
 import { repoRoot } from '../support/process';
 
 jest.setTimeout(300_000);
@@ -76,10 +76,7 @@ describe('flow settings: holdout, re-entry and quiet hours in words', () => {
       .expect(200);
     await api.http().post('/api/users').set(auth).send({ email: EMAIL, password: PASSWORD, role: 'admin' }).expect(201);
     flowId = (await api.http().post('/api/flows').set(auth).send({ name: 'Lapsed push', graph }).expect(201)).body.id;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await signIn(page, base, EMAIL, PASSWORD);
+    ({ browser, page } = await signedInPage(base, EMAIL, PASSWORD, pageErrors));
   });
 
   afterAll(async () => {

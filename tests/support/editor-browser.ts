@@ -62,3 +62,17 @@ export async function signIn(page: Page, base: string, email: string, password: 
   await page.click('button[type=submit]');
   await page.getByRole('heading', { name: 'Flows' }).waitFor();
 }
+
+/** Chromium with one 1440×900 page signed in at `base`; page errors are collected into `errors` for the spec to check. */
+export async function signedInPage(
+  base: string,
+  email: string,
+  password: string,
+  errors: string[],
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, base, email, password);
+  return { browser, page };
+}
