@@ -138,7 +138,12 @@ async function main(): Promise<void> {
     out.steps = nodeRows;
     out.logRows = phase1Logs;
     // what the journey log costs per journey on disk (heap + indexes + TOAST), the figure leaner writes must lower
-    const logBytes = await count(db, `SELECT pg_total_relation_size('journey_log') n`);
+    // (a partitioned table's own size is 0: its months and the default partition hold the rows)
+    const logBytes = await count(
+      db,
+      `SELECT pg_total_relation_size('journey_log') + coalesce(sum(pg_total_relation_size(inhrelid)), 0) n
+         FROM pg_inherits WHERE inhparent = 'journey_log'::regclass`,
+    );
     out.logRowsPerJourney = (phase1Logs / Math.max(1, phase1.claimed)).toFixed(2);
     out.logBytesPerJourney = Math.round(logBytes / Math.max(1, phase1.claimed));
     out.messagesQueued = phase1Messages;
