@@ -138,7 +138,14 @@ describe('the block e-mail builder', () => {
       .set(auth())
       .send([{ externalId: 'ana', name: 'app_open', occurredAt: new Date(START.getTime() - 10 * 86_400_000).toISOString() }])
       .expect(200);
-    flowId = (await api.http().post('/api/flows').set(auth()).send({ name: 'Lapsed e-mail', graph }).expect(201)).body.id;
+    flowId = (
+      await api
+        .http()
+        .post('/api/flows')
+        .set(auth())
+        .send({ name: 'Lapsed e-mail', graph, settings: { holdoutPercent: 0 } })
+        .expect(201)
+    ).body.id;
     ({ browser, page } = await signedInPage(base, EMAIL, PASSWORD, pageErrors));
   });
 
