@@ -5,7 +5,8 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source_tarball="${CITUS_SOURCE:-$repo/../shared/vendor/citus-13.2.2.tar.gz}"
-cache="${CITUS_CACHE:-$repo/.cache/citus}"
+# outside the checkout, so every clone on this machine (CI's clean one too) finds the same build
+cache="${CITUS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/boomerang/citus}"
 build_packages=(postgresql-server-dev-15 libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev libselinux1-dev
   libxslt1-dev libpam0g-dev libssl-dev)
 

@@ -1,5 +1,5 @@
 /**
- * `npm run test:citus [-- jest args]`: builds Citus once (build.sh, cached in .cache/citus), starts a coordinator and
+ * `npm run test:citus [-- jest args]`: builds Citus once (build.sh, cached in ~/.cache/boomerang/citus), starts a coordinator and
  * two workers (cluster.ts), runs the migrations on the coordinator exactly as on plain PostgreSQL, distributes the
  * schema (distribute.sql), runs the jest specs of tests/citus against it and stops the instances.
  * `--keep` leaves the cluster running (its URL and the stop command are printed) for working on a spec.
