@@ -40,7 +40,7 @@ END $$;
 
 SELECT create_distributed_table('contacts', 'id');
 SELECT create_distributed_table(t, 'contact_id', colocate_with => 'contacts') FROM unnest(ARRAY[
-  'events', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'contact_topics'
+  'events', 'event_message_ids', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'contact_topics'
 ]) AS t;
 
 DO $$

@@ -36,6 +36,7 @@ describe('Citus cluster', () => {
         ['contact_topics', 'contact_id'],
         ['contacts', 'id'],
         ['events', 'contact_id'],
+        ['event_message_ids', 'contact_id'],
         ['journey_log', 'contact_id'],
         ['journeys', 'contact_id'],
         ['messages', 'contact_id'],

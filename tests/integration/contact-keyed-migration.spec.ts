@@ -93,8 +93,8 @@ describe('contact-keyed schema migration', () => {
       { journey_id: seeded.journeyB, contact_id: seeded.b },
     ]);
     for (const table of ['events', 'journeys', 'journey_log', 'messages', 'trigger_inbox']) {
-      // journey_log is also partitioned by month of `at` (a later migration), so its key holds `at` too
-      expect(await primaryKey(table)).toMatch(/^PRIMARY KEY \(id, contact_id(, at)?\)$/);
+      // journey_log and events are also partitioned by month (later migrations), so their keys hold the month's column
+      expect(await primaryKey(table)).toMatch(/^PRIMARY KEY \(id, contact_id(, at|, received_at)?\)$/);
     }
     expect(await primaryKey('contact_topics')).toMatch(/^PRIMARY KEY \(contact_id, /);
     // a log row must name its journey's contact
@@ -118,9 +118,10 @@ describe('contact-keyed schema migration', () => {
       [seeded.journeyA, seeded.flowId, seeded.a],
     );
     expect(queued).toEqual([]);
+    // the Segment message id's key moved to its own table (events are partitioned by month) and came with its event
     const stored = await sql(
-      `INSERT INTO events (contact_id, name, occurred_at, received_at, message_id) VALUES ($1, 'open', now(), now(), 'seg-1')
-       ON CONFLICT (message_id, contact_id) WHERE message_id IS NOT NULL DO NOTHING RETURNING id`,
+      `INSERT INTO event_message_ids (message_id, contact_id, received_at) VALUES ('seg-1', $1, now())
+       ON CONFLICT (message_id, contact_id) DO NOTHING RETURNING message_id`,
       [seeded.a],
     );
     expect(stored).toEqual([]);

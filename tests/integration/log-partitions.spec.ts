@@ -4,7 +4,14 @@
  * steps is kept, and dropping a month while the engine writes loses nothing.
  */
 import { Pool } from 'pg';
-import { Engine, loadEngineSettings, maintainLogPartitions, SystemClock, type TickReport } from '@boomerang/engine/runtime';
+import {
+  Engine,
+  journeyLogMonths,
+  loadEngineSettings,
+  maintainMonthlyPartitions,
+  SystemClock,
+  type TickReport,
+} from '@boomerang/engine/runtime';
 import type { FlowGraphDocument } from '@boomerang/engine';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
 import { count, createActiveFlow, seedContacts, sendThenWaitGraph, setFlowStatus } from '../support/engine-fixtures';
@@ -83,7 +90,7 @@ it('moves rows a far clock wrote into their month, then drops old months whole, 
   const logRows = await rowsIn('journey_log');
   expect(await rowsIn('journey_log_default')).toBe(logRows);
 
-  const created = await maintainLogPartitions(db, [MARCH, MAY, DECEMBER], 13);
+  const created = await maintainMonthlyPartitions(db, journeyLogMonths, [MARCH, MAY, DECEMBER], 13);
   expect(created.created).toEqual(expect.arrayContaining(['2026-02', '2026-03', '2026-05', '2026-06']));
   expect(await rowsIn('journey_log_default')).toBe(0);
   expect(await rowsIn('journey_log_p202603')).toBe(300 * 3);
@@ -91,7 +98,7 @@ it('moves rows a far clock wrote into their month, then drops old months whole, 
   expect(await rowsIn('journey_log')).toBe(logRows);
 
   // three months of retention in December: February to August may go; March holds live journeys' steps
-  const dropped = await maintainLogPartitions(db, [DECEMBER], 3);
+  const dropped = await maintainMonthlyPartitions(db, journeyLogMonths, [DECEMBER], 3);
   expect(dropped.kept).toEqual(['2026-03']);
   expect(dropped.dropped).toEqual(['2026-02', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08']);
   expect(await months()).not.toContain('journey_log_p202605');
@@ -114,7 +121,9 @@ it('drops a month while the engine writes the current one: nothing live is lost 
   expect(await rowsIn('journey_log_p202609')).toBe(300);
   const [report] = await Promise.all([
     // patient: the engine's batches leave only short gaps, and this drop must happen while they run
-    new Promise((r) => setTimeout(r, 150)).then(() => maintainLogPartitions(db, [DECEMBER], 2, 20_000)),
+    new Promise((r) => setTimeout(r, 150)).then(() =>
+      maintainMonthlyPartitions(db, journeyLogMonths, [DECEMBER], 2, { patienceMs: 20_000 }),
+    ),
     runDue(DECEMBER),
   ]);
   expect(report).toMatchObject({ dropped: ['2026-09'], kept: ['2026-03'] });

@@ -15,6 +15,8 @@ const TABLES = [
   'flow_versions',
   'contacts',
   'events',
+  // the ingest statement writes message-id keys: a simulation's must never reach the real table
+  'event_message_ids',
   'journeys',
   'journey_log',
   'messages',

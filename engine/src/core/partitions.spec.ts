@@ -1,4 +1,4 @@
-import { addMonths, monthBounds, monthOf, planMonthlyPartitions } from './partitions';
+import { addMonths, monthBounds, monthOf, planMonthlyPartitions, eventRetentionMonths } from './partitions';
 
 describe('monthly partitions', () => {
   it('names UTC months and steps across years', () => {
@@ -30,5 +30,20 @@ describe('monthly partitions', () => {
     expect(planMonthlyPartitions(['2026-10', '2026-11', '2026-12'], [now], 1).drop).toEqual(['2026-10']);
     expect(planMonthlyPartitions(['2026-09', '2026-07', '2026-12'], [now], 2).drop).toEqual(['2026-07', '2026-09']);
     expect(planMonthlyPartitions(['2026-10', '2026-11', '2026-12'], [now], 2).drop).toEqual([]);
+  });
+});
+
+describe('eventRetentionMonths', () => {
+  const DAY = 86_400_000;
+  it('is the setting unless something live looks back further', () => {
+    expect(eventRetentionMonths(13, 90 * DAY)).toBe(13);
+    expect(eventRetentionMonths(1, 8 * DAY)).toBe(1);
+  });
+
+  it('keeps enough whole months to reach back past a long look-back from any day of the month', () => {
+    // 400 days from 1 March reaches back to late January of the year before: 15 whole months (28-day months at least)
+    expect(eventRetentionMonths(13, 400 * DAY)).toBe(15);
+    expect(eventRetentionMonths(1, 29 * DAY)).toBe(2);
+    expect(eventRetentionMonths(1, 28 * DAY)).toBe(1);
   });
 });

@@ -66,6 +66,13 @@ export const workspaceSettingsSchema = z
           .min(1)
           .max(120)
           .describe('whole months of journey log kept before the current one (default 13: a year of metrics and its comparison month)'),
+        eventMonths: z
+          .number()
+          .int()
+          .min(1)
+          .max(120)
+          .default(13)
+          .describe('whole months of events kept before the current one (default 13); longer while an active flow looks back further'),
       })
       .strict()
       .describe(
@@ -89,7 +96,7 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   channelCosts: defaultEngineSettings.channelCosts,
   sendRateLimits: [],
   currency: 'USD',
-  retention: { journeyLogMonths: 13 },
+  retention: { journeyLogMonths: 13, eventMonths: 13 },
 };
 
 /**

@@ -3,7 +3,7 @@
  * (5) dispatch the outbox. Safe with any number of processes on one database (SKIP LOCKED claims, one transaction
  * per batch, idempotent outbox). `advanceClock` plays a virtual clock forward, tick by due time.
  */
-import { addDuration } from '../core/durations';
+import { addDuration, parseDuration } from '../core/durations';
 import { effectiveRateLimits } from '../core/rate-limits';
 import type { TriggerData } from '../core/schema';
 import type { EngineSettings } from '../core/types';
@@ -14,7 +14,8 @@ import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
 import { nextPermitAt } from './store/rate-limits';
 import { enrollFlow } from './store/enrollment';
-import { logRetentionMonths, maintainLogPartitions } from './store/log-partitions';
+import { eventMonths, journeyLogMonths, maintainMonthlyPartitions, retentionSettings } from './store/time-partitions';
+import { eventRetentionMonths } from '../core/partitions';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
 import { writeHeartbeat } from './store/processes';
@@ -175,7 +176,7 @@ export class Engine {
 
   private async runTick(now: Date): Promise<TickReport> {
     const report: TickReport = { now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 };
-    await this.keepLogPartitions(now);
+    await this.keepMonthlyPartitions(now);
     // Idle costs one statement: with no active flow there is nothing to enroll, and the claim and the dispatcher
     // only take journeys and messages of active flows.
     const flows = await this.activeFlows();
@@ -192,32 +193,59 @@ export class Engine {
 
   private readonly tickListeners: ((now: Date) => Promise<unknown>)[] = [];
 
-  /** Engine time of the last journey-log partition maintenance: it runs on the first tick, then once a day of it. */
+  /** Engine time of the last partition maintenance: it runs on the first tick, then once a day of it. */
   private partitionsCheckedAt: number | null = null;
 
   /**
-   * Months of `journey_log` created ahead of both clocks and dropped past retention (`store/log-partitions.ts`). A
-   * failure is logged, not the tick's: the months ahead are already there, and the next tick tries again.
+   * Months of `journey_log` and `events` created ahead of both clocks and dropped past retention
+   * (`store/time-partitions.ts`). A failure is logged, not the tick's: the months ahead are already there, and the next
+   * day tries again.
    */
-  private async keepLogPartitions(now: Date): Promise<void> {
+  private async keepMonthlyPartitions(now: Date): Promise<void> {
     const last = this.partitionsCheckedAt;
     if (last !== null && Math.abs(now.getTime() - last) < 86_400_000) return;
-    try {
-      // months follow the wall clock, and a virtual clock only where it runs ahead of it (the demo's fast-forward): a
-      // clock in the past (a test, a replay) writes into the default partition instead of creating old months
-      const wall = new Date();
-      const report = await maintainLogPartitions(this.db, [wall, now > wall ? now : wall], await logRetentionMonths(this.db));
-      // done, another engine is at it, or the locks stayed busy: the months ahead cover weeks, so tomorrow will do
-      this.partitionsCheckedAt = now.getTime();
-      if (report.created.length || report.dropped.length || report.kept.length) {
-        this.options.logger?.log?.(
-          `journey log months: created ${report.created.join(', ') || 'none'}; dropped ${report.dropped.join(', ') || 'none'}` +
-            (report.kept.length ? `; kept past retention for live journeys: ${report.kept.join(', ')}` : ''),
-        );
+    // done, another engine is at it, or the locks stayed busy: the months ahead cover weeks, so tomorrow will do
+    this.partitionsCheckedAt = now.getTime();
+    // months follow the wall clock, and a virtual clock only where it runs ahead of it (the demo's fast-forward): a
+    // clock in the past (a test, a replay) writes into the default partition instead of creating old months
+    const wall = new Date();
+    const nows = [wall, now > wall ? now : wall];
+    const retention = await retentionSettings(this.db).catch(() => null);
+    if (!retention) return;
+    const tables = [
+      { spec: journeyLogMonths, months: retention.journeyLogMonths },
+      {
+        spec: eventMonths,
+        months: retention.eventMonths,
+        atLeastMonths: async () => eventRetentionMonths(retention.eventMonths, await this.eventLookBackMs()),
+      },
+    ];
+    for (const { spec, months, atLeastMonths } of tables) {
+      try {
+        const report = await maintainMonthlyPartitions(this.db, spec, nows, months, { atLeastMonths });
+        if (report.created.length || report.dropped.length || report.kept.length) {
+          this.options.logger?.log?.(
+            `${spec.table} months: created ${report.created.join(', ') || 'none'}; dropped ${report.dropped.join(', ') || 'none'}` +
+              (report.kept.length ? `; kept past retention for live journeys: ${report.kept.join(', ')}` : ''),
+          );
+        }
+      } catch (error) {
+        this.options.logger?.error(`${spec.table} partitions: ${(error as Error).message}`);
       }
-    } catch (error) {
-      this.options.logger?.error(`journey log partitions: ${(error as Error).message}`);
     }
+  }
+
+  /** How far back anything live reads events: active flows' rule windows, the activity and attribution windows. */
+  private async eventLookBackMs(): Promise<number> {
+    const settings = await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
+    const flows = await this.activeFlows();
+    const versions = flows.map((f) => ({ flowId: f.id, version: f.live_version }));
+    await this.graphs.load(this.db, versions);
+    const windows = versions.map((v) => this.graphs.get(v.flowId, v.version)?.eventLookBackMs ?? 0);
+    const activityMs = (settings.activity.windowDays + 1) * 86_400_000;
+    const attributionMs = parseDuration(settings.attributionWindow)?.as('milliseconds') ?? 0;
+    // a day more: rule windows are counted in the contact's local days
+    return Math.max(activityMs, attributionMs, ...windows) + 86_400_000;
   }
 
   /** Work the host runs at the end of each tick with active flows, at the tick's instant (virtual time included). */

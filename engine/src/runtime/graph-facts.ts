@@ -16,33 +16,47 @@ export interface VersionInfo {
   trigger: FlowNodeOf<'trigger'> | null;
   /** event goals need every event since the journey entered */
   eventGoals: boolean;
-  /** longest `{event, within}` window of any rule, ms */
+  /** longest `{event, within}` window of any rule journeys evaluate, ms */
   ruleWindowMs: number;
+  /** longest `{event, within}` window of any rule, the trigger's included (how long events must be kept), ms */
+  eventLookBackMs: number;
   /** `active`/`reengaged` leaves: the activity window is needed */
   usesActivity: boolean;
   /** a delay waits for the contact's usual active hour: its hour histogram is loaded */
   usesBestHour: boolean;
 }
 
-/** The rules journeys evaluate (`advance`): what the facts must cover. The trigger's are evaluated by enrollment SQL. */
-function rulesOf(graph: FlowGraph): Rule[] {
-  return graph.nodes.flatMap((n) => traitsOf(n.type).rules(n.data)).flatMap((r) => (r.readBy === 'journey' ? [r.rule] : []));
+/** The rules of a flow: journeys evaluate those `readBy: 'journey'` (`advance`), enrollment SQL the trigger's. */
+function rulesOf(graph: FlowGraph) {
+  return graph.nodes.flatMap((n) => traitsOf(n.type).rules(n.data));
+}
+
+function longestEventWindowMs(rules: Rule[]): number {
+  let longest = 0;
+  for (const rule of rules) {
+    forEachLeaf(rule, (leaf) => {
+      if ('event' in leaf) longest = Math.max(longest, parseDuration(leaf.within)?.as('milliseconds') ?? 0);
+    });
+  }
+  return longest;
 }
 
 export function analyseVersion(doc: FlowGraphDocument): VersionInfo {
   const graph = flowGraphOf(doc);
-  let ruleWindowMs = 0;
+  const rules = rulesOf(graph);
+  const journeyRules = rules.flatMap((r) => (r.readBy === 'journey' ? [r.rule] : []));
+  const ruleWindowMs = longestEventWindowMs(journeyRules);
+  const eventLookBackMs = longestEventWindowMs(rules.map((r) => r.rule));
   let usesActivity = false;
-  for (const rule of rulesOf(graph)) {
+  for (const rule of journeyRules) {
     forEachLeaf(rule, (leaf) => {
-      if ('event' in leaf) ruleWindowMs = Math.max(ruleWindowMs, parseDuration(leaf.within)?.as('milliseconds') ?? 0);
       if ('active' in leaf || 'reengaged' in leaf) usesActivity = true;
     });
   }
   const trigger = (graph.nodes.find((n) => n.type === 'trigger') as FlowNodeOf<'trigger'> | undefined) ?? null;
   const eventGoals = graph.nodes.some((n) => n.type === 'goal' && 'event' in (n.data as object));
   const usesBestHour = graph.nodes.some((n) => n.type === 'delay' && 'bestHour' in (n.data as object));
-  return { graph, trigger, eventGoals, ruleWindowMs, usesActivity, usesBestHour };
+  return { graph, trigger, eventGoals, ruleWindowMs, eventLookBackMs, usesActivity, usesBestHour };
 }
 
 /** The earliest event time a journey's next advance can look at (events before it cannot change the outcome). */

@@ -24,4 +24,11 @@ export { writeHeartbeat, type Heartbeat } from './store/processes';
 export { messageCounts, convertedAtSql, convertedAfterMessageSql } from './store/message-counts';
 export { mergeContacts, type MergeOutcome } from './store/contact-merge';
 export { nextPermitAt, rateLimitUsage, returnPermits, takePermits, type Permits } from './store/rate-limits';
-export { logRetentionMonths, maintainLogPartitions, type PartitionReport } from './store/log-partitions';
+export {
+  eventMonths,
+  journeyLogMonths,
+  maintainMonthlyPartitions,
+  retentionSettings,
+  type MonthlyTable,
+  type PartitionReport,
+} from './store/time-partitions';

@@ -70,6 +70,13 @@ async function merge(tx: Tx, fromExternalId: string, intoExternalId: string, now
       );
       await tx.query(`UPDATE journeys SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
       await tx.query(`UPDATE events SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
+      // a sender's message id stays deduplicated for the kept contact (both had it: the kept contact's key stays)
+      await tx.query(
+        `WITH moved AS (DELETE FROM event_message_ids WHERE contact_id = $1 RETURNING message_id, received_at)
+         INSERT INTO event_message_ids (message_id, contact_id, received_at) SELECT message_id, $2, received_at FROM moved
+         ON CONFLICT (message_id, contact_id) DO NOTHING`,
+        [from.id, into.id],
+      );
       await tx.query(`UPDATE messages SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
       await tx.query(`UPDATE trigger_inbox SET contact_id = $2 WHERE contact_id = $1`, [from.id, into.id]);
       // topic choices: the known contact's win

@@ -68,13 +68,23 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
        resolved AS (
          SELECT i.i, i.n, i.t, i.p, i.m, COALESCE(i.contact_id, cr.id) AS contact_id
            FROM input i LEFT JOIN created cr ON i.contact_id IS NULL AND cr.external_id = i.e),
+       -- a message id stored before (a retried Segment batch; a concurrent twin waits for the first to commit) is
+       -- skipped: the event, its inbox row and its wake-up exist once. The key has its own table (events are
+       -- partitioned by month, and a partitioned table's unique keys are per month); of twins within this
+       -- statement, the first keeps the key and is stored.
+       keyed AS (
+         INSERT INTO event_message_ids (message_id, contact_id, received_at)
+         SELECT m, contact_id, $2 FROM resolved WHERE m IS NOT NULL AND contact_id IS NOT NULL ORDER BY i
+         ON CONFLICT (message_id, contact_id) DO NOTHING
+         RETURNING message_id, contact_id),
        stored AS (
          INSERT INTO events (contact_id, name, occurred_at, properties, is_activity, received_at, message_id)
-         SELECT contact_id, n, t, COALESCE(p, '{}'::jsonb), n NOT IN (SELECT name FROM non_activity), $2, m
-           FROM resolved WHERE contact_id IS NOT NULL ORDER BY i
-         -- a message id stored before (a retried Segment batch; a concurrent twin waits for the first to commit)
-         -- is skipped: the event, its inbox row and its wake-up exist once
-         ON CONFLICT (message_id, contact_id) WHERE message_id IS NOT NULL DO NOTHING
+         SELECT r.contact_id, r.n, r.t, COALESCE(r.p, '{}'::jsonb), r.n NOT IN (SELECT name FROM non_activity), $2, r.m
+           FROM resolved r
+          WHERE r.contact_id IS NOT NULL
+            AND (r.m IS NULL OR r.i = (SELECT min(f.i) FROM resolved f JOIN keyed k ON k.message_id = f.m AND k.contact_id = f.contact_id
+                                        WHERE f.m = r.m AND f.contact_id = r.contact_id))
+          ORDER BY r.i
          RETURNING id, contact_id, name, occurred_at, is_activity),
        inbox AS (
          INSERT INTO trigger_inbox (flow_id, contact_id, event_id, event_name, occurred_at, received_at)
