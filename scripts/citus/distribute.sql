@@ -19,17 +19,17 @@ ALTER TABLE messages DROP CONSTRAINT messages_journey_fkey,
 ALTER TABLE journey_log DROP CONSTRAINT journey_log_journey_fkey,
   ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id) REFERENCES journeys (contact_id, id) ON DELETE CASCADE;
 
-SELECT create_reference_table(t) FROM unnest(ARRAY[
-  'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
-  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics'
-]) AS t;
-
--- Citus distributes a table only when no local table references it: the foreign keys between the per-contact tables
--- are set aside, the tables distributed, and the same keys put back (now between co-located shards).
+-- Citus distributes a table only when no local table references it, and a local table that references a new
+-- reference table is converted to a "Citus local" table (which fails for a partitioned one): every foreign key from or
+-- to a per-contact table is set aside first, the tables distributed, and the same keys put back (now between
+-- co-located shards, or to a reference table's copy on each node).
 CREATE TEMP TABLE contact_keyed_fkeys AS
 SELECT c.conrelid::regclass::text AS tab, c.conname AS name, pg_get_constraintdef(c.oid) AS def
   FROM pg_constraint c
- WHERE c.contype = 'f' AND c.confrelid = ANY (ARRAY['contacts', 'journeys']::regclass[]);
+ WHERE c.contype = 'f' AND c.conparentid = 0
+   AND (c.confrelid = ANY (ARRAY['contacts', 'journeys']::regclass[])
+        OR c.conrelid = ANY (ARRAY['contacts', 'events', 'event_message_ids', 'journeys', 'journey_log', 'messages',
+                                   'trigger_inbox', 'contact_topics']::regclass[]));
 DO $$
 DECLARE k record;
 BEGIN
@@ -37,6 +37,14 @@ BEGIN
     EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.tab, k.name);
   END LOOP;
 END $$;
+
+SELECT create_reference_table(t) FROM unnest(ARRAY[
+  'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
+  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics', 'link_keys',
+  -- a merged contact's old external ids: small, read by every ingest; a reference table cannot reference a
+  -- distributed one, so its key to contacts is not put back (a merge removes its rows itself)
+  'contact_redirects'
+]) AS t;
 
 SELECT create_distributed_table('contacts', 'id');
 SELECT create_distributed_table(t, 'contact_id', colocate_with => 'contacts') FROM unnest(ARRAY[
@@ -46,7 +54,7 @@ SELECT create_distributed_table(t, 'contact_id', colocate_with => 'contacts') FR
 DO $$
 DECLARE k record;
 BEGIN
-  FOR k IN SELECT * FROM contact_keyed_fkeys ORDER BY tab = 'journeys' DESC LOOP
+  FOR k IN SELECT * FROM contact_keyed_fkeys WHERE tab <> 'contact_redirects' ORDER BY tab = 'journeys' DESC LOOP
     EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.tab, k.name, k.def);
   END LOOP;
 END $$;

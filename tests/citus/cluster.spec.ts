@@ -28,7 +28,9 @@ describe('Citus cluster', () => {
 
   it('distributes the per-contact tables by contact, in one co-location group, and replicates the rest', async () => {
     const { rows } = await db.query<{ table_name: string; citus_table_type: string; distribution_column: string; colocation_id: number }>(
-      `SELECT table_name::text, citus_table_type, distribution_column, colocation_id FROM citus_tables ORDER BY 1`,
+      // a partitioned table's months are distributed with it (co-located, same column): the parents are listed
+      `SELECT t.table_name::text, t.citus_table_type, t.distribution_column, t.colocation_id
+         FROM citus_tables t JOIN pg_class c ON c.oid = t.table_name WHERE NOT c.relispartition ORDER BY 1`,
     );
     const distributed = rows.filter((r) => r.citus_table_type === 'distributed');
     expect(distributed.map((r) => [r.table_name, r.distribution_column]).sort()).toEqual(
@@ -44,6 +46,13 @@ describe('Citus cluster', () => {
       ].sort(),
     );
     expect(new Set(distributed.map((r) => r.colocation_id)).size).toBe(1);
+    const months = await db.query<{ parent: string; n: number; colocated: boolean }>(
+      `SELECT i.inhparent::regclass::text AS parent, count(*)::int AS n,
+              bool_and(t.colocation_id = (SELECT colocation_id FROM citus_tables WHERE table_name = 'contacts'::regclass)) AS colocated
+         FROM pg_inherits i JOIN citus_tables t ON t.table_name = i.inhrelid::regclass GROUP BY 1 ORDER BY 1`,
+    );
+    expect(months.rows.map((r) => r.parent)).toEqual(['events', 'journey_log']);
+    expect(months.rows.every((r) => r.n >= 5 && r.colocated)).toBe(true);
     const local = await db.query<{ relname: string }>(
       `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
