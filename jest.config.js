@@ -22,6 +22,9 @@ const base = {
   rootDir: __dirname,
 };
 module.exports = {
+  // two workers on a 2-core machine (jest's default is cores − 1 = one): most suites wait on PostgreSQL, Chromium or
+  // child processes, so two overlap instead of queueing; tests assert behaviour, never wall-clock time
+  maxWorkers: 2,
   projects: [
     { ...base, displayName: 'engine', testMatch: ['<rootDir>/engine/src/**/*.spec.ts'] },
     { ...base, displayName: 'api', testMatch: ['<rootDir>/api/src/**/*.spec.ts'] },
