@@ -42,3 +42,16 @@ describe('engineSettingsFrom', () => {
     expect(workspaceSettingsSchema.safeParse(defaultWorkspaceSettings).success).toBe(true);
   });
 });
+
+describe('retention', () => {
+  const retention = workspaceSettingsSchema.shape.retention;
+  it('keeps 13 months of events unless told, also for settings stored before events had their own retention', () => {
+    expect(retention.parse({ journeyLogMonths: 6 })).toEqual({ journeyLogMonths: 6, eventMonths: 13 });
+  });
+
+  it('refuses a retention under a month in words', () => {
+    const result = retention.safeParse({ journeyLogMonths: 13, eventMonths: 0 });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: ['eventMonths'], message: 'keep at least 1 month' });
+  });
+});

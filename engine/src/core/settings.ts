@@ -62,15 +62,15 @@ export const workspaceSettingsSchema = z
       .object({
         journeyLogMonths: z
           .number()
-          .int()
-          .min(1)
-          .max(120)
+          .int('whole months')
+          .min(1, 'keep at least 1 month')
+          .max(120, 'keep at most 120 months (10 years)')
           .describe('whole months of journey log kept before the current one (default 13: a year of metrics and its comparison month)'),
         eventMonths: z
           .number()
-          .int()
-          .min(1)
-          .max(120)
+          .int('whole months')
+          .min(1, 'keep at least 1 month')
+          .max(120, 'keep at most 120 months (10 years)')
           .default(13)
           .describe('whole months of events kept before the current one (default 13); longer while an active flow looks back further'),
       })
