@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createMonthlyPartitions } from './monthly-partitions';
 
 const columns = 'id, journey_id, contact_id, at, node_id, kind, detail, step';
 
@@ -18,23 +19,7 @@ export class JourneyLogPartitions1796900000001 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await setAside(q, 'journey_log_unpartitioned');
     await q.query(createLog('PRIMARY KEY (id, contact_id, at)', 'PARTITION BY RANGE (at)'));
-    // every month from the oldest row's to three months after the newest row or today, whichever is later
-    await q.query(`
-      DO $$
-      DECLARE m timestamptz;
-      BEGIN
-        FOR m IN
-          SELECT generate_series(
-                   date_trunc('month', coalesce(min(at), now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 month',
-                   date_trunc('month', greatest(coalesce(max(at), now()), now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '3 months',
-                   interval '1 month')
-            FROM journey_log_unpartitioned
-        LOOP
-          EXECUTE format('CREATE TABLE %I PARTITION OF journey_log FOR VALUES FROM (%L) TO (%L)',
-                         'journey_log_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM'), m, m + interval '1 month');
-        END LOOP;
-      END $$`);
-    await q.query(`CREATE TABLE journey_log_default PARTITION OF journey_log DEFAULT`);
+    await createMonthlyPartitions(q, 'journey_log', 'at', 'journey_log_unpartitioned');
     await moveRowsAndRestore(q, 'journey_log_unpartitioned');
   }
 

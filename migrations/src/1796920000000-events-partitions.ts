@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { createMonthlyPartitions } from './monthly-partitions';
 
 const columns = 'id, contact_id, name, occurred_at, properties, is_activity, received_at, message_id';
 const indexes = ['events_contact_name_time_idx', 'events_contact_time_idx', 'events_name_time_idx'];
@@ -30,23 +31,7 @@ export class EventsPartitions1796920000000 implements MigrationInterface {
       SELECT message_id, contact_id, min(received_at) FROM events WHERE message_id IS NOT NULL GROUP BY 1, 2`);
     await setAside(q, 'events_unpartitioned', [...indexes, 'events_pkey', 'events_message_id_key']);
     await q.query(createEvents('PRIMARY KEY (id, contact_id, received_at)', 'PARTITION BY RANGE (received_at)'));
-    // every month from the oldest row's to three months after the newest row or today, whichever is later
-    await q.query(`
-      DO $$
-      DECLARE m timestamptz;
-      BEGIN
-        FOR m IN
-          SELECT generate_series(
-                   date_trunc('month', coalesce(min(received_at), now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 month',
-                   date_trunc('month', greatest(coalesce(max(received_at), now()), now()) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' + interval '3 months',
-                   interval '1 month')
-            FROM events_unpartitioned
-        LOOP
-          EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%L) TO (%L)',
-                         'events_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM'), m, m + interval '1 month');
-        END LOOP;
-      END $$`);
-    await q.query(`CREATE TABLE events_default PARTITION OF events DEFAULT`);
+    await createMonthlyPartitions(q, 'events', 'received_at', 'events_unpartitioned');
     await moveRowsAndRestore(q, 'events_unpartitioned');
   }
 
