@@ -28,7 +28,9 @@ describe('Citus cluster', () => {
 
   it('distributes the per-contact tables by contact, in one co-location group, and replicates the rest', async () => {
     const { rows } = await db.query<{ table_name: string; citus_table_type: string; distribution_column: string; colocation_id: number }>(
-      `SELECT table_name::text, citus_table_type, distribution_column, colocation_id FROM citus_tables ORDER BY 1`,
+      // a partitioned table's months are distributed with it: the table is listed, not each month
+      `SELECT table_name::text, citus_table_type, distribution_column, colocation_id FROM citus_tables t
+        WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = t.table_name) ORDER BY 1`,
     );
     const distributed = rows.filter((r) => r.citus_table_type === 'distributed');
     expect(distributed.map((r) => [r.table_name, r.distribution_column]).sort()).toEqual(
