@@ -129,7 +129,7 @@ describe('engine on Citus', () => {
     ).rejects.toThrow(/no unique or exclusion constraint matching the ON CONFLICT specification/);
   });
 
-  it('refuses the event trigger’s inbox drain (FOR UPDATE over every shard; not fixed)', async () => {
+  it('drains the event trigger’s inbox per bucket (without buckets: FOR UPDATE over every shard, refused)', async () => {
     const [contactId] = await seedContacts(db, 1, { prefix: 'e' });
     const flowId = await createActiveFlow(db, {
       ...sendThenWaitGraph({ kind: 'event', event: 'app_open' }),
@@ -141,7 +141,9 @@ describe('engine on Citus', () => {
        SELECT $3, $1, e.id, 'app_open', $2, $2 FROM e`,
       [contactId, T0, flowId],
     );
-    expect(await engine(true).enroll(T0)).toBe(0);
+    expect(await engine(false).enroll(T0)).toBe(0);
     expect(errors.join('\n')).toMatch(/could not run distributed query with FOR UPDATE\/SHARE commands/);
+    expect(await engine(true).enroll(T0)).toBe(1);
+    expect(await count(db, `SELECT count(*) n FROM trigger_inbox`)).toBe(0);
   });
 });
