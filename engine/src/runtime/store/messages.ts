@@ -149,7 +149,8 @@ export async function recordUnsubscribe(
        UPDATE messages m SET unsubscribed_at = coalesce(m.unsubscribed_at, $2) FROM before WHERE m.id = before.id AND m.contact_id = $4
        RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
      c AS (
-       UPDATE contacts c SET consent = c.consent || jsonb_build_object(m.channel, false), updated_at = now()
+       -- jsonb_set, IMMUTABLE: Citus refuses STABLE functions (jsonb_build_object) over columns in an UPDATE
+       UPDATE contacts c SET consent = jsonb_set(c.consent, ARRAY[m.channel], 'false'), updated_at = now()
          FROM m WHERE c.id = m.contact_id AND c.id = $4 RETURNING c.id, c.attributes->>'locale' AS locale),
      log AS (
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
