@@ -6,6 +6,10 @@
 -- them stays on one node). Everything else is small, read by every statement, and becomes a reference table (a copy
 -- on every node).
 
+-- run.ts sends this file as one statement string, one transaction: a foreign key to a reference table needs one
+-- connection per node for the whole transaction, so every step runs that way (the tables are empty)
+SET citus.multi_shard_modify_mode TO 'sequential';
+
 -- Citus enforces unique keys per shard only, so a key must contain the distribution column; contacts.external_id
 -- cannot be unique across shards. Not enforced on Citus (docs/SCALING.md): the ingest statement's
 -- ON CONFLICT (external_id) has no constraint to infer and is refused.
@@ -19,31 +23,29 @@ ALTER TABLE messages DROP CONSTRAINT messages_journey_fkey,
 ALTER TABLE journey_log DROP CONSTRAINT journey_log_journey_fkey,
   ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id) REFERENCES journeys (contact_id, id) ON DELETE CASCADE;
 
--- Citus distributes a table only when no local table references it, and a local table that references a new
--- reference table is converted to a "Citus local" table (which fails for a partitioned one): every foreign key from or
--- to a per-contact table is set aside first, the tables distributed, and the same keys put back (now between
--- co-located shards, or to a reference table's copy on each node).
-CREATE TEMP TABLE contact_keyed_fkeys AS
-SELECT c.conrelid::regclass::text AS tab, c.conname AS name, pg_get_constraintdef(c.oid) AS def
+
+-- Citus distributes a table only when no local table references it, and a foreign key from a local table to a new
+-- reference table turns the local tables of its graph into Citus local tables first (a conversion that fails on the
+-- partitioned journey log). So every foreign key is set aside, the tables made reference or distributed tables, and
+-- the same keys put back (now between co-located shards, or to reference tables). A partitioned table's key only:
+-- its partitions' copies go and come back with it.
+CREATE TEMP TABLE set_aside_fkeys AS
+SELECT c.conrelid::regclass::text AS tab, c.confrelid::regclass::text AS referenced, c.conname AS name,
+       pg_get_constraintdef(c.oid) AS def
   FROM pg_constraint c
- WHERE c.contype = 'f' AND c.conparentid = 0
-   AND (c.confrelid = ANY (ARRAY['contacts', 'journeys']::regclass[])
-        OR c.conrelid = ANY (ARRAY['contacts', 'events', 'event_message_ids', 'journeys', 'journey_log', 'messages',
-                                   'trigger_inbox', 'contact_topics']::regclass[]));
+ WHERE c.contype = 'f' AND c.conparentid = 0 AND c.connamespace = 'public'::regnamespace;
 DO $$
 DECLARE k record;
 BEGIN
-  FOR k IN SELECT * FROM contact_keyed_fkeys LOOP
+  FOR k IN SELECT * FROM set_aside_fkeys LOOP
     EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.tab, k.name);
   END LOOP;
 END $$;
 
 SELECT create_reference_table(t) FROM unnest(ARRAY[
   'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
-  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics', 'link_keys',
-  -- a merged contact's old external ids: small, read by every ingest; a reference table cannot reference a
-  -- distributed one, so its key to contacts is not put back (a merge removes its rows itself)
-  'contact_redirects'
+  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics',
+  'link_keys', 'contact_redirects'
 ]) AS t;
 
 SELECT create_distributed_table('contacts', 'id');
@@ -54,10 +56,16 @@ SELECT create_distributed_table(t, 'contact_id', colocate_with => 'contacts') FR
 DO $$
 DECLARE k record;
 BEGIN
-  FOR k IN SELECT * FROM contact_keyed_fkeys WHERE tab <> 'contact_redirects' ORDER BY tab = 'journeys' DESC LOOP
+  -- not contact_redirects' key to contacts: a reference table cannot reference a distributed one (on Citus the
+  -- redirect's contact is not checked)
+  FOR k IN SELECT * FROM set_aside_fkeys
+            WHERE NOT (tab::regclass IN (SELECT logicalrelid FROM pg_dist_partition WHERE partmethod = 'n')
+                       AND referenced::regclass IN (SELECT logicalrelid FROM pg_dist_partition WHERE partmethod = 'h'))
+            ORDER BY tab = 'journeys' DESC LOOP
     EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', k.tab, k.name, k.def);
   END LOOP;
 END $$;
+RESET citus.multi_shard_modify_mode;
 
 -- The engine's claims by contact bucket (engine/src/runtime/store/buckets.ts, Engine option claimByBucket) lock one
 -- bucket per statement: here a bucket is the contact's shard, so each locking statement is routed to one shard.

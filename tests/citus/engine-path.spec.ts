@@ -3,47 +3,14 @@
  * per contact bucket (Engine option `claimByBucket`), and what Citus still refuses. Every locking statement the path
  * ran is EXPLAINed afterwards with its own parameters: each must be routed to one shard.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { VirtualClock } from '@boomerang/engine';
 import { Engine, ingestEventRows, type EngineLogger } from '@boomerang/engine/runtime';
 import { count, createActiveFlow, seedContacts, sendThenWaitGraph } from '../support/engine-fixtures';
-import { citusPool } from './citus-database';
+import { citusPool, recordLocking, taskCount, truncateCluster, type Recorded } from './citus-database';
 
 const T0 = new Date('2026-03-02T12:00:00Z');
 const DAY = 86_400_000;
-
-interface Recorded {
-  text: string;
-  values: unknown[];
-}
-
-/** Records every statement with FOR UPDATE that the pool's checked-out clients (the engine's transactions) run. */
-function recordLocking(pool: Pool, into: Recorded[]): void {
-  const connect = pool.connect.bind(pool) as () => Promise<PoolClient>;
-  const wrapped = new WeakSet<PoolClient>();
-  (pool as { connect: unknown }).connect = async (...args: unknown[]) => {
-    if (args.length) return (connect as (...a: unknown[]) => unknown)(...args); // pool.query's own callback form
-    const client = await connect();
-    if (!wrapped.has(client)) {
-      wrapped.add(client);
-      const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-      // every argument passed on: pool.query reuses these clients with a callback
-      (client as { query: unknown }).query = (...args: unknown[]) => {
-        const [text, values] = args;
-        if (typeof text === 'string' && /FOR UPDATE/.test(text)) into.push({ text, values: Array.isArray(values) ? values : [] });
-        return query(...args);
-      };
-    }
-    return client;
-  };
-}
-
-/** The number of shard tasks Citus plans for a statement with these parameters. */
-async function taskCount(db: Pool, statement: Recorded): Promise<number> {
-  const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${statement.text}`, statement.values);
-  const counts = plan.rows.map((r) => /Task Count: (\d+)/.exec(r['QUERY PLAN'])?.[1]).filter(Boolean);
-  return Math.max(...counts.map(Number));
-}
 
 let db: Pool;
 const errors: string[] = [];
@@ -59,15 +26,7 @@ beforeAll(() => {
 afterAll(() => db.end());
 beforeEach(async () => {
   errors.length = 0;
-  const client = await db.connect();
-  try {
-    // Citus truncates the shards of co-located tables in parallel: the replicated tables then need one connection
-    await client.query(`BEGIN; SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
-    await client.query(`TRUNCATE contacts, flows, engine_clock, pending_receipts CASCADE`);
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
+  await truncateCluster(db);
 });
 
 describe('engine on Citus', () => {
@@ -129,7 +88,7 @@ describe('engine on Citus', () => {
     ).rejects.toThrow(/no unique or exclusion constraint matching the ON CONFLICT specification/);
   });
 
-  it('refuses the event trigger’s inbox drain (FOR UPDATE over every shard; not fixed)', async () => {
+  it('drains the event trigger’s inbox per bucket (without buckets: FOR UPDATE over every shard, refused)', async () => {
     const [contactId] = await seedContacts(db, 1, { prefix: 'e' });
     const flowId = await createActiveFlow(db, {
       ...sendThenWaitGraph({ kind: 'event', event: 'app_open' }),
@@ -141,7 +100,9 @@ describe('engine on Citus', () => {
        SELECT $3, $1, e.id, 'app_open', $2, $2 FROM e`,
       [contactId, T0, flowId],
     );
-    expect(await engine(true).enroll(T0)).toBe(0);
+    expect(await engine(false).enroll(T0)).toBe(0);
     expect(errors.join('\n')).toMatch(/could not run distributed query with FOR UPDATE\/SHARE commands/);
+    expect(await engine(true).enroll(T0)).toBe(1);
+    expect(await count(db, `SELECT count(*) n FROM trigger_inbox`)).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Pool } from 'pg';
 import { Engine, loadEngineSettings, SystemClock } from '@boomerang/engine/runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
 import { count, createActiveFlow, seedContacts, sendThenWaitGraph } from '../support/engine-fixtures';
-import { repoRoot } from '../support/process';
+import { spawnEngineWorker, waitUntil, type EngineWorker } from '../support/process';
 
 const T0 = new Date('2026-03-02T12:00:00Z');
 const N = 5000;
@@ -24,26 +24,10 @@ function runner(p: Pool, batchSize = 250): Engine {
   return new Engine({ db: p, clock: new SystemClock(), batchSize });
 }
 
-function worker(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tests/support/engine-worker.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: database.url, ENGINE_NOW: T0.toISOString(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function worker(env: Record<string, string>): EngineWorker {
+  const started = spawnEngineWorker({ DATABASE_URL: database.url, ENGINE_NOW: T0.toISOString(), ...env });
+  children.push(started.child);
+  return started;
 }
 
 /** 5,000 journeys enrolled and due (waiting at the trigger), nothing advanced yet. */
@@ -100,7 +84,7 @@ describe('engine concurrency', () => {
     const p = pool();
     await seedDueJourneys(p);
     const child = worker({ ENGINE_BATCH_SIZE: '200', ENGINE_SLEEP_BEFORE_COMMIT_MS: '20' });
-    await waitFor(() => child.output().includes('holding'), 'the worker to hold its first batch');
+    await waitUntil(() => child.output().includes('holding'), 'the worker to hold its first batch');
     const mine = await runner(p, 200).tick(T0);
     expect(await child.exited).toBe(0);
     const theirs = JSON.parse(/done (.*)/.exec(child.output())![1]);
@@ -114,7 +98,7 @@ describe('engine concurrency', () => {
     const p = pool();
     await seedDueJourneys(p);
     const child = worker({ ENGINE_BATCH_SIZE: '1000', ENGINE_SLEEP_BEFORE_COMMIT_MS: '600000' });
-    await waitFor(() => child.output().includes('holding'), 'the worker to hold its batch');
+    await waitUntil(() => child.output().includes('holding'), 'the worker to hold its batch');
     // it holds 1,000 journeys locked with their updates, logs and messages written but not committed
     expect(
       await count(
@@ -124,7 +108,7 @@ describe('engine concurrency', () => {
     ).toBeGreaterThan(0);
     child.child.kill('SIGKILL');
     await child.exited;
-    await waitFor(
+    await waitUntil(
       async () => (await count(p, `SELECT count(*) n FROM pg_stat_activity WHERE application_name = 'engine-worker'`)) === 0,
       'the killed backend to roll back',
     );

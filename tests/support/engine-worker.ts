@@ -1,7 +1,7 @@
 /**
  * A separate engine process for the concurrency and crash tests:
- *   DATABASE_URL=… ENGINE_NOW=<iso> [ENGINE_BATCH_SIZE=n] [ENGINE_SLEEP_BEFORE_COMMIT_MS=n] \
- *     node -r @swc-node/register tests/support/engine-worker.ts
+ *   DATABASE_URL=… ENGINE_NOW=<iso> [ENGINE_BATCH_SIZE=n] [ENGINE_SLEEP_BEFORE_COMMIT_MS=n] [ENGINE_CLAIM_BY_BUCKET=1] \
+ *     [ENGINE_APPLICATION_NAME=name] node -r @swc-node/register tests/support/engine-worker.ts
  * Runs one tick at ENGINE_NOW and prints `done {report}`. With the sleep hook it prints `holding` inside each batch
  * transaction (rows locked, writes done, nothing committed) and sleeps, so a test can SIGKILL it there.
  * With ENGINE_LOOP_MS=n it ticks at the wall clock every n ms until SIGTERM, then finishes its tick and prints
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const pool = new Pool({
     connectionString: process.env.DATABASE_URL,
     max: 4,
-    application_name: 'engine-worker',
+    application_name: process.env.ENGINE_APPLICATION_NAME ?? 'engine-worker',
     options: ENGINE_SESSION_OPTIONS,
   });
   const sleep = Number(process.env.ENGINE_SLEEP_BEFORE_COMMIT_MS ?? 0);
@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     db: pool,
     clock: new SystemClock(),
     batchSize: Number(process.env.ENGINE_BATCH_SIZE ?? 500),
+    // a database sharded by contact (the Citus specs)
+    claimByBucket: process.env.ENGINE_CLAIM_BY_BUCKET === '1',
     beforeCommit: sleep
       ? async () => {
           process.stdout.write('holding\n');

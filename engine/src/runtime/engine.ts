@@ -271,7 +271,7 @@ export class Engine {
       const info = this.graphs.get(flow.id, flow.live_version);
       if (!info) continue;
       try {
-        const result = await enrollFlow(this.db, flow, info, now, settings);
+        const result = await enrollFlow(this.db, flow, info, now, settings, { byBucket: this.options.claimByBucket });
         enrolled += result.enrolled;
         const event =
           (info.trigger?.data as TriggerData | undefined)?.kind === 'event'

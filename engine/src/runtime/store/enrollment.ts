@@ -17,7 +17,8 @@
 import { parseDuration } from '../../core/durations';
 import type { Reentry, TriggerData } from '../../core/schema';
 import type { EngineSettings } from '../../core/types';
-import { inTransaction, type Db } from '../db';
+import { inTransaction, type Db, type Tx } from '../db';
+import { claimByBucket, contactBucketSql, type BucketCandidate } from './buckets';
 import { lockFlowForEnrollment, markEnrolled, type ActiveFlowRow } from './flows';
 import { ruleToSql, SqlParams, type RuleSqlContext } from '../rule-sql';
 import type { VersionInfo } from '../graph-facts';
@@ -176,10 +177,16 @@ export async function estimateEnrollment(
   return { kind: data.kind, count: result.rows[0].n };
 }
 
+/** Inbox rows as the drain takes them (the columns enrollment reads). */
+const drainedColumns = 'contact_id, event_id, event_name, occurred_at, received_at';
+
 /**
  * The drain statement of an `event` trigger: takes up to `limit` inbox rows of the flow (SKIP LOCKED), deletes
  * them and enrols their contacts when the event still matches the live trigger (name, `where`, `maxAge`), the
  * audience and re-entry allow it. Answers the counts. Exported for tests.
+ *
+ * `taken`: the rows were taken already (deleted by `takeInboxRows`, per contact bucket) and are passed as a JSON
+ * parameter instead; the statement then only enrols and counts.
  */
 export function drainSql(
   flow: Pick<ActiveFlowRow, 'id' | 'live_version'>,
@@ -187,6 +194,7 @@ export function drainSql(
   now: Date,
   settings: EngineSettings,
   limit: number,
+  taken?: TakenInboxRow[],
 ): Statement | null {
   const trigger = info.trigger;
   if (!trigger) return null;
@@ -204,14 +212,19 @@ export function drainSql(
   if (data.where) where.push(ruleToSql(data.where, 'e.properties', ctx));
   if (data.audience) where.push(ruleToSql(data.audience, 'c.attributes', ctx));
   where.push(reentrySql(data.reentry ?? 'never', flowId, nowP, params));
-  const sql = `
-    WITH drained AS (
-      DELETE FROM trigger_inbox i WHERE i.id IN (
+  const drained = taken
+    ? `SELECT * FROM jsonb_to_recordset(${params.add(JSON.stringify(taken))}::jsonb)
+         AS d(contact_id bigint, event_id bigint, event_name text, occurred_at timestamptz, received_at timestamptz)`
+    : `DELETE FROM trigger_inbox i WHERE i.id IN (
         SELECT id FROM trigger_inbox WHERE flow_id = ${flowId}::uuid ORDER BY id LIMIT ${params.add(limit)} FOR UPDATE SKIP LOCKED)
-      RETURNING i.contact_id, i.event_id, i.event_name, i.occurred_at, i.received_at),
+      RETURNING ${drainedColumns.replace(/(\w+)/g, 'i.$1')}`;
+  // the event joined on its contact too: on a database sharded by contact, a join between two sharded tables runs
+  // only on their shard key
+  const sql = `
+    WITH drained AS (${drained}),
     enrolled AS (
       ${journeyInsert(flowId, version, nodeId, nowP, true)}
-        FROM drained d JOIN contacts c ON c.id = d.contact_id JOIN events e ON e.id = d.event_id
+        FROM drained d JOIN contacts c ON c.id = d.contact_id JOIN events e ON e.id = d.event_id AND e.contact_id = c.id
        WHERE ${where.join('\n         AND ')}
       ${liveConflict}
       RETURNING 1)
@@ -220,6 +233,41 @@ export function drainSql(
            (SELECT count(*) FROM drained d WHERE d.event_name = ${eventP} AND NOT (${fresh}))::int AS too_old,
            (SELECT count(*) FROM drained d WHERE d.event_name <> ${eventP})::int AS stale`;
   return { sql, params: params.values };
+}
+
+export interface TakenInboxRow {
+  id: string;
+  contact_id: string;
+  event_id: string;
+  event_name: string;
+  occurred_at: Date;
+  received_at: Date;
+}
+
+/**
+ * Takes (deletes and answers) up to `limit` of the flow's inbox rows in inbox order, per contact bucket
+ * (store/buckets.ts): candidates read without locks, then one DELETE per bucket naming its contacts and rows, each
+ * routable to one shard. Rows another transaction holds are walked past, as SKIP LOCKED does.
+ */
+async function takeInboxRows(tx: Tx, flowId: string, limit: number): Promise<TakenInboxRow[]> {
+  const candidates = async (tried: string[], n: number) =>
+    (
+      await tx.query<BucketCandidate>(
+        `SELECT id::text, contact_id::text, ${contactBucketSql('contact_id')} AS bucket FROM trigger_inbox
+          WHERE flow_id = $1 AND NOT (id = ANY($3::bigint[])) ORDER BY id LIMIT $2`,
+        [flowId, n, tried],
+      )
+    ).rows;
+  return claimByBucket(tx, limit, candidates, async (bucketTx, contactIds, ids) => {
+    const taken = await bucketTx.query<TakenInboxRow>(
+      `DELETE FROM trigger_inbox i WHERE i.contact_id = ANY($1::bigint[]) AND i.id IN (
+         SELECT id FROM trigger_inbox WHERE contact_id = ANY($1::bigint[]) AND id = ANY($2::bigint[]) AND flow_id = $3
+            FOR UPDATE SKIP LOCKED)
+       RETURNING i.id::text, ${drainedColumns.replace(/(\w+)/g, 'i.$1')}`,
+      [contactIds, ids, flowId],
+    );
+    return taken.rows;
+  });
 }
 
 /** `never`: no earlier journey in this flow at all; `{cooldown}`: none live and none ended within the cooldown. */
@@ -239,23 +287,39 @@ export async function enrollFlow(
   info: VersionInfo,
   now: Date,
   settings: EngineSettings,
+  /** `byBucket`: an event trigger's inbox is taken per contact bucket, each locking statement routable to one shard */
+  options: { byBucket?: boolean } = {},
 ): Promise<EnrollResult> {
   const data = info.trigger?.data as TriggerData | undefined;
   if (!data) return emptyResult();
-  return data.kind === 'event' ? drainInbox(db, flow, info, now, settings) : enrollMatching(db, flow, info, now, settings);
+  return data.kind === 'event'
+    ? drainInbox(db, flow, info, now, settings, options.byBucket ?? false)
+    : enrollMatching(db, flow, info, now, settings);
 }
 
-async function drainInbox(db: Db, flow: ActiveFlowRow, info: VersionInfo, now: Date, settings: EngineSettings): Promise<EnrollResult> {
+type DrainCounts = { drained: number; enrolled: number; too_old: number; stale: number };
+
+async function drainInbox(
+  db: Db,
+  flow: ActiveFlowRow,
+  info: VersionInfo,
+  now: Date,
+  settings: EngineSettings,
+  byBucket: boolean,
+): Promise<EnrollResult> {
   const total = emptyResult();
   const statement = drainSql(flow, info, now, settings, DRAIN_CHUNK)!;
   for (;;) {
-    const chunk = await inTransaction(db, async (tx) => {
+    const chunk = await inTransaction(db, async (tx): Promise<DrainCounts | null> => {
       if (!(await lockFlowForEnrollment(tx, flow))) return null;
       // the flow's row first: Citus refuses a write to a replicated table after a parallel write to a sharded one
       // in the same transaction (the drain's journeys); on one server the order changes nothing
       await markEnrolled(tx, flow.id, now, false);
-      const counts = await tx.query<{ drained: number; enrolled: number; too_old: number; stale: number }>(statement.sql, statement.params);
-      return counts.rows[0];
+      if (!byBucket) return (await tx.query<DrainCounts>(statement.sql, statement.params)).rows[0];
+      const taken = await takeInboxRows(tx, flow.id, DRAIN_CHUNK);
+      if (!taken.length) return { drained: 0, enrolled: 0, too_old: 0, stale: 0 };
+      const enrol = drainSql(flow, info, now, settings, DRAIN_CHUNK, taken)!;
+      return (await tx.query<DrainCounts>(enrol.sql, enrol.params)).rows[0];
     });
     if (!chunk) return total;
     total.drained += chunk.drained;

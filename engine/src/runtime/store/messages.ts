@@ -28,6 +28,37 @@ type Row = { id: string; journey_id: string; channel: ChannelKind; url: string |
 const view = (r: Row | undefined): TrackedMessage | null =>
   r ? { id: r.id, journeyId: r.journey_id, channel: r.channel, url: r.url, locale: r.locale, first: r.first } : null;
 
+/** A message as links and provider callbacks name it: our id, or the provider's id on a channel. */
+type MessageRef = { id: string; channel?: ChannelKind } | { providerId: string; channel: ChannelKind };
+
+/**
+ * Runs `work` on a message named by `ref`, given its id and its contact. The contact is read first, without locks;
+ * `work` then locks and changes the message by `(id, contact_id)`. A database sharded by contact (Citus,
+ * docs/SCALING.md) routes a locking statement to one shard only when it names the contact, and the links already
+ * sent and the provider ids name the message alone. A contact merge may move the message between the two reads:
+ * `work` then finds nothing (answers null) and the contact is read again. Null when no message matches.
+ */
+async function onMessage<T>(
+  db: Pick<Db, 'query'>,
+  ref: MessageRef,
+  work: (id: string, contactId: string) => Promise<T | null>,
+): Promise<T | null> {
+  const [column, value] = 'id' in ref ? ['id', ref.id] : ['provider_id', ref.providerId];
+  let tried: string | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await db.query<{ id: string; contact_id: string }>(
+      `SELECT id, contact_id::text FROM messages WHERE ${column} = $1 AND ($2::text IS NULL OR channel = $2) LIMIT 1`,
+      [value, ref.channel ?? null],
+    );
+    const message = found.rows[0];
+    if (!message || message.contact_id === tried) return null;
+    const done = await work(message.id, message.contact_id);
+    if (done !== null) return done;
+    tried = message.contact_id;
+  }
+  return null;
+}
+
 /**
  * The first click or open of a message is stamped and logged; a repeat only answers the message. A click implies an
  * open. One statement: the message row is locked, so two concurrent clicks log one row.
@@ -41,11 +72,12 @@ async function recordEngagement(
   const column = kind === 'click' ? 'clicked_at' : 'opened_at';
   const also = kind === 'click' ? ', opened_at = coalesce(m.opened_at, $2)' : '';
   const verb = kind === 'click' ? 'clicked' : 'opened';
-  const result = await db.query<Row>(
-    `WITH before AS (SELECT id, ${column} IS NULL AS first FROM messages WHERE id = $1 FOR UPDATE),
+  return onMessage(db, { id: messageId }, async (id, contactId) => {
+    const result = await db.query<Row>(
+      `WITH before AS (SELECT id, ${column} IS NULL AS first FROM messages WHERE id = $1 AND contact_id = $3 FOR UPDATE),
      m AS (
        UPDATE messages m SET ${column} = coalesce(m.${column}, $2)${also}
-         FROM before WHERE m.id = before.id
+         FROM before WHERE m.id = before.id AND m.contact_id = $3
        RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
      log AS (
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
@@ -53,10 +85,11 @@ async function recordEngagement(
               'explanation', 'the contact ${verb} the ' || m.channel || ' message')
          FROM m WHERE m.first)
      SELECT m.id, m.journey_id, m.channel, m.url, c.attributes->>'locale' AS locale, m.first
-       FROM m JOIN contacts c ON c.id = m.contact_id`,
-    [messageId, at],
-  );
-  return view(result.rows[0]);
+       FROM m JOIN contacts c ON c.id = m.contact_id AND c.id = $3`,
+      [id, at, contactId],
+    );
+    return view(result.rows[0]);
+  });
 }
 
 /** A click (implies an open); null when the message does not exist. */
@@ -80,9 +113,10 @@ export function recordOpen(db: Pick<Db, 'query'>, messageId: string, at: Date): 
 
 /** The message and its contact's locale, writing nothing but a log row that the confirmation page was shown. */
 export async function recordUnsubscribePageView(db: Pick<Db, 'query'>, messageId: string, at: Date): Promise<TrackedMessage | null> {
-  const result = await db.query<Row>(
-    `WITH m AS (SELECT id, journey_id, node_id, channel, content->>'url' AS url, contact_id, unsubscribed_at IS NULL AS first
-                  FROM messages WHERE id = $1),
+  return onMessage(db, { id: messageId }, async (id, contactId) => {
+    const result = await db.query<Row>(
+      `WITH m AS (SELECT id, journey_id, node_id, channel, content->>'url' AS url, contact_id, unsubscribed_at IS NULL AS first
+                  FROM messages WHERE id = $1 AND contact_id = $3),
      log AS (
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
        SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe', jsonb_build_object('messageId', m.id, 'channel', m.channel,
@@ -90,10 +124,11 @@ export async function recordUnsubscribePageView(db: Pick<Db, 'query'>, messageId
               'explanation', 'the unsubscribe page was opened (nothing changes until it is confirmed)')
          FROM m)
      SELECT m.id, m.journey_id, m.channel, m.url, c.attributes->>'locale' AS locale, m.first
-       FROM m JOIN contacts c ON c.id = m.contact_id`,
-    [messageId, at],
-  );
-  return view(result.rows[0]);
+       FROM m JOIN contacts c ON c.id = m.contact_id AND c.id = $3`,
+      [id, at, contactId],
+    );
+    return view(result.rows[0]);
+  });
 }
 
 /**
@@ -107,14 +142,16 @@ export async function recordUnsubscribe(
   at: Date,
   via: 'one_click' | 'page',
 ): Promise<TrackedMessage | null> {
-  const result = await db.query<Row>(
-    `WITH before AS (SELECT id, unsubscribed_at IS NULL AS first FROM messages WHERE id = $1 FOR UPDATE),
+  return onMessage(db, { id: messageId }, async (id, contactId) => {
+    const result = await db.query<Row>(
+      `WITH before AS (SELECT id, unsubscribed_at IS NULL AS first FROM messages WHERE id = $1 AND contact_id = $4 FOR UPDATE),
      m AS (
-       UPDATE messages m SET unsubscribed_at = coalesce(m.unsubscribed_at, $2) FROM before WHERE m.id = before.id
+       UPDATE messages m SET unsubscribed_at = coalesce(m.unsubscribed_at, $2) FROM before WHERE m.id = before.id AND m.contact_id = $4
        RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
      c AS (
-       UPDATE contacts c SET consent = c.consent || jsonb_build_object(m.channel, false), updated_at = now()
-         FROM m WHERE c.id = m.contact_id RETURNING c.id, c.attributes->>'locale' AS locale),
+       -- jsonb_set, IMMUTABLE: Citus refuses STABLE functions (jsonb_build_object) over columns in an UPDATE
+       UPDATE contacts c SET consent = jsonb_set(c.consent, ARRAY[m.channel], 'false'), updated_at = now()
+         FROM m WHERE c.id = m.contact_id AND c.id = $4 RETURNING c.id, c.attributes->>'locale' AS locale),
      log AS (
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
        SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe', jsonb_build_object('messageId', m.id, 'channel', m.channel,
@@ -122,9 +159,10 @@ export async function recordUnsubscribe(
               'explanation', 'the contact unsubscribed from ' || m.channel || ' (' || $3::text || '): no flow sends on it any more')
          FROM m)
      SELECT m.id, m.journey_id, m.channel, m.url, c.locale, m.first FROM m JOIN c ON c.id = m.contact_id`,
-    [messageId, at, via],
-  );
-  return view(result.rows[0]);
+      [id, at, via, contactId],
+    );
+    return view(result.rows[0]);
+  });
 }
 
 /** A topic a contact left on the preference page, and on which channels (`*`: every channel). */
@@ -146,16 +184,19 @@ export async function recordTopicsLeft(
   via: 'preference_page' | 'leave_everything',
 ): Promise<void> {
   if (!left.length) return;
-  await db.query(
-    `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
+  await onMessage(db, { id: messageId }, async (id, contactId) => {
+    const logged = await db.query(
+      `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
      SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe',
             jsonb_build_object('messageId', m.id, 'channel', m.channel, 'action', 'left_topic', 'topic', x.topic,
               'channels', x.channels, 'via', $4::text,
               'explanation', 'the contact left the topic "' || x.topic || '" (' || array_to_string(ARRAY(SELECT jsonb_array_elements_text(x.channels)), ', ') || ') on the preference page')
        FROM messages m, jsonb_to_recordset($3::jsonb) AS x(topic text, channels jsonb)
-      WHERE m.id = $1`,
-    [messageId, at, JSON.stringify(left), via],
-  );
+      WHERE m.id = $1 AND m.contact_id = $5`,
+      [id, at, JSON.stringify(left), via, contactId],
+    );
+    return logged.rowCount ? true : null;
+  });
 }
 
 export type ReceiptStatus = 'delivered' | 'bounced' | 'failed';
@@ -266,11 +307,13 @@ interface PendingRow {
 async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): Promise<ReceiptOutcome | null> {
   const status = receipt.status === 'delivered' ? 'delivered' : 'failed';
   const clearConsent = receipt.channel === 'email' && receipt.status === 'bounced' && receipt.bounce !== 'soft';
-  const result = await db.query<{ id: string; status: 'delivered' | 'failed'; consent_cleared: boolean }>(
-    `WITH target AS (
-       SELECT id FROM messages
-        WHERE channel = $3 AND (($1::uuid IS NOT NULL AND id = $1::uuid) OR ($1::uuid IS NULL AND provider_id = $2))
-        LIMIT 1 FOR UPDATE),
+  if (!receipt.messageId && !receipt.providerId) return null;
+  const ref: MessageRef = receipt.messageId
+    ? { id: receipt.messageId, channel: receipt.channel }
+    : { providerId: receipt.providerId!, channel: receipt.channel };
+  return onMessage(db, ref, async (id, contactId) => {
+    const result = await db.query<{ id: string; status: 'delivered' | 'failed'; consent_cleared: boolean }>(
+      `WITH target AS (SELECT id FROM messages WHERE id = $1 AND contact_id = $2 AND channel = $3 FOR UPDATE),
      m AS (
        UPDATE messages m SET
               status = CASE WHEN $4 = 'delivered' AND m.status IN ('queued', 'sent') THEN 'delivered'
@@ -279,11 +322,11 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
               failed_at = CASE WHEN $4 = 'failed' THEN coalesce(m.failed_at, $6) ELSE m.failed_at END,
               last_error = CASE WHEN $4 = 'failed' THEN left($5, 1000) ELSE m.last_error END,
               next_attempt_at = CASE WHEN $4 = 'failed' THEN NULL ELSE m.next_attempt_at END
-         FROM target WHERE m.id = target.id
+         FROM target WHERE m.id = target.id AND m.contact_id = $2
        RETURNING m.id, m.journey_id, m.node_id, m.contact_id, m.status),
      c AS (
        UPDATE contacts c SET consent = c.consent || '{"email": false}'::jsonb, updated_at = now()
-         FROM m WHERE $7 AND c.id = m.contact_id RETURNING c.id),
+         FROM m WHERE $7 AND c.id = m.contact_id AND c.id = $2 RETURNING c.id),
      log AS (
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
        SELECT m.journey_id, m.contact_id, $6, m.node_id, 'receipt', jsonb_strip_nulls(jsonb_build_object(
@@ -292,20 +335,21 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
                 'explanation', 'provider receipt: ' || $8::text || CASE WHEN $7 THEN ' (hard bounce: email consent cleared)' ELSE '' END))
          FROM m)
      SELECT m.id, m.status, EXISTS (SELECT 1 FROM c) AS consent_cleared FROM m`,
-    [
-      receipt.messageId ?? null,
-      receipt.providerId ?? null,
-      receipt.channel,
-      status,
-      receipt.reason ?? (status === 'failed' ? `provider reported ${receipt.status}` : null),
-      at,
-      clearConsent,
-      receipt.status,
-      receipt.bounce ?? null,
-    ],
-  );
-  const row = result.rows[0];
-  return row ? { messageId: row.id, status: row.status, consentCleared: row.consent_cleared } : null;
+      [
+        id,
+        contactId,
+        receipt.channel,
+        status,
+        receipt.reason ?? (status === 'failed' ? `provider reported ${receipt.status}` : null),
+        at,
+        clearConsent,
+        receipt.status,
+        receipt.bounce ?? null,
+      ],
+    );
+    const row = result.rows[0];
+    return row ? { messageId: row.id, status: row.status, consentCleared: row.consent_cleared } : null;
+  });
 }
 
 /** Queues the batch's sends in the outbox; a repeated idempotency key is ignored. Returns how many were queued. */
