@@ -31,7 +31,7 @@ function replica(name: string, env: Record<string, string> = {}): EngineWorker {
   const started = spawnEngineWorker({
     DATABASE_URL: citusUrl(),
     ENGINE_NOW: T0.toISOString(),
-    ENGINE_CLAIM_BY_BUCKET: '1',
+    // no claim option: each replica finds out itself that contacts are sharded, as a deployed engine does
     ENGINE_BATCH_SIZE: '50',
     ENGINE_APPLICATION_NAME: name,
     ...env,

@@ -91,7 +91,7 @@ interface Played {
 }
 
 /** Plays the script: seeds the contacts and the two demo flows, then four weeks day by day. */
-async function play(db: Pool, write: WriteEvents, claimByBucket: boolean): Promise<Played> {
+async function play(db: Pool, write: WriteEvents): Promise<Played> {
   const started = Date.now();
   const members = new Map<Cohort, string[]>();
   for (const [cohort, size] of sizes) {
@@ -115,7 +115,8 @@ async function play(db: Pool, write: WriteEvents, claimByBucket: boolean): Promi
   }
   const clock = new VirtualClock(db, () => T0);
   await clock.set(T0);
-  const engine = new Engine({ db, clock, batchSize: 50, claimByBucket });
+  // the engine's default: claims per bucket where contacts are sharded (Citus), as before elsewhere
+  const engine = new Engine({ db, clock, batchSize: 50 });
   const of = (...cohorts: Cohort[]) => cohorts.flatMap((c) => members.get(c)!);
 
   await write(db, of('orderEarly', 'orderAfterSms', 'neverOrder'), 'signed_up', T0);
@@ -198,10 +199,10 @@ describe('the seed case on Citus', () => {
   });
 
   it('plays four weeks of the first-order and weekly check-in flows exactly as plain PostgreSQL does', async () => {
-    const onPlain = await play(plain, (db, ids, name, at) => ingestEvents(db, ids, name, at), false);
+    const onPlain = await play(plain, (db, ids, name, at) => ingestEvents(db, ids, name, at));
     const locking: Recorded[] = [];
     recordLocking(citus, locking);
-    const onCitus = await play(citus, writeEventsDirectly, true);
+    const onCitus = await play(citus, writeEventsDirectly);
     // the sign-ups' inbox was taken bucket by bucket, each DELETE routed to one shard
     const drains = locking.filter((s) => /DELETE FROM trigger_inbox/.test(s.text));
     expect(drains.length).toBeGreaterThan(1);

@@ -1,6 +1,6 @@
 /**
  * A separate engine process for the concurrency and crash tests:
- *   DATABASE_URL=… ENGINE_NOW=<iso> [ENGINE_BATCH_SIZE=n] [ENGINE_SLEEP_BEFORE_COMMIT_MS=n] [ENGINE_CLAIM_BY_BUCKET=1] \
+ *   DATABASE_URL=… ENGINE_NOW=<iso> [ENGINE_BATCH_SIZE=n] [ENGINE_SLEEP_BEFORE_COMMIT_MS=n] [ENGINE_CLAIM_BY_BUCKET=1|0] \
  *     [ENGINE_APPLICATION_NAME=name] node -r @swc-node/register tests/support/engine-worker.ts
  * Runs one tick at ENGINE_NOW and prints `done {report}`. With the sleep hook it prints `holding` inside each batch
  * transaction (rows locked, writes done, nothing committed) and sleeps, so a test can SIGKILL it there.
@@ -22,8 +22,8 @@ async function main(): Promise<void> {
     db: pool,
     clock: new SystemClock(),
     batchSize: Number(process.env.ENGINE_BATCH_SIZE ?? 500),
-    // a database sharded by contact (the Citus specs)
-    claimByBucket: process.env.ENGINE_CLAIM_BY_BUCKET === '1',
+    // unset: the engine's own choice (per bucket on a database sharded by contact with Citus)
+    claimByBucket: process.env.ENGINE_CLAIM_BY_BUCKET ? process.env.ENGINE_CLAIM_BY_BUCKET === '1' : 'auto',
     beforeCommit: sleep
       ? async () => {
           process.stdout.write('holding\n');

@@ -44,10 +44,11 @@ export interface EngineOptions {
   /** test hook: awaited inside each batch transaction before COMMIT */
   beforeCommit?: () => Promise<void>;
   /**
-   * claim due journeys and messages per contact bucket, each locking statement routable to one shard: for a database
-   * sharded by contact (Citus, docs/SCALING.md), which refuses FOR UPDATE across shards. Default off.
+   * claim due journeys, messages and trigger events per contact bucket, each locking statement routable to one shard:
+   * for a database sharded by contact (Citus, docs/SCALING.md), which refuses FOR UPDATE across shards. Default
+   * 'auto': on when `contacts` is a hash-distributed Citus table, off elsewhere (asked once, on first use).
    */
-  claimByBucket?: boolean;
+  claimByBucket?: boolean | 'auto';
   /** heartbeat (`engine_processes`): this process's id (default host:pid:random) and the least wall time between two writes */
   heartbeat?: { id?: string; everyMs?: number } | false;
 }
@@ -126,10 +127,30 @@ export class Engine {
       ...defaultDispatchOptions,
       publicUrl: options.publicUrl,
       subscriptionLinks: options.subscriptionLinks,
-      claimByBucket: options.claimByBucket,
       ...options.dispatch,
       adapters: { default: new SandboxAdapter(), ...options.adapters } as ChannelAdapters,
     };
+  }
+
+  private byBucket: Promise<boolean> | null = null;
+
+  /** Whether claims go per contact bucket: the option, or (auto) whether this database shards contacts with Citus. */
+  private claimsByBucket(): Promise<boolean> {
+    const option = this.options.claimByBucket ?? 'auto';
+    if (option !== 'auto') return Promise.resolve(option);
+    const ask = async () => {
+      const citus = await this.db.query<{ citus: boolean }>(`SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus`);
+      if (!citus.rows[0].citus) return false;
+      const sharded = await this.db.query(
+        `SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'contacts'::regclass AND partmethod = 'h'`,
+      );
+      return (sharded.rowCount ?? 0) > 0;
+    };
+    this.byBucket ??= ask().catch((error: unknown) => {
+      this.byBucket = null; // asked again next time
+      throw error;
+    });
+    return this.byBucket;
   }
 
   /** One tick at `now`: enroll, run every due journey, dispatch every due message. Then the heartbeat. */
@@ -271,7 +292,7 @@ export class Engine {
       const info = this.graphs.get(flow.id, flow.live_version);
       if (!info) continue;
       try {
-        const result = await enrollFlow(this.db, flow, info, now, settings, { byBucket: this.options.claimByBucket });
+        const result = await enrollFlow(this.db, flow, info, now, settings, { byBucket: await this.claimsByBucket() });
         enrolled += result.enrolled;
         const event =
           (info.trigger?.data as TriggerData | undefined)?.kind === 'event'
@@ -311,6 +332,7 @@ export class Engine {
     const turns = new ClaimTurns();
     let started = 0;
     let failed = false;
+    const byBucket = await this.claimsByBucket();
     const worker = async () => {
       while (!failed && !turns.exhausted && started < MAX_BATCHES_PER_TICK) {
         if (limit && report.claimed >= limit.maxClaimed) return; // benchmarks: a bounded window of a large tick
@@ -325,7 +347,7 @@ export class Engine {
               graphs: this.graphs,
               gate,
               beforeCommit: this.options.beforeCommit,
-              claimByBucket: this.options.claimByBucket,
+              claimByBucket: byBucket,
             }),
           );
         } catch (error) {
@@ -373,7 +395,7 @@ export class Engine {
           continue;
         }
         queued = 0;
-        const round = await dispatchOnce(this.db, now, this.dispatch, settings);
+        const round = await dispatchOnce(this.db, now, { ...this.dispatch, claimByBucket: await this.claimsByBucket() }, settings);
         report.sent += round.sent;
         report.failed += round.failed;
         if (round.claimed) dispatched = true;
@@ -418,7 +440,7 @@ export class Engine {
     settings ??= await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
     let dispatched = false;
     for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
-      const round = await dispatchOnce(this.db, now, this.dispatch, settings);
+      const round = await dispatchOnce(this.db, now, { ...this.dispatch, claimByBucket: await this.claimsByBucket() }, settings);
       report.sent += round.sent;
       report.failed += round.failed;
       if (!round.claimed) break;
