@@ -12,7 +12,14 @@ export type Db = Pick<Pool, 'query' | 'connect'>;
  * messages) leaves row estimates stale until the next ANALYZE, the estimated cost crosses `jit_above_cost`, and
  * PostgreSQL spends 10–30 ms compiling a query that runs in 3 ms (the facts of a batch measured 19 ms a call at 100k).
  */
-export const ENGINE_SESSION_OPTIONS = '-c jit=off';
+export const ENGINE_SESSION_OPTIONS = [
+  '-c jit=off',
+  // On Citus (docs/SCALING.md §5) a multi-shard write otherwise holds every shard it touches until COMMIT, so engine
+  // replicas take turns and one stuck inside a batch stalls them all. Their batches write disjoint, already locked
+  // rows, which is what the setting guards against; Citus's distributed deadlock detection stays on. Plain
+  // PostgreSQL keeps it as an unused placeholder.
+  '-c citus.enable_deadlock_prevention=off',
+].join(' ');
 export type Tx = PoolClient;
 
 const guarded = Symbol('boomerang.errorGuard');
