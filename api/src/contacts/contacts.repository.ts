@@ -29,30 +29,45 @@ export class ContactsRepository {
 
   /**
    * One statement for the whole batch: existing contacts are merged (attributes || new − removed keys, consent || new,
-   * timezone when given), the others inserted. Rows must have distinct external ids.
+   * timezone when given), the others inserted. Rows must have distinct external ids. Ids resolve through
+   * `contact_external_ids`, as in the ingest statement (engine/src/runtime/store/events.ts): an id merged away
+   * updates the contact it leads to, and a new one is claimed there before its contact is created; a claim lost to
+   * a concurrent writer returns the winner's contact, merged into by ON CONFLICT (id) (removed keys and an omitted
+   * timezone are not told apart there: that writer's row wins them).
    */
   async upsert(rows: ContactUpsert[], now: Date): Promise<void> {
     await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS x(external_id text, attributes jsonb, unset text[], consent jsonb, timezone text)),
+       known AS (
+         SELECT external_id, contact_id FROM contact_external_ids WHERE external_id = ANY ($3::text[])),
        updated AS (
          UPDATE contacts c SET
            attributes = (c.attributes || i.attributes) - i.unset,
            consent = c.consent || i.consent,
            timezone = coalesce(i.timezone, c.timezone),
            updated_at = $2
-         FROM input i WHERE c.external_id = i.external_id
-         RETURNING c.external_id)
-       INSERT INTO contacts (external_id, attributes, consent, timezone, created_at, updated_at)
-       SELECT i.external_id, i.attributes, i.consent, coalesce(i.timezone, 'UTC'), $2, $2 FROM input i
-        WHERE i.external_id NOT IN (SELECT external_id FROM updated)
-       ON CONFLICT (external_id) DO UPDATE SET
+         FROM input i JOIN known k ON k.external_id = i.external_id WHERE c.id = k.contact_id
+         RETURNING c.id),
+       wanted AS (
+         SELECT i.*, nextval('contacts_id_seq') AS id FROM input i
+          WHERE i.external_id NOT IN (SELECT external_id FROM known)),
+       claimed AS (
+         INSERT INTO contact_external_ids (external_id, contact_id)
+         SELECT external_id, id FROM wanted ORDER BY external_id
+         ON CONFLICT (external_id) DO UPDATE SET contact_id = contact_external_ids.contact_id
+         RETURNING external_id, contact_id)
+       INSERT INTO contacts (id, external_id, attributes, consent, timezone, created_at, updated_at)
+       SELECT c.contact_id, w.external_id, w.attributes, w.consent, coalesce(w.timezone, 'UTC'), $2, $2
+         FROM claimed c JOIN wanted w ON w.external_id = c.external_id
+        ORDER BY c.contact_id
+       ON CONFLICT (id) DO UPDATE SET
          attributes = contacts.attributes || EXCLUDED.attributes,
          consent = contacts.consent || EXCLUDED.consent,
          timezone = EXCLUDED.timezone,
          updated_at = $2`,
-      [JSON.stringify(rows), now],
+      [JSON.stringify(rows), now, rows.map((row) => row.external_id)],
     );
   }
 
