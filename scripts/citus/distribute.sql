@@ -23,17 +23,16 @@ ALTER TABLE messages DROP CONSTRAINT messages_journey_fkey,
 ALTER TABLE journey_log DROP CONSTRAINT journey_log_journey_fkey,
   ADD CONSTRAINT journey_log_journey_fkey FOREIGN KEY (contact_id, journey_id) REFERENCES journeys (contact_id, id) ON DELETE CASCADE;
 
-SELECT create_reference_table(t) FROM unnest(ARRAY[
-  'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
-  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics'
-]) AS t;
-
--- Citus distributes a table only when no local table references it: the foreign keys between the per-contact tables
--- are set aside, the tables distributed, and the same keys put back (now between co-located shards).
+-- Citus distributes a table only when no local table references it, and makes a table referenced by local tables a
+-- reference table only by converting those to Citus local tables (which it refuses for the partitioned journey_log:
+-- "child table is missing constraint"). So every foreign key of the per-contact tables is set aside (the parent's
+-- only: a partition's copies go with it), the tables distributed, and the same keys put back (now between
+-- co-located shards, or to a reference table).
 CREATE TEMP TABLE contact_keyed_fkeys AS
 SELECT c.conrelid::regclass::text AS tab, c.conname AS name, pg_get_constraintdef(c.oid) AS def
   FROM pg_constraint c
- WHERE c.contype = 'f' AND c.confrelid = ANY (ARRAY['contacts', 'journeys']::regclass[]);
+ WHERE c.contype = 'f' AND c.conparentid = 0
+   AND c.conrelid = ANY (ARRAY['events', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'contact_topics']::regclass[]);
 DO $$
 DECLARE k record;
 BEGIN
@@ -41,6 +40,11 @@ BEGIN
     EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', k.tab, k.name);
   END LOOP;
 END $$;
+
+SELECT create_reference_table(t) FROM unnest(ARRAY[
+  'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
+  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics'
+]) AS t;
 
 SELECT create_distributed_table('contacts', 'id');
 -- by the id itself, so the claim's ON CONFLICT (external_id) and each lookup go to one shard; not co-located with

@@ -55,7 +55,8 @@ export class ContactsRepository {
           WHERE i.external_id NOT IN (SELECT external_id FROM known)),
        claimed AS (
          INSERT INTO contact_external_ids (external_id, contact_id)
-         SELECT external_id, id FROM wanted ORDER BY external_id
+         -- one order for every writer; the collation named for Citus, as in the ingest statement
+         SELECT external_id, id FROM wanted ORDER BY external_id COLLATE "C"
          ON CONFLICT (external_id) DO UPDATE SET contact_id = contact_external_ids.contact_id
          RETURNING external_id, contact_id)
        INSERT INTO contacts (id, external_id, attributes, consent, timezone, created_at, updated_at)

@@ -69,7 +69,9 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
           GROUP BY e),
        claimed AS (
          INSERT INTO contact_external_ids (external_id, contact_id)
-         SELECT e, id FROM wanted ORDER BY e
+         -- in one order for every writer (no deadlock between claims); the collation named: Citus sorts its
+         -- intermediate result with none ("could not determine which collation to use")
+         SELECT e, id FROM wanted ORDER BY e COLLATE "C"
          ON CONFLICT (external_id) DO UPDATE SET contact_id = contact_external_ids.contact_id
          RETURNING external_id, contact_id),
        created AS (
