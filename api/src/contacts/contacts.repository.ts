@@ -67,7 +67,9 @@ export class ContactsRepository {
          attributes = contacts.attributes || EXCLUDED.attributes,
          consent = contacts.consent || EXCLUDED.consent,
          timezone = EXCLUDED.timezone,
-         updated_at = $2`,
+         -- (EXCLUDED's, not $2: Citus ships the DO UPDATE to the shards with the statement's parameters, and a worker
+         -- cannot type the ones its part does not use)
+         updated_at = EXCLUDED.updated_at`,
       [JSON.stringify(rows), now, rows.map((row) => row.external_id)],
     );
   }
