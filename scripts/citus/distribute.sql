@@ -43,7 +43,7 @@ END $$;
 
 SELECT create_reference_table(t) FROM unnest(ARRAY[
   'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
-  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics'
+  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics', 'link_keys'
 ]) AS t;
 
 SELECT create_distributed_table('contacts', 'id');
