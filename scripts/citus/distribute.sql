@@ -9,11 +9,12 @@
 -- Citus enforces unique keys per shard only, so a key must contain the distribution column; contacts.external_id
 -- cannot be unique across shards. An external id's uniqueness is contact_external_ids' primary key instead (that
 -- table is distributed by external_id below); contacts.external_id keeps a plain index for readers searching by it.
--- The plain-PostgreSQL trigger that claims ids for direct inserts is dropped: Citus runs no triggers on distributed
+-- The plain-PostgreSQL triggers that claim ids for direct inserts are dropped: Citus runs no triggers on distributed
 -- tables by default, and the writers claim their ids themselves (migration 1796910000000).
 ALTER TABLE contacts DROP CONSTRAINT contacts_external_id_key;
 CREATE INDEX contacts_external_id_idx ON contacts (external_id);
 DROP TRIGGER contacts_claim_external_id ON contacts;
+DROP TRIGGER contacts_claim_renamed_external_id ON contacts;
 ALTER TABLE contact_external_ids DROP CONSTRAINT contact_external_ids_contact_id_fkey;
 
 -- Citus refuses ON UPDATE CASCADE on a foreign key that contains the distribution column (a contact merge moves a
