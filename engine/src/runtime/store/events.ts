@@ -74,10 +74,13 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
          SELECT e, id FROM wanted ORDER BY e COLLATE "C"
          ON CONFLICT (external_id) DO UPDATE SET contact_id = contact_external_ids.contact_id
          RETURNING external_id, contact_id),
+       -- each id's activity in one jsonb object, read by key below, not joined: the planner, blind to the sizes of
+       -- these CTEs, joined claimed to wanted in a nested loop (500 new ids: 28 ms of a 60 ms statement)
+       activity AS MATERIALIZED (SELECT jsonb_object_agg(e, active_at) AS at FROM wanted),
        created AS (
          INSERT INTO contacts (id, external_id, created_at, updated_at, last_active_at)
-         SELECT c.contact_id, w.e, $2::timestamptz, $2::timestamptz, w.active_at
-           FROM claimed c JOIN wanted w ON w.e = c.external_id
+         SELECT c.contact_id, c.external_id, $2::timestamptz, $2::timestamptz, (a.at ->> c.external_id)::timestamptz
+           FROM claimed c, activity a
           ORDER BY c.contact_id
          ON CONFLICT (id) DO UPDATE SET last_active_at = greatest(contacts.last_active_at, EXCLUDED.last_active_at)
          RETURNING 1),
