@@ -59,9 +59,11 @@ export class ContactsRepository {
          SELECT external_id, id FROM wanted ORDER BY external_id COLLATE "C"
          ON CONFLICT (external_id) DO UPDATE SET contact_id = contact_external_ids.contact_id
          RETURNING external_id, contact_id)
+       -- each claimed id's row read by key from $4, not joined to wanted: the planner, blind to the sizes of these
+       -- CTEs, nested-looped them (as in the ingest statement)
        INSERT INTO contacts (id, external_id, attributes, consent, timezone, created_at, updated_at)
-       SELECT c.contact_id, w.external_id, w.attributes, w.consent, coalesce(w.timezone, 'UTC'), $2, $2
-         FROM claimed c JOIN wanted w ON w.external_id = c.external_id
+       SELECT c.contact_id, c.external_id, r.attributes, r.consent, coalesce(r.timezone, 'UTC'), $2, $2
+         FROM claimed c, jsonb_to_record($4::jsonb -> c.external_id) AS r(attributes jsonb, consent jsonb, timezone text)
         ORDER BY c.contact_id
        ON CONFLICT (id) DO UPDATE SET
          attributes = contacts.attributes || EXCLUDED.attributes,
@@ -70,7 +72,12 @@ export class ContactsRepository {
          -- (EXCLUDED's, not $2: Citus ships the DO UPDATE to the shards with the statement's parameters, and a worker
          -- cannot type the ones its part does not use)
          updated_at = EXCLUDED.updated_at`,
-      [JSON.stringify(rows), now, rows.map((row) => row.external_id)],
+      [
+        JSON.stringify(rows),
+        now,
+        rows.map((row) => row.external_id),
+        JSON.stringify(Object.fromEntries(rows.map((row) => [row.external_id, row]))),
+      ],
     );
   }
 
