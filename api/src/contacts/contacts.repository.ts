@@ -1,6 +1,7 @@
 import { managerWithTimeout } from '../common/statement-timeout';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { retryOnDeadlock } from '@boomerang/engine/runtime';
 
 export interface ContactUpsert {
   external_id: string;
@@ -36,6 +37,13 @@ export class ContactsRepository {
    * timezone are not told apart there: that writer's row wins them).
    */
   async upsert(rows: ContactUpsert[], now: Date): Promise<void> {
+    // a deadlock with an ingest statement or another upsert naming the same contacts aborts the whole statement: run
+    // again (on Citus each shard's rows are locked on their own connection, in no order across shards; the
+    // cluster's upsert-racing-ingest spec met one run in two)
+    await retryOnDeadlock(() => this.upsertOnce(rows, now));
+  }
+
+  private async upsertOnce(rows: ContactUpsert[], now: Date): Promise<void> {
     await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
