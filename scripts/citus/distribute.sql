@@ -11,10 +11,15 @@
 SET citus.multi_shard_modify_mode TO 'sequential';
 
 -- Citus enforces unique keys per shard only, so a key must contain the distribution column; contacts.external_id
--- cannot be unique across shards. Not enforced on Citus (docs/SCALING.md): the ingest statement's
--- ON CONFLICT (external_id) has no constraint to infer and is refused.
+-- cannot be unique across shards. An external id's uniqueness is contact_external_ids' primary key instead (that
+-- table is distributed by external_id below); contacts.external_id keeps a plain index for readers searching by it.
+-- The plain-PostgreSQL triggers that claim ids for direct inserts are dropped: Citus runs no triggers on distributed
+-- tables by default, and the writers claim their ids themselves (migration 1796910000000).
 ALTER TABLE contacts DROP CONSTRAINT contacts_external_id_key;
 CREATE INDEX contacts_external_id_idx ON contacts (external_id);
+DROP TRIGGER contacts_claim_external_id ON contacts;
+DROP TRIGGER contacts_claim_renamed_external_id ON contacts;
+ALTER TABLE contact_external_ids DROP CONSTRAINT contact_external_ids_contact_id_fkey;
 
 -- Citus refuses ON UPDATE CASCADE on a foreign key that contains the distribution column (a contact merge moves a
 -- journey's rows on plain PostgreSQL; on Citus the distribution column never changes).
@@ -44,11 +49,13 @@ END $$;
 
 SELECT create_reference_table(t) FROM unnest(ARRAY[
   'workspace_settings', 'engine_clock', 'users', 'sessions', 'api_keys', 'flows', 'flow_versions', 'audit_log',
-  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics',
-  'link_keys', 'contact_redirects'
+  'demo_workspace', 'engine_processes', 'pending_receipts', 'zone_active_hours', 'send_rate_limits', 'topics', 'link_keys'
 ]) AS t;
 
 SELECT create_distributed_table('contacts', 'id');
+-- by the id itself, so the claim's ON CONFLICT (external_id) and each lookup go to one shard; not co-located with
+-- contacts (a text key), hence no foreign key: a merge repoints the rows before deleting a contact
+SELECT create_distributed_table('contact_external_ids', 'external_id');
 SELECT create_distributed_table(t, 'contact_id', colocate_with => 'contacts') FROM unnest(ARRAY[
   'events', 'event_message_ids', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'contact_topics'
 ]) AS t;

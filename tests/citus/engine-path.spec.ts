@@ -78,14 +78,18 @@ describe('engine on Citus', () => {
     await expect(engine(false).tick(T0)).rejects.toThrow(/could not run distributed query with FOR UPDATE\/SHARE commands/);
   });
 
-  it('refuses the ingest statement: contacts.external_id is not a key on Citus (not fixed)', async () => {
-    await seedContacts(db, 1, { prefix: 'i' });
-    await expect(
-      ingestEventRows(db, [{ e: 'i0', n: 'app_open', t: T0.toISOString(), p: {} }], T0, {
-        createContactsOnEvent: true,
-        nonActivityEvents: [],
-      }),
-    ).rejects.toThrow(/no unique or exclusion constraint matching the ON CONFLICT specification/);
+  it('ingests through the external-id lookup, a retried message id once, and the event trigger enrols the new contact', async () => {
+    const flowId = await createActiveFlow(db, sendThenWaitGraph({ kind: 'event', event: 'app_open' }));
+    const event = { e: 'i0', n: 'app_open', t: T0.toISOString(), p: {}, m: 'seg-i0' };
+    const defaults = { createContactsOnEvent: true, nonActivityEvents: [] };
+    expect(await ingestEventRows(db, [event, event], T0, defaults)).toEqual([]);
+    expect(await ingestEventRows(db, [event], T0, defaults)).toEqual([]);
+    expect(await count(db, `SELECT count(*) n FROM contacts WHERE external_id = 'i0'`)).toBe(1);
+    expect(await count(db, `SELECT count(*) n FROM events WHERE message_id = 'seg-i0'`)).toBe(1);
+    expect(await count(db, `SELECT count(*) n FROM trigger_inbox WHERE flow_id = $1`, [flowId])).toBe(1);
+    // an engine with the default options finds the sharded contacts itself and drains the inbox per bucket
+    expect(await new Engine({ db, clock: new VirtualClock(db, () => T0), batchSize: 50, logger }).enroll(T0)).toBe(1);
+    expect(errors).toEqual([]);
   });
 
   it('drains the event trigger’s inbox per bucket (without buckets: FOR UPDATE over every shard, refused)', async () => {

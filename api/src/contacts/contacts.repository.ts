@@ -1,6 +1,7 @@
 import { managerWithTimeout } from '../common/statement-timeout';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { retryOnDeadlock } from '@boomerang/engine/runtime';
 
 export interface ContactUpsert {
   external_id: string;
@@ -29,30 +30,62 @@ export class ContactsRepository {
 
   /**
    * One statement for the whole batch: existing contacts are merged (attributes || new − removed keys, consent || new,
-   * timezone when given), the others inserted. Rows must have distinct external ids.
+   * timezone when given), the others inserted. Rows must have distinct external ids. Ids resolve through
+   * `contact_external_ids`, as in the ingest statement (engine/src/runtime/store/events.ts): an id merged away
+   * updates the contact it leads to, and a new one is claimed there before its contact is created; a claim lost to
+   * a concurrent writer returns the winner's contact, merged into by ON CONFLICT (id) (removed keys and an omitted
+   * timezone are not told apart there: that writer's row wins them).
    */
   async upsert(rows: ContactUpsert[], now: Date): Promise<void> {
+    // a deadlock with an ingest statement or another upsert naming the same contacts aborts the whole statement: run
+    // again (on Citus each shard's rows are locked on their own connection, in no order across shards; the
+    // cluster's upsert-racing-ingest spec met one run in two)
+    await retryOnDeadlock(() => this.upsertOnce(rows, now));
+  }
+
+  private async upsertOnce(rows: ContactUpsert[], now: Date): Promise<void> {
     await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS x(external_id text, attributes jsonb, unset text[], consent jsonb, timezone text)),
+       known AS (
+         SELECT external_id, contact_id FROM contact_external_ids WHERE external_id = ANY ($3::text[])),
        updated AS (
          UPDATE contacts c SET
            attributes = (c.attributes || i.attributes) - i.unset,
            consent = c.consent || i.consent,
            timezone = coalesce(i.timezone, c.timezone),
            updated_at = $2
-         FROM input i WHERE c.external_id = i.external_id
-         RETURNING c.external_id)
-       INSERT INTO contacts (external_id, attributes, consent, timezone, created_at, updated_at)
-       SELECT i.external_id, i.attributes, i.consent, coalesce(i.timezone, 'UTC'), $2, $2 FROM input i
-        WHERE i.external_id NOT IN (SELECT external_id FROM updated)
-       ON CONFLICT (external_id) DO UPDATE SET
+         FROM input i JOIN known k ON k.external_id = i.external_id WHERE c.id = k.contact_id
+         RETURNING c.id),
+       wanted AS (
+         SELECT i.*, nextval('contacts_id_seq') AS id FROM input i
+          WHERE i.external_id NOT IN (SELECT external_id FROM known)),
+       claimed AS (
+         INSERT INTO contact_external_ids (external_id, contact_id)
+         -- one order for every writer; the collation named for Citus, as in the ingest statement
+         SELECT external_id, id FROM wanted ORDER BY external_id COLLATE "C"
+         ON CONFLICT (external_id) DO UPDATE SET contact_id = contact_external_ids.contact_id
+         RETURNING external_id, contact_id)
+       -- each claimed id's row read by key from $4, not joined to wanted: the planner, blind to the sizes of these
+       -- CTEs, nested-looped them (as in the ingest statement)
+       INSERT INTO contacts (id, external_id, attributes, consent, timezone, created_at, updated_at)
+       SELECT c.contact_id, c.external_id, r.attributes, r.consent, coalesce(r.timezone, 'UTC'), $2, $2
+         FROM claimed c, jsonb_to_record($4::jsonb -> c.external_id) AS r(attributes jsonb, consent jsonb, timezone text)
+        ORDER BY c.contact_id
+       ON CONFLICT (id) DO UPDATE SET
          attributes = contacts.attributes || EXCLUDED.attributes,
          consent = contacts.consent || EXCLUDED.consent,
          timezone = EXCLUDED.timezone,
-         updated_at = $2`,
-      [JSON.stringify(rows), now],
+         -- (EXCLUDED's, not $2: Citus ships the DO UPDATE to the shards with the statement's parameters, and a worker
+         -- cannot type the ones its part does not use)
+         updated_at = EXCLUDED.updated_at`,
+      [
+        JSON.stringify(rows),
+        now,
+        rows.map((row) => row.external_id),
+        JSON.stringify(Object.fromEntries(rows.map((row) => [row.external_id, row]))),
+      ],
     );
   }
 

@@ -169,15 +169,19 @@ export class SegmentService {
       }
     }
     // (2b) an id merged away before this call (an anonymousId identified earlier) leads to the contact it was merged
-    // into (`contact_redirects`): its traits and choices go there, not onto a new anonymous contact. Events follow
-    // the redirect in the ingest statement itself, so a track-only call costs no query here.
+    // into (`contact_external_ids`: an id that is not its contact's own name): its traits and choices go there, not
+    // onto a new anonymous contact. Events follow it in the ingest statement itself: a track-only call costs no
+    // query here. (The ids are looked up first, the contacts by id after: on Citus the two tables are sharded by
+    // different columns, and each statement then goes to the shards of its own ids.)
     const changes = items.filter(({ value }) => value.contact);
     const withChoices = items.filter(({ value }) => value.subscriptions !== undefined);
     const unresolved = [...new Set([...changes, ...withChoices].map(({ value }) => resolve(value.externalId)))];
     if (unresolved.length) {
       const { rows } = await this.db.query<{ external_id: string; into: string }>(
-        `SELECT r.external_id, c.external_id AS into FROM contact_redirects r JOIN contacts c ON c.id = r.contact_id
-          WHERE r.external_id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.external_id = r.external_id)`,
+        `WITH known AS (SELECT external_id, contact_id FROM contact_external_ids WHERE external_id = ANY ($1::text[]))
+         SELECT k.external_id, c.external_id AS into
+           FROM known k JOIN contacts c ON c.id = k.contact_id AND c.external_id <> k.external_id
+          WHERE c.id = ANY (ARRAY(SELECT contact_id FROM known))`,
         [unresolved],
       );
       for (const r of rows) renamed.set(r.external_id, r.into);
