@@ -31,11 +31,7 @@ describe('migration 1796910000000 over rows of the previous schema', () => {
     dataSource = createDataSource(database.url, { logErrors: false });
     await dataSource.initialize();
     await dataSource.runMigrations();
-    for (;;) {
-      const [last] = await sql<{ name: string }>(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`);
-      await dataSource.undoLastMigration();
-      if (last.name === MIGRATION) break;
-    }
+    await undoThroughMigration();
     // three contacts; 'old-b' merged into b; 'c' a redirect once, then a signup under it (the contact wins)
     await sql(
       `INSERT INTO contacts (id, external_id, created_at, updated_at) VALUES (1, 'a', now(), now()), (2, 'b', now(), now()), (3, 'c', now(), now())`,
@@ -46,6 +42,15 @@ describe('migration 1796910000000 over rows of the previous schema', () => {
     await dataSource.destroy();
     await database.drop();
   });
+
+  /** Undoes the migrations after this one, then this one. */
+  async function undoThroughMigration(): Promise<void> {
+    for (;;) {
+      const [last] = await sql<{ name: string }>(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`);
+      await dataSource.undoLastMigration();
+      if (last.name === MIGRATION) return;
+    }
+  }
 
   const lookup = () => sql(`SELECT external_id, contact_id::int FROM contact_external_ids ORDER BY external_id`);
 
@@ -72,7 +77,7 @@ describe('migration 1796910000000 over rows of the previous schema', () => {
 
   it('rolls back to the redirects: every id that is not its contact’s own', async () => {
     await dataSource.runMigrations();
-    await dataSource.undoLastMigration();
+    await undoThroughMigration();
     expect(await sql(`SELECT external_id, contact_id::int FROM contact_redirects ORDER BY external_id`)).toEqual([
       { external_id: 'old-b', contact_id: 2 },
     ]);
