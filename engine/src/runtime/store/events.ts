@@ -96,8 +96,10 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
          SELECT m, contact_id, $2 FROM resolved WHERE m IS NOT NULL AND contact_id IS NOT NULL ORDER BY i
          ON CONFLICT (message_id, contact_id) DO NOTHING
          RETURNING message_id, contact_id),
+       -- (collations named: Citus compares these CTEs' text as intermediate results, which carry none)
        first_keyed AS (
-         SELECT min(r.i) AS i FROM resolved r JOIN keyed k ON k.message_id = r.m AND k.contact_id = r.contact_id GROUP BY r.m, r.contact_id),
+         SELECT min(r.i) AS i FROM resolved r JOIN keyed k ON k.message_id = r.m COLLATE "C" AND k.contact_id = r.contact_id
+          GROUP BY r.m COLLATE "C", r.contact_id),
        stored AS (
          INSERT INTO events (contact_id, name, occurred_at, properties, is_activity, received_at, message_id)
          SELECT r.contact_id, r.n, r.t, COALESCE(r.p, '{}'::jsonb), r.n NOT IN (SELECT name FROM non_activity), $2, r.m
