@@ -11,8 +11,14 @@ build_packages=(postgresql-server-dev-15 libcurl4-openssl-dev liblz4-dev libzstd
   libxslt1-dev libpam0g-dev libssl-dev)
 
 if [[ ! -f "$source_tarball" ]]; then
-  echo "citus build: source tarball not found at $source_tarball (set CITUS_SOURCE)" >&2
-  exit 1
+  # a checkout elsewhere on this machine (CI's clean clone) still finds the build cached from the shared source
+  cached_library="$(find "$cache" -path '*/src/backend/distributed/citus.so' 2>/dev/null | head -n1 || true)"
+  if [[ -z "$cached_library" ]]; then
+    echo "citus build: source tarball not found at $source_tarball (set CITUS_SOURCE) and no build cached in $cache" >&2
+    exit 1
+  fi
+  echo "citus build: source tarball not found at $source_tarball; using the build cached in $cache"
+  source_tarball=""
 fi
 
 missing=()
@@ -27,9 +33,14 @@ if ((${#missing[@]})); then
 fi
 
 # the cache key is the tarball's content: a different source means a new build folder
-source_digest="$(sha256sum "$source_tarball" | cut -c1-16)"
-build_dir="$cache/build-$source_digest"
-built_library="$(find "$build_dir" -path '*/src/backend/distributed/citus.so' 2>/dev/null | head -n1 || true)"
+if [[ -n "$source_tarball" ]]; then
+  source_digest="$(sha256sum "$source_tarball" | cut -c1-16)"
+  build_dir="$cache/build-$source_digest"
+  built_library="$(find "$build_dir" -path '*/src/backend/distributed/citus.so' 2>/dev/null | head -n1 || true)"
+else
+  built_library="$cached_library"
+  build_dir="$cache/$(realpath --relative-to="$cache" "$cached_library" | cut -d/ -f1)"
+fi
 
 if [[ -z "$built_library" ]]; then
   echo "citus build: building from $source_tarball into $build_dir (about 5 minutes on 2 cores)"
