@@ -55,13 +55,16 @@ export function recordingDb(db: Pool, into: Recorded[]): Pick<Pool, 'query'> {
   };
 }
 
-/** Empties the per-contact tables and the flows (with what references them) between tests. */
+/**
+ * Empties the per-contact tables, the external-id lookup (not tied to contacts by a key on Citus), the flows and
+ * topics (with what references them) between tests.
+ */
 export async function truncateCluster(db: Pool): Promise<void> {
   const client = await db.connect();
   try {
     // Citus truncates the shards of co-located tables in parallel: the replicated tables then need one connection
     await client.query(`BEGIN; SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
-    await client.query(`TRUNCATE contacts, flows, engine_clock, pending_receipts CASCADE`);
+    await client.query(`TRUNCATE contacts, contact_external_ids, flows, topics, engine_clock, pending_receipts CASCADE`);
     await client.query('COMMIT');
   } finally {
     client.release();

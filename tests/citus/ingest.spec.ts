@@ -20,7 +20,7 @@ import {
   seedMergePair,
   upsertRacingIngest,
 } from '../support/contact-identity';
-import { citusPool, citusUrl } from './citus-database';
+import { citusPool, citusUrl, truncateCluster } from './citus-database';
 
 let pools: Pool[];
 let dataSource: DataSource;
@@ -34,17 +34,7 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.end()));
   await dataSource.destroy();
 });
-beforeEach(async () => {
-  const client = await pools[0].connect();
-  try {
-    // Citus truncates the shards of co-located tables in parallel: the replicated tables then need one connection
-    await client.query(`BEGIN; SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
-    await client.query(`TRUNCATE contacts, contact_external_ids, flows, topics CASCADE`);
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
-});
+beforeEach(() => truncateCluster(pools[0]));
 
 describe('contacts by external id on Citus', () => {
   it('ingests events of new and known contacts: one contact per id, last activity moved', async () => {
