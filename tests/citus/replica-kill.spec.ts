@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Pool } from 'pg';
 import { VirtualClock } from '@boomerang/engine';
 import { Engine } from '@boomerang/engine/runtime';
-import { count, createActiveFlow, seedContacts, sendThenWaitGraph } from '../support/engine-fixtures';
+import { count, countWaitingAfterSend, createActiveFlow, seedContacts, sendThenWaitGraph } from '../support/engine-fixtures';
 import { spawnEngineWorker, waitUntil, type EngineWorker } from '../support/process';
 import { citusPool, citusUrl, truncateCluster } from './citus-database';
 
@@ -87,13 +87,7 @@ describe('a replica killed on Citus', () => {
     expect(survived.sent + finished.sent).toBe(N);
 
     // every journey stepped exactly once through trigger, channel and delay
-    expect(
-      await count(
-        db,
-        `SELECT count(*) n FROM journeys WHERE flow_id = $1 AND state = 'waiting' AND current_node_id = 'd' AND step_seq = 3`,
-        [flowId],
-      ),
-    ).toBe(N);
+    expect(await countWaitingAfterSend(db, flowId)).toBe(N);
     expect(
       await count(
         db,

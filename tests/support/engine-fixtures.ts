@@ -85,6 +85,13 @@ export async function ingestEvents(db: Pool, contactIds: string[], name: string,
   await ingestEventRows(db, rows, at, { createContactsOnEvent: false, nonActivityEvents: activity ? [] : [name] });
 }
 
+/** Journeys of `sendThenWaitGraph` that went trigger → channel → delay exactly once each and wait at the delay. */
+export function countWaitingAfterSend(db: Pool, flowId: string): Promise<number> {
+  return count(db, `SELECT count(*) n FROM journeys WHERE flow_id = $1 AND state = 'waiting' AND current_node_id = 'd' AND step_seq = 3`, [
+    flowId,
+  ]);
+}
+
 export async function count(db: Pool, sql: string, params: unknown[] = []): Promise<number> {
   const result = await db.query<{ n: string }>(sql, params);
   return Number(result.rows[0].n);
