@@ -171,6 +171,8 @@ describe('editor in the browser', () => {
     await page.keyboard.press('Control+Shift+z');
     await page.locator('[data-node-id="channel2"]').waitFor();
     await page.click('[data-node-id="channel2"]');
+    // the key deletes what React Flow has selected: pressed before the click's selection lands, it deletes nothing
+    await page.locator('[data-node-id="channel2"].is-selected').waitFor();
     await page.keyboard.press('Delete');
     await page.locator('[data-node-id="channel2"]').waitFor({ state: 'detached' });
     await page.click('[data-action=minimap]');
