@@ -5,8 +5,8 @@
  *   enrollment seconds · journey steps/s (claim + facts + advance + commit; steps = journey_log rows that record a node visit (`step` set),
  *   divided by the time of the ticks that wrote them) · one full tick (enroll + steps + dispatch) with exactly 10k due
  *   journeys · dispatcher messages/s (sandbox) · peak RSS of the engine phases · the raw ceiling: the same journey
- *   updates, log rows and messages the steps phase wrote, written again into the same tables (same indexes, foreign
- *   keys and triggers, same server settings) by plain multi-row statements in transactions of the same batch size, no
+ *   updates, log rows and messages (each with its idempotency key in message_keys) the steps phase wrote, written
+ *   again into the same tables (same indexes, foreign keys and triggers, same server settings) by plain multi-row statements in transactions of the same batch size, no
  *   engine logic; only the write transactions are timed. Ratio = engine steps/s ÷ ceiling steps/s.
  * Nothing here holds more than one batch of rows in memory.
  */
@@ -374,6 +374,13 @@ async function rawCeiling(
           `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail, step)
            SELECT (u->>0)::uuid, (u->>1)::bigint, (u->>2)::timestamptz, u->>3, u->>4, u->5, (u->>6)::int FROM jsonb_array_elements($1::jsonb) AS u`,
           [logDoc],
+        );
+      // the outbox row with its idempotency key (messages are partitioned by month: the key is unique in message_keys)
+      if (ms.length)
+        await c.query(
+          `INSERT INTO message_keys (idempotency_key, contact_id, created_at)
+           SELECT u->>1, (u->>5)::bigint, (u->>10)::timestamptz FROM jsonb_array_elements($1::jsonb) AS u ON CONFLICT DO NOTHING`,
+          [messageDoc],
         );
       if (ms.length)
         await c.query(

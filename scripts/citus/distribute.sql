@@ -57,7 +57,7 @@ SELECT create_distributed_table('contacts', 'id');
 -- contacts (a text key), hence no foreign key: a merge repoints the rows before deleting a contact
 SELECT create_distributed_table('contact_external_ids', 'external_id');
 SELECT create_distributed_table(t, 'contact_id', colocate_with => 'contacts') FROM unnest(ARRAY[
-  'events', 'event_message_ids', 'journeys', 'journey_log', 'messages', 'trigger_inbox', 'contact_topics'
+  'events', 'event_message_ids', 'journeys', 'journey_log', 'messages', 'message_keys', 'trigger_inbox', 'contact_topics'
 ]) AS t;
 
 DO $$

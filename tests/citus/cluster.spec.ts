@@ -43,6 +43,7 @@ describe('Citus cluster', () => {
         ['event_message_ids', 'contact_id'],
         ['journey_log', 'contact_id'],
         ['journeys', 'contact_id'],
+        ['message_keys', 'contact_id'],
         ['messages', 'contact_id'],
         ['trigger_inbox', 'contact_id'],
       ].sort(),
@@ -54,7 +55,7 @@ describe('Citus cluster', () => {
               bool_and(t.colocation_id = (SELECT colocation_id FROM citus_tables WHERE table_name = 'contacts'::regclass)) AS colocated
          FROM pg_inherits i JOIN citus_tables t ON t.table_name = i.inhrelid::regclass GROUP BY 1 ORDER BY 1`,
     );
-    expect(months.rows.map((r) => r.parent)).toEqual(['events', 'journey_log']);
+    expect(months.rows.map((r) => r.parent)).toEqual(['events', 'journey_log', 'messages']);
     expect(months.rows.every((r) => r.n >= 5 && r.colocated)).toBe(true);
     const local = await db.query<{ relname: string }>(
       `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,10 +1,10 @@
 /**
  * Bounded storage on the cluster: the engine's month maintenance (store/time-partitions.ts) creates months of the
- * distributed `events` and `journey_log` (Citus distributes a new partition with its parent), moves rows the default
+ * distributed `events`, `journey_log` and `messages` (Citus distributes a new partition with its parent), moves rows the default
  * partition caught into their month, and drops months past retention, as on plain PostgreSQL.
  */
 import type { Pool } from 'pg';
-import { eventMonths, journeyLogMonths, maintainMonthlyPartitions } from '@boomerang/engine/runtime';
+import { eventMonths, journeyLogMonths, maintainMonthlyPartitions, messageMonths } from '@boomerang/engine/runtime';
 import { citusPool } from './citus-database';
 
 let db: Pool;
@@ -57,4 +57,24 @@ it('creates months of the distributed journey log', async () => {
     `journey_log_p${far.getUTCFullYear()}01`,
   ]);
   expect(distributed.rowCount).toBe(1);
+});
+
+it('creates and drops months of the distributed messages, their idempotency keys with them', async () => {
+  const far = new Date(Date.UTC(new Date().getUTCFullYear() + 8, 2, 10));
+  const created = await maintainMonthlyPartitions(db, messageMonths, [far], 13);
+  expect(created.created).toContain(`${far.getUTCFullYear()}-03`);
+  const placed = await db.query(`SELECT 1 FROM citus_tables WHERE table_name = $1::regclass`, [`messages_p${far.getUTCFullYear()}03`]);
+  expect(placed.rowCount).toBe(1);
+  // a key stamped in that month, as the outbox writes it (the month held no live message: it goes, the key with it)
+  const [contact] = (
+    await db.query<{ id: string }>(`INSERT INTO contacts (external_id, created_at, updated_at) VALUES ('part-msg', $1, $1) RETURNING id`, [
+      far,
+    ])
+  ).rows;
+  await db.query(`INSERT INTO message_keys (idempotency_key, contact_id, created_at) VALUES ('part-key', $1, $2)`, [contact.id, far]);
+  const later = new Date(Date.UTC(far.getUTCFullYear() + 1, 2, 10));
+  const dropped = await maintainMonthlyPartitions(db, messageMonths, [later], 1);
+  expect(dropped).toMatchObject({ kept: [] });
+  expect(dropped.dropped).toContain(`${far.getUTCFullYear()}-03`);
+  expect(await count(`SELECT count(*) n FROM message_keys WHERE idempotency_key = 'part-key'`)).toBe(0);
 });

@@ -93,8 +93,8 @@ describe('contact-keyed schema migration', () => {
       { journey_id: seeded.journeyB, contact_id: seeded.b },
     ]);
     for (const table of ['events', 'journeys', 'journey_log', 'messages', 'trigger_inbox']) {
-      // journey_log and events are also partitioned by month (later migrations), so their keys hold the month's column
-      expect(await primaryKey(table)).toMatch(/^PRIMARY KEY \(id, contact_id(, at|, received_at)?\)$/);
+      // journey_log, events and messages are also partitioned by month (later migrations): their keys hold the month's column
+      expect(await primaryKey(table)).toMatch(/^PRIMARY KEY \(id, contact_id(, at|, received_at|, created_at)?\)$/);
     }
     expect(await primaryKey('contact_topics')).toMatch(/^PRIMARY KEY \(contact_id, /);
     // a log row must name its journey's contact
@@ -112,12 +112,14 @@ describe('contact-keyed schema migration', () => {
   it('keeps the conflict targets the engine names: one message per key, one event per Segment message id', async () => {
     const seeded = await seedPreviousSchema();
     await dataSource.runMigrations();
+    // the idempotency key moved to its own table too (messages are partitioned by month) and came with its message
     const queued = await sql(
-      `INSERT INTO messages (idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, content, created_at)
-       VALUES ('ka', $1, $2, 1, $3, 'm', 'push', '{}', now()) ON CONFLICT (idempotency_key, contact_id) DO NOTHING RETURNING id`,
-      [seeded.journeyA, seeded.flowId, seeded.a],
+      `INSERT INTO message_keys (idempotency_key, contact_id, created_at) VALUES ('ka', $1, now())
+       ON CONFLICT (idempotency_key, contact_id) DO NOTHING RETURNING idempotency_key`,
+      [seeded.a],
     );
     expect(queued).toEqual([]);
+    expect(await sql(`SELECT count(*)::int AS n FROM messages WHERE idempotency_key = 'ka'`)).toEqual([{ n: 1 }]);
     // the Segment message id's key moved to its own table (events are partitioned by month) and came with its event
     const stored = await sql(
       `INSERT INTO event_message_ids (message_id, contact_id, received_at) VALUES ('seg-1', $1, now())

@@ -1,3 +1,6 @@
+import type { JourneySnapshot, SendEffect } from '@boomerang/engine';
+import { inTransaction, queueMessages } from '@boomerang/engine/runtime';
+import { poolOf } from '../../api/src/engine/engine.module';
 import { createMigratedDatabase, MigratedDatabase } from '../support/database';
 
 describe('data model guarantees', () => {
@@ -61,15 +64,23 @@ describe('data model guarantees', () => {
     );
   });
 
-  it('keeps one message per idempotency key', async () => {
+  it('keeps one message per idempotency key: twins in one batch, and a step replayed a month later (another partition)', async () => {
     const [journey] = await db.dataSource.query(`SELECT id FROM journeys WHERE state = 'waiting'`);
-    const insert = () =>
-      db.dataSource.query(
-        `INSERT INTO messages (idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, content, created_at)
-         VALUES ($1, $2, $3, 1, $4, 'm', 'push', '{}', now())`,
-        [`${journey.id}:1`, journey.id, flowId, contactId],
-      );
-    await insert();
-    await expect(insert()).rejects.toThrow(/messages_idempotency_key_key/);
+    const snapshot = { id: journey.id, flowId, version: 1, contactId } as JourneySnapshot;
+    const send = (key: string, at: string): { journey: JourneySnapshot; effect: SendEffect } => ({
+      journey: snapshot,
+      effect: { type: 'send', idempotencyKey: key, nodeId: 'm', channel: 'push', content: {} as never, costCents: 0, at: new Date(at) },
+    });
+    const queue = (sends: ReturnType<typeof send>[]) => inTransaction(poolOf(db.dataSource), (tx) => queueMessages(tx, sends));
+    expect(await queue([send(`${journey.id}:1`, '2026-11-20T10:00:00Z'), send(`${journey.id}:1`, '2026-11-20T10:00:00Z')])).toBe(1);
+    expect(await queue([send(`${journey.id}:1`, '2026-12-03T10:00:00Z'), send(`${journey.id}:2`, '2026-12-03T10:00:00Z')])).toBe(1);
+    const rows = await db.dataSource.query(
+      `SELECT idempotency_key AS key, tableoid::regclass::text AS month FROM messages WHERE journey_id = $1 ORDER BY 1`,
+      [journey.id],
+    );
+    expect(rows).toEqual([
+      { key: `${journey.id}:1`, month: 'messages_p202611' },
+      { key: `${journey.id}:2`, month: 'messages_p202612' },
+    ]);
   });
 });

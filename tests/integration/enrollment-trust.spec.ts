@@ -352,11 +352,11 @@ describe('idle costs nothing', () => {
     const engine = new Engine({ db: counting, clock: new VirtualClock(db, () => T0), batchSize: 100 });
     // plus the heartbeat row (engine_processes), written at most every 5 s of wall time
     const work = () => statements.filter((sql) => !sql.includes('engine_processes'));
-    // a process's first tick also checks the months of the journey log and of events (retention, then two catalogue
-    // reads each; the months ahead exist, so no lock and no DDL), then once a day of engine time
+    // a process's first tick also checks the months of the journey log, events and messages (retention, then one
+    // catalogue read each; the months ahead exist, so no lock and no DDL), then once a day of engine time
     await engine.tick(at(0));
-    expect(work().filter((sql) => /retention|pg_class|pg_inherits/.test(sql))).toHaveLength(5);
-    expect(work()).toHaveLength(6);
+    expect(work().filter((sql) => /retention|pg_class|pg_inherits/.test(sql))).toHaveLength(4);
+    expect(work()).toHaveLength(5);
     statements.length = 0;
     const idle = await engine.tick(at(0.5));
     expect(idle).toMatchObject({ enrolled: 0, claimed: 0, batches: 0, sent: 0 });

@@ -20,6 +20,8 @@ const TABLES = [
   'journeys',
   'journey_log',
   'messages',
+  // the outbox writes idempotency keys there first: a simulation's must never reach the real table
+  'message_keys',
   'trigger_inbox',
 ];
 /** Their bigserial columns: the copies get sequences of their own (the real ones are never advanced). */

@@ -1,4 +1,4 @@
-import { addMonths, monthBounds, monthOf, planMonthlyPartitions, eventRetentionMonths } from './partitions';
+import { addMonths, monthBounds, monthOf, planMonthlyPartitions, monthsToKeep } from './partitions';
 
 describe('monthly partitions', () => {
   it('names UTC months and steps across years', () => {
@@ -33,17 +33,17 @@ describe('monthly partitions', () => {
   });
 });
 
-describe('eventRetentionMonths', () => {
+describe('monthsToKeep', () => {
   const DAY = 86_400_000;
   it('is the setting unless something live looks back further', () => {
-    expect(eventRetentionMonths(13, 90 * DAY)).toBe(13);
-    expect(eventRetentionMonths(1, 8 * DAY)).toBe(1);
+    expect(monthsToKeep(13, 90 * DAY)).toBe(13);
+    expect(monthsToKeep(1, 8 * DAY)).toBe(1);
   });
 
   it('keeps enough whole months to reach back past a long look-back from any day of the month', () => {
     // 400 days from 1 March reaches back to late January of the year before: 15 whole months (28-day months at least)
-    expect(eventRetentionMonths(13, 400 * DAY)).toBe(15);
-    expect(eventRetentionMonths(1, 29 * DAY)).toBe(2);
-    expect(eventRetentionMonths(1, 28 * DAY)).toBe(1);
+    expect(monthsToKeep(13, 400 * DAY)).toBe(15);
+    expect(monthsToKeep(1, 29 * DAY)).toBe(2);
+    expect(monthsToKeep(1, 28 * DAY)).toBe(1);
   });
 });

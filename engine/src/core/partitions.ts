@@ -53,10 +53,11 @@ export function planMonthlyPartitions(
 const DAY_MS = 86_400_000;
 
 /**
- * Whole months of events to keep before the current one: the setting, or more while something live looks further
- * back (`lookBackMs`: the longest rule window, activity window or attribution window of the active flows). Every month
+ * Whole months of a table to keep before the current one: the setting, or more while something live looks further
+ * back (`lookBackMs`; for events the longest rule window, activity window or attribution window of the active flows,
+ * for messages the frequency caps' and the attribution window). Every month
  * has at least 28 days, so that many months always reach back past the look-back from any day of the current one.
  */
-export function eventRetentionMonths(settingMonths: number, lookBackMs: number): number {
+export function monthsToKeep(settingMonths: number, lookBackMs: number): number {
   return Math.max(settingMonths, Math.ceil(lookBackMs / (28 * DAY_MS)));
 }

@@ -45,8 +45,14 @@ describe('engineSettingsFrom', () => {
 
 describe('retention', () => {
   const retention = workspaceSettingsSchema.shape.retention;
-  it('keeps 13 months of events unless told, also for settings stored before events had their own retention', () => {
-    expect(retention.parse({ journeyLogMonths: 6 })).toEqual({ journeyLogMonths: 6, eventMonths: 13 });
+  it('keeps 13 months of events and of messages unless told, also for settings stored before they had their own', () => {
+    expect(retention.parse({ journeyLogMonths: 6 })).toEqual({ journeyLogMonths: 6, eventMonths: 13, messageMonths: 13 });
+    expect(retention.parse({ journeyLogMonths: 6, eventMonths: 20 })).toEqual({ journeyLogMonths: 6, eventMonths: 20, messageMonths: 13 });
+  });
+
+  it('refuses more than ten years of messages in words', () => {
+    const result = retention.safeParse({ journeyLogMonths: 13, messageMonths: 121 });
+    expect(result.error?.issues[0]).toMatchObject({ path: ['messageMonths'], message: 'keep at most 120 months (10 years)' });
   });
 
   it('refuses a retention under a month in words', () => {

@@ -73,6 +73,15 @@ export const workspaceSettingsSchema = z
           .max(120, 'keep at most 120 months (10 years)')
           .default(13)
           .describe('whole months of events kept before the current one (default 13); longer while an active flow looks back further'),
+        messageMonths: z
+          .number()
+          .int('whole months')
+          .min(1, 'keep at least 1 month')
+          .max(120, 'keep at most 120 months (10 years)')
+          .default(13)
+          .describe(
+            'whole months of sent messages kept before the current one (default 13: a year of metrics); longer while a frequency cap or the attribution window looks back further',
+          ),
       })
       .strict()
       .describe(
@@ -96,7 +105,7 @@ export const defaultWorkspaceSettings: WorkspaceSettings = {
   channelCosts: defaultEngineSettings.channelCosts,
   sendRateLimits: [],
   currency: 'USD',
-  retention: { journeyLogMonths: 13, eventMonths: 13 },
+  retention: { journeyLogMonths: 13, eventMonths: 13, messageMonths: 13 },
 };
 
 /**

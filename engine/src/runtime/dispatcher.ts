@@ -13,7 +13,14 @@ import type { SendRateLimit } from '../core/rate-limits';
 import type { ChannelKind, EngineSettings } from '../core/types';
 import { checkout, type Db, type Tx } from './db';
 import { queueNextHops, screenDueHops } from './escalation';
-import { claimDueMessages, holdForQuietHours, recordDeliveries, type DeliveryOutcome, type DueMessage } from './store/messages';
+import {
+  claimDueMessages,
+  holdForQuietHours,
+  recordDeliveries,
+  type DeliveryOutcome,
+  type DueMessage,
+  type MessageKey,
+} from './store/messages';
 import { returnPermits, takePermits } from './store/rate-limits';
 import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
 import { subscriptionLinkToken } from '../core/link-token';
@@ -151,9 +158,11 @@ async function dispatchChunks(
           .filter((m) => !m.escalation)
           .map((m) => ({
             id: m.id,
+            contact_id: m.contact_id,
+            created_at: m.created_at,
             until: sendHoldUntil(m.channel, now, m.timezone, quietHoursForFlow(settings.quietHours, flowQuietHoursOf(m.flow_quiet_hours))),
           }))
-          .filter((h): h is { id: string; until: Date } => h.until !== null);
+          .filter((h): h is MessageKey & { until: Date } => h.until !== null);
         if (hold.length) await holdForQuietHours(tx, hold, now);
         const held = new Set(hold.map((h) => h.id));
         toSend = held.size ? screened.filter((m) => !held.has(m.id)) : screened;

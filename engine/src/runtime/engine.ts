@@ -14,12 +14,13 @@ import { SandboxAdapter, type ChannelAdapters } from './channels';
 import { defaultDispatchOptions, dispatchOnce, type DispatchOptions } from './dispatcher';
 import { nextPermitAt } from './store/rate-limits';
 import { enrollFlow } from './store/enrollment';
-import { eventMonths, journeyLogMonths, maintainMonthlyPartitions, retentionSettings } from './store/time-partitions';
-import { eventRetentionMonths } from '../core/partitions';
+import { eventMonths, journeyLogMonths, maintainMonthlyPartitions, messageMonths, retentionSettings } from './store/time-partitions';
+import { monthsToKeep } from '../core/partitions';
 import { listActiveFlows, nextDueWork, type ActiveFlowRow } from './store/flows';
 import { loadEngineSettings, type SubscriptionLinkOptions } from './settings';
 import { writeHeartbeat } from './store/processes';
 import { applyPendingReceipts, hasPendingReceipts } from './store/messages';
+import { capWindowMs } from './facts';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
@@ -218,7 +219,7 @@ export class Engine {
   private partitionsCheckedAt: number | null = null;
 
   /**
-   * Months of `journey_log` and `events` created ahead of both clocks and dropped past retention
+   * Months of `journey_log`, `events` and `messages` created ahead of both clocks and dropped past retention
    * (`store/time-partitions.ts`). A failure is logged, not the tick's: the months ahead are already there, and the next
    * day tries again.
    */
@@ -238,7 +239,12 @@ export class Engine {
       {
         spec: eventMonths,
         months: retention.eventMonths,
-        atLeastMonths: async () => eventRetentionMonths(retention.eventMonths, await this.eventLookBackMs()),
+        atLeastMonths: async () => monthsToKeep(retention.eventMonths, await this.eventLookBackMs()),
+      },
+      {
+        spec: messageMonths,
+        months: retention.messageMonths,
+        atLeastMonths: async () => monthsToKeep(retention.messageMonths, await this.messageLookBackMs()),
       },
     ];
     for (const { spec, months, atLeastMonths } of tables) {
@@ -267,6 +273,13 @@ export class Engine {
     const attributionMs = parseDuration(settings.attributionWindow)?.as('milliseconds') ?? 0;
     // a day more: rule windows are counted in the contact's local days
     return Math.max(activityMs, attributionMs, ...windows) + 86_400_000;
+  }
+
+  /** How far back anything live reads messages: the frequency caps' window and the attribution window, plus a day. */
+  private async messageLookBackMs(): Promise<number> {
+    const settings = await loadEngineSettings(this.db, this.options.publicUrl, this.options.subscriptionLinks);
+    const attributionMs = parseDuration(settings.attributionWindow)?.as('milliseconds') ?? 0;
+    return Math.max(capWindowMs(settings), attributionMs) + 86_400_000;
   }
 
   /** Work the host runs at the end of each tick with active flows, at the tick's instant (virtual time included). */

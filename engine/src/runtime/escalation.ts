@@ -17,7 +17,7 @@ import type { FlowNodeOf } from '../core/schema';
 import type { ChannelKind, EngineSettings } from '../core/types';
 import { messageCostCents, smsSegments } from '../core/sms-segments';
 import type { Db, Tx } from './db';
-import { cancelHops, holdHops, hopStates, insertHops } from './store/messages';
+import { cancelHops, holdHops, hopStates, insertHops, type MessageKey } from './store/messages';
 
 /** `messages.escalation` of a hop. */
 export interface EscalationInfo {
@@ -57,8 +57,7 @@ async function channelNode(
   return node ? { flowName: v.name, node } : null;
 }
 
-export interface HopRow {
-  id: string;
+export interface HopRow extends MessageKey {
   journey_id: string;
   node_id: string;
   channel: ChannelKind;
@@ -75,10 +74,7 @@ export interface HopRow {
 export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: Date, settings: EngineSettings): Promise<Set<string>> {
   const go = new Set<string>();
   if (!hops.length) return go;
-  const state = await hopStates(
-    db,
-    hops.map((h) => h.id),
-  );
+  const state = await hopStates(db, hops);
   const byId = new Map(state.map((r) => [r.id, r]));
   const cancel: { hop: HopRow; reason: string }[] = [];
   const hold: { hop: HopRow; until: Date }[] = [];
@@ -103,12 +99,12 @@ export async function screenDueHops(db: Pick<Db, 'query'>, hops: HopRow[], now: 
   }
   await cancelHops(
     db,
-    cancel.map((c) => ({ id: c.hop.id, reason: c.reason })),
+    cancel.map((c) => ({ id: c.hop.id, contact_id: c.hop.contact_id, created_at: c.hop.created_at, reason: c.reason })),
     now,
   );
   await holdHops(
     db,
-    hold.map((h) => ({ id: h.hop.id, until: h.until })),
+    hold.map((h) => ({ id: h.hop.id, contact_id: h.hop.contact_id, created_at: h.hop.created_at, until: h.until })),
     now,
   );
   return go;
@@ -133,7 +129,7 @@ export interface FinishedMessage {
 
 /** Queues the next hop of every finished message whose node escalates; returns how many were queued. */
 export async function queueNextHops(tx: Tx, finished: FinishedMessage[], now: Date, settings: EngineSettings): Promise<number> {
-  const rows: unknown[] = [];
+  const rows: unknown[][] = [];
   const logs: { journeyId: string; contactId: string; nodeId: string; detail: Record<string, unknown> }[] = [];
   for (const m of finished) {
     const found = await channelNode(tx, m.flowId, m.flowVersion, m.nodeId);

@@ -26,6 +26,7 @@ export { mergeContacts, type MergeOutcome } from './store/contact-merge';
 export { nextPermitAt, rateLimitUsage, returnPermits, takePermits, type Permits } from './store/rate-limits';
 export {
   eventMonths,
+  messageMonths,
   journeyLogMonths,
   maintainMonthlyPartitions,
   retentionSettings,

@@ -106,6 +106,8 @@ const moved: { table: string; onConflict?: string; skipStoredTwice?: boolean }[]
   { table: 'journeys' },
   { table: 'journey_log' },
   { table: 'messages' },
+  // messages are partitioned by month: their idempotency keys (per journey, so never both contacts') live beside them
+  { table: 'message_keys' },
   // events are partitioned by month, so their message ids are unique through event_message_ids, not a key of theirs
   { table: 'events', skipStoredTwice: true },
   { table: 'event_message_ids', onConflict: 'ON CONFLICT DO NOTHING' },

@@ -32,8 +32,26 @@ const view = (r: Row | undefined): TrackedMessage | null =>
 type MessageRef = { id: string; channel?: ChannelKind } | { providerId: string; channel: ChannelKind };
 
 /**
+ * What finds one message in one month of `messages` (partitioned by month of `created_at`: by id alone, every month's
+ * index is probed). `created_at` is PostgreSQL's own text of the instant, so a JavaScript Date's milliseconds never
+ * round it to a different value.
+ */
+export interface MessageKey {
+  id: string;
+  contact_id: string;
+  created_at: string;
+}
+
+/** The key columns of `keys` as parameters for `unnest($n::uuid[], $n+1::bigint[], $n+2::timestamptz[], …)`. */
+const keyParams = (keys: readonly MessageKey[]) => [keys.map((k) => k.id), keys.map((k) => k.contact_id), keys.map((k) => k.created_at)];
+
+/** `m` is the message `u` names (both have id, contact_id and created_at). */
+const sameMessage = (m: string, u: string) =>
+  `${m}.id = ${u}.id AND ${m}.contact_id = ${u}.contact_id AND ${m}.created_at = ${u}.created_at`;
+
+/**
  * Runs `work` on a message named by `ref`, given its id and its contact. The contact is read first, without locks;
- * `work` then locks and changes the message by `(id, contact_id)`. A database sharded by contact (Citus,
+ * `work` then locks and changes the message by `(id, contact_id, created_at)` (its month too: see `MessageKey`). A database sharded by contact (Citus,
  * docs/SCALING.md) routes a locking statement to one shard only when it names the contact, and the links already
  * sent and the provider ids name the message alone. A contact merge may move the message between the two reads:
  * `work` then finds nothing (answers null) and the contact is read again. Null when no message matches.
@@ -41,18 +59,18 @@ type MessageRef = { id: string; channel?: ChannelKind } | { providerId: string; 
 async function onMessage<T>(
   db: Pick<Db, 'query'>,
   ref: MessageRef,
-  work: (id: string, contactId: string) => Promise<T | null>,
+  work: (id: string, contactId: string, createdAt: string) => Promise<T | null>,
 ): Promise<T | null> {
   const [column, value] = 'id' in ref ? ['id', ref.id] : ['provider_id', ref.providerId];
   let tried: string | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const found = await db.query<{ id: string; contact_id: string }>(
-      `SELECT id, contact_id::text FROM messages WHERE ${column} = $1 AND ($2::text IS NULL OR channel = $2) LIMIT 1`,
+    const found = await db.query<MessageKey>(
+      `SELECT id, contact_id::text, created_at::text FROM messages WHERE ${column} = $1 AND ($2::text IS NULL OR channel = $2) LIMIT 1`,
       [value, ref.channel ?? null],
     );
     const message = found.rows[0];
     if (!message || message.contact_id === tried) return null;
-    const done = await work(message.id, message.contact_id);
+    const done = await work(message.id, message.contact_id, message.created_at);
     if (done !== null) return done;
     tried = message.contact_id;
   }
@@ -72,12 +90,12 @@ async function recordEngagement(
   const column = kind === 'click' ? 'clicked_at' : 'opened_at';
   const also = kind === 'click' ? ', opened_at = coalesce(m.opened_at, $2)' : '';
   const verb = kind === 'click' ? 'clicked' : 'opened';
-  return onMessage(db, { id: messageId }, async (id, contactId) => {
+  return onMessage(db, { id: messageId }, async (id, contactId, createdAt) => {
     const result = await db.query<Row>(
-      `WITH before AS (SELECT id, ${column} IS NULL AS first FROM messages WHERE id = $1 AND contact_id = $3 FOR UPDATE),
+      `WITH before AS (SELECT id, ${column} IS NULL AS first FROM messages WHERE id = $1 AND contact_id = $3 AND created_at = $4 FOR UPDATE),
      m AS (
        UPDATE messages m SET ${column} = coalesce(m.${column}, $2)${also}
-         FROM before WHERE m.id = before.id AND m.contact_id = $3
+         FROM before WHERE m.id = before.id AND m.contact_id = $3 AND m.created_at = $4
        RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
      log AS (
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
@@ -86,7 +104,7 @@ async function recordEngagement(
          FROM m WHERE m.first)
      SELECT m.id, m.journey_id, m.channel, m.url, c.attributes->>'locale' AS locale, m.first
        FROM m JOIN contacts c ON c.id = m.contact_id AND c.id = $3`,
-      [id, at, contactId],
+      [id, at, contactId, createdAt],
     );
     return view(result.rows[0]);
   });
@@ -113,10 +131,10 @@ export function recordOpen(db: Pick<Db, 'query'>, messageId: string, at: Date): 
 
 /** The message and its contact's locale, writing nothing but a log row that the confirmation page was shown. */
 export async function recordUnsubscribePageView(db: Pick<Db, 'query'>, messageId: string, at: Date): Promise<TrackedMessage | null> {
-  return onMessage(db, { id: messageId }, async (id, contactId) => {
+  return onMessage(db, { id: messageId }, async (id, contactId, createdAt) => {
     const result = await db.query<Row>(
       `WITH m AS (SELECT id, journey_id, node_id, channel, content->>'url' AS url, contact_id, unsubscribed_at IS NULL AS first
-                  FROM messages WHERE id = $1 AND contact_id = $3),
+                  FROM messages WHERE id = $1 AND contact_id = $3 AND created_at = $4),
      log AS (
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
        SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe', jsonb_build_object('messageId', m.id, 'channel', m.channel,
@@ -125,7 +143,7 @@ export async function recordUnsubscribePageView(db: Pick<Db, 'query'>, messageId
          FROM m)
      SELECT m.id, m.journey_id, m.channel, m.url, c.attributes->>'locale' AS locale, m.first
        FROM m JOIN contacts c ON c.id = m.contact_id AND c.id = $3`,
-      [id, at, contactId],
+      [id, at, contactId, createdAt],
     );
     return view(result.rows[0]);
   });
@@ -142,11 +160,12 @@ export async function recordUnsubscribe(
   at: Date,
   via: 'one_click' | 'page',
 ): Promise<TrackedMessage | null> {
-  return onMessage(db, { id: messageId }, async (id, contactId) => {
+  return onMessage(db, { id: messageId }, async (id, contactId, createdAt) => {
     const result = await db.query<Row>(
-      `WITH before AS (SELECT id, unsubscribed_at IS NULL AS first FROM messages WHERE id = $1 AND contact_id = $4 FOR UPDATE),
+      `WITH before AS (SELECT id, unsubscribed_at IS NULL AS first FROM messages WHERE id = $1 AND contact_id = $4 AND created_at = $5 FOR UPDATE),
      m AS (
-       UPDATE messages m SET unsubscribed_at = coalesce(m.unsubscribed_at, $2) FROM before WHERE m.id = before.id AND m.contact_id = $4
+       UPDATE messages m SET unsubscribed_at = coalesce(m.unsubscribed_at, $2) FROM before
+        WHERE m.id = before.id AND m.contact_id = $4 AND m.created_at = $5
        RETURNING m.id, m.journey_id, m.node_id, m.channel, m.content->>'url' AS url, m.contact_id, before.first),
      c AS (
        -- jsonb_set, IMMUTABLE: Citus refuses STABLE functions (jsonb_build_object) over columns in an UPDATE
@@ -159,7 +178,7 @@ export async function recordUnsubscribe(
               'explanation', 'the contact unsubscribed from ' || m.channel || ' (' || $3::text || '): no flow sends on it any more')
          FROM m)
      SELECT m.id, m.journey_id, m.channel, m.url, c.locale, m.first FROM m JOIN c ON c.id = m.contact_id`,
-      [id, at, via, contactId],
+      [id, at, via, contactId, createdAt],
     );
     return view(result.rows[0]);
   });
@@ -184,7 +203,7 @@ export async function recordTopicsLeft(
   via: 'preference_page' | 'leave_everything',
 ): Promise<void> {
   if (!left.length) return;
-  await onMessage(db, { id: messageId }, async (id, contactId) => {
+  await onMessage(db, { id: messageId }, async (id, contactId, createdAt) => {
     const logged = await db.query(
       `INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
      SELECT m.journey_id, m.contact_id, $2, m.node_id, 'unsubscribe',
@@ -192,8 +211,8 @@ export async function recordTopicsLeft(
               'channels', x.channels, 'via', $4::text,
               'explanation', 'the contact left the topic "' || x.topic || '" (' || array_to_string(ARRAY(SELECT jsonb_array_elements_text(x.channels)), ', ') || ') on the preference page')
        FROM messages m, jsonb_to_recordset($3::jsonb) AS x(topic text, channels jsonb)
-      WHERE m.id = $1 AND m.contact_id = $5`,
-      [id, at, JSON.stringify(left), via, contactId],
+      WHERE m.id = $1 AND m.contact_id = $5 AND m.created_at = $6`,
+      [id, at, JSON.stringify(left), via, contactId, createdAt],
     );
     return logged.rowCount ? true : null;
   });
@@ -311,9 +330,9 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
   const ref: MessageRef = receipt.messageId
     ? { id: receipt.messageId, channel: receipt.channel }
     : { providerId: receipt.providerId!, channel: receipt.channel };
-  return onMessage(db, ref, async (id, contactId) => {
+  return onMessage(db, ref, async (id, contactId, createdAt) => {
     const result = await db.query<{ id: string; status: 'delivered' | 'failed'; consent_cleared: boolean }>(
-      `WITH target AS (SELECT id FROM messages WHERE id = $1 AND contact_id = $2 AND channel = $3 FOR UPDATE),
+      `WITH target AS (SELECT id FROM messages WHERE id = $1 AND contact_id = $2 AND created_at = $10 AND channel = $3 FOR UPDATE),
      m AS (
        UPDATE messages m SET
               status = CASE WHEN $4 = 'delivered' AND m.status IN ('queued', 'sent') THEN 'delivered'
@@ -322,7 +341,7 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
               failed_at = CASE WHEN $4 = 'failed' THEN coalesce(m.failed_at, $6) ELSE m.failed_at END,
               last_error = CASE WHEN $4 = 'failed' THEN left($5, 1000) ELSE m.last_error END,
               next_attempt_at = CASE WHEN $4 = 'failed' THEN NULL ELSE m.next_attempt_at END
-         FROM target WHERE m.id = target.id AND m.contact_id = $2
+         FROM target WHERE m.id = target.id AND m.contact_id = $2 AND m.created_at = $10
        RETURNING m.id, m.journey_id, m.node_id, m.contact_id, m.status),
      c AS (
        UPDATE contacts c SET consent = c.consent || '{"email": false}'::jsonb, updated_at = now()
@@ -345,12 +364,65 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
         clearConsent,
         receipt.status,
         receipt.bounce ?? null,
+        createdAt,
       ],
     );
     const row = result.rows[0];
     return row ? { messageId: row.id, status: row.status, consentCleared: row.consent_cleared } : null;
   });
 }
+
+/**
+ * Writes `rows`' idempotency keys (`message_keys`) and inserts the rows whose key this statement wrote: a key written
+ * before (a step replayed after a crash, in this month or a later one) queues nothing. `columns`: each messages column
+ * with its value over `u` (a row, one jsonb array); they must include idempotency_key, contact_id and created_at.
+ * Twins inside one call: the first. Returns the ids inserted.
+ */
+async function insertKeyedMessages(tx: Tx, rows: unknown[][], columns: Record<string, string>): Promise<string[]> {
+  const seen = new Set<string>();
+  const at = (name: string) => Object.keys(columns).indexOf(name);
+  const once = rows.filter((r) => {
+    const k = `${String(r[at('contact_id')])}\u0000${String(r[at('idempotency_key')])}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (!once.length) return [];
+  const names = Object.keys(columns).join(', ');
+  // typed columns in the CTE, plain names after it: Citus plans the final INSERT … SELECT over the CTE's result
+  const inserted = await tx.query<{ id: string }>(
+    `WITH batch AS (SELECT ${Object.entries(columns)
+      .map(([name, value]) => `${value} AS ${name}`)
+      .join(', ')} FROM jsonb_array_elements($1::jsonb) AS u),
+     k AS (
+       INSERT INTO message_keys (idempotency_key, contact_id, created_at) SELECT idempotency_key, contact_id, created_at FROM batch
+       ON CONFLICT (idempotency_key, contact_id) DO NOTHING RETURNING idempotency_key, contact_id)
+     INSERT INTO messages (${names})
+     SELECT ${Object.keys(columns)
+       .map((name) => `b.${name}`)
+       .join(', ')}
+       FROM batch b JOIN k ON k.idempotency_key = b.idempotency_key COLLATE "C" AND k.contact_id = b.contact_id
+     RETURNING id`,
+    [JSON.stringify(once)],
+  );
+  return inserted.rows.map((r) => r.id);
+}
+
+/** The outbox columns every queued message has, from the row's first ten values (see queueMessages and insertHops). */
+const outboxColumns = {
+  idempotency_key: `u->>1`,
+  journey_id: `(u->>2)::uuid`,
+  flow_id: `(u->>3)::uuid`,
+  flow_version: `(u->>4)::int`,
+  contact_id: `(u->>5)::bigint`,
+  node_id: `u->>6`,
+  channel: `u->>7`,
+  status: `'queued'`,
+  content: `u->8`,
+  cost_cents: `(u->>9)::int`,
+  attempts: `0`,
+  next_attempt_at: `(u->>10)::timestamptz`,
+};
 
 /** Queues the batch's sends in the outbox; a repeated idempotency key is ignored. Returns how many were queued. */
 export async function queueMessages(tx: Tx, sends: { journey: JourneySnapshot; effect: SendEffect }[]): Promise<number> {
@@ -369,16 +441,13 @@ export async function queueMessages(tx: Tx, sends: { journey: JourneySnapshot; e
     s.effect.at,
     s.effect.topic ?? null,
   ]);
-  const inserted = await tx.query(
-    `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
-                           content, cost_cents, attempts, next_attempt_at, created_at, topic)
-     SELECT COALESCE((u->>0)::uuid, gen_random_uuid()), u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint,
-            u->>6, u->>7, 'queued', u->8, (u->>9)::int, 0, (u->>10)::timestamptz, (u->>10)::timestamptz, u->>11
-       FROM jsonb_array_elements($1::jsonb) AS u
-     ON CONFLICT (idempotency_key, contact_id) DO NOTHING`,
-    [JSON.stringify(rows)],
-  );
-  return inserted.rowCount ?? 0;
+  const inserted = await insertKeyedMessages(tx, rows, {
+    id: `COALESCE((u->>0)::uuid, gen_random_uuid())`,
+    ...outboxColumns,
+    created_at: `(u->>10)::timestamptz`,
+    topic: `u->>11`,
+  });
+  return inserted.length;
 }
 
 /** Archive: messages still in the outbox are never sent (the dispatcher skips inactive flows, so say so). */
@@ -394,9 +463,7 @@ export async function cancelQueuedMessages(db: Pick<Db, 'query'>, flowId: string
 }
 
 /** A queued message claimed for sending, with what sending needs of its contact. */
-export interface DueMessage {
-  id: string;
-  contact_id: string;
+export interface DueMessage extends MessageKey {
   idempotency_key: string;
   journey_id: string;
   node_id: string;
@@ -495,7 +562,7 @@ export async function claimDueMessages(
  */
 function dueMessageSelect(contacts?: string): string {
   const only = (column: string) => (contacts ? ` AND ${column} = ANY (${contacts})` : '');
-  return `SELECT q.id, q.contact_id::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
+  return `SELECT q.id, q.contact_id::text, q.created_at::text, q.idempotency_key, q.journey_id, q.node_id, q.channel, q.content, q.attempts + 1 AS attempts,
             c.attributes, c.consent, q.flow_id, q.flow_version, q.escalation, c.external_id, c.timezone, q.topic,
             (SELECT f.settings -> 'quietHours' FROM flows f WHERE f.id = q.flow_id) AS flow_quiet_hours,
             -- a topic message: the contact's choice for (topic, channel), else for the topic, else the topic's default
@@ -516,10 +583,11 @@ function dueMessageSelect(contacts?: string): string {
 export async function recordDeliveries(
   tx: Tx,
   now: Date,
-  sent: Pick<DueMessage, 'id' | 'channel'>[],
+  sent: (MessageKey & Pick<DueMessage, 'channel'>)[],
   outcomes: DeliveryOutcome[],
 ): Promise<void> {
   if (!outcomes.length) return;
+  const sentById = new Map(sent.map((m) => [m.id, m]));
   await tx.query(
     `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
             next_attempt_at = u.next_attempt_at,
@@ -528,9 +596,10 @@ export async function recordDeliveries(
             failed_at = CASE WHEN u.status = 'failed' THEN $8::timestamptz ELSE m.failed_at END,
             attempts = u.attempt,
             segments = COALESCE(u.segments, m.segments)
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[], $9::int[])
-            AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter, segments)
-      WHERE m.id = u.id AND m.status = 'queued' AND m.attempts = u.attempt - 1`,
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::text[], $9::int[],
+                   $10::bigint[], $11::timestamptz[])
+            AS u(id, status, provider_id, error, next_attempt_at, attempt, adapter, segments, contact_id, created_at)
+      WHERE ${sameMessage('m', 'u')} AND m.status = 'queued' AND m.attempts = u.attempt - 1`,
     [
       outcomes.map((o) => o.id),
       outcomes.map((o) => o.status),
@@ -541,6 +610,8 @@ export async function recordDeliveries(
       outcomes.map((o) => o.adapter),
       now,
       outcomes.map((o) => o.segments),
+      outcomes.map((o) => sentById.get(o.id)!.contact_id),
+      outcomes.map((o) => sentById.get(o.id)!.created_at),
     ],
   );
   // receipts that beat this chunk's COMMIT to the server (the provider called back at once) apply with it
@@ -597,25 +668,28 @@ export async function recordDeliveries(
 /** Due escalation hops: their journey's state and whether anything on their chain was clicked or opened. */
 export async function hopStates(
   db: Pick<Db, 'query'>,
-  ids: string[],
+  hops: readonly MessageKey[],
 ): Promise<{ id: string; journey_state: string; clicked: boolean; opened: boolean }[]> {
   const state = await db.query<{ id: string; journey_state: string; clicked: boolean; opened: boolean }>(
     `SELECT h.id, j.state AS journey_state,
-            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.clicked_at IS NOT NULL
+            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.contact_id = h.contact_id AND x.clicked_at IS NOT NULL
                        AND (x.id = (h.escalation->>'fromMessageId')::uuid OR x.escalation->>'fromMessageId' = h.escalation->>'fromMessageId')) AS clicked,
-            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.opened_at IS NOT NULL
+            EXISTS (SELECT 1 FROM messages x WHERE x.journey_id = h.journey_id AND x.contact_id = h.contact_id AND x.opened_at IS NOT NULL
                        AND (x.id = (h.escalation->>'fromMessageId')::uuid OR x.escalation->>'fromMessageId' = h.escalation->>'fromMessageId')) AS opened
-       FROM messages h JOIN journeys j ON j.id = h.journey_id WHERE h.id = ANY($1::uuid[])`,
-    [ids],
+       FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[]) AS u(id, contact_id, created_at)
+       JOIN messages h ON ${sameMessage('h', 'u')}
+       JOIN journeys j ON j.contact_id = h.contact_id AND j.id = h.journey_id`,
+    keyParams(hops),
   );
   return state.rows;
 }
 
 /** Hops not needed any more are removed (never sent), each with an `escalation` log row saying why. */
-export async function cancelHops(db: Pick<Db, 'query'>, cancel: { id: string; reason: string }[], now: Date): Promise<void> {
+export async function cancelHops(db: Pick<Db, 'query'>, cancel: (MessageKey & { reason: string })[], now: Date): Promise<void> {
   if (cancel.length) {
     await db.query(
-      `WITH gone AS (DELETE FROM messages m USING unnest($1::uuid[], $2::text[]) AS u(id, reason) WHERE m.id = u.id AND m.status = 'queued'
+      `WITH gone AS (DELETE FROM messages m USING unnest($1::uuid[], $4::bigint[], $5::timestamptz[], $2::text[]) AS u(id, contact_id, created_at, reason)
+                      WHERE ${sameMessage('m', 'u')} AND m.status = 'queued'
                      RETURNING m.id, m.journey_id, m.contact_id, m.node_id, m.channel, m.escalation, u.reason)
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
        SELECT journey_id, contact_id, $3, node_id, 'escalation', jsonb_build_object(
@@ -624,23 +698,24 @@ export async function cancelHops(db: Pick<Db, 'query'>, cancel: { id: string; re
                   CASE reason WHEN 'clicked' THEN 'the contact clicked' WHEN 'opened' THEN 'the contact opened the message'
                               ELSE 'the journey ended' END)
          FROM gone`,
-      [cancel.map((c) => c.id), cancel.map((c) => c.reason), now],
+      [cancel.map((c) => c.id), cancel.map((c) => c.reason), now, ...keyParams(cancel).slice(1)],
     );
   }
 }
 
 /** Hops held by quiet hours wait until `until`, each with an `escalation` log row. */
-export async function holdHops(db: Pick<Db, 'query'>, hold: { id: string; until: Date }[], now: Date): Promise<void> {
+export async function holdHops(db: Pick<Db, 'query'>, hold: (MessageKey & { until: Date })[], now: Date): Promise<void> {
   if (hold.length) {
     await db.query(
       `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
-                       FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id
+                       FROM unnest($1::uuid[], $4::bigint[], $5::timestamptz[], $2::timestamptz[]) AS u(id, contact_id, created_at, until)
+                      WHERE ${sameMessage('m', 'u')}
                      RETURNING m.id, m.journey_id, m.contact_id, m.node_id, m.channel, u.until)
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
        SELECT journey_id, contact_id, $3, node_id, 'escalation', jsonb_build_object('messageId', id, 'channel', channel, 'status', 'held',
                 'until', until, 'explanation', 'escalation held by quiet hours until ' || until)
          FROM held`,
-      [hold.map((h) => h.id), hold.map((h) => h.until), now],
+      [hold.map((h) => h.id), hold.map((h) => h.until), now, ...keyParams(hold).slice(1)],
     );
   }
 }
@@ -648,21 +723,18 @@ export async function holdHops(db: Pick<Db, 'query'>, hold: { id: string; until:
 /** Queues escalation hops (a repeated key is ignored) and logs the ones created; returns their ids. */
 export async function insertHops(
   tx: Tx,
-  rows: unknown[],
+  rows: unknown[][],
   logs: { journeyId: string; contactId: string; nodeId: string; detail: Record<string, unknown> }[],
   now: Date,
 ): Promise<Set<string>> {
   if (!rows.length) return new Set();
-  const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO messages (id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status,
-                           content, cost_cents, attempts, next_attempt_at, escalation, created_at)
-     SELECT (u->>0)::uuid, u->>1, (u->>2)::uuid, (u->>3)::uuid, (u->>4)::int, (u->>5)::bigint, u->>6, u->>7, 'queued',
-            u->8, (u->>9)::int, 0, (u->>10)::timestamptz, u->11, (u->>12)::timestamptz
-       FROM jsonb_array_elements($1::jsonb) AS u
-     ON CONFLICT (idempotency_key, contact_id) DO NOTHING RETURNING id`,
-    [JSON.stringify(rows)],
-  );
-  const created = new Set(inserted.rows.map((r) => r.id));
+  const inserted = await insertKeyedMessages(tx, rows, {
+    id: `(u->>0)::uuid`,
+    ...outboxColumns,
+    escalation: `u->11`,
+    created_at: `(u->>12)::timestamptz`,
+  });
+  const created = new Set(inserted);
   const fresh = logs.filter((l) => created.has(l.detail.messageId as string));
   if (fresh.length) {
     await tx.query(
@@ -685,16 +757,17 @@ export async function insertHops(
  * Messages that came due inside the contact's quiet hours wait until the window opens: next_attempt_at moves, the
  * attempt is not counted, and the journey log says why.
  */
-export async function holdForQuietHours(tx: Tx, hold: { id: string; until: Date }[], now: Date): Promise<void> {
+export async function holdForQuietHours(tx: Tx, hold: (MessageKey & { until: Date })[], now: Date): Promise<void> {
   await tx.query(
     `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
-                     FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE m.id = u.id AND m.status = 'queued'
+                     FROM unnest($1::uuid[], $4::bigint[], $5::timestamptz[], $2::timestamptz[]) AS u(id, contact_id, created_at, until)
+                    WHERE ${sameMessage('m', 'u')} AND m.status = 'queued'
                    RETURNING m.id, m.journey_id, m.node_id, m.channel, m.contact_id, u.until)
      INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
      SELECT h.journey_id, h.contact_id, $3, h.node_id, 'guardrail', jsonb_build_object('messageId', h.id, 'channel', h.channel,
               'reason', 'quiet_hours', 'until', h.until, 'atSend', true,
               'explanation', 'quiet hours in ' || COALESCE(c.timezone, 'UTC') || ' at send time: held until ' || h.until)
        FROM held h JOIN contacts c ON c.id = h.contact_id`,
-    [hold.map((h) => h.id), hold.map((h) => h.until), now],
+    [hold.map((h) => h.id), hold.map((h) => h.until), now, ...keyParams(hold).slice(1)],
   );
 }

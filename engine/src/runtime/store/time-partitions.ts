@@ -1,11 +1,12 @@
 /**
- * Bounded storage (issue 23): `journey_log` and `events` are partitioned by UTC month. Months are created ahead and
+ * Bounded storage (issue 23): `journey_log`, `events` and `messages` are partitioned by UTC month. Months are created ahead and
  * dropped past the workspace's retention as whole partitions, never row by row (the plan is the core's
  * `planMonthlyPartitions`). The default partition (rows outside every month, e.g. a test clock years away) is never
  * dropped; when a month is created, the rows it caught for that month move into it.
  *
  * Locks: creating or dropping a month changes the foreign-key triggers between the table and the table it references
- * (`journeys` for the log, `contacts` for events), which needs ACCESS EXCLUSIVE on both. An engine batch holds a row
+ * (`journeys` for the log, `contacts` for events, contacts, flows and journeys for messages), which needs ACCESS
+ * EXCLUSIVE on them. An engine batch holds a row
  * lock on `journeys` from its claim to its COMMIT and then asks for more, so waiting for those locks behind it
  * deadlocks. Maintenance therefore asks for both at once with NOWAIT, before anything else, retrying in the gaps
  * between statements for about a second (then another day); it never queues behind the engine or ingestion, which
@@ -18,15 +19,15 @@ import { checkout, type Db, type Tx } from '../db';
 
 /** A table partitioned by month of one of its columns, and what dropping a month must respect. */
 export interface MonthlyTable {
-  table: 'journey_log' | 'events';
+  table: 'journey_log' | 'events' | 'messages';
   /** the partition column */
-  column: 'at' | 'received_at';
+  column: 'at' | 'received_at' | 'created_at';
   /** the tables its months' foreign keys tie it to, locked with it (in this order) while months change */
   locks: readonly string[];
   /** a statement that finds a row of the month `partition` something live still needs: that month is kept */
   stillNeeded?: (partition: string) => string;
-  /** after months were dropped: remove what belonged only to rows before `before` (outside the table locks) */
-  afterDrop?: (tx: Tx, before: Date) => Promise<unknown>;
+  /** after months were dropped: remove what belonged only to their rows (outside the table locks) */
+  afterDrop?: (tx: Tx, dropped: readonly MonthRange[]) => Promise<unknown>;
 }
 
 /** The journey log: a month that holds a step of a waiting or running journey is kept, whatever its age. */
@@ -42,7 +43,7 @@ export const journeyLogMonths: MonthlyTable = {
 /**
  * Events, by the instant they were received (set by the server, so months fill in order; `occurred_at` is the
  * sender's and may be anything). The retention asked for already covers every active flow's look-back
- * (`eventRetentionMonths`). A sender's message ids are unique per contact in `event_message_ids`, which a
+ * (`monthsToKeep`). A sender's message ids are unique per contact in `event_message_ids`, which a
  * partitioned table cannot hold across its months: the keys of dropped months go with them, so a message id is
  * deduplicated for as long as its event is kept.
  */
@@ -50,8 +51,37 @@ export const eventMonths: MonthlyTable = {
   table: 'events',
   column: 'received_at',
   locks: ['contacts', 'events'],
-  afterDrop: (tx, before) => tx.query(`DELETE FROM event_message_ids WHERE received_at < $1`, [before]),
+  afterDrop: (tx, dropped) => deleteInMonths(tx, 'event_message_ids', 'received_at', dropped),
 };
+
+/**
+ * Messages, by the instant their step queued them (it never changes). A month holding a message still queued (held by
+ * quiet hours, a retry's backoff, an escalation hop) or a message of a waiting or running journey (escalations read
+ * the chain's earlier messages; the journey's timeline shows them) is kept. The retention asked for already covers the
+ * frequency caps' and the attribution window. Idempotency keys live in `message_keys` (a partitioned table cannot
+ * hold them unique across months) and go with their month: by then no step can be replayed for them.
+ */
+export const messageMonths: MonthlyTable = {
+  table: 'messages',
+  column: 'created_at',
+  locks: ['contacts', 'flows', 'journeys', 'messages'],
+  stillNeeded: (partition) =>
+    `SELECT 1 FROM ${partition} m
+      WHERE m.status = 'queued'
+         OR EXISTS (SELECT 1 FROM journeys j WHERE j.contact_id = m.contact_id AND j.id = m.journey_id AND j.state IN ('waiting', 'running'))
+      LIMIT 1`,
+  afterDrop: (tx, dropped) => deleteInMonths(tx, 'message_keys', 'created_at', dropped),
+};
+
+type MonthRange = { from: Date; to: Date };
+
+/**
+ * A key table's rows stamped inside the dropped months (a kept month's keys stay with its rows): one range per month,
+ * a plain statement a sharded database runs on every shard as it is.
+ */
+async function deleteInMonths(tx: Tx, table: string, column: string, months: readonly MonthRange[]): Promise<void> {
+  for (const { from, to } of months) await tx.query(`DELETE FROM ${table} WHERE ${column} >= $1 AND ${column} < $2`, [from, to]);
+}
 
 export interface PartitionReport {
   created: string[];
@@ -89,9 +119,9 @@ export async function maintainMonthlyPartitions(
   const lockKey = `boomerang.${spec.table}_partitions`;
   let locked = false;
   try {
-    const kind = await tx.query<{ relkind: string }>(`SELECT relkind FROM pg_class WHERE oid = $1::regclass`, [spec.table]);
-    if (kind.rows[0]?.relkind !== 'p') return { ...report, skipped: 'not partitioned' };
-    const first = planMonthlyPartitions(await existingMonths(tx, spec), nows, retentionMonths);
+    const months = await existingMonths(tx, spec);
+    if (!months) return { ...report, skipped: 'not partitioned' };
+    const first = planMonthlyPartitions(months, nows, retentionMonths);
     if (!isWork(first)) return report;
     // a longer retention only drops fewer months, so it is worth asking for only when the setting's would drop one
     if (first.drop.length && options.atLeastMonths) retentionMonths = Math.max(retentionMonths, await options.atLeastMonths());
@@ -100,6 +130,9 @@ export async function maintainMonthlyPartitions(
     if (!locked) return { ...report, skipped: 'locked' };
     for (let attempt = 0; attempt * LOCK_GAP_MS < patienceMs; attempt++) {
       await tx.query('BEGIN');
+      // Citus: this transaction reads shards (stillNeeded) before it detaches months, which Citus allows only when its
+      // reads used one connection per node (a placeholder setting, without effect, on plain PostgreSQL)
+      await tx.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
       try {
         await tx.query(`LOCK TABLE ${spec.locks.join(', ')} IN ACCESS EXCLUSIVE MODE NOWAIT`);
       } catch (error) {
@@ -108,9 +141,9 @@ export async function maintainMonthlyPartitions(
         await sleep(LOCK_GAP_MS);
         continue;
       }
-      const droppedBefore = await applyPlan(tx, spec, planMonthlyPartitions(await existingMonths(tx, spec), nows, retentionMonths), report);
+      await applyPlan(tx, spec, planMonthlyPartitions((await existingMonths(tx, spec)) ?? [], nows, retentionMonths), report);
       await tx.query('COMMIT');
-      if (droppedBefore && spec.afterDrop) await spec.afterDrop(tx, droppedBefore);
+      if (report.dropped.length && spec.afterDrop) await spec.afterDrop(tx, report.dropped.map(monthBounds));
       return report;
     }
     return { ...report, skipped: 'busy' };
@@ -125,23 +158,23 @@ export async function maintainMonthlyPartitions(
 
 const isWork = (plan: PartitionPlan) => plan.create.length > 0 || plan.drop.length > 0;
 
-async function existingMonths(tx: Tx, spec: MonthlyTable): Promise<string[]> {
-  const parts = await tx.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass`,
+/** The table's months (`YYYY-MM`), in one catalogue read; null when the table is not partitioned. */
+async function existingMonths(tx: Tx, spec: MonthlyTable): Promise<string[] | null> {
+  const table = await tx.query<{ relkind: string; parts: string[] }>(
+    `SELECT t.relkind, ARRAY(SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = t.oid) AS parts
+       FROM pg_class t WHERE t.oid = $1::regclass`,
     [spec.table],
   );
+  if (table.rows[0]?.relkind !== 'p') return null;
   const pattern = new RegExp(`^${spec.table}_p(\\d{4})(\\d{2})$`);
-  return parts.rows.flatMap(({ name }) => {
+  return table.rows[0].parts.flatMap((name) => {
     const m = pattern.exec(name);
     return m ? [`${m[1]}-${m[2]}`] : [];
   });
 }
 
-/**
- * Inside the transaction that holds the tables: create the months (moving strays), drop the old ones. Returns the
- * end of the newest month dropped, if any.
- */
-async function applyPlan(tx: Tx, spec: MonthlyTable, plan: PartitionPlan, report: PartitionReport): Promise<Date | null> {
+/** Inside the transaction that holds the tables: create the months (moving strays), drop the old ones. */
+async function applyPlan(tx: Tx, spec: MonthlyTable, plan: PartitionPlan, report: PartitionReport): Promise<void> {
   const { table, column } = spec;
   for (const month of plan.create) {
     const { from, to } = monthBounds(month);
@@ -162,7 +195,6 @@ async function applyPlan(tx: Tx, spec: MonthlyTable, plan: PartitionPlan, report
     }
     report.created.push(month);
   }
-  let droppedBefore: Date | null = null;
   for (const month of plan.drop) {
     const name = partitionName(table, month);
     if (spec.stillNeeded && (await tx.query(spec.stillNeeded(name))).rowCount) {
@@ -172,9 +204,7 @@ async function applyPlan(tx: Tx, spec: MonthlyTable, plan: PartitionPlan, report
     await tx.query(`ALTER TABLE ${table} DETACH PARTITION ${name}`);
     await tx.query(`DROP TABLE ${name}`);
     report.dropped.push(month);
-    droppedBefore = monthBounds(month).to;
   }
-  return droppedBefore;
 }
 
 function partitionName(table: MonthlyTable['table'], month: string): string {
