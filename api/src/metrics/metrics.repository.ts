@@ -279,18 +279,23 @@ export class MetricsRepository {
           WHERE l.kind = 'decision' AND l.node_id IN (SELECT node_id FROM conditions)),
        sends AS (
          SELECT journey_id, count(*) FILTER (WHERE ${mc.sent('messages')})::int AS sent, sum(${mc.billedCents('messages')}) AS cost
-           FROM messages WHERE journey_id IN (SELECT journey_id FROM took) GROUP BY journey_id)
-       SELECT t.node_id, c.node_label, t.handle,
-              count(*) FILTER (WHERE NOT j.holdout)::int AS t_journeys,
-              count(*) FILTER (WHERE NOT j.holdout AND j.state = 'converted')::int AS t_converted,
-              count(*) FILTER (WHERE NOT j.holdout AND j.after_message)::int AS t_converted_after_message,
-              coalesce(sum(s.sent) FILTER (WHERE NOT j.holdout), 0)::int AS t_messages_sent,
-              coalesce(sum(s.cost) FILTER (WHERE NOT j.holdout), 0)::int AS t_cost,
-              count(*) FILTER (WHERE j.holdout)::int AS h_journeys,
-              count(*) FILTER (WHERE j.holdout AND j.state = 'converted')::int AS h_converted
-         FROM took t JOIN j ON j.id = t.journey_id JOIN conditions c ON c.node_id = t.node_id
-         LEFT JOIN sends s ON s.journey_id = t.journey_id
-        GROUP BY t.node_id, c.node_label, t.handle ORDER BY t.node_id, t.handle`,
+           FROM messages WHERE journey_id IN (SELECT journey_id FROM took) GROUP BY journey_id),
+       counted AS (
+         SELECT t.node_id, t.handle,
+                count(*) FILTER (WHERE NOT j.holdout)::int AS t_journeys,
+                count(*) FILTER (WHERE NOT j.holdout AND j.state = 'converted')::int AS t_converted,
+                count(*) FILTER (WHERE NOT j.holdout AND j.after_message)::int AS t_converted_after_message,
+                coalesce(sum(s.sent) FILTER (WHERE NOT j.holdout), 0)::int AS t_messages_sent,
+                coalesce(sum(s.cost) FILTER (WHERE NOT j.holdout), 0)::int AS t_cost,
+                count(*) FILTER (WHERE j.holdout)::int AS h_journeys,
+                count(*) FILTER (WHERE j.holdout AND j.state = 'converted')::int AS h_converted
+           FROM took t JOIN j ON j.id = t.journey_id LEFT JOIN sends s ON s.journey_id = t.journey_id
+          GROUP BY t.node_id, t.handle)
+       -- the labels last: joined before counting, the planner expected one row of the graph's conditions (a jsonb
+       -- expression it cannot estimate), hence one row of the join, and rescanned the sends once per journey
+       SELECT x.node_id, c.node_label, x.handle, x.t_journeys, x.t_converted, x.t_converted_after_message, x.t_messages_sent,
+              x.t_cost, x.h_journeys, x.h_converted
+         FROM counted x JOIN conditions c ON c.node_id = x.node_id ORDER BY x.node_id, x.handle`,
       [flowId, version],
     );
   }
