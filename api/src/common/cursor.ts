@@ -28,6 +28,12 @@ export function decodeCursor(cursor: string | undefined, shape: readonly ('strin
   return key as (string | number)[];
 }
 
+/**
+ * A timestamptz sort key as a cursor carries it: ISO 8601 in UTC to the microsecond, as `cursor_at`. A JavaScript
+ * Date holds milliseconds, and a cursor rounded down to one skips every row later in that millisecond.
+ */
+export const cursorInstantSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 
 export interface JourneyExportRow {
   id: string;
+  /** `entered_at` as PostgreSQL prints it: the keyset's cursor, exact to the microsecond */
+  entered_key: string;
   flow_version: number;
   external_id: string;
   state: string;
@@ -33,7 +35,10 @@ export interface MessageExportRow {
   last_error: string | null;
 }
 
-/** Keyset pages (by id) over a flow's journeys and messages: exports of any size never hold more than one page. */
+/**
+ * Keyset pages over a flow's journeys (in the order they entered) and messages (by id): exports of any size never hold
+ * more than one page.
+ */
 @Injectable()
 export class ExportsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -42,12 +47,14 @@ export class ExportsRepository {
     return (await this.dataSource.query(`SELECT 1 FROM flows WHERE id = $1`, [flowId])).length > 0;
   }
 
-  journeysPage(flowId: string, after: string | null, limit: number): Promise<JourneyExportRow[]> {
+  journeysPage(flowId: string, after: { enteredKey: string; id: string } | null, limit: number): Promise<JourneyExportRow[]> {
     return this.dataSource.query(
-      `SELECT j.id, j.flow_version, c.external_id, j.state, j.holdout, j.current_node_id, j.entered_at, j.next_run_at, j.ended_at
+      `SELECT j.id, j.entered_at::text AS entered_key, j.flow_version, c.external_id, j.state, j.holdout, j.current_node_id,
+              j.entered_at, j.next_run_at, j.ended_at
          FROM journeys j JOIN contacts c ON c.id = j.contact_id
-        WHERE j.flow_id = $1 AND ($2::uuid IS NULL OR j.id > $2) ORDER BY j.id LIMIT $3`,
-      [flowId, after, limit],
+        WHERE j.flow_id = $1 AND ($2::timestamptz IS NULL OR (j.entered_at, j.id) > ($2::timestamptz, $3::uuid))
+        ORDER BY j.entered_at, j.id LIMIT $4`,
+      [flowId, after?.enteredKey ?? null, after?.id ?? null, limit],
     );
   }
 

@@ -19,7 +19,7 @@ export class ExportsService {
 
   async *journeys(flowId: string): AsyncGenerator<string> {
     yield csvLine(['journey_id', 'version', 'external_id', 'state', 'holdout', 'current_node_id', 'entered_at', 'next_run_at', 'ended_at']);
-    for (let after: string | null = null; ;) {
+    for (let after: { enteredKey: string; id: string } | null = null; ;) {
       const page = await this.exports.journeysPage(flowId, after, PAGE);
       for (const r of page)
         yield csvLine([
@@ -34,7 +34,8 @@ export class ExportsService {
           r.ended_at,
         ]);
       if (page.length < PAGE) return;
-      after = page[page.length - 1].id;
+      const last = page[page.length - 1];
+      after = { enteredKey: last.entered_key, id: last.id };
     }
   }
 

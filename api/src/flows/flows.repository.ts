@@ -1,3 +1,4 @@
+import { cursorInstantSql } from '../common/cursor';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FlowGraphDocument } from '@boomerang/engine';
@@ -69,9 +70,9 @@ export class FlowsRepository {
     return rows[0] ?? null;
   }
 
-  list(filter: { status?: FlowStatus; after?: [string, string]; limit: number }): Promise<FlowRow[]> {
+  list(filter: { status?: FlowStatus; after?: [string, string]; limit: number }): Promise<(FlowRow & { cursor_at: string })[]> {
     return this.dataSource.query(
-      `SELECT ${flowColumns} FROM flows
+      `SELECT ${flowColumns}, ${cursorInstantSql('created_at')} FROM flows
         WHERE ($1::text IS NULL OR status = $1)
           AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $4`,

@@ -92,7 +92,7 @@ export class FlowsService {
   async list(query: ListFlowsQuery): Promise<Page<FlowSummary>> {
     const after = decodeCursor(query.cursor, ['date', 'string']) as [string, string] | null;
     const rows = await this.flows.list({ status: query.status, after: after ?? undefined, limit: query.limit });
-    return pageOf(rows, query.limit, summaryView, (row) => [row.created_at.toISOString(), row.id]);
+    return pageOf(rows, query.limit, summaryView, (row) => [row.cursor_at, row.id]);
   }
 
   async view(id: string, version?: number): Promise<FlowView> {

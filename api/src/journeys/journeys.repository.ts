@@ -1,3 +1,4 @@
+import { cursorInstantSql } from '../common/cursor';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { JourneyState } from '@boomerang/engine';
@@ -75,9 +76,9 @@ export class JourneysRepository {
   forFlow(
     flowId: string,
     filter: { state?: string; nodeId?: string; version?: number; after?: [string, string]; limit: number },
-  ): Promise<JourneyRow[]> {
+  ): Promise<(JourneyRow & { cursor_at: string })[]> {
     return this.dataSource.query(
-      `SELECT ${columns}
+      `SELECT ${columns}, ${cursorInstantSql('j.entered_at')}
          FROM journeys j JOIN contacts c ON c.id = j.contact_id JOIN flows f ON f.id = j.flow_id
         WHERE j.flow_id = $1
           AND ($2::text IS NULL OR j.state = $2)

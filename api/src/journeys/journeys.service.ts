@@ -34,7 +34,7 @@ export class JourneysService {
       rows,
       query.limit,
       (row) => journeyView(row, mask),
-      (row) => [row.entered_at.toISOString(), row.id],
+      (row) => [row.cursor_at, row.id],
     );
   }
 }

@@ -1,3 +1,4 @@
+import { cursorInstantSql } from '../common/cursor';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MessagesQuery } from './messages.dto';
@@ -32,11 +33,11 @@ export class MessagesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Newest first, keyset-paginated on (created_at, id). */
-  list(filter: Omit<MessagesQuery, 'cursor'> & { after?: [string, string] }): Promise<MessageRow[]> {
+  list(filter: Omit<MessagesQuery, 'cursor'> & { after?: [string, string] }): Promise<(MessageRow & { cursor_at: string })[]> {
     return this.dataSource.query(
       `SELECT m.id, m.journey_id, m.flow_id, m.flow_version, c.external_id, m.node_id, m.channel, m.status, m.content,
               m.cost_cents, m.segments, m.escalation, m.attempts, m.last_error, m.created_at, m.sent_at, m.delivered_at, m.failed_at, m.opened_at,
-              m.clicked_at, m.unsubscribed_at
+              m.clicked_at, m.unsubscribed_at, ${cursorInstantSql('m.created_at')}
          FROM messages m JOIN contacts c ON c.id = m.contact_id
         WHERE ($1::text IS NULL OR c.external_id = $1)
           AND ($2::uuid IS NULL OR m.flow_id = $2)

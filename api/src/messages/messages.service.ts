@@ -18,7 +18,7 @@ export class MessagesService {
       rows,
       query.limit,
       (row) => messageView(row, mask),
-      (row) => [row.created_at.toISOString(), row.id],
+      (row) => [row.cursor_at, row.id],
     );
   }
 }
