@@ -1,9 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { createMonthlyPartitions } from './monthly-partitions';
 
-const columns = `id, idempotency_key, journey_id, flow_id, flow_version, contact_id, node_id, channel, status, content, cost_cents,
-  attempts, next_attempt_at, last_error, provider_id, created_at, sent_at, delivered_at, failed_at, opened_at, clicked_at,
-  unsubscribed_at, segments, escalation, topic`;
 /** Every index but the keys; `messages_flow_idx (flow_id, node_id)` is not among them after `up` (see below). */
 const indexes = [
   'messages_contact_time_idx',
@@ -44,14 +41,18 @@ export class MessagesPartitions1796930000000 implements MigrationInterface {
     );
     await q.query(`DROP INDEX messages_flow_idx`);
     await setAside(q, 'messages_unpartitioned', [...indexes, 'messages_pkey', 'messages_idempotency_key_key']);
-    await q.query(createMessages('PRIMARY KEY (id, contact_id, created_at)', 'PARTITION BY RANGE (created_at)'));
+    await q.query(
+      `CREATE TABLE messages (LIKE messages_unpartitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (created_at)`,
+    );
+    await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_pkey PRIMARY KEY (id, contact_id, created_at)`);
     await createMonthlyPartitions(q, 'messages', 'created_at', 'messages_unpartitioned');
     await moveRowsAndRestore(q, 'messages_unpartitioned');
   }
 
   async down(q: QueryRunner): Promise<void> {
     await setAside(q, 'messages_partitioned', [...indexes, 'messages_pkey']);
-    await q.query(createMessages('PRIMARY KEY (id, contact_id)', ''));
+    await q.query(`CREATE TABLE messages (LIKE messages_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_pkey PRIMARY KEY (id, contact_id)`);
     await moveRowsAndRestore(q, 'messages_partitioned');
     await q.query(`ALTER TABLE messages ADD CONSTRAINT messages_idempotency_key_key UNIQUE (idempotency_key, contact_id)`);
     await q.query(`CREATE INDEX messages_flow_idx ON messages (flow_id, node_id)`);
@@ -59,49 +60,20 @@ export class MessagesPartitions1796930000000 implements MigrationInterface {
   }
 }
 
-/** The table as it is, renamed with its index names and without its foreign keys, so the new table can take them. */
+/**
+ * The table as it is, renamed with its index names and without its foreign keys, so the new table (LIKE it: columns,
+ * defaults and checks) can take them.
+ */
 async function setAside(q: QueryRunner, as: string, indexNames: string[]): Promise<void> {
   await q.query(`ALTER TABLE messages RENAME TO ${as}`);
   for (const index of indexNames) await q.query(`ALTER INDEX ${index} RENAME TO ${index.replace(/^messages/, as)}`);
   for (const key of foreignKeys) await q.query(`ALTER TABLE ${as} DROP CONSTRAINT ${key}`);
 }
 
-function createMessages(primaryKey: string, partitioning: string): string {
-  return `
-    CREATE TABLE messages (
-      id uuid NOT NULL DEFAULT gen_random_uuid(),
-      idempotency_key text NOT NULL,
-      journey_id uuid NOT NULL,
-      flow_id uuid NOT NULL,
-      flow_version integer NOT NULL,
-      contact_id bigint NOT NULL,
-      node_id text NOT NULL,
-      channel text NOT NULL CONSTRAINT messages_channel_check CHECK (channel = ANY (ARRAY['email', 'push', 'sms', 'webhook'])),
-      status text NOT NULL DEFAULT 'queued'
-        CONSTRAINT messages_status_check CHECK (status = ANY (ARRAY['queued', 'sent', 'delivered', 'failed'])),
-      content jsonb NOT NULL,
-      cost_cents integer NOT NULL DEFAULT 0 CONSTRAINT messages_cost_cents_check CHECK (cost_cents >= 0),
-      attempts integer NOT NULL DEFAULT 0,
-      next_attempt_at timestamptz,
-      last_error text,
-      provider_id text,
-      created_at timestamptz NOT NULL,
-      sent_at timestamptz,
-      delivered_at timestamptz,
-      failed_at timestamptz,
-      opened_at timestamptz,
-      clicked_at timestamptz,
-      unsubscribed_at timestamptz,
-      segments integer CONSTRAINT messages_segments_check CHECK (segments >= 0),
-      escalation jsonb,
-      topic text,
-      CONSTRAINT messages_pkey ${primaryKey}
-    ) ${partitioning}`;
-}
-
 /** Every row into the new table, the old one gone; then the indexes and the foreign keys. */
 async function moveRowsAndRestore(q: QueryRunner, from: string): Promise<void> {
-  await q.query(`INSERT INTO messages (${columns}) SELECT ${columns} FROM ${from} ORDER BY created_at, id`);
+  // LIKE kept the columns' order: the rows move whole
+  await q.query(`INSERT INTO messages SELECT * FROM ${from} ORDER BY created_at, id`);
   await q.query(`DROP TABLE ${from}`);
   await q.query(`CREATE INDEX messages_contact_time_idx ON messages (contact_id, created_at)`);
   await q.query(`CREATE INDEX messages_flow_id_idx ON messages (flow_id, id)`);

@@ -25,14 +25,7 @@ const journeyIds: Record<string, string> = {};
 
 beforeAll(async () => {
   api = await startApi('api_journeys', { PUBLIC_URL: 'http://boomerang.test' });
-  const flow = await api
-    .http()
-    .post('/api/flows')
-    .set('Authorization', api.admin)
-    .send({ name: 'Measured', graph: measuredGraph() })
-    .expect(201);
-  flowId = flow.body.id;
-  await api.http().post(`/api/flows/${flowId}/activate`).set('Authorization', api.admin).expect(200);
+  flowId = await api.activeFlow('Measured', measuredGraph());
   await api
     .http()
     .post('/api/contacts')

@@ -13,14 +13,7 @@ const JOURNEYS = 4_500;
 
 beforeAll(async () => {
   api = await startApi('exports');
-  const flow = await api
-    .http()
-    .post('/api/flows')
-    .set('Authorization', api.admin)
-    .send({ name: 'Exported', graph: tinyGraph() })
-    .expect(201);
-  flowId = flow.body.id;
-  await api.http().post(`/api/flows/${flowId}/activate`).set('Authorization', api.admin).expect(200);
+  flowId = await api.activeFlow('Exported', tinyGraph());
   await api.sql(
     `INSERT INTO contacts (external_id, created_at, updated_at) SELECT 'x' || lpad(g::text, 5, '0'), now(), now() FROM generate_series(1, $1) g`,
     [JOURNEYS],

@@ -7,7 +7,7 @@
 import { Pool } from 'pg';
 import { EventIngestor, eventMonths, ingestEventRows, maintainMonthlyPartitions, type EventRow } from '@boomerang/engine/runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
-import { count } from '../support/engine-fixtures';
+import { count, partitionsOf } from '../support/engine-fixtures';
 
 const MARCH = new Date('2026-03-10T12:00:00Z');
 const APRIL = new Date('2026-04-20T12:00:00Z');
@@ -27,12 +27,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const partitions = async () =>
-  (
-    await db.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass ORDER BY 1`,
-    )
-  ).rows.map((r) => r.name);
+const partitions = () => partitionsOf(db, 'events');
 const rowsIn = (table: string, where = 'true') => count(db, `SELECT count(*) n FROM ${table} WHERE ${where}`);
 const event = (e: string, m?: string, n = 'app_open'): EventRow => ({ e, n, t: '2026-03-01T00:00:00Z', p: {}, ...(m ? { m } : {}) });
 

@@ -4,17 +4,17 @@
  * steps is kept, and dropping a month while the engine writes loses nothing.
  */
 import { Pool } from 'pg';
-import {
-  Engine,
-  journeyLogMonths,
-  loadEngineSettings,
-  maintainMonthlyPartitions,
-  SystemClock,
-  type TickReport,
-} from '@boomerang/engine/runtime';
-import type { FlowGraphDocument } from '@boomerang/engine';
+import { Engine, journeyLogMonths, maintainMonthlyPartitions, SystemClock } from '@boomerang/engine/runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
-import { count, createActiveFlow, seedContacts, sendThenWaitGraph, setFlowStatus } from '../support/engine-fixtures';
+import {
+  count,
+  createActiveFlow,
+  partitionsOf,
+  runDueSteps,
+  seedContacts,
+  sendThenWaitGraph,
+  setFlowStatus,
+} from '../support/engine-fixtures';
 
 const MARCH = new Date('2026-03-02T12:00:00Z');
 const MAY = new Date('2026-05-04T12:00:00Z');
@@ -35,19 +35,8 @@ afterAll(async () => {
 });
 
 const engine = () => new Engine({ db, clock: new SystemClock(), batchSize: 100 });
-/** every due journey at `now`, as a tick's steps phase runs them */
-async function runDue(now: Date): Promise<TickReport> {
-  const report: TickReport = { now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 };
-  await engine().runDue(now, await loadEngineSettings(db), report);
-  return report;
-}
-const months = async () =>
-  (
-    await db.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'journey_log'::regclass ORDER BY 1`,
-    )
-  ).rows.map((r) => r.name);
+const runDue = (now: Date) => runDueSteps(engine(), db, now);
+const months = () => partitionsOf(db, 'journey_log');
 const rowsIn = (table: string) => count(db, `SELECT count(*) n FROM ${table}`);
 /** journeys whose visit rows differ from their steps: the fault suite's "nothing lost, nothing doubled" */
 const stepsNotLogged = (flowId: string) =>
@@ -58,11 +47,8 @@ const stepsNotLogged = (flowId: string) =>
     [flowId],
   );
 
-function waitLong(graph = sendThenWaitGraph()): FlowGraphDocument {
-  const g = structuredClone(graph) as unknown as { nodes: { id: string; data: Record<string, unknown> }[] };
-  g.nodes.find((n) => n.id === 'd')!.data = { duration: 'P365D' };
-  return g as unknown as FlowGraphDocument;
-}
+/** journeys that stay live: a year-long wait after the send */
+const waitLong = () => sendThenWaitGraph(undefined, 'P365D');
 
 it('is partitioned by month with a default partition, months ahead of today from the migration', async () => {
   const kind = await db.query(`SELECT relkind FROM pg_class WHERE oid = 'journey_log'::regclass`);

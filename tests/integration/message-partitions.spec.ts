@@ -7,18 +7,18 @@
  * outlives its retention; a month dropped while the engine enrols, steps and sends loses and doubles nothing.
  */
 import { Pool } from 'pg';
-import { VirtualClock, type FlowGraphDocument } from '@boomerang/engine';
-import {
-  Engine,
-  loadEngineSettings,
-  maintainMonthlyPartitions,
-  messageMonths,
-  recordClick,
-  recordReceipt,
-  type TickReport,
-} from '@boomerang/engine/runtime';
+import { VirtualClock } from '@boomerang/engine';
+import { Engine, maintainMonthlyPartitions, messageMonths, recordClick, recordReceipt } from '@boomerang/engine/runtime';
 import { createMigratedDatabase, type MigratedDatabase } from '../support/database';
-import { count, createActiveFlow, seedContacts, sendThenWaitGraph, setFlowStatus } from '../support/engine-fixtures';
+import {
+  count,
+  createActiveFlow,
+  partitionsOf,
+  runDueSteps,
+  seedContacts,
+  sendThenWaitGraph,
+  setFlowStatus,
+} from '../support/engine-fixtures';
 
 const AUGUST = new Date('2026-08-12T10:00:00Z');
 const SEPTEMBER = new Date('2026-09-10T10:00:00Z');
@@ -41,25 +41,13 @@ afterEach(async () => {
 });
 
 const engine = () => new Engine({ db, clock: new VirtualClock(db, () => DECEMBER), batchSize: 200 });
-/** the steps phase of a tick at `now` (no dispatch: what it queues stays queued) */
-async function runDue(now: Date): Promise<void> {
-  const report: TickReport = { now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 };
-  await engine().runDue(now, await loadEngineSettings(db), report);
-}
-const partitions = async () =>
-  (
-    await db.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'messages'::regclass ORDER BY 1`,
-    )
-  ).rows.map((r) => r.name);
+const runDue = (now: Date) => runDueSteps(engine(), db, now);
+const partitions = () => partitionsOf(db, 'messages');
 const rowsIn = (table: string, where = 'true', params: unknown[] = []) =>
   count(db, `SELECT count(*) n FROM ${table} WHERE ${where}`, params);
 
-function waitLong(): FlowGraphDocument {
-  const g = structuredClone(sendThenWaitGraph()) as unknown as { nodes: { id: string; data: Record<string, unknown> }[] };
-  g.nodes.find((n) => n.id === 'd')!.data = { duration: 'P365D' };
-  return g as unknown as FlowGraphDocument;
-}
+/** journeys that stay live: a year-long wait after the send */
+const waitLong = () => sendThenWaitGraph(undefined, 'P365D');
 
 it('is partitioned by month with a default partition; the idempotency key is unique in message_keys, not per month', async () => {
   expect((await db.query(`SELECT relkind FROM pg_class WHERE oid = 'messages'::regclass`)).rows[0].relkind).toBe('p');

@@ -22,6 +22,8 @@ export interface ApiHarness {
   linkToken(messageId: string, at?: Date): Promise<string>;
   /** creates a user with the role and returns a session bearer header for it */
   userToken(role: 'admin' | 'editor' | 'viewer', email?: string): Promise<string>;
+  /** creates a flow through the API and activates it (as the admin); returns its id */
+  activeFlow(name: string, graph: unknown): Promise<string>;
   /** creates an API key with the scopes and returns its bearer header */
   keyToken(scopes: ('admin' | 'ingest')[]): Promise<string>;
   /** closes the app and the database; throws when an answer left its documented view (tests/support/view-check.ts) */
@@ -69,6 +71,11 @@ export async function startApi(label: string, env: Record<string, string> = {}):
       await http().post('/api/users').set('Authorization', admin).send({ email, password, role }).expect(201);
       const login = await http().post('/api/auth/login').send({ email, password }).expect(200);
       return `Bearer ${login.body.token}`;
+    },
+    async activeFlow(name, graph) {
+      const flow = await http().post('/api/flows').set('Authorization', admin).send({ name, graph }).expect(201);
+      await http().post(`/api/flows/${flow.body.id}/activate`).set('Authorization', admin).expect(200);
+      return flow.body.id as string;
     },
     async keyToken(scopes) {
       const res = await http()

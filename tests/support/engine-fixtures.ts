@@ -4,7 +4,7 @@
  */
 import type { Pool } from 'pg';
 import type { FlowGraphDocument, FlowQuietHours } from '@boomerang/engine';
-import { ingestEventRows } from '@boomerang/engine/runtime';
+import { ingestEventRows, loadEngineSettings, type Engine, type TickReport } from '@boomerang/engine/runtime';
 
 export async function createActiveFlow(
   db: Pool,
@@ -92,14 +92,31 @@ export function countWaitingAfterSend(db: Pool, flowId: string): Promise<number>
   ]);
 }
 
+/** The steps phase of a tick at `now`: every due journey, no enrollment and no dispatch (what it queues stays queued). */
+export async function runDueSteps(engine: Engine, db: Pool, now: Date): Promise<TickReport> {
+  const report: TickReport = { now, enrolled: 0, steps: 0, claimed: 0, batches: 0, queued: 0, sent: 0, failed: 0 };
+  await engine.runDue(now, await loadEngineSettings(db), report);
+  return report;
+}
+
+/** The partitions of a table partitioned by month, by name (`<table>_pYYYYMM` and `<table>_default`). */
+export async function partitionsOf(db: Pool, table: 'journey_log' | 'events' | 'messages'): Promise<string[]> {
+  const parts = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1`,
+    [table],
+  );
+  return parts.rows.map((r) => r.name);
+}
+
 export async function count(db: Pool, sql: string, params: unknown[] = []): Promise<number> {
   const result = await db.query<{ n: string }>(sql, params);
   return Number(result.rows[0].n);
 }
 
-/** trigger(segment: everyone) → push → delay P1D → end: one send per journey, then a wait. */
+/** trigger(segment: everyone) → push → delay (P1D) → end: one send per journey, then a wait. */
 export function sendThenWaitGraph(
   trigger: Record<string, unknown> = { kind: 'segment', rule: { attribute: 'pushToken', op: 'exists' } },
+  delay = 'P1D',
 ): FlowGraphDocument {
   return {
     nodes: [
@@ -110,7 +127,7 @@ export function sendThenWaitGraph(
         position: { x: 0, y: 1 },
         data: { channel: 'push', template: { title: 'Hi', body: 'Hello {{firstName}}' } },
       },
-      { id: 'd', type: 'delay', position: { x: 0, y: 2 }, data: { duration: 'P1D' } },
+      { id: 'd', type: 'delay', position: { x: 0, y: 2 }, data: { duration: delay } },
     ],
     edges: [
       { id: 'e1', source: 't', target: 'm' },
