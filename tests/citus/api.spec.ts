@@ -100,7 +100,12 @@ describe('the API on Citus', () => {
     expect((await post('/api/contacts', people).expect(200)).body).toEqual({ accepted: 220, rejected: [] });
 
     // the A/B flow from a graph: validated, estimated, activated
-    const ab = (await post('/api/flows', { name: 'A/B', graph: abSplitGraph(), settings: { holdoutPercent: 10 } }).expect(201)).body;
+    // the split is an experiment (its window outlasts the test: read, never decided)
+    const graph = abSplitGraph();
+    Object.assign(graph.nodes.find((n) => n.id === 'ab')!.data, {
+      experiment: { window: 'P30D', metric: 'convertedAfterMessage', minSample: 10 },
+    });
+    const ab = (await post('/api/flows', { name: 'A/B', graph, settings: { holdoutPercent: 10 } }).expect(201)).body;
     expect((await post(`/api/flows/${ab.id}/validate`).expect(200)).body).toMatchObject({ valid: true, errors: [] });
     expect((await post(`/api/flows/${ab.id}/estimate`).expect(200)).body).toMatchObject({ count: 200 });
     expect((await post(`/api/flows/${ab.id}/activate`).expect(200)).body).toMatchObject({ status: 'active', liveVersion: 1 });
@@ -194,6 +199,12 @@ describe('the API on Citus', () => {
     expect(m.retention).toEqual([day1, 0, 0, day4, 0, 0, 0].map((n) => n / treated.converted));
     expect(m.arms.ab.a.journeys + m.arms.ab.b.journeys).toBe(treated.n);
     expect(m.arms.ab.a.sent).toBe(a);
+    const [experiment] = (await get(`/api/flows/${ab.id}/experiments`).expect(200)).body.items;
+    expect(experiment).toMatchObject({ nodeId: 'ab', winner: null });
+    expect(experiment.arms.map((x: { id: string; journeys: number; successes: number }) => [x.id, x.journeys, x.successes])).toEqual([
+      ['a', m.arms.ab.a.journeys, m.arms.ab.a.convertedAfterMessage],
+      ['b', m.arms.ab.b.journeys, m.arms.ab.b.convertedAfterMessage],
+    ]);
     expect(m.versions).toEqual([expect.objectContaining({ version: 1, entered: 200, treatment: treated.n, holdout: held.n })]);
 
     // the flows list's counts and the experiments view
