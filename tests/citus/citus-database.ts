@@ -1,6 +1,8 @@
 /** The coordinator of the cluster `npm run test:citus` started (scripts/citus/run.ts sets CITUS_DATABASE_URL). */
 import { Pool, type PoolClient } from 'pg';
 import { ENGINE_SESSION_OPTIONS } from '@boomerang/engine/runtime';
+import { createDataSource } from '../../api/src/database/data-source';
+import type { ApiDatabase } from '../support/api-app';
 
 export function citusUrl(): string {
   const url = process.env.CITUS_DATABASE_URL;
@@ -10,6 +12,13 @@ export function citusUrl(): string {
 
 export function citusPool(max = 10): Pool {
   return new Pool({ connectionString: citusUrl(), max, options: ENGINE_SESSION_OPTIONS });
+}
+
+/** The coordinator as the API harness takes it (`startApiOn`): migrated and distributed by run.ts; closing only disconnects. */
+export async function citusApiDatabase(poolSize = 10): Promise<ApiDatabase> {
+  const dataSource = createDataSource(citusUrl(), { poolSize, logErrors: false });
+  await dataSource.initialize();
+  return { url: citusUrl(), dataSource, close: async () => void (dataSource.isInitialized && (await dataSource.destroy())) };
 }
 
 export interface Recorded {

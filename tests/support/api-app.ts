@@ -10,8 +10,11 @@ import { ViewCheckInterceptor } from './view-check';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
+/** The database an app runs on: its URL and connected DataSource; `close` releases what the harness owns of it. */
+export type ApiDatabase = Pick<MigratedDatabase, 'url' | 'dataSource' | 'close'>;
+
 export interface ApiHarness {
-  db: MigratedDatabase;
+  db: ApiDatabase;
   app: INestApplication;
   /** supertest against the in-process server */
   http: () => ReturnType<typeof request>;
@@ -32,7 +35,11 @@ export interface ApiHarness {
 
 /** The real app in-process on a fresh migrated database; ENGINE=off so nothing moves unless a test moves it. */
 export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
-  const db = await createMigratedDatabase(label);
+  return startApiOn(await createMigratedDatabase(label), env);
+}
+
+/** The real app in-process on a database already migrated (the Citus coordinator: tests/citus/api.spec.ts); ENGINE=off. */
+export async function startApiOn(db: ApiDatabase, env: Record<string, string> = {}): Promise<ApiHarness> {
   // sign-in limit raised: a test file signs many users in from 127.0.0.1 (security.spec.ts tests the limit itself)
   const config = loadConfig({
     DATABASE_URL: db.url,

@@ -18,14 +18,17 @@ export interface LiveVersionRow {
   graph: FlowGraphDocument;
 }
 
-/** What success means per experiment metric, over a treatment journey `j` (one definition with the metrics). */
+/**
+ * What success means per experiment metric, over a treatment journey `j` (one definition with the metrics). Each
+ * names the journey's contact: Citus joins sharded tables only on the shard key.
+ */
 const successSql: Record<Experiment['metric'], string> = {
   convertedAfterMessage: convertedAfterMessageSql('j'),
-  clicked: `EXISTS (SELECT 1 FROM messages m WHERE m.journey_id = j.id AND m.clicked_at IS NOT NULL)`,
-  returned: `EXISTS (SELECT 1 FROM messages m JOIN events e ON e.contact_id = j.contact_id AND e.is_activity
+  clicked: `EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = j.contact_id AND m.journey_id = j.id AND m.clicked_at IS NOT NULL)`,
+  returned: `EXISTS (SELECT 1 FROM messages m JOIN events e ON e.contact_id = m.contact_id AND e.is_activity
                        AND e.occurred_at > coalesce(m.sent_at, m.created_at)
                        AND e.occurred_at <= coalesce(m.sent_at, m.created_at) + $4::interval
-                      WHERE m.journey_id = j.id)`,
+                      WHERE m.contact_id = j.contact_id AND m.journey_id = j.id)`,
 };
 
 /** Read-only: live versions with experiments, and per-arm counts from the journey log (the engine writes them). */
@@ -58,14 +61,15 @@ export class ExperimentsRepository {
     attributionWindow: string,
   ): Promise<ArmCountRow[]> {
     return this.dataSource.query(
+      // success judged on the journeys themselves, not on the CTE: Citus refuses a correlated subquery over a CTE
       `WITH j AS (
-         SELECT id, contact_id, state, context, ended_at, updated_at FROM journeys WHERE flow_id = $1 AND flow_version = $2 AND NOT holdout),
+         SELECT j.id, ${successSql[metric]} AS success FROM journeys j WHERE j.flow_id = $1 AND j.flow_version = $2 AND NOT j.holdout),
        took AS (
          SELECT DISTINCT ON (l.journey_id) l.journey_id, l.detail->>'handle' AS arm, l.at
            FROM journey_log l JOIN j ON j.id = l.journey_id
           WHERE l.kind = 'decision' AND l.node_id = $3
           ORDER BY l.journey_id, l.id)
-       SELECT t.arm, count(*)::int AS journeys, count(*) FILTER (WHERE ${successSql[metric]})::int AS successes, min(t.at) AS started_at
+       SELECT t.arm, count(*)::int AS journeys, count(*) FILTER (WHERE j.success)::int AS successes, min(t.at) AS started_at
          FROM took t JOIN j ON j.id = t.journey_id
         -- ($4 is read by the returned metric only; named here so its type is known to every metric)
         WHERE $4::interval IS NOT NULL

@@ -65,6 +65,15 @@ export class FlowsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * For a transaction that writes the flow and the audit log (reference tables on Citus) after journeys or messages of
+   * every shard: Citus allows it only when those writes used one connection per node (a placeholder setting, without
+   * effect, on plain PostgreSQL).
+   */
+  async writeShardsInSequence(db: EntityManager): Promise<void> {
+    await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+  }
+
   async lock(db: EntityManager, id: string): Promise<FlowRow | null> {
     const rows: FlowRow[] = await db.query(`SELECT ${flowColumns} FROM flows WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;

@@ -215,6 +215,7 @@ export class FlowsService {
       assertValid(this.validated(draft.graph), 'the draft cannot be published until it is valid');
       const live = flow.live_version !== null ? await this.flows.version(id, flow.live_version, db) : null;
       const now = await this.clock.now();
+      await this.flows.writeShardsInSequence(db);
       await this.flows.freeze(db, id, draft.version, now);
       await this.flows.update(db, id, { liveVersion: draft.version });
       const moved =
@@ -409,6 +410,7 @@ export class FlowsService {
       if (flow.status === 'archived') throw new ConflictException('the flow is already archived');
       const now = await this.clock.now();
       // the engine's own writes, in this transaction: journeys exit with a log row, the outbox is cancelled
+      await this.flows.writeShardsInSequence(db);
       const exited = await exitLiveJourneys(pgClientOf(db), id, now, 'flow archived');
       const cancelledMessages = await cancelQueuedMessages(pgClientOf(db), id, now, 'flow archived before delivery');
       await this.flows.update(db, id, { status: 'archived' });

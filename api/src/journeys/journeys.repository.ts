@@ -34,7 +34,8 @@ const columns = `j.id, j.flow_id, f.name AS flow_name, j.flow_version, c.externa
 
 /**
  * Every log row of the journey in order, `message` rows joined to their message's current delivery status.
- * to_jsonb on timestamptz keeps the offset; the view re-renders times as ISO UTC.
+ * to_jsonb on timestamptz keeps the offset; the view re-renders times as ISO UTC. Each join names the contact too:
+ * Citus joins the sharded tables only on their shard key.
  */
 const logColumn = `coalesce((
   SELECT jsonb_agg(jsonb_build_object(
@@ -44,8 +45,9 @@ const logColumn = `coalesce((
              'openedAt', m.opened_at, 'clickedAt', m.clicked_at, 'lastError', m.last_error) END)
          ORDER BY l.id)
     FROM journey_log l
-    LEFT JOIN messages m ON l.kind = 'message' AND m.journey_id = l.journey_id AND m.id::text = l.detail->>'messageId'
-   WHERE l.journey_id = j.id), '[]'::jsonb) AS log`;
+    LEFT JOIN messages m ON l.kind = 'message' AND m.contact_id = l.contact_id AND m.journey_id = l.journey_id
+                        AND m.id::text = l.detail->>'messageId'
+   WHERE l.contact_id = j.contact_id AND l.journey_id = j.id), '[]'::jsonb) AS log`;
 
 @Injectable()
 export class JourneysRepository {

@@ -123,13 +123,18 @@ export class MetricsRepository {
        reactivation AS (
          SELECT extract(epoch FROM r.at - f.at) / 3600.0 AS hours
            FROM returned r JOIN (SELECT journey_id, min(at) AS at FROM m GROUP BY journey_id) f ON f.journey_id = r.id),
+       -- the returned journeys active on day n, joined rather than a correlated EXISTS: Citus refuses a correlated
+       -- subquery beside a set-returning function
+       active AS (
+         SELECT DISTINCT r.id, d.n
+           FROM returned r CROSS JOIN generate_series(1, 7) AS d(n)
+           JOIN events e ON e.contact_id = r.contact_id AND e.is_activity
+                        AND e.occurred_at >= r.at + make_interval(days => d.n)
+                        AND e.occurred_at < r.at + make_interval(days => d.n + 1)),
        retention AS (
-         SELECT d.n, count(*) FILTER (WHERE EXISTS (
-                  SELECT 1 FROM events e
-                   WHERE e.contact_id = r.contact_id AND e.is_activity
-                     AND e.occurred_at >= r.at + make_interval(days => d.n)
-                     AND e.occurred_at < r.at + make_interval(days => d.n + 1)))::int AS active
-           FROM generate_series(1, 7) AS d(n) CROSS JOIN returned r
+         SELECT d.n, count(a.id)::int AS active
+           FROM generate_series(1, 7) AS d(n) LEFT JOIN active a ON a.n = d.n
+          WHERE EXISTS (SELECT 1 FROM returned)
           GROUP BY d.n)
        SELECT
          (SELECT count(*)::int FROM j) AS entered,
@@ -216,7 +221,8 @@ export class MetricsRepository {
     return this.dataSource.query(
       `SELECT l.detail->>'topic' AS topic, t.name, count(DISTINCT j.contact_id)::int AS contacts
          FROM journeys j
-         JOIN journey_log l ON l.journey_id = j.id AND l.kind = 'unsubscribe' AND l.detail->>'action' = 'left_topic'
+         -- on the contact too: Citus joins two sharded tables only on the shard key
+         JOIN journey_log l ON l.contact_id = j.contact_id AND l.journey_id = j.id AND l.kind = 'unsubscribe' AND l.detail->>'action' = 'left_topic'
          LEFT JOIN topics t ON t.key = l.detail->>'topic'
         WHERE j.flow_id = $1 AND ($2::int IS NULL OR j.flow_version = $2)
         GROUP BY 1, 2 ORDER BY contacts DESC, topic`,

@@ -13,9 +13,10 @@ export class SettingsRepository {
   }
 
   async merge(db: EntityManager, patch: Partial<WorkspaceSettings>): Promise<void> {
+    // EXCLUDED.updated_at (the column's default) rather than now(): Citus refuses STABLE functions in DO UPDATE SET
     await db.query(
       `INSERT INTO workspace_settings (id, settings) VALUES (1, $1::jsonb)
-       ON CONFLICT (id) DO UPDATE SET settings = workspace_settings.settings || EXCLUDED.settings, updated_at = now()`,
+       ON CONFLICT (id) DO UPDATE SET settings = workspace_settings.settings || EXCLUDED.settings, updated_at = EXCLUDED.updated_at`,
       [JSON.stringify(patch)],
     );
   }

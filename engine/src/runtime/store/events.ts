@@ -45,11 +45,12 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
   // the events would be reported missing). The contact is created only for a claim this statement won; on the
   // winner's contact (committed, but outside this snapshot) ON CONFLICT (id) moves last_active_at instead.
   // Nothing names contacts.external_id's unique key: Citus cannot enforce it (docs/SCALING.md §5).
-  const missing = await retryOnMergedContact(() =>
-    db.query<{ i: number }>({
-      // named: each connection parses and plans this statement once (the text is long; single-event requests repeat it)
-      name: 'boomerang-ingest-events',
-      text: `WITH known AS (
+  const missing = await retryOnMergedContact(
+    () =>
+      db.query<{ i: number }>({
+        // named: each connection parses and plans this statement once (the text is long; single-event requests repeat it)
+        name: 'boomerang-ingest-events',
+        text: `WITH known AS (
          -- the id list as an index condition (a join let the planner hash a sequential scan of the table while it was
          -- small); on Citus, a list of distribution-column values: each shard is asked for its own ids only
          SELECT external_id, contact_id FROM contact_external_ids WHERE external_id = ANY ($5::text[])),
@@ -128,8 +129,9 @@ export async function ingestEventRows(db: Pick<Db, 'query'>, rows: EventRow[], n
           RETURNING 1)
        -- (data-modifying CTEs run to completion whether or not the final SELECT reads them)
        SELECT i FROM resolved WHERE contact_id IS NULL`,
-      values: [json, now, JSON.stringify(defaults.nonActivityEvents), defaults.createContactsOnEvent, externalIds],
-    }),
+        values: [json, now, JSON.stringify(defaults.nonActivityEvents), defaults.createContactsOnEvent, externalIds],
+      }),
+    externalIds.length,
   );
   return missing.rows.map((row) => row.i);
 }
@@ -213,14 +215,18 @@ export class EventIngestor {
  * The ingest statement resolved a contact that a concurrent merge deleted before the statement could reference it (it
  * waited on the merge's row lock, then its foreign key found the row gone: 23503). Nothing of the statement stayed;
  * run again, it resolves the id anew — through `contact_external_ids`, onto the contact it was merged into. Deadlocks
- * are retried as always.
+ * are retried as always. A contact is merged away once, so a statement naming `ids` external ids meets at most that
+ * many such merges: on Citus a statement of a few dozen ids takes a second or more, and aliases arriving meanwhile
+ * failed it three times in a row (tests/citus/api.spec.ts).
  */
-async function retryOnMergedContact<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+async function retryOnMergedContact<T>(work: () => Promise<T>, ids: number): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await retryOnDeadlock(work);
     } catch (error) {
-      if (attempt >= attempts || (error as { code?: string }).code !== '23503') throw error;
+      if (attempt > ids + 2 || (error as { code?: string }).code !== '23503') throw error;
+      // (on Citus a merge's commit reaches its shards one after another: a moment for the rest of it)
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
     }
   }
 }

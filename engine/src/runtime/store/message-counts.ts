@@ -28,8 +28,9 @@ export const convertedAtSql = (j: string) => `coalesce((${j}.context->>'converte
 
 /**
  * True for a converted journey one of whose messages was sent at or before its conversion. `j` must expose `id`,
- * `state`, `context`, `ended_at` and `updated_at`.
+ * `contact_id`, `state`, `context`, `ended_at` and `updated_at`.
  */
 export const convertedAfterMessageSql = (j: string) =>
-  `(${j}.state = 'converted' AND EXISTS (SELECT 1 FROM messages cm WHERE cm.journey_id = ${j}.id
+  // the contact too: Citus joins a journey's messages only on the shard key (contact_id)
+  `(${j}.state = 'converted' AND EXISTS (SELECT 1 FROM messages cm WHERE cm.contact_id = ${j}.contact_id AND cm.journey_id = ${j}.id
       AND ${messageCounts.sent('cm')} AND cm.sent_at <= ${convertedAtSql(j)}))`;
