@@ -11,7 +11,7 @@
 import type { Pool } from 'pg';
 import { Engine, VirtualClock } from '@boomerang/engine/runtime';
 import { abSplitGraph } from '../support/api-fixtures';
-import { startApiOn, type ApiHarness } from '../support/api-app';
+import { startApiOn, type ApiHarness, adminRequests } from '../support/api-app';
 import { count } from '../support/engine-fixtures';
 import { citusApiDatabase, citusPool, truncateCluster } from './citus-database';
 
@@ -32,19 +32,7 @@ function engine(): Engine {
 }
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-const get = (path: string) => api.http().get(path).set('Authorization', api.admin);
-const post = (path: string, body?: unknown) =>
-  api
-    .http()
-    .post(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
-const put = (path: string, body: unknown) =>
-  api
-    .http()
-    .put(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
+const { get, post, put } = adminRequests(() => api);
 
 /** Every item of a cursor-paged list. */
 async function pages<T>(path: string): Promise<T[]> {

@@ -1,4 +1,4 @@
-import { ApiHarness, startApi } from '../support/api-app';
+import { ApiHarness, startApi, adminRequests } from '../support/api-app';
 
 /**
  * The enrollment faults a new user met, replayed through HTTP on the virtual clock (issue #8):
@@ -8,12 +8,7 @@ import { ApiHarness, startApi } from '../support/api-app';
 let api: ApiHarness;
 const START = new Date('2027-05-03T10:00:00Z');
 
-const post = (path: string, body?: unknown) =>
-  api
-    .http()
-    .post(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
+const { post } = adminRequests(() => api);
 const advance = (by: string) => post('/api/clock/advance', { by }).expect(201);
 const journeysOf = async (externalId: string) =>
   (await api.http().get(`/api/contacts/${externalId}/journeys`).set('Authorization', api.admin).expect(200)).body.items as {

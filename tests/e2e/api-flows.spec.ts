@@ -1,4 +1,4 @@
-import { ApiHarness, startApi } from '../support/api-app';
+import { ApiHarness, startApi, adminRequests } from '../support/api-app';
 import { danglingGraph, nasty, tinyGraph, validGraph } from '../support/api-fixtures';
 
 let api: ApiHarness;
@@ -7,19 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const post = (path: string, body?: unknown) =>
-  api
-    .http()
-    .post(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
-const put = (path: string, body: unknown) =>
-  api
-    .http()
-    .put(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
-const get = (path: string) => api.http().get(path).set('Authorization', api.admin);
+const { get, post, put } = adminRequests(() => api);
 
 async function flowCount(): Promise<number> {
   const [{ n }] = await api.sql<{ n: number }>('SELECT count(*)::int AS n FROM flows');

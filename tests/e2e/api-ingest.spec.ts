@@ -1,4 +1,4 @@
-import { ApiHarness, startApi } from '../support/api-app';
+import { ApiHarness, startApi, adminRequests } from '../support/api-app';
 import { nasty, tinyGraph } from '../support/api-fixtures';
 
 let api: ApiHarness;
@@ -7,13 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const post = (path: string, body: unknown) =>
-  api
-    .http()
-    .post(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
-const get = (path: string) => api.http().get(path).set('Authorization', api.admin);
+const { get, post } = adminRequests(() => api);
 const count = async (table: string) => (await api.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 
 describe('POST /api/contacts', () => {

@@ -3,17 +3,12 @@
  * limit's current rate and the backlog waiting behind it, and `POST /api/clock/advance` plays the backlog out at the
  * limit's pace (it steps to the instants the limit has room again, not millisecond by millisecond).
  */
-import { ApiHarness, startApi } from '../support/api-app';
+import { ApiHarness, startApi, adminRequests } from '../support/api-app';
 
 let api: ApiHarness;
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 const START = new Date('2027-05-03T10:00:00Z');
-const post = (path: string, body?: unknown) =>
-  api
-    .http()
-    .post(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
+const { post } = adminRequests(() => api);
 
 beforeAll(async () => {
   api = await startApi('rate_limits_ops', { CLOCK: 'virtual', SEND_RATE_LIMITS: 'sms=2/m', METRICS_TOKEN });

@@ -8,19 +8,14 @@ import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { ApiHarness, startApi } from '../support/api-app';
+import { ApiHarness, startApi, adminRequests } from '../support/api-app';
 
 let api: ApiHarness;
 let base: string;
 let writeKey: string;
 const START = new Date('2027-05-03T10:00:00Z');
 
-const post = (path: string, body?: unknown) =>
-  api
-    .http()
-    .post(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
+const { post } = adminRequests(() => api);
 const advance = (by: string) => post('/api/clock/advance', { by }).expect(201);
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 

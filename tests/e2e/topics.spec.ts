@@ -4,7 +4,7 @@
  * message already queued on the topic is stopped at send time; the API reads and sets the same choices.
  */
 import type { Browser } from 'playwright-core';
-import { ADMIN_KEY, ApiHarness, startApi } from '../support/api-app';
+import { ADMIN_KEY, ApiHarness, startApi, adminRequests } from '../support/api-app';
 import { launchChromium, listenLocally, signIn } from '../support/editor-browser';
 
 let api: ApiHarness;
@@ -13,19 +13,7 @@ let base: string;
 let welcomeFlow: string;
 const START = new Date('2027-05-03T12:00:00Z');
 
-const post = (path: string, body?: unknown) =>
-  api
-    .http()
-    .post(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
-const put = (path: string, body: unknown) =>
-  api
-    .http()
-    .put(path)
-    .set('Authorization', api.admin)
-    .send(body as object);
-const get = (path: string) => api.http().get(path).set('Authorization', api.admin);
+const { get, post, put } = adminRequests(() => api);
 const advance = (by: string) => post('/api/clock/advance', { by }).expect(201);
 
 function graph(event: string, channel: 'email' | 'sms', template: Record<string, string>, topic?: string) {

@@ -33,6 +33,16 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** Requests as the admin, for specs that assign their harness in a hook (hence the getter). */
+export function adminRequests(harness: () => ApiHarness) {
+  const asAdmin = (test: request.Test) => test.set('Authorization', harness().admin);
+  return {
+    get: (path: string) => asAdmin(harness().http().get(path)),
+    post: (path: string, body?: unknown) => asAdmin(harness().http().post(path)).send(body as object),
+    put: (path: string, body: unknown) => asAdmin(harness().http().put(path)).send(body as object),
+  };
+}
+
 /** The real app in-process on a fresh migrated database; ENGINE=off so nothing moves unless a test moves it. */
 export async function startApi(label: string, env: Record<string, string> = {}): Promise<ApiHarness> {
   return startApiOn(await createMigratedDatabase(label), env);
