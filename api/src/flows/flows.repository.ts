@@ -1,7 +1,8 @@
-import { cursorInstantSql } from '../common/cursor';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FlowGraphDocument } from '@boomerang/engine';
+import { SEQUENTIAL_SHARD_ACCESS } from '@boomerang/engine/runtime';
+import { cursorInstantSql } from '../common/cursor';
 import type { FlowStatus } from '@boomerang/engine/core/views/flows';
 
 export interface FlowRow {
@@ -65,13 +66,9 @@ export class FlowsRepository {
     return rows[0] ?? null;
   }
 
-  /**
-   * For a transaction that writes the flow and the audit log (reference tables on Citus) after journeys or messages of
-   * every shard: Citus allows it only when those writes used one connection per node (a placeholder setting, without
-   * effect, on plain PostgreSQL).
-   */
+  /** For a transaction that writes the flow and the audit log (reference tables on Citus) after journeys or messages. */
   async writeShardsInSequence(db: EntityManager): Promise<void> {
-    await db.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+    await db.query(SEQUENTIAL_SHARD_ACCESS);
   }
 
   async lock(db: EntityManager, id: string): Promise<FlowRow | null> {

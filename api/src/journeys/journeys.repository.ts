@@ -1,7 +1,7 @@
-import { cursorInstantSql } from '../common/cursor';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { JourneyState } from '@boomerang/engine';
+import { cursorInstantSql } from '../common/cursor';
 
 export interface JourneyRow {
   id: string;

@@ -1,8 +1,8 @@
-import { cursorInstantSql } from '../common/cursor';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MessagesQuery } from './messages.dto';
 import type { MessageView } from '@boomerang/engine/core/views/messages';
+import { cursorInstantSql } from '../common/cursor';
 
 export interface MessageRow {
   id: string;

@@ -22,6 +22,13 @@ export const ENGINE_SESSION_OPTIONS = [
 ].join(' ');
 export type Tx = PoolClient;
 
+/**
+ * For a transaction that writes or alters a table after reading or writing the shards of a distributed one: Citus
+ * allows it only when the earlier statements used one connection per node. An unused placeholder setting on plain
+ * PostgreSQL.
+ */
+export const SEQUENTIAL_SHARD_ACCESS = `SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`;
+
 const guarded = Symbol('boomerang.errorGuard');
 
 /**

@@ -45,6 +45,14 @@ export interface MessageKey {
 /** The key columns of `keys` as parameters for `unnest($n::uuid[], $n+1::bigint[], $n+2::timestamptz[], …)`. */
 const keyParams = (keys: readonly MessageKey[]) => [keys.map((k) => k.id), keys.map((k) => k.contact_id), keys.map((k) => k.created_at)];
 
+/**
+ * `unnest` of message keys and one more column, as `u(id, contact_id, created_at, <column>)`: parameters $1–$4,
+ * given by `keyedRows`.
+ */
+const keyedUnnest = (column: string, type: string) =>
+  `unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::${type}[]) AS u(id, contact_id, created_at, ${column})`;
+const keyedRows = <T extends MessageKey>(rows: readonly T[], value: (row: T) => unknown) => [...keyParams(rows), rows.map(value)];
+
 /** `m` is the message `u` names (both have id, contact_id and created_at). */
 const sameMessage = (m: string, u: string) =>
   `${m}.id = ${u}.id AND ${m}.contact_id = ${u}.contact_id AND ${m}.created_at = ${u}.created_at`;
@@ -372,6 +380,25 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
   });
 }
 
+/** Where the key's parts sit in an outbox row (queueMessages and insertHops build rows this way). */
+const OUTBOX_ROW = { idempotencyKey: 1, contactId: 5 } as const;
+
+/** The outbox columns every queued message has, from the row's first ten values (see queueMessages and insertHops). */
+const outboxColumns = {
+  idempotency_key: `u->>${OUTBOX_ROW.idempotencyKey}`,
+  journey_id: `(u->>2)::uuid`,
+  flow_id: `(u->>3)::uuid`,
+  flow_version: `(u->>4)::int`,
+  contact_id: `(u->>${OUTBOX_ROW.contactId})::bigint`,
+  node_id: `u->>6`,
+  channel: `u->>7`,
+  status: `'queued'`,
+  content: `u->8`,
+  cost_cents: `(u->>9)::int`,
+  attempts: `0`,
+  next_attempt_at: `(u->>10)::timestamptz`,
+};
+
 /**
  * Writes `rows`' idempotency keys (`message_keys`) and inserts the rows whose key this statement wrote: a key written
  * before (a step replayed after a crash, in this month or a later one) queues nothing. `columns`: each messages column
@@ -380,9 +407,8 @@ async function applyReceipt(db: Pick<Db, 'query'>, receipt: Receipt, at: Date): 
  */
 async function insertKeyedMessages(tx: Tx, rows: unknown[][], columns: Record<string, string>): Promise<string[]> {
   const seen = new Set<string>();
-  const at = (name: string) => Object.keys(columns).indexOf(name);
   const once = rows.filter((r) => {
-    const k = `${String(r[at('contact_id')])}\u0000${String(r[at('idempotency_key')])}`;
+    const k = `${String(r[OUTBOX_ROW.contactId])}\u0000${String(r[OUTBOX_ROW.idempotencyKey])}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -407,22 +433,6 @@ async function insertKeyedMessages(tx: Tx, rows: unknown[][], columns: Record<st
   );
   return inserted.rows.map((r) => r.id);
 }
-
-/** The outbox columns every queued message has, from the row's first ten values (see queueMessages and insertHops). */
-const outboxColumns = {
-  idempotency_key: `u->>1`,
-  journey_id: `(u->>2)::uuid`,
-  flow_id: `(u->>3)::uuid`,
-  flow_version: `(u->>4)::int`,
-  contact_id: `(u->>5)::bigint`,
-  node_id: `u->>6`,
-  channel: `u->>7`,
-  status: `'queued'`,
-  content: `u->8`,
-  cost_cents: `(u->>9)::int`,
-  attempts: `0`,
-  next_attempt_at: `(u->>10)::timestamptz`,
-};
 
 /** Queues the batch's sends in the outbox; a repeated idempotency key is ignored. Returns how many were queued. */
 export async function queueMessages(tx: Tx, sends: { journey: JourneySnapshot; effect: SendEffect }[]): Promise<number> {
@@ -583,11 +593,11 @@ function dueMessageSelect(contacts?: string): string {
 export async function recordDeliveries(
   tx: Tx,
   now: Date,
-  sent: (MessageKey & Pick<DueMessage, 'channel'>)[],
+  sent: Pick<DueMessage, 'id' | 'created_at' | 'channel'>[],
   outcomes: DeliveryOutcome[],
 ): Promise<void> {
   if (!outcomes.length) return;
-  const sentById = new Map(sent.map((m) => [m.id, m]));
+  const createdAt = new Map(sent.map((m) => [m.id, m.created_at]));
   await tx.query(
     `UPDATE messages m SET status = u.status, provider_id = COALESCE(u.provider_id, m.provider_id), last_error = u.error,
             next_attempt_at = u.next_attempt_at,
@@ -610,8 +620,8 @@ export async function recordDeliveries(
       outcomes.map((o) => o.adapter),
       now,
       outcomes.map((o) => o.segments),
-      outcomes.map((o) => sentById.get(o.id)!.contact_id),
-      outcomes.map((o) => sentById.get(o.id)!.created_at),
+      outcomes.map((o) => o.contactId),
+      outcomes.map((o) => createdAt.get(o.id)),
     ],
   );
   // receipts that beat this chunk's COMMIT to the server (the provider called back at once) apply with it
@@ -688,17 +698,17 @@ export async function hopStates(
 export async function cancelHops(db: Pick<Db, 'query'>, cancel: (MessageKey & { reason: string })[], now: Date): Promise<void> {
   if (cancel.length) {
     await db.query(
-      `WITH gone AS (DELETE FROM messages m USING unnest($1::uuid[], $4::bigint[], $5::timestamptz[], $2::text[]) AS u(id, contact_id, created_at, reason)
+      `WITH gone AS (DELETE FROM messages m USING ${keyedUnnest('reason', 'text')}
                       WHERE ${sameMessage('m', 'u')} AND m.status = 'queued'
                      RETURNING m.id, m.journey_id, m.contact_id, m.node_id, m.channel, m.escalation, u.reason)
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
-       SELECT journey_id, contact_id, $3, node_id, 'escalation', jsonb_build_object(
+       SELECT journey_id, contact_id, $5, node_id, 'escalation', jsonb_build_object(
                 'messageId', id, 'channel', channel, 'hop', (escalation->>'hop')::int, 'status', 'cancelled', 'reason', reason,
                 'explanation', 'escalation to ' || channel || ' not sent: ' ||
                   CASE reason WHEN 'clicked' THEN 'the contact clicked' WHEN 'opened' THEN 'the contact opened the message'
                               ELSE 'the journey ended' END)
          FROM gone`,
-      [cancel.map((c) => c.id), cancel.map((c) => c.reason), now, ...keyParams(cancel).slice(1)],
+      [...keyedRows(cancel, (c) => c.reason), now],
     );
   }
 }
@@ -707,15 +717,14 @@ export async function cancelHops(db: Pick<Db, 'query'>, cancel: (MessageKey & { 
 export async function holdHops(db: Pick<Db, 'query'>, hold: (MessageKey & { until: Date })[], now: Date): Promise<void> {
   if (hold.length) {
     await db.query(
-      `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
-                       FROM unnest($1::uuid[], $4::bigint[], $5::timestamptz[], $2::timestamptz[]) AS u(id, contact_id, created_at, until)
+      `WITH held AS (UPDATE messages m SET next_attempt_at = u.until FROM ${keyedUnnest('until', 'timestamptz')}
                       WHERE ${sameMessage('m', 'u')}
                      RETURNING m.id, m.journey_id, m.contact_id, m.node_id, m.channel, u.until)
        INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
-       SELECT journey_id, contact_id, $3, node_id, 'escalation', jsonb_build_object('messageId', id, 'channel', channel, 'status', 'held',
+       SELECT journey_id, contact_id, $5, node_id, 'escalation', jsonb_build_object('messageId', id, 'channel', channel, 'status', 'held',
                 'until', until, 'explanation', 'escalation held by quiet hours until ' || until)
          FROM held`,
-      [hold.map((h) => h.id), hold.map((h) => h.until), now, ...keyParams(hold).slice(1)],
+      [...keyedRows(hold, (h) => h.until), now],
     );
   }
 }
@@ -759,15 +768,14 @@ export async function insertHops(
  */
 export async function holdForQuietHours(tx: Tx, hold: (MessageKey & { until: Date })[], now: Date): Promise<void> {
   await tx.query(
-    `WITH held AS (UPDATE messages m SET next_attempt_at = u.until
-                     FROM unnest($1::uuid[], $4::bigint[], $5::timestamptz[], $2::timestamptz[]) AS u(id, contact_id, created_at, until)
+    `WITH held AS (UPDATE messages m SET next_attempt_at = u.until FROM ${keyedUnnest('until', 'timestamptz')}
                     WHERE ${sameMessage('m', 'u')} AND m.status = 'queued'
                    RETURNING m.id, m.journey_id, m.node_id, m.channel, m.contact_id, u.until)
      INSERT INTO journey_log (journey_id, contact_id, at, node_id, kind, detail)
-     SELECT h.journey_id, h.contact_id, $3, h.node_id, 'guardrail', jsonb_build_object('messageId', h.id, 'channel', h.channel,
+     SELECT h.journey_id, h.contact_id, $5, h.node_id, 'guardrail', jsonb_build_object('messageId', h.id, 'channel', h.channel,
               'reason', 'quiet_hours', 'until', h.until, 'atSend', true,
               'explanation', 'quiet hours in ' || COALESCE(c.timezone, 'UTC') || ' at send time: held until ' || h.until)
        FROM held h JOIN contacts c ON c.id = h.contact_id`,
-    [hold.map((h) => h.id), hold.map((h) => h.until), now, ...keyParams(hold).slice(1)],
+    [...keyedRows(hold, (h) => h.until), now],
   );
 }

@@ -15,7 +15,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultWorkspaceSettings, workspaceSettingsSchema, type WorkspaceSettings } from '../../core/settings';
 import { monthBounds, planMonthlyPartitions, type PartitionPlan } from '../../core/partitions';
-import { checkout, type Db, type Tx } from '../db';
+import { checkout, SEQUENTIAL_SHARD_ACCESS, type Db, type Tx } from '../db';
 
 /** A table partitioned by month of one of its columns, and what dropping a month must respect. */
 export interface MonthlyTable {
@@ -130,9 +130,8 @@ export async function maintainMonthlyPartitions(
     if (!locked) return { ...report, skipped: 'locked' };
     for (let attempt = 0; attempt * LOCK_GAP_MS < patienceMs; attempt++) {
       await tx.query('BEGIN');
-      // Citus: this transaction reads shards (stillNeeded) before it detaches months, which Citus allows only when its
-      // reads used one connection per node (a placeholder setting, without effect, on plain PostgreSQL)
-      await tx.query(`SET LOCAL citus.multi_shard_modify_mode TO 'sequential'`);
+      // this transaction reads shards (stillNeeded) before it detaches months
+      await tx.query(SEQUENTIAL_SHARD_ACCESS);
       try {
         await tx.query(`LOCK TABLE ${spec.locks.join(', ')} IN ACCESS EXCLUSIVE MODE NOWAIT`);
       } catch (error) {
